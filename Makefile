@@ -1,0 +1,39 @@
+# Two commands: `make demo` runs the main job, `make test` runs every check.
+# Each creates its own virtual environment from the pinned lock files when missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint typecheck pytest sample-data clean
+
+$(BIN)/.runtime: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . || $(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(BIN)/.dev: $(BIN)/.runtime requirements-dev.lock
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
+	touch $@
+
+demo: $(BIN)/.runtime
+	$(BIN)/python -m genderbudget
+
+lint: $(BIN)/.dev
+	$(BIN)/ruff check genderbudget tests benchmarks
+	$(BIN)/ruff format --check genderbudget tests benchmarks
+
+typecheck: $(BIN)/.dev
+	$(BIN)/mypy
+
+pytest: $(BIN)/.dev
+	$(BIN)/python -m pytest -q
+
+test: lint typecheck pytest
+
+sample-data: $(BIN)/.runtime
+	$(BIN)/python -m genderbudget.datasets
+
+clean:
+	rm -rf $(VENV)

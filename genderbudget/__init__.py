@@ -1,0 +1,35 @@
+"""genderbudget: gender budgeting (jämställdhetsbudgetering) for Swedish agencies.
+
+The one flow::
+
+    input table  ->  sex coded, columns checked, exclusions counted
+                 ->  one group-by to sufficient statistics per sex x breakdown cell
+                 ->  per-sex estimates with intervals, women-vs-men comparisons
+                 ->  tidy tables (``Result``)
+
+Only the group-by touches the user's dataframe engine (through narwhals); everything after
+it works on a small pandas table, so pandas, polars and DuckDB input, and micro data and
+pre-aggregated counts, give the same numbers.
+"""
+
+from genderbudget import datasets
+from genderbudget._analyse import analyse
+from genderbudget._measures import Measure, count, mean, rate, ratio, total
+from genderbudget._result import Result
+from genderbudget._sex import normalize_sex, sex_from_personnummer
+
+__all__ = [
+    "Measure",
+    "Result",
+    "analyse",
+    "count",
+    "datasets",
+    "mean",
+    "normalize_sex",
+    "rate",
+    "ratio",
+    "sex_from_personnummer",
+    "total",
+]
+
+__version__ = "0.1.0"

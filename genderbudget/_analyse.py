@@ -1,0 +1,226 @@
+"""``analyse``: per-sex estimates and women-vs-men comparisons in one call."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, get_args
+
+import numpy as np
+import pandas as pd
+
+from genderbudget._cells import collect_cells
+from genderbudget._estimate import (
+    adjust_p,
+    compare,
+    comparison_columns,
+    estimate,
+    estimate_columns,
+)
+from genderbudget._measures import Measure
+from genderbudget._result import Result
+from genderbudget._sex import SEX_CATEGORIES
+
+__all__ = ["analyse"]
+
+PAdjust = Literal["holm", "bonferroni", "fdr_bh", "none"]
+
+BAD_OPTION = "{name}={value!r} is not allowed. Allowed values: {allowed}."
+BAD_CONFIDENCE = "confidence must be a number strictly between 0 and 1 (e.g. 0.95), got {value!r}."
+DUPLICATE_NAMES = (
+    "Two measures have the same name {name!r}; give one of them another name with name='...'."
+)
+NOT_A_MEASURE = (
+    "measures must be a measure or a list of measures made with gb.count(), gb.rate(...), "
+    "gb.mean(...), gb.ratio(...) or gb.total(...); got {value!r}."
+)
+SEX_IN_BY = "The sex column {sex!r} cannot also be a breakdown (by=); it is always split by sex."
+
+
+def _as_list(value: str | Sequence[str], name: str) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    items = list(value)
+    for item in items:
+        if not isinstance(item, str):
+            raise TypeError(
+                f"{name} must be a column name or a list of column names, got {item!r}."
+            )
+    if len(set(items)) != len(items):
+        raise ValueError(f"{name} lists a column twice: {items!r}.")
+    return items
+
+
+def analyse(
+    data: Any,
+    measures: Measure | Sequence[Measure],
+    *,
+    sex: str,
+    by: str | Sequence[str] = (),
+    n: str | None = None,
+    confidence: float = 0.95,
+    p_adjust: PAdjust = "holm",
+    mapping: Mapping[object, str] | None = None,
+) -> Result:
+    """Per-sex estimates with intervals and women-vs-men comparisons.
+
+    One group-by over the rows computes sufficient statistics per sex and breakdown cell
+    (in the data's own engine: pandas, polars, DuckDB, ...); every estimate, interval and
+    test is computed from those statistics.
+
+    Parameters
+    ----------
+    data : dataframe
+        One row per person, or, with ``n``, one row per group of persons (pre-aggregated
+        counts and sums). pandas, polars, DuckDB and other narwhals-supported frames.
+    measures : Measure or list of Measure
+        Made with :func:`count`, :func:`rate`, :func:`mean`, :func:`ratio`, :func:`total`.
+    sex : str
+        Column with sex codes (K/M, kvinna/man, F/M, SCB 1/2, ...; see
+        :func:`normalize_sex`). Missing values are kept as sex ``unknown``.
+    by : str or list of str, optional
+        Breakdown columns (e.g. year, unit). Rows with a missing breakdown value are
+        excluded and reported in ``exclusions``.
+    n : str, optional
+        Pre-aggregated input: the column with the number of persons each row stands for.
+        Then a rate's column is the number who got it, a mean's or total's column the sum of
+        the amounts (with ``sum_sq`` for the sum of squares), and a ratio's columns sums per
+        row, each row being one unit of the delta method.
+    confidence : float, default 0.95
+        Confidence level of every interval.
+    p_adjust : {"holm", "bonferroni", "fdr_bh", "none"}, default "holm"
+        Multiple-testing adjustment across all comparisons of the call.
+    mapping : dict, optional
+        Extra sex codes, e.g. ``{"X": "unknown"}``.
+
+    Returns
+    -------
+    Result
+        Tables ``estimates``, ``comparisons``, ``exclusions`` and ``accounting``, whose
+        columns never change with the options (see :class:`Result`).
+
+    Raises
+    ------
+    ValueError
+        A column is missing (the closest name is suggested), a sex code is not recognised,
+        an outcome is not numeric, a rate column is not 0/1, counts are negative or smaller
+        than the number who got something, or an option is out of range. Each message names
+        the column, the offending values with their row counts, and the fix.
+
+    Notes
+    -----
+    Methods (women and men are independent samples; each is computed per cell):
+
+    - rate: Wilson score interval per sex; Newcombe's hybrid score interval for the
+      difference; Katz log interval for the ratio; the pooled two-proportion z-test, or
+      Fisher's exact test when an expected count is below 5.
+    - mean: t interval per sex; Welch's t for the difference (Welch-Satterthwaite degrees
+      of freedom); a delta-method interval on the log scale for the ratio.
+    - ratio of sums: the delta-method (linearisation) variance over units, t with units - 1
+      degrees of freedom per sex; for the difference, Welch-Satterthwaite degrees of
+      freedom; the ratio of the two ratios on the log scale.
+    - count, total: recorded in full, so no interval or test; ``share`` gives each sex's
+      share of the cell.
+
+    p-values are adjusted across all comparisons of the call (Holm by default). Empty cells,
+    cells with one sex only and zero counts give NaN with the reason in ``note``. Validated
+    against statsmodels ``proportion_confint(method="wilson")``,
+    ``confint_proportions_2indep`` (``"newcomb"``, ``"log"``), ``proportions_ztest``,
+    ``multipletests``, HC1 robust WLS and scipy ``ttest_ind(equal_var=False)`` and
+    ``fisher_exact`` (see the test suite).
+
+    Examples
+    --------
+    >>> import genderbudget as gb
+    >>> data = gb.datasets.load_kriminalvarden()
+    >>> result = gb.analyse(data, gb.rate("arbetsdrift"), sex="kon", by="ar")
+    >>> result.comparisons[["ar", "n_women", "n_men"]].head(2)
+         ar  n_women  n_men
+    0  2016 ...
+    """
+    if isinstance(measures, Measure):
+        measures = [measures]
+    measures = list(measures)
+    if not measures:
+        raise ValueError(NOT_A_MEASURE.format(value=measures))
+    for m in measures:
+        if not isinstance(m, Measure):
+            raise TypeError(NOT_A_MEASURE.format(value=m))
+    names = [m.name for m in measures]
+    for name in names:
+        if names.count(name) > 1:
+            raise ValueError(DUPLICATE_NAMES.format(name=name))
+    if not isinstance(sex, str):
+        raise TypeError(f"sex must be the name of the sex column, got {sex!r}.")
+    by_list = _as_list(by, "by")
+    if sex in by_list:
+        raise ValueError(SEX_IN_BY.format(sex=sex))
+    if isinstance(confidence, bool) or not isinstance(confidence, int | float):
+        raise ValueError(BAD_CONFIDENCE.format(value=confidence))
+    if not 0.0 < float(confidence) < 1.0:
+        raise ValueError(BAD_CONFIDENCE.format(value=confidence))
+    confidence = float(confidence)
+    allowed = get_args(PAdjust)
+    if p_adjust not in allowed:
+        raise ValueError(BAD_OPTION.format(name="p_adjust", value=p_adjust, allowed=allowed))
+
+    cells = collect_cells(data, measures, sex=sex, by=by_list, n=n, mapping=mapping)
+
+    estimates, comparisons = [], []
+    for m in measures:
+        stats = cells.stats.loc[cells.stats["measure"] == m.name]
+        est = estimate(stats.reset_index(drop=True), m.kind, by_list, confidence)
+        estimates.append(est)
+        comparisons.append(compare(est, m.kind, by_list, confidence))
+
+    est_table = _sort(pd.concat(estimates, ignore_index=True), names, by_list, with_sex=True)
+    cmp_table = _sort(pd.concat(comparisons, ignore_index=True), names, by_list, with_sex=False)
+    cmp_table["p_adjusted"] = adjust_p(cmp_table["p_value"], p_adjust)
+    cmp_table["p_adjust_method"] = p_adjust
+
+    used = est_table.groupby("measure", sort=False)["rows"].sum()
+    excluded = cells.exclusions.groupby("measure", sort=False)["rows"].sum()
+    accounting = pd.DataFrame(
+        {
+            "measure": names,
+            "rows_in": cells.rows_in,
+            "rows_used": [int(used.get(m, 0)) for m in names],
+            "rows_excluded": [int(excluded.get(m, 0)) for m in names],
+        }
+    )
+    for column in ("n", "units"):
+        est_table[column] = est_table[column].astype(np.int64)
+    for column in ("n_women", "n_men"):
+        cmp_table[column] = cmp_table[column].astype(np.int64)
+    return Result(
+        est_table[estimate_columns(by_list)],
+        cmp_table[comparison_columns(by_list)],
+        cells.exclusions,
+        accounting,
+        cells.rows_in,
+        {
+            "sex": sex,
+            "by": tuple(by_list),
+            "n": n,
+            "confidence": confidence,
+            "p_adjust": p_adjust,
+            "measures": tuple(measures),
+        },
+    )
+
+
+def _sort(table: pd.DataFrame, names: list[str], by: list[str], *, with_sex: bool) -> pd.DataFrame:
+    order = pd.Categorical(table["measure"], categories=names, ordered=True)
+    keys = {"__measure": order.codes}
+    frame = table.assign(**keys)
+    sort_by = ["__measure", *by]
+    if with_sex:
+        frame["__sex"] = pd.Categorical(frame["sex"], categories=SEX_CATEGORIES, ordered=True).codes
+        sort_by.append("__sex")
+    frame = frame.sort_values(sort_by, kind="stable").drop(
+        columns=sort_by[:1] + sort_by[1 + len(by) :]
+    )
+    if with_sex:
+        frame["sex"] = frame["sex"].astype(str)
+    for column in by:
+        frame[column] = frame[column].infer_objects()
+    return frame.reset_index(drop=True)

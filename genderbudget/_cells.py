@@ -1,0 +1,455 @@
+"""The one pass over the rows: input checks and a group-by to sufficient statistics.
+
+This is the only module (with the reader) that touches the user's dataframe engine. It goes
+through narwhals, so pandas, polars, DuckDB and other supported engines give identical
+results. Everything after :func:`collect_cells` works on the small pandas table it returns:
+one row per measure x breakdown cell x sex with the counts and sums each estimator needs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import narwhals as nw
+import numpy as np
+import pandas as pd
+
+from genderbudget._measures import Measure
+from genderbudget._sex import SEX_CATEGORIES, code_sex_values
+
+__all__ = ["CellStats", "ColumnNotFoundError", "collect_cells"]
+
+STAT_COLUMNS = ("n", "rows", "units", "sy", "syy", "sx", "sxx", "sxy", "has_syy")
+
+MISSING_COLUMN = (
+    "Column {column!r} ({role}) is not in the data.{hint} Available columns: {available}."
+)
+NOT_NUMERIC = (
+    "Column {column!r} ({role}) must be numeric but has type {dtype}; values: {values}. "
+    "Convert it to numbers first{example}."
+)
+NOT_BINARY = (
+    "Column {column!r} (used by rate({column!r})) must hold 0/1 or True/False, one row per "
+    "person, but has other values: {values}. Recode it to 0/1, or, if the table holds "
+    "counts per group, pass n='<column with the number of persons>' so the column is read "
+    "as the number of persons who got it."
+)
+NEGATIVE_COUNT = (
+    "Column {column!r} ({role}) holds counts of persons, but has negative or non-integer "
+    "values in {rows}: {values}. Counts must be whole numbers >= 0; correct or remove those "
+    "rows."
+)
+TOO_MANY_SUCCESSES = (
+    "Column {column!r} (used by rate({column!r})) counts persons who got it, but in {rows} "
+    "it exceeds the number of persons in column {n!r} (e.g. {examples}). Each row's count "
+    "must lie between 0 and its number of persons; check that the columns are not swapped."
+)
+NOT_A_FRAME = (
+    "data must be a dataframe (pandas, polars, DuckDB, or another engine narwhals "
+    "supports), got {type}."
+)
+SUM_SQ_MICRO = (
+    "mean({column!r}, sum_sq={sum_sq!r}) declares a column of summed squares, which only "
+    "applies to pre-aggregated input. Pass n='<column with the number of persons>' too, or "
+    "drop sum_sq for one row per person."
+)
+
+
+@dataclass(frozen=True)
+class CellStats:
+    """Sufficient statistics per measure x cell x sex, and the row accounting.
+
+    Attributes
+    ----------
+    stats : pandas.DataFrame
+        Columns ``measure, <by...>, sex`` then ``n`` (persons), ``rows`` (input rows used),
+        ``units`` (independent units: persons, or clusters/rows for a ratio), the sums ``sy,
+        syy, sx, sxx, sxy`` over units, and ``has_syy`` (whether ``syy`` is known).
+    exclusions : pandas.DataFrame
+        ``measure, column, reason, rows``: every input row not used by a measure.
+    rows_in : int
+        Number of input rows.
+    """
+
+    stats: pd.DataFrame
+    exclusions: pd.DataFrame
+    rows_in: int
+
+
+def _plural(count: int, word: str = "row") -> str:
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
+
+
+def _value_list(counts: Sequence[tuple[Any, int]], limit: int = 10) -> str:
+    parts = [f"{value!r} ({_plural(int(c))})" for value, c in counts[:limit]]
+    if len(counts) > limit:
+        parts.append(f"and {len(counts) - limit} more distinct values")
+    return ", ".join(parts)
+
+
+def _offending_values(
+    frame: Any, column: str, mask: nw.Expr | None = None
+) -> list[tuple[Any, int]]:
+    """Distinct values of ``column`` (where ``mask``) with row counts, most frequent first."""
+    sub = frame if mask is None else frame.filter(mask)
+    counted = sub.group_by(column).agg(nw.len().alias("__count"))
+    table = _to_pandas(counted)
+    table = table.sort_values(["__count", column], ascending=[False, True], kind="stable")
+    return [(_python(v), int(c)) for v, c in zip(table[column], table["__count"], strict=True)]
+
+
+def _python(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _to_pandas(frame: Any) -> pd.DataFrame:
+    """Small narwhals frame (eager or lazy) to pandas, the same way for every engine."""
+    if isinstance(frame, nw.LazyFrame):
+        frame = frame.collect()
+    columns = frame.to_dict(as_series=False)
+    return pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in columns.items()})
+
+
+def _fold(name: str) -> str:
+    """Casefold and strip accents, so 'År' is close to 'ar' and 'Kön' to 'kon'."""
+    decomposed = unicodedata.normalize("NFKD", str(name).casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _check_columns(names: Sequence[str], required: Mapping[str, str]) -> None:
+    available = list(names)
+    folded = {_fold(c): c for c in available}
+    for column, role in required.items():
+        if column in available:
+            continue
+        close = difflib.get_close_matches(_fold(column), list(folded), n=1, cutoff=0.6)
+        hint = f" Did you mean {folded[close[0]]!r}?" if close else ""
+        shown = ", ".join(repr(c) for c in available[:30])
+        if len(available) > 30:
+            shown += f", … ({len(available)} in all)"
+        raise ColumnNotFoundError(
+            MISSING_COLUMN.format(column=column, role=role, hint=hint, available=shown)
+        )
+
+
+class ColumnNotFoundError(ValueError):
+    """A column named in the call is not in the data."""
+
+
+def _is_float(dtype: Any) -> bool:
+    return dtype in (nw.Float32, nw.Float64) or isinstance(dtype, nw.Float32 | nw.Float64)
+
+
+def _missing(column: str, dtype: Any) -> nw.Expr:
+    expr = nw.col(column).is_null()
+    if _is_float(dtype):
+        expr = expr | nw.col(column).is_nan()
+    return expr
+
+
+def collect_cells(
+    data: Any,
+    measures: Sequence[Measure],
+    *,
+    sex: str,
+    by: Sequence[str],
+    n: str | None,
+    mapping: Mapping[object, str] | None,
+) -> CellStats:
+    """Check the input and compute sufficient statistics per measure, cell and sex.
+
+    Parameters
+    ----------
+    data : dataframe
+        Any dataframe narwhals supports (pandas, polars, DuckDB, ...), eager or lazy.
+    measures : sequence of Measure
+        The measures to compute.
+    sex : str
+        Column with the sex codes (coded with :func:`genderbudget.normalize_sex` rules).
+    by : sequence of str
+        Breakdown columns.
+    n : str or None
+        For pre-aggregated input, the column with the number of persons per row.
+    mapping : mapping, optional
+        Extra sex codes, passed to the sex coding.
+
+    Returns
+    -------
+    CellStats
+    """
+    try:
+        frame = nw.from_native(data)
+    except TypeError:
+        raise TypeError(NOT_A_FRAME.format(type=type(data).__name__)) from None
+    if not isinstance(frame, nw.DataFrame | nw.LazyFrame):
+        raise TypeError(NOT_A_FRAME.format(type=type(data).__name__))
+    schema = dict(frame.collect_schema())
+    by = list(by)
+
+    required: dict[str, str] = {sex: "the sex column, sex="}
+    for b in by:
+        required.setdefault(b, "a breakdown column, by=")
+    if n is not None:
+        required.setdefault(n, "the count column, n=")
+    for m in measures:
+        for c in m.columns:
+            required.setdefault(c, f"used by measure {m.name!r}")
+        if m.cluster is not None:
+            required.setdefault(m.cluster, f"the cluster of measure {m.name!r}")
+        if m.sum_sq is not None:
+            if n is None:
+                raise ValueError(SUM_SQ_MICRO.format(column=m.column, sum_sq=m.sum_sq))
+            required.setdefault(m.sum_sq, f"the summed squares of measure {m.name!r}")
+    _check_columns(list(schema), required)
+
+    numeric_roles: dict[str, str] = {}
+    if n is not None:
+        numeric_roles[n] = "the count column, n="
+    for m in measures:
+        for c in (*m.columns, *([m.sum_sq] if m.sum_sq else [])):
+            numeric_roles.setdefault(c, f"used by measure {m.name!r}")
+    for column, role in numeric_roles.items():
+        dtype = schema[column]
+        if dtype.is_numeric() or dtype == nw.Boolean:
+            continue
+        values = _offending_values(frame, column)
+        example = (
+            f", e.g. data[{column!r}] = data[{column!r}].map({{'ja': 1, 'nej': 0}})"
+            if len(values) <= 3
+            else f", e.g. pandas.to_numeric(data[{column!r}])"
+        )
+        raise ValueError(
+            NOT_NUMERIC.format(
+                column=column, role=role, dtype=dtype, values=_value_list(values), example=example
+            )
+        )
+
+    def value(column: str) -> nw.Expr:
+        return nw.col(column).cast(nw.Float64)
+
+    derived: dict[str, nw.Expr] = {}
+    checks: dict[str, nw.Expr] = {}
+    count_missing = _missing(n, schema[n]) if n is not None else nw.lit(value=False)
+    if n is not None:
+        persons = value(n)
+        checks["__bad_n"] = (~count_missing) & ((persons < 0) | (persons != persons.round(0)))
+
+    for i, m in enumerate(measures):
+        cols = list(m.columns)
+        missing_any = count_missing
+        for c in cols:
+            missing_any = missing_any | _missing(c, schema[c])
+        ok = ~missing_any
+        derived[f"__ok{i}"] = ok
+        # Attribute each excluded row to its first missing column (count column first).
+        previous = nw.lit(value=False)
+        for c in ([n] if n is not None else []) + cols:
+            derived[f"__miss{i}_{c}"] = (~previous) & _missing(c, schema[c])
+            previous = previous | _missing(c, schema[c])
+        if n is not None:
+            derived[f"__w{i}"] = nw.when(ok).then(value(n)).otherwise(0.0)
+        if m.kind == "count":
+            continue
+        y = value(cols[0])
+        derived[f"__y{i}"] = nw.when(ok).then(y).otherwise(0.0)
+        if m.kind == "rate":
+            if n is None:
+                checks[f"__bad{i}"] = ok & (y != 0) & (y != 1)
+            else:
+                checks[f"__bad{i}"] = ok & ((y < 0) | (y != y.round(0)))
+                checks[f"__over{i}"] = ok & (y > value(n))
+        if m.kind in ("mean", "ratio"):
+            if n is None or m.kind == "ratio":
+                derived[f"__yy{i}"] = nw.when(ok).then(y * y).otherwise(0.0)
+            elif m.sum_sq is not None:
+                derived[f"__yy{i}"] = nw.when(ok).then(value(m.sum_sq)).otherwise(0.0)
+        if m.kind == "ratio":
+            x = value(cols[1])
+            derived[f"__x{i}"] = nw.when(ok).then(x).otherwise(0.0)
+            derived[f"__xx{i}"] = nw.when(ok).then(x * x).otherwise(0.0)
+            derived[f"__xy{i}"] = nw.when(ok).then(x * y).otherwise(0.0)
+
+    keys = list(dict.fromkeys([sex, *by, *[m.cluster for m in measures if m.cluster]]))
+    aggregates = [nw.len().alias("__rows")]
+    all_derived = {**derived, **checks}
+    for name, expr in all_derived.items():
+        as_number = (
+            expr.cast(nw.Float64)
+            if name.startswith(("__ok", "__miss", "__bad", "__over"))
+            else expr
+        )
+        all_derived[name] = as_number
+    aggregates += [nw.col(name).sum() for name in all_derived]
+    grouped = (
+        frame.with_columns(**all_derived).group_by(keys, drop_null_keys=False).agg(*aggregates)
+        if all_derived
+        else frame.group_by(keys, drop_null_keys=False).agg(*aggregates)
+    )
+    cells = _to_pandas(grouped)
+    numeric = [c for c in cells.columns if c.startswith("__")]
+    cells[numeric] = cells[numeric].astype(np.float64)
+    rows_in = int(cells["__rows"].sum())
+
+    _raise_on_bad_values(frame, cells, measures, schema, n)
+
+    # Sex: code the few distinct raw values, with their row counts for the error message.
+    codes, distinct = pd.factorize(cells[sex].map(_python), use_na_sentinel=False)
+    counts = np.bincount(codes, weights=cells["__rows"].to_numpy(), minlength=len(distinct))
+    coded = code_sex_values(
+        [_python(v) for v in distinct], [int(c) for c in counts], column=sex, mapping=mapping
+    )
+    cells["__sex"] = np.asarray(coded, dtype=object)[codes]
+
+    exclusions: list[dict[str, Any]] = []
+    # Rows whose breakdown value is missing are reported and left out of every measure.
+    by_missing = pd.Series(False, index=cells.index)
+    for b in by:
+        now = cells[b].map(_is_missing) & ~by_missing
+        rows = int(cells.loc[now, "__rows"].sum())
+        for m in measures:
+            if rows:
+                exclusions.append(
+                    {"measure": m.name, "column": b, "reason": "missing_breakdown", "rows": rows}
+                )
+        by_missing = by_missing | now
+    cells = cells.loc[~by_missing]
+
+    frames = []
+    for i, m in enumerate(measures):
+        frame_i, excluded = _measure_stats(cells, i, m, by=by, n=n)
+        frames.append(frame_i)
+        exclusions.extend(excluded)
+    stats = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    exclusions_frame = pd.DataFrame(exclusions, columns=["measure", "column", "reason", "rows"])
+    exclusions_frame["rows"] = exclusions_frame["rows"].astype(np.int64)
+    return CellStats(stats=stats, exclusions=exclusions_frame, rows_in=rows_in)
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and np.isnan(value)
+
+
+def _raise_on_bad_values(
+    frame: Any,
+    cells: pd.DataFrame,
+    measures: Sequence[Measure],
+    schema: Mapping[str, Any],
+    n: str | None,
+) -> None:
+    if n is not None and cells["__bad_n"].sum() > 0:
+        rows = int(cells["__bad_n"].sum())
+        persons = nw.col(n).cast(nw.Float64)
+        bad = (~_missing(n, schema[n])) & ((persons < 0) | (persons != persons.round(0)))
+        values = _offending_values(frame, n, bad)
+        raise ValueError(
+            NEGATIVE_COUNT.format(
+                column=n,
+                role="the count column, n=",
+                rows=_plural(rows),
+                values=_value_list(values),
+            )
+        )
+    for i, m in enumerate(measures):
+        if m.kind != "rate" or m.column is None:
+            continue
+        column = m.column
+        bad_rows = int(cells[f"__bad{i}"].sum())
+        if bad_rows:
+            y = nw.col(column).cast(nw.Float64)
+            missing = _missing(column, schema[column])
+            if n is None:
+                values = _offending_values(frame, column, (~missing) & (y != 0) & (y != 1))
+                raise ValueError(NOT_BINARY.format(column=column, values=_value_list(values)))
+            mask = (~missing) & ((y < 0) | (y != y.round(0)))
+            values = _offending_values(frame, column, mask)
+            raise ValueError(
+                NEGATIVE_COUNT.format(
+                    column=column,
+                    role=f"used by rate({column!r}) on pre-aggregated input",
+                    rows=_plural(bad_rows),
+                    values=_value_list(values),
+                )
+            )
+        if n is not None and cells[f"__over{i}"].sum() > 0:
+            over = int(cells[f"__over{i}"].sum())
+            mask = nw.col(column).cast(nw.Float64) > nw.col(n).cast(nw.Float64)
+            sample = _to_pandas(frame.filter(mask).select(column, n).head(3))
+            examples = ", ".join(
+                f"{_python(a)!r} of {_python(b)!r}"
+                for a, b in zip(sample[column], sample[n], strict=True)
+            )
+            raise ValueError(
+                TOO_MANY_SUCCESSES.format(column=column, rows=_plural(over), n=n, examples=examples)
+            )
+
+
+def _measure_stats(
+    cells: pd.DataFrame, i: int, m: Measure, *, by: list[str], n: str | None
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """Sum one measure's statistics to measure x cell x sex; report its exclusions."""
+    excluded: list[dict[str, Any]] = []
+    columns = ([n] if n is not None else []) + list(m.columns)
+    for c in columns:
+        rows = int(cells[f"__miss{i}_{c}"].sum())
+        if rows:
+            reason = "missing_count" if c == n else "missing_value"
+            excluded.append({"measure": m.name, "column": c, "reason": reason, "rows": rows})
+
+    work = pd.DataFrame({"sex": cells["__sex"]})
+    for b in by:
+        work[b] = cells[b].map(_python)
+    work["rows"] = cells[f"__ok{i}"]
+    work["n"] = cells[f"__w{i}"] if n is not None else cells[f"__ok{i}"]
+    zero = pd.Series(0.0, index=cells.index)
+    for stat, prefix in (("sy", "__y"), ("syy", "__yy"), ("sx", "__x"), ("sxx", "__xx")):
+        work[stat] = cells.get(f"{prefix}{i}", zero)
+    work["sxy"] = cells.get(f"__xy{i}", zero)
+    has_syy = f"__yy{i}" in cells.columns
+
+    keys = ["sex", *by]
+    if m.kind == "ratio" and m.cluster is not None:
+        cluster = cells[m.cluster].map(_python)
+        missing_cluster = cluster.map(_is_missing) & (work["rows"] > 0)
+        rows = int(work.loc[missing_cluster, "rows"].sum())
+        if rows:
+            excluded.append(
+                {"measure": m.name, "column": m.cluster, "reason": "missing_cluster", "rows": rows}
+            )
+        work = work.loc[~missing_cluster].copy()
+        work["__cluster"] = cluster.loc[~missing_cluster]
+        per_unit = (
+            work.groupby([*keys, "__cluster"], dropna=False, sort=False)[["rows", "n", "sy", "sx"]]
+            .sum()
+            .reset_index()
+        )
+        per_unit["units"] = (per_unit["rows"] > 0).astype(np.float64)
+        per_unit["syy"] = per_unit["sy"] ** 2
+        per_unit["sxx"] = per_unit["sx"] ** 2
+        per_unit["sxy"] = per_unit["sx"] * per_unit["sy"]
+        work = per_unit.drop(columns="__cluster")
+    elif m.kind == "ratio":
+        work["units"] = work["rows"]
+    else:
+        work["units"] = work["n"]
+
+    sums = ["n", "rows", "units", "sy", "syy", "sx", "sxx", "sxy"]
+    # Every cell gets a women and a men row, even when one sex is absent there.
+    summed = work.groupby(keys, dropna=False, sort=False)[sums].sum()
+    cells_seen = summed.reset_index()[by].drop_duplicates() if by else pd.DataFrame(index=[0])
+    present = summed.reset_index()
+    grid_sexes = [s for s in SEX_CATEGORIES if s != "unknown"]
+    grid = cells_seen.assign(__k=1).merge(pd.DataFrame({"sex": grid_sexes, "__k": 1}), on="__k")
+    grid = grid.drop(columns="__k")
+    full = grid.merge(present, on=keys, how="outer")
+    full[sums] = full[sums].fillna(0.0)
+    full["has_syy"] = has_syy
+    full.insert(0, "measure", m.name)
+    return full[["measure", *keys, *STAT_COLUMNS]], excluded

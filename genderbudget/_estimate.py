@@ -1,0 +1,240 @@
+"""From sufficient statistics to per-sex estimates and women-vs-men comparisons.
+
+Works on the small table of cell statistics only (never on rows), vectorised over cells.
+One function per measure kind returns the estimate, its standard error and degrees of
+freedom, so the comparison step can combine women and men without knowing the formulas
+twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.multitest import multipletests
+
+from genderbudget import _intervals as iv
+
+__all__ = ["adjust_p", "compare", "comparison_columns", "estimate", "estimate_columns"]
+
+ESTIMATE_COLUMNS = (
+    "n",
+    "units",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "ci_method",
+    "confidence",
+    "share",
+    "note",
+)
+COMPARISON_COLUMNS = (
+    "n_women",
+    "n_men",
+    "women",
+    "men",
+    "difference",
+    "difference_ci_low",
+    "difference_ci_high",
+    "ratio",
+    "ratio_ci_low",
+    "ratio_ci_high",
+    "ci_method",
+    "confidence",
+    "p_value",
+    "test_method",
+    "p_adjusted",
+    "p_adjust_method",
+    "note",
+)
+
+CI_METHOD = {
+    "count": "none",
+    "total": "none",
+    "rate": "wilson",
+    "mean": "t",
+    "ratio": "delta (t, units - 1 df)",
+}
+COMPARISON_CI_METHOD = {
+    "count": "none",
+    "total": "none",
+    "rate": "newcombe hybrid score; katz log",
+    "mean": "welch t; delta log",
+    "ratio": "delta (welch-satterthwaite t); delta log",
+}
+TEST_METHOD = {"mean": "Welch t", "ratio": "Welch t (delta)"}
+
+NOTE_EMPTY = "no persons in this cell"
+NOTE_ONE = "fewer than 2 persons: no interval"
+NOTE_ONE_UNIT = "fewer than 2 units: no interval"
+NOTE_NO_SS = "sum of squares not given (sum_sq=): no interval"
+NOTE_ZERO_DEN = "the denominator sums to 0: no ratio"
+NOTE_NO_SAMPLING = "recorded in full: no sampling interval or test"
+NOTE_NO_WOMEN = "no women in this cell"
+NOTE_NO_MEN = "no men in this cell"
+NOTE_RATIO_UNDEFINED = "ratio undefined (zero or negative value)"
+NOTE_NO_VARIATION = "no variation within either sex: no test"
+
+
+def estimate_columns(by: Sequence[str]) -> list[str]:
+    """Column order of the ``estimates`` table."""
+    return ["measure", *by, "sex", *ESTIMATE_COLUMNS]
+
+
+def comparison_columns(by: Sequence[str]) -> list[str]:
+    """Column order of the ``comparisons`` table."""
+    return ["measure", *by, *COMPARISON_COLUMNS]
+
+
+def _join(*notes: pd.Series) -> pd.Series:
+    frame = pd.concat(notes, axis=1)
+    return frame.apply(lambda row: "; ".join(dict.fromkeys(v for v in row if v)), axis=1)
+
+
+def _note(mask: np.ndarray, text: str, index: pd.Index) -> pd.Series:
+    return pd.Series(np.where(mask, text, ""), index=index, dtype=object)
+
+
+def estimate(stats: pd.DataFrame, kind: str, by: Sequence[str], confidence: float) -> pd.DataFrame:
+    """Per-sex estimates for one measure kind, with internal ``_se``, ``_df``, ``_var``.
+
+    ``_var`` is the variance of one unit (for means) or of the estimate (for ratios), used to
+    compute the Welch-Satterthwaite degrees of freedom of a difference.
+    """
+    out = stats.copy()
+    n = out["n"].to_numpy(dtype=float)
+    units = out["units"].to_numpy(dtype=float)
+    sy, syy = out["sy"].to_numpy(dtype=float), out["syy"].to_numpy(dtype=float)
+    index = out.index
+    notes = [_note(n == 0, NOTE_EMPTY, index)]
+    se = np.full(len(out), np.nan)
+    df = np.full(len(out), np.nan)
+    var = np.full(len(out), np.nan)
+    share = np.full(len(out), np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if kind in ("count", "total"):
+            value = n if kind == "count" else sy
+            est = value.copy()
+            if by:
+                cells = out.assign(_v=value).groupby(list(by), sort=False, dropna=False)["_v"]
+                totals = cells.transform("sum").to_numpy(dtype=float)
+            else:
+                totals = np.full(len(out), value.sum())
+            share = np.where(totals != 0, value / totals, np.nan)
+            low = high = np.full(len(out), np.nan)
+            notes.append(_note(n > 0, NOTE_NO_SAMPLING, index))
+        elif kind == "rate":
+            est = np.where(n > 0, sy / n, np.nan)
+            low, high = iv.wilson(sy, n, confidence)
+        elif kind == "mean":
+            est = np.where(n > 0, sy / n, np.nan)
+            var = np.maximum((syy - n * est * est) / (n - 1.0), 0.0)
+            var[~(n > 1) | ~out["has_syy"].to_numpy(dtype=bool)] = np.nan
+            se = np.sqrt(var / n)
+            df = n - 1.0
+            low, high = iv.t_interval(est, se, df, confidence)
+            notes.append(_note((n == 1), NOTE_ONE, index))
+            notes.append(_note((n > 1) & ~out["has_syy"].to_numpy(dtype=bool), NOTE_NO_SS, index))
+        elif kind == "ratio":
+            sx = out["sx"].to_numpy(dtype=float)
+            sxx, sxy = out["sxx"].to_numpy(dtype=float), out["sxy"].to_numpy(dtype=float)
+            est = np.where(sx != 0, sy / sx, np.nan)
+            residual = np.maximum(syy - 2.0 * est * sxy + est * est * sxx, 0.0)
+            var = units / (units - 1.0) * residual / (sx * sx)
+            var[~(units > 1)] = np.nan
+            se = np.sqrt(var)
+            df = units - 1.0
+            low, high = iv.t_interval(est, se, df, confidence)
+            notes.append(_note((n > 0) & (sx == 0), NOTE_ZERO_DEN, index))
+            notes.append(_note((units == 1) & (sx != 0), NOTE_ONE_UNIT, index))
+        else:  # pragma: no cover - guarded by Measure
+            raise ValueError(f"Unknown measure kind {kind!r}.")
+    out["estimate"] = est
+    out["ci_low"] = low
+    out["ci_high"] = high
+    out["ci_method"] = CI_METHOD[kind]
+    out["confidence"] = confidence
+    out["share"] = share
+    out["note"] = _join(*notes)
+    out["_se"] = se
+    out["_df"] = df
+    out["_var"] = var
+    return out
+
+
+def compare(est: pd.DataFrame, kind: str, by: Sequence[str], confidence: float) -> pd.DataFrame:
+    """Women-vs-men comparisons (women − men, women / men) for one measure kind."""
+    keys = ["measure", *by]
+    women = est.loc[est["sex"] == "women"].set_index(keys)
+    men = est.loc[est["sex"] == "men"].set_index(keys)
+    men = men.reindex(women.index)
+    out = pd.DataFrame(index=women.index)
+    nw_, nm = women["n"].to_numpy(dtype=float), men["n"].to_numpy(dtype=float)
+    w, m = women["estimate"].to_numpy(dtype=float), men["estimate"].to_numpy(dtype=float)
+    out["n_women"] = nw_
+    out["n_men"] = nm
+    out["women"] = w
+    out["men"] = m
+    size = len(out)
+    nan = np.full(size, np.nan)
+    d_low, d_high, r_low, r_high, p = nan.copy(), nan.copy(), nan.copy(), nan.copy(), nan.copy()
+    tests = np.full(size, "none", dtype=object)
+    index = out.index
+    notes = [
+        _note(nw_ == 0, NOTE_NO_WOMEN, index),
+        _note(nm == 0, NOTE_NO_MEN, index),
+    ]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        difference = w - m
+        ratio = np.where((m != 0) & np.isfinite(m), w / m, np.nan)
+        if kind == "rate":
+            xw, xm = women["sy"].to_numpy(dtype=float), men["sy"].to_numpy(dtype=float)
+            d_low, d_high = iv.newcombe_difference(xw, nw_, xm, nm, confidence)
+            r_low, r_high = iv.katz_ratio(xw, nw_, xm, nm, confidence)
+            p, tests = iv.proportion_test(xw, nw_, xm, nm)
+            tests = np.where(tests == "", "none", tests)
+            undefined = (nw_ > 0) & (nm > 0) & ~np.isfinite(r_low)
+            notes.append(_note(undefined, "ratio interval undefined (no one got it)", index))
+        elif kind in ("mean", "ratio"):
+            se_w, se_m = women["_se"].to_numpy(dtype=float), men["_se"].to_numpy(dtype=float)
+            se = np.sqrt(se_w**2 + se_m**2)
+            if kind == "mean":
+                df = iv.welch_df(women["_var"], nw_, men["_var"], nm)
+            else:
+                uw, um = women["units"].to_numpy(dtype=float), men["units"].to_numpy(dtype=float)
+                df = iv.welch_df(se_w**2 * uw, uw, se_m**2 * um, um)
+            d_low, d_high = iv.t_interval(difference, se, df, confidence)
+            r_low, r_high = iv.log_ratio_interval(w, se_w**2, m, se_m**2, confidence)
+            p = iv.t_pvalue(difference, se, df)
+            tests = np.where(np.isfinite(p), TEST_METHOD[kind], "none")
+            both = (nw_ > 0) & (nm > 0) & np.isfinite(w) & np.isfinite(m)
+            no_var = both & (se == 0)
+            notes.append(_note(no_var, NOTE_NO_VARIATION, index))
+            notes.append(_note(both & ~((w > 0) & (m > 0)), NOTE_RATIO_UNDEFINED, index))
+        else:
+            notes.append(_note((nw_ > 0) | (nm > 0), NOTE_NO_SAMPLING, index))
+    out["difference"] = difference
+    out["difference_ci_low"] = d_low
+    out["difference_ci_high"] = d_high
+    out["ratio"] = ratio
+    out["ratio_ci_low"] = r_low
+    out["ratio_ci_high"] = r_high
+    out["ci_method"] = COMPARISON_CI_METHOD[kind]
+    out["confidence"] = confidence
+    out["p_value"] = p
+    out["test_method"] = tests
+    out["note"] = _join(*notes)
+    return out.reset_index()
+
+
+def adjust_p(p_values: pd.Series, method: str) -> pd.Series:
+    """Adjust p-values across all comparisons of one call; NaN stays NaN."""
+    values = p_values.to_numpy(dtype=float)
+    adjusted = np.full(values.shape, np.nan)
+    ok = np.isfinite(values)
+    if method == "none":
+        adjusted[ok] = values[ok]
+    elif ok.any():
+        adjusted[ok] = multipletests(values[ok], method=method)[1]
+    return pd.Series(adjusted, index=p_values.index)

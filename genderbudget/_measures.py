@@ -1,0 +1,235 @@
+"""Measures: what is compared between women and men.
+
+A measure is a small immutable description (which columns, which statistic). It holds no
+data; :func:`genderbudget.analyse` turns it into sufficient statistics in one group-by and
+then into estimates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["Measure", "count", "mean", "rate", "ratio", "total"]
+
+Kind = Literal["count", "rate", "mean", "ratio", "total"]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A quantity compared between women and men.
+
+    Create measures with :func:`count`, :func:`rate`, :func:`mean`, :func:`ratio` and
+    :func:`total` rather than directly.
+
+    Attributes
+    ----------
+    kind : {"count", "rate", "mean", "ratio", "total"}
+        The statistic.
+    name : str
+        The label used in the ``measure`` column of every result table.
+    column : str or None
+        The outcome column (numerator for a ratio); None for :func:`count`.
+    denominator : str or None
+        The denominator column of a ratio.
+    cluster : str or None
+        For a ratio: the column whose values are the units (clusters) of the delta method.
+    sum_sq : str or None
+        For a mean on pre-aggregated input: the column with the sum of squared values.
+    """
+
+    kind: Kind
+    name: str
+    column: str | None = None
+    denominator: str | None = None
+    cluster: str | None = None
+    sum_sq: str | None = None
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The value columns the measure reads, in order (numerator before denominator)."""
+        return tuple(c for c in (self.column, self.denominator) if c is not None)
+
+
+def _name(name: str | None, default: str) -> str:
+    if name is None:
+        return default
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"A measure name must be a non-empty string, got {name!r}.")
+    return name
+
+
+def _column(value: object, argument: str, function: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise TypeError(
+            f"{function}() expects the column name as a string for {argument!r}, "
+            f"got {value!r} ({type(value).__name__})."
+        )
+    return value
+
+
+def count(*, name: str | None = None) -> Measure:
+    """Count persons (rows) per sex: head-count and representation.
+
+    Parameters
+    ----------
+    name : str, optional
+        Label in the ``measure`` column; default ``"count"``.
+
+    Returns
+    -------
+    Measure
+        The estimate is the number of persons; the ``share`` column gives each sex's share
+        of the persons in the cell. No sampling interval is computed for a head-count.
+
+    Examples
+    --------
+    >>> import genderbudget as gb
+    >>> gb.count()
+    Measure(kind='count', name='count', column=None, denominator=None, cluster=None, sum_sq=None)
+    """
+    return Measure(kind="count", name=_name(name, "count"))
+
+
+def rate(column: str, *, name: str | None = None) -> Measure:
+    """Share of persons who got something: an access rate (e.g. work operations).
+
+    Parameters
+    ----------
+    column : str
+        A 0/1 or boolean column (one row per person), or, for pre-aggregated input, the
+        number of persons in the row's group who got it.
+    name : str, optional
+        Label in the ``measure`` column; default the column name.
+
+    Returns
+    -------
+    Measure
+
+    Notes
+    -----
+    Per sex: the share with a Wilson score interval. Women vs men: the difference with
+    Newcombe's hybrid score interval (method 10 in Newcombe 1998), the ratio with the
+    Katz log interval, and a two-sided test of equal shares.
+
+    Examples
+    --------
+    >>> import genderbudget as gb
+    >>> gb.rate("arbetsdrift").name
+    'arbetsdrift'
+    """
+    column = _column(column, "column", "rate")
+    return Measure(kind="rate", name=_name(name, column), column=column)
+
+
+def mean(column: str, *, sum_sq: str | None = None, name: str | None = None) -> Measure:
+    """Mean amount per person, e.g. resource per client.
+
+    Parameters
+    ----------
+    column : str
+        A numeric column (one row per person), or, for pre-aggregated input, the sum of the
+        amounts in the row's group.
+    sum_sq : str, optional
+        Pre-aggregated input only: the column with the sum of squared amounts in the group,
+        needed for the interval. Without it the interval is NaN and the reason is given.
+    name : str, optional
+        Label in the ``measure`` column; default the column name.
+
+    Returns
+    -------
+    Measure
+
+    Notes
+    -----
+    Per sex: the mean with a t interval. Women vs men: Welch's t (unequal variances) for
+    the difference; the ratio of means with a delta-method interval on the log scale.
+
+    Examples
+    --------
+    >>> import genderbudget as gb
+    >>> gb.mean("kostnad").kind
+    'mean'
+    """
+    column = _column(column, "column", "mean")
+    if sum_sq is not None:
+        sum_sq = _column(sum_sq, "sum_sq", "mean")
+    return Measure(kind="mean", name=_name(name, column), column=column, sum_sq=sum_sq)
+
+
+def ratio(
+    numerator: str,
+    denominator: str,
+    *,
+    cluster: str | None = None,
+    name: str | None = None,
+) -> Measure:
+    r"""Ratio of two sums, e.g. cost per care-day (Σ cost / Σ care-days).
+
+    Parameters
+    ----------
+    numerator, denominator : str
+        Numeric columns summed per sex and cell.
+    cluster : str, optional
+        Column identifying the units the delta method treats as independent (for example
+        the prison). Rows are summed within each unit first. By default every row is a unit.
+    name : str, optional
+        Label in the ``measure`` column; default ``"numerator/denominator"``.
+
+    Returns
+    -------
+    Measure
+
+    Notes
+    -----
+    The estimate is :math:`R = \sum y / \sum x`. Its variance is the linearisation
+    (delta-method) estimator over units, :math:`\hat V(R) = \frac{m}{m-1}
+    \sum_i (y_i - R x_i)^2 / (\sum_i x_i)^2` with :math:`m` units, the same as the HC1
+    robust variance of a weighted mean of :math:`y_i/x_i` with weights :math:`x_i`; the
+    interval uses a t distribution with :math:`m-1` degrees of freedom. Women and men are
+    treated as independent samples; when one unit holds both sexes this is an
+    approximation.
+
+    Examples
+    --------
+    >>> import genderbudget as gb
+    >>> gb.ratio("kostnad", "varddygn", cluster="anstalt").name
+    'kostnad/varddygn'
+    """
+    numerator = _column(numerator, "numerator", "ratio")
+    denominator = _column(denominator, "denominator", "ratio")
+    if cluster is not None:
+        cluster = _column(cluster, "cluster", "ratio")
+    return Measure(
+        kind="ratio",
+        name=_name(name, f"{numerator}/{denominator}"),
+        column=numerator,
+        denominator=denominator,
+        cluster=cluster,
+    )
+
+
+def total(column: str, *, name: str | None = None) -> Measure:
+    """Total of a resource per sex and each sex's share of it.
+
+    Parameters
+    ----------
+    column : str
+        A numeric column (amount per row; on pre-aggregated input the sum per group).
+    name : str, optional
+        Label in the ``measure`` column; default ``"total_<column>"``.
+
+    Returns
+    -------
+    Measure
+        The estimate is the total; the ``share`` column gives each sex's share of the cell's
+        total. Totals are treated as recorded in full, so no sampling interval is given.
+
+    Examples
+    --------
+    >>> import genderbudget as gb
+    >>> gb.total("kostnad").kind
+    'total'
+    """
+    column = _column(column, "column", "total")
+    return Measure(kind="total", name=_name(name, f"total_{column}"), column=column)

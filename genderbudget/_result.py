@@ -1,0 +1,81 @@
+"""The immutable result of :func:`genderbudget.analyse`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["Result"]
+
+
+@dataclass(frozen=True, repr=False)
+class Result:
+    """Full-precision tidy tables from one call of :func:`genderbudget.analyse`.
+
+    The object is immutable: every table attribute returns a fresh copy, so changing a
+    returned frame never changes the result. Numbers are never rounded or formatted here.
+
+    Attributes
+    ----------
+    estimates : pandas.DataFrame
+        One row per measure x breakdown cell x sex (``unknown`` included when present).
+        Columns: ``measure, <by...>, sex, n, units, estimate, ci_low, ci_high, ci_method,
+        confidence, share, note``.
+    comparisons : pandas.DataFrame
+        One row per measure x breakdown cell, women vs men. Columns: ``measure, <by...>,
+        n_women, n_men, women, men, difference, difference_ci_low, difference_ci_high, ratio,
+        ratio_ci_low, ratio_ci_high, ci_method, confidence, p_value, test_method, p_adjusted,
+        p_adjust_method, note``. ``difference`` is women − men, ``ratio`` is women / men.
+    exclusions : pandas.DataFrame
+        ``measure, column, reason, rows``: every input row a measure did not use.
+    accounting : pandas.DataFrame
+        ``measure, rows_in, rows_used, rows_excluded``; always rows_in = rows_used +
+        rows_excluded.
+    rows_in : int
+        Number of input rows.
+    settings : Mapping
+        The options of the call (sex, by, n, confidence, p_adjust, measures).
+    """
+
+    _estimates: pd.DataFrame
+    _comparisons: pd.DataFrame
+    _exclusions: pd.DataFrame
+    _accounting: pd.DataFrame
+    rows_in: int
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "settings", MappingProxyType(dict(self.settings)))
+
+    @property
+    def estimates(self) -> pd.DataFrame:
+        """Per-sex estimates (a copy)."""
+        return self._estimates.copy()
+
+    @property
+    def comparisons(self) -> pd.DataFrame:
+        """Women-vs-men comparisons (a copy)."""
+        return self._comparisons.copy()
+
+    @property
+    def exclusions(self) -> pd.DataFrame:
+        """Rows not used, by measure, column and reason (a copy)."""
+        return self._exclusions.copy()
+
+    @property
+    def accounting(self) -> pd.DataFrame:
+        """Rows in, used and excluded per measure (a copy)."""
+        return self._accounting.copy()
+
+    def __repr__(self) -> str:
+        measures = ", ".join(dict.fromkeys(self._estimates["measure"]))
+        by = list(self.settings.get("by", ()))
+        return (
+            f"Result(measures=[{measures}], by={by}, rows_in={self.rows_in:,}, "
+            f"estimates={len(self._estimates)} rows, comparisons={len(self._comparisons)} rows, "
+            f"exclusions={int(self._exclusions['rows'].sum()):,} rows)"
+        )

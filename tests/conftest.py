@@ -1,0 +1,44 @@
+"""Shared fixtures: one ``constructor`` over every dataframe engine the tests can reach."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import pytest
+
+
+def _pandas(frame: pd.DataFrame) -> Any:
+    return frame.copy()
+
+
+def _polars(frame: pd.DataFrame) -> Any:
+    pl = pytest.importorskip("polars")
+    return pl.from_pandas(frame)
+
+
+def _polars_lazy(frame: pd.DataFrame) -> Any:
+    pl = pytest.importorskip("polars")
+    return pl.from_pandas(frame).lazy()
+
+
+def _duckdb(frame: pd.DataFrame) -> Any:
+    duckdb = pytest.importorskip("duckdb")
+    connection = duckdb.connect()
+    connection.register("input_frame", frame)
+    return connection.sql("select * from input_frame")
+
+
+CONSTRUCTORS: dict[str, Callable[[pd.DataFrame], Any]] = {
+    "pandas": _pandas,
+    "polars": _polars,
+    "polars_lazy": _polars_lazy,
+    "duckdb": _duckdb,
+}
+
+
+@pytest.fixture(params=list(CONSTRUCTORS), ids=list(CONSTRUCTORS))
+def constructor(request: pytest.FixtureRequest) -> Callable[[pd.DataFrame], Any]:
+    """Turn a pandas frame into the same table in another engine."""
+    return CONSTRUCTORS[request.param]
