@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.multitest import multipletests
 
 from genderbudget import _intervals as iv
 
@@ -229,12 +228,29 @@ def compare(est: pd.DataFrame, kind: str, by: Sequence[str], confidence: float) 
 
 
 def adjust_p(p_values: pd.Series, method: str) -> pd.Series:
-    """Adjust p-values across all comparisons of one call; NaN stays NaN."""
+    """Adjust p-values across all comparisons of one call; NaN stays NaN.
+
+    Holm's step-down, Bonferroni, or Benjamini-Hochberg's step-up false discovery rate.
+    """
     values = p_values.to_numpy(dtype=float)
     adjusted = np.full(values.shape, np.nan)
     ok = np.isfinite(values)
-    if method == "none":
-        adjusted[ok] = values[ok]
-    elif ok.any():
-        adjusted[ok] = multipletests(values[ok], method=method)[1]
+    p = values[ok]
+    m = p.size
+    if m == 0 or method == "none":
+        adjusted[ok] = p
+        return pd.Series(adjusted, index=p_values.index)
+    order = np.argsort(p, kind="stable")
+    ranked = p[order]
+    if method == "bonferroni":
+        out = ranked * m
+    elif method == "holm":
+        out = np.maximum.accumulate(ranked * (m - np.arange(m)))
+    elif method == "fdr_bh":
+        out = np.minimum.accumulate((ranked * m / np.arange(1, m + 1))[::-1])[::-1]
+    else:  # pragma: no cover - guarded by analyse
+        raise ValueError(f"Unknown p-value adjustment {method!r}.")
+    result = np.empty(m)
+    result[order] = np.minimum(out, 1.0)
+    adjusted[ok] = result
     return pd.Series(adjusted, index=p_values.index)

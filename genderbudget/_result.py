@@ -39,6 +39,16 @@ class Result:
         Number of input rows.
     settings : Mapping
         The options of the call (sex, by, n, confidence, p_adjust, measures).
+
+    Examples
+    --------
+    >>> import genderbudget as gb
+    >>> data = gb.datasets.load_kriminalvarden()
+    >>> result = gb.analyse(data, [gb.count(), gb.rate("arbetsdrift")], sex="kon")
+    >>> result.accounting  # doctest: +NORMALIZE_WHITESPACE
+           measure  rows_in  rows_used  rows_excluded
+    0        count    27207      27207              0
+    1  arbetsdrift    27207      27207              0
     """
 
     _estimates: pd.DataFrame

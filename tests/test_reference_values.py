@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 from scipy import stats
+from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import (
     confint_proportions_2indep,
     proportion_confint,
@@ -257,5 +258,9 @@ def test_holm_adjustment_by_hand() -> None:
     expected[order] = np.minimum(stepped, 1.0)
     np.testing.assert_allclose(cmp["p_adjusted"].to_numpy(), expected, rtol=TOL)
     assert set(cmp["p_adjust_method"]) == {"holm"}
+    for method in ("holm", "bonferroni", "fdr_bh"):
+        adjusted = gb.analyse(data, gb.rate("a"), sex="kon", by="ar", p_adjust=method).comparisons
+        # statsmodels: multipletests(p, method=method)[1]
+        np.testing.assert_allclose(adjusted["p_adjusted"], multipletests(p, method=method)[1])
     none = gb.analyse(data, gb.rate("a"), sex="kon", by="ar", p_adjust="none").comparisons
     np.testing.assert_allclose(none["p_adjusted"], none["p_value"], rtol=0)

@@ -1,0 +1,189 @@
+"""The committed sample-data files: CSV text, ``manifest.json`` and ``README.md``.
+
+``python -m genderbudget.datasets`` writes them with :func:`write_sample_data`, and the tests
+check that the committed files equal what these functions produce, byte for byte. To add a
+dataset, add its file name, generator and manifest entry to :data:`DATASETS`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Final, NamedTuple
+
+import pandas as pd
+
+from genderbudget.datasets import _kriminalvarden
+
+__all__ = [
+    "DATASETS",
+    "csv_text",
+    "manifest_text",
+    "readme_text",
+    "write_sample_data",
+]
+
+
+class SampleDataset(NamedTuple):
+    """One committed dataset: its file, how to generate it and how to describe it."""
+
+    file: str
+    generate: Callable[[], pd.DataFrame]
+    describe: Callable[[pd.DataFrame], dict[str, object]]
+
+
+DATASETS: Final[tuple[SampleDataset, ...]] = (
+    SampleDataset(
+        file="kriminalvarden.csv",
+        generate=_kriminalvarden.load_kriminalvarden,
+        describe=_kriminalvarden.manifest_entry,
+    ),
+)
+"""Datasets written to ``sample_data/``, in manifest order."""
+
+MANIFEST_FILE: Final[str] = "manifest.json"
+README_FILE: Final[str] = "README.md"
+
+_MANIFEST_DESCRIPTION: Final[dict[str, str]] = {
+    "sv": (
+        "Exempeldata för genderbudget. Alla datamängder här är syntetiska: de är dragna ur "
+        "modeller som är kalibrerade mot offentliga siffror och är inte någon myndighets "
+        "verkliga data. Skapa om filerna med: python -m genderbudget.datasets"
+    ),
+    "en": (
+        "Sample data for genderbudget. Every dataset here is synthetic: drawn from models "
+        "calibrated to public figures, they are not any agency's real data. Regenerate the "
+        "files with: python -m genderbudget.datasets"
+    ),
+}
+
+_README: Final[str] = """\
+# Exempeldata / Sample data
+
+## Svenska
+
+**Syntetiska data.** Filerna i den här mappen är syntetiska. De är dragna ur en modell som är
+kalibrerad mot offentliga siffror och är inte Kriminalvårdens eller någon annan myndighets
+verkliga data. Ingen rad är en verklig person och inget anstalts-id är en verklig anstalt.
+
+| Fil | Innehåll |
+|---|---|
+{files_sv}
+
+Filerna skapas av generatorerna i `genderbudget.datasets`. Skapa om dem från förrådets rot med
+
+```
+python -m genderbudget.datasets
+```
+
+Ett test kontrollerar att de sparade filerna är byte för byte lika med det generatorerna ger.
+Ett installerat paket har inte den här mappen; där ger `genderbudget.datasets.load_kriminalvarden()`
+samma data.
+
+## English
+
+**Synthetic data.** The files in this folder are synthetic. They are drawn from a model
+calibrated to public figures and are not the real data of Kriminalvården or of any other
+agency. No row is a real person and no prison id is a real prison.
+
+| File | Contents |
+|---|---|
+{files_en}
+
+The files are made by the generators in `genderbudget.datasets`. Regenerate them from the
+repository root with
+
+```
+python -m genderbudget.datasets
+```
+
+A test checks that the committed files equal what the generators produce, byte for byte. An
+installed package does not have this folder; there `genderbudget.datasets.load_kriminalvarden()`
+gives the same data.
+"""
+
+
+_README_OTHER_FILES: Final[dict[str, tuple[tuple[str, str], ...]]] = {
+    "sv": (
+        (
+            MANIFEST_FILE,
+            "Beskrivning av varje datamängd: kolumner, frö, antal rader, källorna till "
+            "kalibreringen och modellens parametrar.",
+        ),
+        (README_FILE, "Den här filen."),
+    ),
+    "en": (
+        (
+            MANIFEST_FILE,
+            "Description of each dataset: columns, seed, number of rows, the calibration "
+            "sources and the model's parameters.",
+        ),
+        (README_FILE, "This file."),
+    ),
+}
+
+
+def csv_text(data: pd.DataFrame) -> str:
+    """Render a dataset as committed: UTF-8 text, comma-separated, one line per row.
+
+    Missing values become empty fields; integer columns stay integers.
+    """
+    return data.to_csv(index=False, lineterminator="\n")
+
+
+def manifest_text(entries: Sequence[dict[str, object]]) -> str:
+    """Render ``manifest.json`` from the datasets' entries, with a trailing newline."""
+    manifest = {"description": _MANIFEST_DESCRIPTION, "datasets": list(entries)}
+    return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+
+
+def readme_text(entries: Sequence[dict[str, object]]) -> str:
+    """Render ``README.md`` (Swedish first, then English) from the datasets' entries."""
+    rows: dict[str, list[str]] = {"sv": [], "en": []}
+    for entry in entries:
+        title = entry["title"]
+        if not isinstance(title, dict):
+            raise TypeError(f"manifest entry {entry['name']!r} has no title per language")
+        n_rows = entry["n_rows"]
+        for lang, rows_word in (("sv", "rader"), ("en", "rows")):
+            count = f"{n_rows:,}".replace(",", " " if lang == "sv" else ",")
+            rows[lang].append(f"| `{entry['file']}` | {title[lang]} ({count} {rows_word}). |")
+    for lang, other_files in _README_OTHER_FILES.items():
+        rows[lang].extend(f"| `{name}` | {text} |" for name, text in other_files)
+    return _README.format(files_sv="\n".join(rows["sv"]), files_en="\n".join(rows["en"]))
+
+
+def sample_files() -> dict[str, str]:
+    """Text of every committed file in ``sample_data/``, by file name, in writing order."""
+    texts: dict[str, str] = {}
+    entries = []
+    for dataset in DATASETS:
+        data = dataset.generate()
+        texts[dataset.file] = csv_text(data)
+        entries.append(dataset.describe(data))
+    texts[MANIFEST_FILE] = manifest_text(entries)
+    texts[README_FILE] = readme_text(entries)
+    return texts
+
+
+def write_sample_data(directory: Path) -> list[Path]:
+    """Write every sample-data file into ``directory`` (created if missing).
+
+    Parameters
+    ----------
+    directory : pathlib.Path
+        Folder to write to, normally the repository's ``sample_data``.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, in order.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in sample_files().items():
+        path = directory / name
+        path.write_bytes(text.encode("utf-8"))
+        written.append(path)
+    return written

@@ -1,0 +1,57 @@
+"""Project rules that a reviewer would otherwise have to remember."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import genderbudget as gb
+
+PACKAGE = Path(gb.__file__).parent
+
+# The only modules allowed to touch a dataframe engine: the group-by over frames, and the
+# coding of a single sex column (which accepts pandas or polars Series).
+ENGINE_MODULES = {"_cells.py", "_sex.py"}
+ENGINES = {"narwhals", "polars", "duckdb", "pyspark"}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_only_the_engine_layer_imports_dataframe_engines() -> None:
+    offenders = {
+        str(path.relative_to(PACKAGE)): sorted(_imports(path) & ENGINES)
+        for path in PACKAGE.rglob("*.py")
+        if path.name not in ENGINE_MODULES and _imports(path) & ENGINES
+    }
+    assert offenders == {}
+
+
+def test_public_names_are_exported_and_documented() -> None:
+    expected = {
+        "normalize_sex",
+        "sex_from_personnummer",
+        "count",
+        "rate",
+        "mean",
+        "ratio",
+        "total",
+        "analyse",
+        "Result",
+        "datasets",
+    }
+    assert expected <= set(gb.__all__)
+    for name in gb.__all__:
+        obj = getattr(gb, name)
+        doc = obj.__doc__ or ""
+        assert doc.strip(), name
+        if callable(obj) and name not in {"Measure", "Result"}:
+            assert "Examples" in doc, f"{name} has no Examples section"
