@@ -77,7 +77,8 @@ def main() -> int:
     line = "=" * 78
     print(line)
     print("genderbudget – Kriminalvården, SYNTETISKA exempeldata (inte verkliga uppgifter)")
-    print(f"{len(data):,} rader (intagna 1 oktober per år), {data['anstalt'].nunique()} anstalter")
+    rows, prisons = _number(len(data), 0), data["anstalt"].nunique()
+    print(f"{rows} rader (intagna 1 oktober per år), {prisons} anstalter")
     print(line)
     with pd.option_context("display.width", 120, "display.max_columns", 20):
         print("\nKostnad per vårddygn (kr), anstalter som enheter\n")
@@ -91,7 +92,8 @@ def main() -> int:
     excluded = result.accounting
     print("\nRader in / använda / exkluderade per mått:")
     for row in excluded.itertuples(index=False):
-        print(f"  {row.measure}: {row.rows_in:,} / {row.rows_used:,} / {row.rows_excluded:,}")
+        counts = " / ".join(_number(v, 0) for v in (row.rows_in, row.rows_used, row.rows_excluded))
+        print(f"  {row.measure}: {counts}")
     return 0
 
 

@@ -87,8 +87,9 @@ def comparison_columns(by: Sequence[str]) -> list[str]:
 
 
 def _join(*notes: pd.Series) -> pd.Series:
-    frame = pd.concat(notes, axis=1)
-    return frame.apply(lambda row: "; ".join(dict.fromkeys(v for v in row if v)), axis=1)
+    rows = zip(*(note.tolist() for note in notes), strict=True)
+    joined = ["; ".join(dict.fromkeys(v for v in row if v)) for row in rows]
+    return pd.Series(joined, index=notes[0].index, dtype=object)
 
 
 def _note(mask: np.ndarray, text: str, index: pd.Index) -> pd.Series:
@@ -194,7 +195,9 @@ def compare(est: pd.DataFrame, kind: str, by: Sequence[str], confidence: float) 
             p, tests = iv.proportion_test(xw, nw_, xm, nm)
             tests = np.where(tests == "", "none", tests)
             undefined = (nw_ > 0) & (nm > 0) & ~np.isfinite(r_low)
-            notes.append(_note(undefined, "ratio interval undefined (no one got it)", index))
+            notes.append(
+                _note(undefined, "ratio interval undefined (no one of one sex got it)", index)
+            )
         elif kind in ("mean", "ratio"):
             se_w, se_m = women["_se"].to_numpy(dtype=float), men["_se"].to_numpy(dtype=float)
             se = np.sqrt(se_w**2 + se_m**2)

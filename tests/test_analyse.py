@@ -269,3 +269,42 @@ def test_scb_numeric_codes_and_mapping() -> None:
     data = pd.DataFrame({"kon": [1, 2, 2, 9], "a": [1, 0, 1, 1]})
     result = gb.analyse(data, gb.count(), sex="kon", mapping={9: "unknown"})
     assert result.estimates.set_index("sex")["n"].to_dict() == {"women": 2, "men": 1, "unknown": 1}
+
+
+ALL_KINDS = [gb.count(), gb.rate("a"), gb.mean("y"), gb.ratio("y", "x"), gb.total("y")]
+
+
+def test_empty_input_gives_empty_cells_not_a_crash() -> None:
+    data = pd.DataFrame(
+        {"kon": pd.Series([], dtype=object), "a": [], "y": [], "x": []}, dtype=float
+    ).astype({"kon": object})
+    result = gb.analyse(data, ALL_KINDS, sex="kon")
+    assert (result.estimates["n"] == 0).all()
+    assert (result.estimates["note"] == "no persons in this cell").all()
+    assert result.comparisons["note"].eq("no women in this cell; no men in this cell").all()
+    assert (result.accounting["rows_in"] == 0).all()
+
+
+def test_outcome_missing_everywhere_is_reported_and_gives_nan() -> None:
+    data = pd.DataFrame(
+        {"kon": ["K", "M", "K"], "a": [1, 0, 1], "y": [np.nan] * 3, "x": [1.0, 2.0, 3.0]}
+    )
+    result = gb.analyse(data, ALL_KINDS, sex="kon")
+    cmp = result.comparisons.set_index("measure")
+    assert np.isnan(cmp.loc["y", "difference"])
+    assert cmp.loc["y", "note"] == "no women in this cell; no men in this cell"
+    accounting = result.accounting.set_index("measure")
+    assert accounting.loc["y", "rows_excluded"] == 3
+    assert accounting.loc["a", "rows_used"] == 3
+
+
+def test_only_unknown_sex_is_estimated_but_not_compared() -> None:
+    data = pd.DataFrame({"kon": [None, None], "a": [1, 0], "y": [1.0, 2.0], "x": [1.0, 1.0]})
+    result = gb.analyse(data, ALL_KINDS, sex="kon")
+    unknown = result.estimates.loc[result.estimates["sex"] == "unknown"].set_index("measure")
+    assert unknown.loc["a", "estimate"] == 0.5
+    assert unknown.loc["y", "n"] == 2
+    cmp = result.comparisons.set_index("measure")["difference"]
+    assert cmp[["a", "y", "y/x"]].isna().all()
+    # Head-counts and totals are recorded in full: 0 women and 0 men differ by 0.
+    assert cmp[["count", "total_y"]].eq(0).all()
