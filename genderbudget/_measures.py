@@ -13,6 +13,13 @@ from typing import Literal
 __all__ = ["Measure", "count", "mean", "rate", "ratio", "total"]
 
 Kind = Literal["count", "rate", "mean", "ratio", "total"]
+Direction = Literal["higher_is_better", "lower_is_better", "resource", "neutral"]
+DIRECTIONS: tuple[str, ...] = ("higher_is_better", "lower_is_better", "resource", "neutral")
+BAD_DIRECTION = (
+    "direction={value!r} is not allowed. Allowed values: 'higher_is_better' (access, "
+    "service), 'lower_is_better' (waiting time, incidents), 'resource' (cost, staff hours: "
+    "more is not in itself an advantage), 'neutral' (head-counts)."
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,10 @@ class Measure:
         For a ratio: the column whose values are the units (clusters) of the delta method.
     sum_sq : str or None
         For a mean on pre-aggregated input: the column with the sum of squared values.
+    direction : {"higher_is_better", "lower_is_better", "resource", "neutral"}
+        Whether more is better for the client (access, service), worse (waiting time,
+        incidents), a resource input (cost: a higher value is never called an advantage on
+        its own), or neutral (head-counts). Decides who is *disadvantaged* by a gap.
     """
 
     kind: Kind
@@ -44,6 +55,11 @@ class Measure:
     denominator: str | None = None
     cluster: str | None = None
     sum_sq: str | None = None
+    direction: Direction = "neutral"
+
+    def __post_init__(self) -> None:
+        if self.direction not in DIRECTIONS:
+            raise ValueError(BAD_DIRECTION.format(value=self.direction))
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -68,13 +84,15 @@ def _column(value: object, argument: str, function: str) -> str:
     return value
 
 
-def count(*, name: str | None = None) -> Measure:
+def count(*, name: str | None = None, direction: Direction = "neutral") -> Measure:
     """Count persons (rows) per sex: head-count and representation.
 
     Parameters
     ----------
     name : str, optional
         Label in the ``measure`` column; default ``"count"``.
+    direction : str, default "neutral"
+        See :class:`Measure`; a head-count says who is represented, not who is better off.
 
     Returns
     -------
@@ -85,13 +103,16 @@ def count(*, name: str | None = None) -> Measure:
     Examples
     --------
     >>> import genderbudget as gb
-    >>> gb.count()
-    Measure(kind='count', name='count', column=None, denominator=None, cluster=None, sum_sq=None)
+    >>> gb.count()  # doctest: +NORMALIZE_WHITESPACE
+    Measure(kind='count', name='count', column=None, denominator=None, cluster=None,
+            sum_sq=None, direction='neutral')
     """
-    return Measure(kind="count", name=_name(name, "count"))
+    return Measure(kind="count", name=_name(name, "count"), direction=direction)
 
 
-def rate(column: str, *, name: str | None = None) -> Measure:
+def rate(
+    column: str, *, name: str | None = None, direction: Direction = "higher_is_better"
+) -> Measure:
     """Share of persons who got something: an access rate (e.g. work operations).
 
     Parameters
@@ -101,6 +122,8 @@ def rate(column: str, *, name: str | None = None) -> Measure:
         number of persons in the row's group who got it.
     name : str, optional
         Label in the ``measure`` column; default the column name.
+    direction : str, default "higher_is_better"
+        See :class:`Measure`; use ``"lower_is_better"`` for e.g. the share with an incident.
 
     Returns
     -------
@@ -119,10 +142,16 @@ def rate(column: str, *, name: str | None = None) -> Measure:
     'arbetsdrift'
     """
     column = _column(column, "column", "rate")
-    return Measure(kind="rate", name=_name(name, column), column=column)
+    return Measure(kind="rate", name=_name(name, column), column=column, direction=direction)
 
 
-def mean(column: str, *, sum_sq: str | None = None, name: str | None = None) -> Measure:
+def mean(
+    column: str,
+    *,
+    sum_sq: str | None = None,
+    name: str | None = None,
+    direction: Direction = "resource",
+) -> Measure:
     """Mean amount per person, e.g. resource per client.
 
     Parameters
@@ -135,6 +164,8 @@ def mean(column: str, *, sum_sq: str | None = None, name: str | None = None) -> 
         needed for the interval. Without it the interval is NaN and the reason is given.
     name : str, optional
         Label in the ``measure`` column; default the column name.
+    direction : str, default "resource"
+        See :class:`Measure`; use ``"lower_is_better"`` for e.g. waiting days.
 
     Returns
     -------
@@ -154,7 +185,9 @@ def mean(column: str, *, sum_sq: str | None = None, name: str | None = None) -> 
     column = _column(column, "column", "mean")
     if sum_sq is not None:
         sum_sq = _column(sum_sq, "sum_sq", "mean")
-    return Measure(kind="mean", name=_name(name, column), column=column, sum_sq=sum_sq)
+    return Measure(
+        kind="mean", name=_name(name, column), column=column, sum_sq=sum_sq, direction=direction
+    )
 
 
 def ratio(
@@ -163,6 +196,7 @@ def ratio(
     *,
     cluster: str | None = None,
     name: str | None = None,
+    direction: Direction = "resource",
 ) -> Measure:
     r"""Ratio of two sums, e.g. cost per care-day (Σ cost / Σ care-days).
 
@@ -175,6 +209,8 @@ def ratio(
         the prison). Rows are summed within each unit first. By default every row is a unit.
     name : str, optional
         Label in the ``measure`` column; default ``"numerator/denominator"``.
+    direction : str, default "resource"
+        See :class:`Measure`.
 
     Returns
     -------
@@ -206,10 +242,11 @@ def ratio(
         column=numerator,
         denominator=denominator,
         cluster=cluster,
+        direction=direction,
     )
 
 
-def total(column: str, *, name: str | None = None) -> Measure:
+def total(column: str, *, name: str | None = None, direction: Direction = "resource") -> Measure:
     """Total of a resource per sex and each sex's share of it.
 
     Parameters
@@ -218,6 +255,8 @@ def total(column: str, *, name: str | None = None) -> Measure:
         A numeric column (amount per row; on pre-aggregated input the sum per group).
     name : str, optional
         Label in the ``measure`` column; default ``"total_<column>"``.
+    direction : str, default "resource"
+        See :class:`Measure`.
 
     Returns
     -------
@@ -232,4 +271,6 @@ def total(column: str, *, name: str | None = None) -> Measure:
     'total'
     """
     column = _column(column, "column", "total")
-    return Measure(kind="total", name=_name(name, f"total_{column}"), column=column)
+    return Measure(
+        kind="total", name=_name(name, f"total_{column}"), column=column, direction=direction
+    )
