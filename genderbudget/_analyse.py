@@ -8,7 +8,8 @@ from typing import Any, Literal, get_args
 import numpy as np
 import pandas as pd
 
-from genderbudget._cells import collect_cells
+from genderbudget._adjust import ADJUSTED_COLUMNS, adjust
+from genderbudget._cells import CellStats, collect_cells
 from genderbudget._estimate import (
     adjust_p,
     compare,
@@ -16,6 +17,7 @@ from genderbudget._estimate import (
     estimate,
     estimate_columns,
 )
+from genderbudget._flags import FlagRule, assign_flags, resource_access
 from genderbudget._measures import Measure
 from genderbudget._result import Result
 from genderbudget._sex import SEX_CATEGORIES
@@ -23,6 +25,15 @@ from genderbudget._sex import SEX_CATEGORIES
 __all__ = ["analyse"]
 
 PAdjust = Literal["holm", "bonferroni", "fdr_bh", "none"]
+Adjustment = Literal["model", "mantel-haenszel"]
+JUSTIFIED_IS_SEX = (
+    "The sex column {sex!r} cannot be a justified factor: the gap between women and men "
+    "would be explained by sex itself."
+)
+JUSTIFIED_IN_BY = (
+    "Column {column!r} is both a breakdown (by=) and a justified factor (justified=); within "
+    "a breakdown cell it is constant, so it cannot explain anything there. Use it in one place."
+)
 
 BAD_OPTION = "{name}={value!r} is not allowed. Allowed values: {allowed}."
 BAD_CONFIDENCE = "confidence must be a number strictly between 0 and 1 (e.g. 0.95), got {value!r}."
@@ -57,8 +68,11 @@ def analyse(
     sex: str,
     by: str | Sequence[str] = (),
     n: str | None = None,
+    justified: str | Sequence[str] = (),
     confidence: float = 0.95,
-    p_adjust: PAdjust = "holm",
+    p_adjust: PAdjust | None = None,
+    rule: FlagRule | None = None,
+    adjustment: Adjustment = "model",
     mapping: Mapping[object, str] | None = None,
 ) -> Result:
     """Per-sex estimates with intervals and women-vs-men comparisons.
@@ -85,10 +99,20 @@ def analyse(
         Then a rate's column is the number who got it, a mean's or total's column the sum of
         the amounts (with ``sum_sq`` for the sum of squares), and a ratio's columns sums per
         row, each row being one unit of the delta method.
+    justified : str or list of str, optional
+        Factors the user declares legitimate reasons for a difference (e.g. security class,
+        sentence length). Adds the gap adjusted for them to ``comparisons`` and decides
+        between ``unexplained_gap`` and ``explained_gap``. Factors are treated as categories.
     confidence : float, default 0.95
         Confidence level of every interval.
-    p_adjust : {"holm", "bonferroni", "fdr_bh", "none"}, default "holm"
-        Multiple-testing adjustment across all comparisons of the call.
+    p_adjust : {"holm", "bonferroni", "fdr_bh", "none"}, optional
+        Multiple-testing adjustment across all comparisons of the call, applied to the raw
+        and the adjusted p-values alike; default the rule's (Holm).
+    rule : FlagRule, optional
+        Significance level, materiality thresholds and minimum n for the flags.
+    adjustment : {"model", "mantel-haenszel"}, default "model"
+        For rates: the logistic model with marginal standardisation, or the stratified
+        Mantel-Haenszel risk difference as a cross-check.
     mapping : dict, optional
         Extra sex codes, e.g. ``{"X": "unknown"}``.
 
@@ -159,11 +183,29 @@ def analyse(
     if not 0.0 < float(confidence) < 1.0:
         raise ValueError(BAD_CONFIDENCE.format(value=confidence))
     confidence = float(confidence)
+    if rule is None:
+        rule = FlagRule()
+    if not isinstance(rule, FlagRule):
+        raise TypeError(f"rule must be a gb.FlagRule, got {rule!r}.")
+    if p_adjust is None:
+        p_adjust = rule.p_adjust
     allowed = get_args(PAdjust)
     if p_adjust not in allowed:
         raise ValueError(BAD_OPTION.format(name="p_adjust", value=p_adjust, allowed=allowed))
+    if adjustment not in get_args(Adjustment):
+        raise ValueError(
+            BAD_OPTION.format(name="adjustment", value=adjustment, allowed=get_args(Adjustment))
+        )
+    justified_list = _as_list(justified, "justified")
+    if sex in justified_list:
+        raise ValueError(JUSTIFIED_IS_SEX.format(sex=sex))
+    for column in justified_list:
+        if column in by_list:
+            raise ValueError(JUSTIFIED_IN_BY.format(column=column))
 
-    cells = collect_cells(data, measures, sex=sex, by=by_list, n=n, mapping=mapping)
+    cells = collect_cells(
+        data, measures, sex=sex, by=by_list, n=n, mapping=mapping, justified=justified_list
+    )
 
     estimates, comparisons = [], []
     for m in measures:
@@ -176,6 +218,17 @@ def analyse(
     cmp_table = _sort(pd.concat(comparisons, ignore_index=True), names, by_list, with_sex=False)
     cmp_table["p_adjusted"] = adjust_p(cmp_table["p_value"], p_adjust)
     cmp_table["p_adjust_method"] = p_adjust
+    cmp_table = _with_adjustment(
+        cmp_table, cells, measures, by_list, justified_list, confidence, adjustment
+    )
+    cmp_table["adjusted_p_adjusted"] = adjust_p(cmp_table["adjusted_p_value"], p_adjust)
+    cmp_table = assign_flags(
+        cmp_table,
+        {m.name: m.kind for m in measures},
+        {m.name: m.direction for m in measures},
+        rule,
+        adjusted=bool(justified_list),
+    )
 
     used = est_table.groupby("measure", sort=False)["rows"].sum()
     excluded = cells.exclusions.groupby("measure", sort=False)["rows"].sum()
@@ -191,11 +244,14 @@ def analyse(
         est_table[column] = est_table[column].astype(np.int64)
     for column in ("n_women", "n_men"):
         cmp_table[column] = cmp_table[column].astype(np.int64)
+    cmp_table = cmp_table[comparison_columns(by_list)]
+    together = resource_access(cmp_table, {m.name: m.direction for m in measures}, by_list, rule)
     return Result(
         est_table[estimate_columns(by_list)],
-        cmp_table[comparison_columns(by_list)],
+        cmp_table,
         cells.exclusions,
         accounting,
+        together,
         cells.rows_in,
         {
             "sex": sex,
@@ -203,9 +259,61 @@ def analyse(
             "n": n,
             "confidence": confidence,
             "p_adjust": p_adjust,
+            "justified": tuple(justified_list),
+            "adjustment": adjustment,
+            "rule": rule,
             "measures": tuple(measures),
         },
     )
+
+
+def _with_adjustment(
+    comparisons: pd.DataFrame,
+    cells: CellStats,
+    measures: list[Measure],
+    by: list[str],
+    justified: list[str],
+    confidence: float,
+    adjustment: str,
+) -> pd.DataFrame:
+    """Join the adjusted gaps (or NaN with the reason) onto the comparisons."""
+    if not justified or cells.patterns is None:
+        out = comparisons.copy()
+        for column in ADJUSTED_COLUMNS:
+            out[column] = np.nan
+        out["adjustment_method"] = "none (no justified factors given)"
+        out["adjustment_note"] = ""
+    else:
+        parts = []
+        for m in measures:
+            patterns = cells.patterns.loc[cells.patterns["measure"] == m.name]
+            part = adjust(patterns, m.kind, by, justified, confidence, adjustment)
+            part.insert(0, "measure", m.name)
+            parts.append(part)
+        adjusted = pd.concat(parts, ignore_index=True)
+        for column in by:
+            adjusted[column] = adjusted[column].infer_objects()
+        out = comparisons.merge(adjusted, on=["measure", *by], how="left", validate="one_to_one")
+        missing = cells.pattern_exclusions
+        if missing is not None and len(missing):
+            left_out = missing.groupby("measure")["rows"].sum()
+            text = out["measure"].map(
+                lambda name: (
+                    f"adjusted gap leaves out {int(left_out[name]):,} rows with a missing "
+                    "justified factor"
+                )
+                if name in left_out.index
+                else ""
+            )
+            out["adjustment_note"] = [
+                "; ".join(t for t in pair if t)
+                for pair in zip(out["adjustment_note"].fillna(""), text, strict=True)
+            ]
+    out["note"] = [
+        "; ".join(t for t in pair if t)
+        for pair in zip(out["note"], out["adjustment_note"].fillna(""), strict=True)
+    ]
+    return out.drop(columns="adjustment_note")
 
 
 def _sort(table: pd.DataFrame, names: list[str], by: list[str], *, with_sex: bool) -> pd.DataFrame:

@@ -73,11 +73,19 @@ class CellStats:
         ``measure, column, reason, rows``: every input row not used by a measure.
     rows_in : int
         Number of input rows.
+    patterns : pandas.DataFrame or None
+        With ``justified`` factors: the same statistics per measure x cell x factor pattern
+        x sex (rows with a missing factor value left out), for adjusted comparisons.
+    pattern_exclusions : pandas.DataFrame or None
+        ``measure, column, reason, rows``: rows used for the estimates but left out of the
+        adjusted comparison because a justified factor is missing.
     """
 
     stats: pd.DataFrame
     exclusions: pd.DataFrame
     rows_in: int
+    patterns: pd.DataFrame | None = None
+    pattern_exclusions: pd.DataFrame | None = None
 
 
 def _plural(count: int, word: str = "row") -> str:
@@ -161,6 +169,7 @@ def collect_cells(
     by: Sequence[str],
     n: str | None,
     mapping: Mapping[object, str] | None,
+    justified: Sequence[str] = (),
 ) -> CellStats:
     """Check the input and compute sufficient statistics per measure, cell and sex.
 
@@ -178,6 +187,8 @@ def collect_cells(
         For pre-aggregated input, the column with the number of persons per row.
     mapping : mapping, optional
         Extra sex codes, passed to the sex coding.
+    justified : sequence of str, optional
+        Factors to keep apart in :attr:`CellStats.patterns` (the same group-by, finer keys).
 
     Returns
     -------
@@ -191,10 +202,13 @@ def collect_cells(
         raise TypeError(NOT_A_FRAME.format(type=type(data).__name__))
     schema = dict(frame.collect_schema())
     by = list(by)
+    justified = [j for j in justified if j not in by]
 
     required: dict[str, str] = {sex: "the sex column, sex="}
     for b in by:
         required.setdefault(b, "a breakdown column, by=")
+    for j in justified:
+        required.setdefault(j, "a justified factor, justified=")
     if n is not None:
         required.setdefault(n, "the count column, n=")
     for m in measures:
@@ -275,7 +289,8 @@ def collect_cells(
             derived[f"__xx{i}"] = nw.when(ok).then(x * x).otherwise(0.0)
             derived[f"__xy{i}"] = nw.when(ok).then(x * y).otherwise(0.0)
 
-    keys = list(dict.fromkeys([sex, *by, *[m.cluster for m in measures if m.cluster]]))
+    clusters = [m.cluster for m in measures if m.cluster]
+    keys = list(dict.fromkeys([sex, *by, *justified, *clusters]))
     aggregates = [nw.len().alias("__rows")]
     all_derived = {**derived, **checks}
     for name, expr in all_derived.items():
@@ -326,9 +341,39 @@ def collect_cells(
         frames.append(frame_i)
         exclusions.extend(excluded)
     stats = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    exclusions_frame = pd.DataFrame(exclusions, columns=["measure", "column", "reason", "rows"])
-    exclusions_frame["rows"] = exclusions_frame["rows"].astype(np.int64)
-    return CellStats(stats=stats, exclusions=exclusions_frame, rows_in=rows_in)
+    if not justified:
+        return CellStats(stats=stats, exclusions=_exclusion_frame(exclusions), rows_in=rows_in)
+
+    # The same cells, finer: by factor pattern, for the adjusted comparisons only.
+    factor_missing = pd.Series(False, index=cells.index)
+    pattern_excluded: list[dict[str, Any]] = []
+    for j in justified:
+        now = cells[j].map(_is_missing) & ~factor_missing
+        for i, m in enumerate(measures):
+            rows = int(cells.loc[now, f"__ok{i}"].sum())
+            if rows:
+                pattern_excluded.append(
+                    {"measure": m.name, "column": j, "reason": "missing_factor", "rows": rows}
+                )
+        factor_missing = factor_missing | now
+    complete = cells.loc[~factor_missing]
+    pattern_frames = [
+        _measure_stats(complete, i, m, by=[*by, *justified], n=n)[0]
+        for i, m in enumerate(measures)
+    ]
+    return CellStats(
+        stats=stats,
+        exclusions=_exclusion_frame(exclusions),
+        rows_in=rows_in,
+        patterns=pd.concat(pattern_frames, ignore_index=True),
+        pattern_exclusions=_exclusion_frame(pattern_excluded),
+    )
+
+
+def _exclusion_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(records, columns=["measure", "column", "reason", "rows"])
+    frame["rows"] = frame["rows"].astype(np.int64)
+    return frame
 
 
 def _is_missing(value: Any) -> bool:

@@ -45,6 +45,14 @@ COMPARISON_COLUMNS = (
     "test_method",
     "p_adjusted",
     "p_adjust_method",
+    "adjusted_difference",
+    "adjusted_ci_low",
+    "adjusted_ci_high",
+    "adjusted_p_value",
+    "adjusted_p_adjusted",
+    "adjustment_method",
+    "flag",
+    "disadvantaged",
     "note",
 )
 

@@ -55,6 +55,7 @@ class Result:
     _comparisons: pd.DataFrame
     _exclusions: pd.DataFrame
     _accounting: pd.DataFrame
+    _resource_access: pd.DataFrame
     rows_in: int
     settings: Mapping[str, Any] = field(default_factory=dict)
 
@@ -80,6 +81,17 @@ class Result:
     def accounting(self) -> pd.DataFrame:
         """Rows in, used and excluded per measure (a copy)."""
         return self._accounting.copy()
+
+    @property
+    def resource_access(self) -> pd.DataFrame:
+        """Cells where one sex gets more of a resource but less access (a copy).
+
+        Columns ``<by...>, resource_measure, access_measure, sex, resource_women,
+        resource_men, access_women, access_men, access_flag``: ``sex`` has the higher value of
+        the resource measure (e.g. cost per care-day) and the lower value of the access
+        measure (e.g. share in work operations), whose gap is flagged.
+        """
+        return self._resource_access.copy()
 
     def __repr__(self) -> str:
         measures = ", ".join(dict.fromkeys(self._estimates["measure"]))

@@ -120,9 +120,9 @@ def test_manifest_entry_describes_every_column_in_order(data: pd.DataFrame) -> N
     assert "not Kriminalvården's real data" in entry["syntetisk"]["en"]
     assert entry["parameters"]["work"]["women_effect"] == {
         "2016": -0.15,
-        "2017": -0.13,
-        "2018": -0.11,
-        "2019": -0.06,
+        "2017": -0.14,
+        "2018": -0.12,
+        "2019": -0.10,
         "2020": 0.0,
         "2021": 0.0,
     }

@@ -185,7 +185,7 @@ WORK_SENTENCE_EFFECT: Final[Mapping[str, float]] = MappingProxyType(
 give more time to be placed in work)."""
 
 WOMEN_WORK_EFFECT: Final[Mapping[int, float]] = MappingProxyType(
-    {2016: -0.15, 2017: -0.13, 2018: -0.11, 2019: -0.06, 2020: 0.0, 2021: 0.0}
+    {2016: -0.15, 2017: -0.14, 2018: -0.12, 2019: -0.10, 2020: 0.0, 2021: 0.0}
 )
 """Direct effect of being in a women's prison on the probability of work, by year.
 
@@ -833,7 +833,7 @@ def generate_kriminalvarden(seed: int = DEFAULT_SEED) -> pd.DataFrame:
 
     *Work operations.* On 1 October, the probability that a person is in work is
     ``WORK_BASE[t] + WORK_CLASS_EFFECT[class] + WORK_SENTENCE_EFFECT[sentence]``, plus
-    ``WOMEN_WORK_EFFECT[t]`` in a women's prison: -0.15, -0.13, -0.11, -0.06, 0 and 0 for
+    ``WOMEN_WORK_EFFECT[t]`` in a women's prison: -0.15, -0.14, -0.12, -0.10, 0 and 0 for
     2016–2021. Class 1 is 0.10 lower and class 3 0.03 lower than class 2; sentences under 1 år
     are 0.08 lower and 2-4 år and minst 4 år 0.05 and 0.10 higher than 1-2 år. Men's share is
     about 0.57 each year. In 2020 and 2021 women's share equals men's both after adjusting for
