@@ -14,11 +14,13 @@ pre-aggregated counts, give the same numbers.
 
 from genderbudget import datasets
 from genderbudget._analyse import analyse
+from genderbudget._flags import FlagRule
 from genderbudget._measures import Measure, count, mean, rate, ratio, total
 from genderbudget._result import Result
 from genderbudget._sex import normalize_sex, sex_from_personnummer
 
 __all__ = [
+    "FlagRule",
     "Measure",
     "Result",
     "analyse",

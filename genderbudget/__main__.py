@@ -92,7 +92,8 @@ def main() -> int:
     excluded = result.accounting
     print("\nRader in / använda / exkluderade per mått:")
     for row in excluded.itertuples(index=False):
-        counts = " / ".join(_number(v, 0) for v in (row.rows_in, row.rows_used, row.rows_excluded))
+        numbers = (row.rows_in, row.rows_used, row.rows_excluded)
+        counts = " / ".join(_number(float(v), 0) for v in numbers)  # type: ignore[arg-type]
         print(f"  {row.measure}: {counts}")
     return 0
 

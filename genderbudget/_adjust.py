@@ -13,7 +13,8 @@ rows, and give the same coefficients as the row-level fits:
   strata with the Greenland-Robins variance and the Cochran-Mantel-Haenszel test;
 - mean: OLS with sex and the factors, HC1 robust covariance from the cell sums;
 - ratio of sums: WLS of the pattern ratios with the denominators as weights (the same as WLS
-  of ``y_i / x_i`` with weights ``x_i`` on the units), HC1 robust covariance over units.
+  of ``y_i / x_i`` with weights ``x_i`` on the rows), HC1 robust covariance over rows, or
+  cluster-robust covariance over the measure's clusters (e.g. prisons) when it has one.
 
 Factors enter as categories (one dummy per level but the first). A factor with one level in
 a cell is left out there; a factor that coincides with sex makes the gap unidentifiable and
@@ -31,11 +32,11 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
-from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
+from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from genderbudget import _intervals as iv
 
-__all__ = ["ADJUSTED_COLUMNS", "adjust"]
+__all__ = ["ADJUSTED_COLUMNS", "RateFit", "adjust", "fit_rate_model"]
 
 ADJUSTED_COLUMNS = (
     "adjusted_difference",
@@ -51,6 +52,7 @@ METHOD = {
     "mean": "OLS, HC1",
     "ratio": "WLS of ratios, HC1 over units",
 }
+METHOD_CLUSTER = "WLS of ratios, cluster-robust over units"
 MH_METHOD = "Mantel-Haenszel risk difference (Greenland-Robins), CMH test"
 
 NOTE_NO_FACTORS = "no justified factors given"
@@ -108,9 +110,9 @@ def _design(cell: pd.DataFrame, factors: Sequence[str]) -> _Design:
             collinear.append(factor)
     if collinear:
         notes.append(NOTE_COLLINEAR.format(names=", ".join(repr(f) for f in collinear)))
-    identified = np.linalg.matrix_rank(matrix) > np.linalg.matrix_rank(
-        np.delete(matrix, 1, axis=1)
-    )
+    reduced = np.asarray(np.delete(matrix, 1, axis=1), dtype=float)
+    full = np.asarray(matrix, dtype=float)
+    identified = np.linalg.matrix_rank(full) > np.linalg.matrix_rank(reduced)
     if not identified:
         return _Design(matrix, [*notes, NOTE_COINCIDES.format(names="(combined)")], False)
     return _Design(matrix, notes, True)
@@ -160,20 +162,35 @@ def _set_aside_degenerate(cell: pd.DataFrame, factors: Sequence[str]) -> pd.Seri
     return aside
 
 
-def _rate_glm(cell: pd.DataFrame, factors: Sequence[str], confidence: float) -> dict[str, object]:
-    method = METHOD["rate"]
+@dataclass(frozen=True)
+class RateFit:
+    """A logistic fit on collapsed cells: coefficients, covariance and the fitted rows."""
+
+    params: np.ndarray | None
+    cov: np.ndarray | None
+    design: np.ndarray | None
+    counts: np.ndarray | None
+    set_aside: int
+    notes: list[str]
+
+
+def fit_rate_model(cell: pd.DataFrame, factors: Sequence[str]) -> RateFit:
+    """Fit ``logit p = a + b * women + factor dummies`` on pattern x sex cells.
+
+    ``cell`` has one row per factor pattern x sex with ``n`` persons and ``sy`` successes.
+    Returns ``params is None`` with the reason in ``notes`` when the gap is not identified
+    or the model cannot be fitted.
+    """
     aside = _set_aside_degenerate(cell, factors)
-    total_n = float(cell["n"].sum())
-    notes: list[str] = []
-    if aside.any():
-        notes.append(NOTE_DEGENERATE.format(rows=int(cell.loc[aside, "n"].sum())))
+    set_aside = int(cell.loc[aside, "n"].sum())
+    notes = [NOTE_DEGENERATE.format(rows=set_aside)] if aside.any() else []
     fit_cells = cell.loc[~aside]
     if set(fit_cells["sex"]) != {"women", "men"}:
-        return _nan_result(method, [*notes, NOTE_ONE_SEX])
+        return RateFit(None, None, None, None, set_aside, [*notes, NOTE_ONE_SEX])
     design = _design(fit_cells, factors)
     notes = design.notes + notes
     if not design.identified:
-        return _nan_result(method, notes)
+        return RateFit(None, None, None, None, set_aside, notes)
     x = design.matrix
     n = fit_cells["n"].to_numpy(dtype=float)
     successes = fit_cells["sy"].to_numpy(dtype=float)
@@ -184,34 +201,45 @@ def _rate_glm(cell: pd.DataFrame, factors: Sequence[str], confidence: float) -> 
                 np.column_stack([successes, n - successes]), x, family=sm.families.Binomial()
             ).fit(tol=1e-13, maxiter=200)
         except (np.linalg.LinAlgError, ValueError) as error:
-            return _nan_result(method, [*notes, NOTE_NOT_FITTED.format(reason=error)])
-    problems = [
-        w
-        for w in caught
-        if issubclass(w.category, PerfectSeparationWarning | ConvergenceWarning | RuntimeWarning)
-    ]
-    if problems:
-        reason = "perfect separation or no convergence"
-        return _nan_result(method, [*notes, NOTE_NOT_FITTED.format(reason=reason)])
-    beta = np.asarray(fit.params)
+            reason = NOTE_NOT_FITTED.format(reason=error)
+            return RateFit(None, None, None, None, set_aside, [*notes, reason])
+    # statsmodels warns of "perfect prediction" whenever collapsed cells are fitted exactly
+    # (a saturated fit), so separation is judged here instead: fitted rates at 0 or 1, or
+    # diverging coefficients, or no convergence.
+    problems = [w for w in caught if issubclass(w.category, ConvergenceWarning | RuntimeWarning)]
+    fitted = np.asarray(fit.fittedvalues)
+    separated = bool(
+        np.any((fitted < 1e-9) | (fitted > 1 - 1e-9)) or np.any(np.abs(fit.params) > 25)
+    )
+    if problems or separated or not np.all(np.isfinite(fit.params)):
+        reason = NOTE_NOT_FITTED.format(reason="perfect separation or no convergence")
+        return RateFit(None, None, None, None, set_aside, [*notes, reason])
+    return RateFit(np.asarray(fit.params), np.asarray(fit.cov_params()), x, n, set_aside, notes)
+
+
+def _rate_glm(cell: pd.DataFrame, factors: Sequence[str], confidence: float) -> dict[str, object]:
+    method = METHOD["rate"]
+    fit = fit_rate_model(cell, factors)
+    if fit.params is None or fit.design is None or fit.counts is None or fit.cov is None:
+        return _nan_result(method, fit.notes)
+    x, n, beta = fit.design, fit.counts, fit.params
+    total_n = float(n.sum()) + fit.set_aside
     as_women, as_men = x.copy(), x.copy()
     as_women[:, 1], as_men[:, 1] = 1.0, 0.0
     mu_w = 1.0 / (1.0 + np.exp(-(as_women @ beta)))
     mu_m = 1.0 / (1.0 + np.exp(-(as_men @ beta)))
     estimate = float(np.sum(n * (mu_w - mu_m)) / total_n)
-    gradient = (
-        (n * mu_w * (1 - mu_w)) @ as_women - (n * mu_m * (1 - mu_m)) @ as_men
-    ) / total_n
-    se = float(np.sqrt(gradient @ np.asarray(fit.cov_params()) @ gradient))
-    return _normal_result(estimate, se, confidence, method, notes)
+    gradient = ((n * mu_w * (1 - mu_w)) @ as_women - (n * mu_m * (1 - mu_m)) @ as_men) / total_n
+    se = float(np.sqrt(gradient @ fit.cov @ gradient))
+    return _normal_result(estimate, se, confidence, method, fit.notes)
 
 
 def _rate_mh(cell: pd.DataFrame, factors: Sequence[str], confidence: float) -> dict[str, object]:
     method = MH_METHOD
     keys = list(factors)
-    women = cell.loc[cell["sex"] == "women"].set_index(keys)[["n", "sy"]]
-    men = cell.loc[cell["sex"] == "men"].set_index(keys)[["n", "sy"]]
-    strata = women.join(men, how="inner", lsuffix="_w", rsuffix="_m")
+    women = cell.loc[cell["sex"] == "women", [*keys, "n", "sy"]]
+    men = cell.loc[cell["sex"] == "men", [*keys, "n", "sy"]]
+    strata = women.merge(men, on=keys, how="inner", suffixes=("_w", "_m"))
     strata = strata.loc[(strata["n_w"] > 0) & (strata["n_m"] > 0)]
     if strata.empty:
         return _nan_result(method, [NOTE_NO_STRATA])
@@ -242,9 +270,13 @@ def _rate_mh(cell: pd.DataFrame, factors: Sequence[str], confidence: float) -> d
 
 
 def _linear(
-    cell: pd.DataFrame, factors: Sequence[str], kind: str, confidence: float
+    cell: pd.DataFrame,
+    factors: Sequence[str],
+    kind: str,
+    confidence: float,
+    units: pd.DataFrame | None = None,
 ) -> dict[str, object]:
-    method = METHOD[kind]
+    method = METHOD[kind] if units is None else METHOD_CLUSTER
     weight_column = "n" if kind == "mean" else "sx"
     live = cell.loc[cell[weight_column] != 0]
     if set(live["sex"]) != {"women", "men"}:
@@ -275,9 +307,33 @@ def _linear(
     k = x.shape[1]
     if size <= k:
         return _normal_result(float(beta[1]), np.nan, confidence, method, notes)
-    meat = x.T @ (residual_ss[:, None] * x)
-    covariance = size / (size - k) * bread @ meat @ bread
-    return _normal_result(float(beta[1]), float(np.sqrt(covariance[1, 1])), confidence, method, notes)
+    if units is None:
+        meat = x.T @ (residual_ss[:, None] * x)
+        covariance = size / (size - k) * bread @ meat @ bread
+    else:
+        # Cluster-robust: sum the score contributions within each cluster, across patterns.
+        keys = [*factors, "sex"]
+        position = pd.Series(np.arange(len(live)), index=pd.MultiIndex.from_frame(live[keys]))
+        row = position.reindex(pd.MultiIndex.from_frame(units[keys])).to_numpy()
+        keep = ~np.isnan(row)
+        row = row[keep].astype(int)
+        unit = units.loc[keep]
+        residual = unit["sy"].to_numpy(float) - fitted[row] * unit["sx"].to_numpy(float)
+        scores = (
+            pd.DataFrame(x[row] * residual[:, None])
+            .groupby(unit["cluster"].to_numpy(), sort=False)
+            .sum()
+        )
+        groups = len(scores)
+        persons = float(unit["rows"].sum())
+        if groups < 2 or persons <= k:
+            return _normal_result(float(beta[1]), np.nan, confidence, method, notes)
+        meat = scores.to_numpy().T @ scores.to_numpy()
+        factor = groups / (groups - 1.0) * (persons - 1.0) / (persons - k)
+        covariance = factor * bread @ meat @ bread
+    return _normal_result(
+        float(beta[1]), float(np.sqrt(covariance[1, 1])), confidence, method, notes
+    )
 
 
 def adjust(
@@ -287,8 +343,9 @@ def adjust(
     factors: Sequence[str],
     confidence: float,
     method: str = "model",
+    units: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Adjusted women-vs-men gap per breakdown cell of one measure.
+    """Compute the adjusted women-vs-men gap per breakdown cell of one measure.
 
     Parameters
     ----------
@@ -302,6 +359,9 @@ def adjust(
         Confidence level.
     method : {"model", "mantel-haenszel"}
         For rates: the logistic model (default) or the Mantel-Haenszel estimate.
+    units : pandas.DataFrame, optional
+        For a ratio with a cluster: sums per cluster within each pattern
+        (:attr:`CellStats.pattern_units`); the interval is then cluster-robust.
 
     Returns
     -------
@@ -320,6 +380,12 @@ def adjust(
         elif kind == "rate":
             result = _rate_glm(cell, factors, confidence)
         else:
-            result = _linear(cell, factors, kind, confidence)
+            cell_units = None
+            if units is not None:
+                mask = np.ones(len(units), dtype=bool)
+                for column, value in keys.items():
+                    mask &= (units[column] == value).to_numpy()
+                cell_units = units.loc[mask & units["sex"].isin(["women", "men"]).to_numpy()]
+            result = _linear(cell, factors, kind, confidence, cell_units)
         rows.append({**keys, **result})
     return pd.DataFrame(rows, columns=[*by, *ADJUSTED_COLUMNS])

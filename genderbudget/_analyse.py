@@ -287,7 +287,11 @@ def _with_adjustment(
         parts = []
         for m in measures:
             patterns = cells.patterns.loc[cells.patterns["measure"] == m.name]
-            part = adjust(patterns, m.kind, by, justified, confidence, adjustment)
+            units = cells.pattern_units
+            if units is not None:
+                units = units.loc[units["measure"] == m.name]
+                units = units if len(units) else None
+            part = adjust(patterns, m.kind, by, justified, confidence, adjustment, units)
             part.insert(0, "measure", m.name)
             parts.append(part)
         adjusted = pd.concat(parts, ignore_index=True)
@@ -299,11 +303,13 @@ def _with_adjustment(
             left_out = missing.groupby("measure")["rows"].sum()
             text = out["measure"].map(
                 lambda name: (
-                    f"adjusted gap leaves out {int(left_out[name]):,} rows with a missing "
-                    "justified factor"
+                    (
+                        f"adjusted gap leaves out {int(left_out[name]):,} rows with a missing "
+                        "justified factor"
+                    )
+                    if name in left_out.index
+                    else ""
                 )
-                if name in left_out.index
-                else ""
             )
             out["adjustment_note"] = [
                 "; ".join(t for t in pair if t)

@@ -79,6 +79,9 @@ class CellStats:
     pattern_exclusions : pandas.DataFrame or None
         ``measure, column, reason, rows``: rows used for the estimates but left out of the
         adjusted comparison because a justified factor is missing.
+    pattern_units : pandas.DataFrame or None
+        For ratios with a cluster: ``measure, <by...>, <factors...>, sex, cluster, rows, sy,
+        sx`` per cluster within each pattern, for cluster-robust adjusted intervals.
     """
 
     stats: pd.DataFrame
@@ -86,6 +89,7 @@ class CellStats:
     rows_in: int
     patterns: pd.DataFrame | None = None
     pattern_exclusions: pd.DataFrame | None = None
+    pattern_units: pd.DataFrame | None = None
 
 
 def _plural(count: int, word: str = "row") -> str:
@@ -358,15 +362,32 @@ def collect_cells(
         factor_missing = factor_missing | now
     complete = cells.loc[~factor_missing]
     pattern_frames = [
-        _measure_stats(complete, i, m, by=[*by, *justified], n=n)[0]
-        for i, m in enumerate(measures)
+        _measure_stats(complete, i, m, by=[*by, *justified], n=n)[0] for i, m in enumerate(measures)
     ]
+    unit_frames = []
+    for i, m in enumerate(measures):
+        if m.kind != "ratio" or m.cluster is None:
+            continue
+        keys = [*by, *justified]
+        units = pd.DataFrame({"sex": complete["__sex"]})
+        for k in keys:
+            units[k] = complete[k].map(_python)
+        units["cluster"] = complete[m.cluster].map(_python)
+        units["rows"] = complete[f"__ok{i}"]
+        units["sy"] = complete[f"__y{i}"]
+        units["sx"] = complete[f"__x{i}"]
+        units = units.loc[(units["rows"] > 0) & ~units["cluster"].map(_is_missing)]
+        summed = units.groupby([*keys, "sex", "cluster"], sort=False, dropna=False).sum()
+        summed = summed.reset_index()
+        summed.insert(0, "measure", m.name)
+        unit_frames.append(summed)
     return CellStats(
         stats=stats,
         exclusions=_exclusion_frame(exclusions),
         rows_in=rows_in,
         patterns=pd.concat(pattern_frames, ignore_index=True),
         pattern_exclusions=_exclusion_frame(pattern_excluded),
+        pattern_units=pd.concat(unit_frames, ignore_index=True) if unit_frames else None,
     )
 
 

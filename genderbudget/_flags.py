@@ -1,4 +1,4 @@
-"""Judgement: is a women-vs-men gap unexplained, explained, absent, or not assessable?
+"""Judgement: whether a gap is unexplained, explained, absent, or not assessable.
 
 A gap is flagged ``unexplained_gap`` only when it is statistically supported after
 adjustment for the justified factors and after multiple-testing correction, material by
@@ -71,13 +71,19 @@ class FlagRule:
 
     def __post_init__(self) -> None:
         if not (isinstance(self.alpha, int | float) and 0.0 < self.alpha < 1.0):
-            raise ValueError(BAD_RULE.format(name="alpha", what="between 0 and 1", value=self.alpha))
+            raise ValueError(
+                BAD_RULE.format(name="alpha", what="between 0 and 1", value=self.alpha)
+            )
         if self.p_adjust not in get_args(PAdjust):
             raise ValueError(
-                BAD_RULE.format(name="p_adjust", what=f"one of {get_args(PAdjust)}", value=self.p_adjust)
+                BAD_RULE.format(
+                    name="p_adjust", what=f"one of {get_args(PAdjust)}", value=self.p_adjust
+                )
             )
         if isinstance(self.min_n, bool) or not isinstance(self.min_n, int) or self.min_n < 0:
-            raise ValueError(BAD_RULE.format(name="min_n", what="an integer >= 0", value=self.min_n))
+            raise ValueError(
+                BAD_RULE.format(name="min_n", what="an integer >= 0", value=self.min_n)
+            )
         if not (isinstance(self.min_relative, int | float) and self.min_relative >= 0):
             raise ValueError(
                 BAD_RULE.format(name="min_relative", what="a number >= 0", value=self.min_relative)
@@ -96,13 +102,15 @@ class FlagRule:
                 )
 
     def difference_threshold(self, measure: str) -> float:
-        """The absolute materiality threshold for one measure."""
+        """Return the absolute materiality threshold for one measure."""
         if isinstance(self.min_difference, Mapping):
             return float(self.min_difference.get(measure, 0.0))
         return float(self.min_difference)
 
 
-def _material(difference: np.ndarray, men: np.ndarray, absolute: np.ndarray, rule: FlagRule) -> np.ndarray:
+def _material(
+    difference: np.ndarray, men: np.ndarray, absolute: np.ndarray, rule: FlagRule
+) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         relative = np.abs(difference) / np.abs(men)
     relative = np.where(men == 0, np.where(difference == 0, 0.0, np.inf), relative)
@@ -217,7 +225,8 @@ def resource_access(
     direction = comparisons["measure"].map(directions)
     resources = comparisons.loc[direction == "resource"]
     access = comparisons.loc[
-        (direction == "higher_is_better") & comparisons["flag"].isin(["unexplained_gap", "explained_gap"])
+        (direction == "higher_is_better")
+        & comparisons["flag"].isin(["unexplained_gap", "explained_gap"])
     ]
     rows = []
     for _, r in resources.iterrows():
