@@ -29,12 +29,21 @@ class Result:
         One row per measure x breakdown cell, women vs men. Columns: ``measure, <by...>,
         n_women, n_men, women, men, difference, difference_ci_low, difference_ci_high, ratio,
         ratio_ci_low, ratio_ci_high, ci_method, confidence, p_value, test_method, p_adjusted,
-        p_adjust_method, note``. ``difference`` is women − men, ``ratio`` is women / men.
+        p_adjust_method, adjusted_difference, adjusted_ci_low, adjusted_ci_high,
+        adjusted_p_value, adjusted_p_adjusted, adjustment_method, flag, disadvantaged,
+        note``. ``difference`` is women − men, ``ratio`` is women / men; the adjusted
+        columns hold the gap with the justified factors held equal (NaN, with the reason in
+        ``adjustment_method`` or ``note``, when none are given or the model cannot be
+        fitted); ``flag`` is one of ``unexplained_gap, explained_gap, no_gap,
+        insufficient_data, not_assessed`` and ``disadvantaged`` is ``women``, ``men`` or
+        None.
     exclusions : pandas.DataFrame
         ``measure, column, reason, rows``: every input row a measure did not use.
     accounting : pandas.DataFrame
         ``measure, rows_in, rows_used, rows_excluded``; always rows_in = rows_used +
         rows_excluded.
+    resource_access : pandas.DataFrame
+        Cells where one sex has more of a resource measure and less of an access measure.
     rows_in : int
         Number of input rows.
     settings : Mapping
