@@ -5,6 +5,7 @@ The one flow::
     input table  ->  sex coded, columns checked, exclusions counted
                  ->  one group-by to sufficient statistics per sex x breakdown cell
                  ->  per-sex estimates with intervals, women-vs-men comparisons
+                 ->  gaps adjusted for justified factors, flags, plain-language texts
                  ->  tidy tables (``Result``)
 
 Only the group-by touches the user's dataframe engine (through narwhals); everything after
@@ -14,6 +15,7 @@ pre-aggregated counts, give the same numbers.
 
 from genderbudget import datasets
 from genderbudget._analyse import analyse
+from genderbudget._decompose import decompose_cost, oaxaca
 from genderbudget._flags import FlagRule
 from genderbudget._measures import Measure, count, mean, rate, ratio, total
 from genderbudget._result import Result
@@ -26,8 +28,10 @@ __all__ = [
     "analyse",
     "count",
     "datasets",
+    "decompose_cost",
     "mean",
     "normalize_sex",
+    "oaxaca",
     "rate",
     "ratio",
     "sex_from_personnummer",

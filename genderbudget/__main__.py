@@ -1,8 +1,9 @@
 """``python -m genderbudget``: the Kriminalvården sample analysis printed as tables.
 
 Per year and sex: cost per care-day (prisons as units of the delta method) and the share
-of inmates in work operations, each with a 95 % interval, and the women-vs-men
-differences with Holm-adjusted p-values. The data are synthetic.
+of inmates in work operations, each with a 95 % interval, the women-vs-men differences
+with Holm-adjusted p-values, and the verdict with security class and sentence length as
+justified factors, in plain Swedish. The data are synthetic.
 """
 
 from __future__ import annotations
@@ -71,9 +72,17 @@ def _comparisons(result: gb.Result, measure: str, scale: float, decimals: int) -
 def main() -> int:
     """Analyse the synthetic Kriminalvården data and print the tables."""
     data = gb.datasets.load_kriminalvarden()
-    cost = gb.ratio("kostnad", "varddygn", cluster="anstalt", name="kostnad_per_varddygn")
-    work = gb.rate("arbetsdrift")
-    result = gb.analyse(data, [cost, work], sex="kon", by="ar")
+    cost = gb.ratio(
+        "kostnad",
+        "varddygn",
+        cluster="anstalt",
+        name="kostnad_per_varddygn",
+        label="kostnad per vårddygn",
+        unit="kr",
+    )
+    work = gb.rate("arbetsdrift", label="i arbetsdrift")
+    justified = {"sakerhetsklass": "säkerhetsklass", "strafflangd": "strafflängd"}
+    result = gb.analyse(data, [cost, work], sex="kon", by="ar", justified=list(justified))
     line = "=" * 78
     print(line)
     print("genderbudget – Kriminalvården, SYNTETISKA exempeldata (inte verkliga uppgifter)")
@@ -89,6 +98,14 @@ def main() -> int:
         print(_estimates(result, work.name, 100.0, 1).to_string(index=False))
         print("\nKvinnor jämfört med män, andel i arbetsdrift (procentenheter)\n")
         print(_comparisons(result, work.name, 100.0, 1).to_string(index=False))
+    print("\nBedömning (säkerhetsklass och strafflängd angivna som sakliga skäl)\n")
+    for row in result.explain(labels=justified).itertuples(index=False):
+        print(f"  {row.ar}: {row.text}")
+    together = result.explain_together()
+    if len(together):
+        print("\nKostnad och tillgång tillsammans\n")
+        for row in together.itertuples(index=False):
+            print(f"  {row.ar}: {row.text}")
     excluded = result.accounting
     print("\nRader in / använda / exkluderade per mått:")
     for row in excluded.itertuples(index=False):

@@ -47,6 +47,11 @@ class Measure:
         Whether more is better for the client (access, service), worse (waiting time,
         incidents), a resource input (cost: a higher value is never called an advantage on
         its own), or neutral (head-counts). Decides who is *disadvantaged* by a gap.
+    label : str or None
+        Words for the measure in explanations, e.g. ``"i arbetsdrift"`` or ``"kostnad per
+        vårddygn"`` (a singular noun phrase); default the name.
+    unit : str or None
+        Unit of an amount in explanations, e.g. ``"kr"`` or ``"timmar"``; default none.
     """
 
     kind: Kind
@@ -56,6 +61,8 @@ class Measure:
     cluster: str | None = None
     sum_sq: str | None = None
     direction: Direction = "neutral"
+    label: str | None = None
+    unit: str | None = None
 
     def __post_init__(self) -> None:
         if self.direction not in DIRECTIONS:
@@ -84,7 +91,9 @@ def _column(value: object, argument: str, function: str) -> str:
     return value
 
 
-def count(*, name: str | None = None, direction: Direction = "neutral") -> Measure:
+def count(
+    *, name: str | None = None, direction: Direction = "neutral", label: str | None = None
+) -> Measure:
     """Count persons (rows) per sex: head-count and representation.
 
     Parameters
@@ -93,6 +102,8 @@ def count(*, name: str | None = None, direction: Direction = "neutral") -> Measu
         Label in the ``measure`` column; default ``"count"``.
     direction : str, default "neutral"
         See :class:`Measure`; a head-count says who is represented, not who is better off.
+    label : str, optional
+        Words for the measure in explanations; see :class:`Measure`.
 
     Returns
     -------
@@ -105,13 +116,17 @@ def count(*, name: str | None = None, direction: Direction = "neutral") -> Measu
     >>> import genderbudget as gb
     >>> gb.count()  # doctest: +NORMALIZE_WHITESPACE
     Measure(kind='count', name='count', column=None, denominator=None, cluster=None,
-            sum_sq=None, direction='neutral')
+            sum_sq=None, direction='neutral', label=None, unit=None)
     """
-    return Measure(kind="count", name=_name(name, "count"), direction=direction)
+    return Measure(kind="count", name=_name(name, "count"), direction=direction, label=label)
 
 
 def rate(
-    column: str, *, name: str | None = None, direction: Direction = "higher_is_better"
+    column: str,
+    *,
+    name: str | None = None,
+    direction: Direction = "higher_is_better",
+    label: str | None = None,
 ) -> Measure:
     """Share of persons who got something: an access rate (e.g. work operations).
 
@@ -124,6 +139,8 @@ def rate(
         Label in the ``measure`` column; default the column name.
     direction : str, default "higher_is_better"
         See :class:`Measure`; use ``"lower_is_better"`` for e.g. the share with an incident.
+    label : str, optional
+        Words for the measure in explanations; see :class:`Measure`.
 
     Returns
     -------
@@ -142,7 +159,9 @@ def rate(
     'arbetsdrift'
     """
     column = _column(column, "column", "rate")
-    return Measure(kind="rate", name=_name(name, column), column=column, direction=direction)
+    return Measure(
+        kind="rate", name=_name(name, column), column=column, direction=direction, label=label
+    )
 
 
 def mean(
@@ -151,6 +170,8 @@ def mean(
     sum_sq: str | None = None,
     name: str | None = None,
     direction: Direction = "resource",
+    label: str | None = None,
+    unit: str | None = None,
 ) -> Measure:
     """Mean amount per person, e.g. resource per client.
 
@@ -166,6 +187,10 @@ def mean(
         Label in the ``measure`` column; default the column name.
     direction : str, default "resource"
         See :class:`Measure`; use ``"lower_is_better"`` for e.g. waiting days.
+    label : str, optional
+        Words for the measure in explanations; see :class:`Measure`.
+    unit : str, optional
+        Unit of the amount in explanations, e.g. ``"kr"``; see :class:`Measure`.
 
     Returns
     -------
@@ -186,7 +211,13 @@ def mean(
     if sum_sq is not None:
         sum_sq = _column(sum_sq, "sum_sq", "mean")
     return Measure(
-        kind="mean", name=_name(name, column), column=column, sum_sq=sum_sq, direction=direction
+        kind="mean",
+        name=_name(name, column),
+        column=column,
+        sum_sq=sum_sq,
+        direction=direction,
+        label=label,
+        unit=unit,
     )
 
 
@@ -197,6 +228,8 @@ def ratio(
     cluster: str | None = None,
     name: str | None = None,
     direction: Direction = "resource",
+    label: str | None = None,
+    unit: str | None = None,
 ) -> Measure:
     r"""Ratio of two sums, e.g. cost per care-day (Σ cost / Σ care-days).
 
@@ -211,6 +244,10 @@ def ratio(
         Label in the ``measure`` column; default ``"numerator/denominator"``.
     direction : str, default "resource"
         See :class:`Measure`.
+    label : str, optional
+        Words for the measure in explanations; see :class:`Measure`.
+    unit : str, optional
+        Unit of the amount in explanations, e.g. ``"kr"``; see :class:`Measure`.
 
     Returns
     -------
@@ -243,10 +280,19 @@ def ratio(
         denominator=denominator,
         cluster=cluster,
         direction=direction,
+        label=label,
+        unit=unit,
     )
 
 
-def total(column: str, *, name: str | None = None, direction: Direction = "resource") -> Measure:
+def total(
+    column: str,
+    *,
+    name: str | None = None,
+    direction: Direction = "resource",
+    label: str | None = None,
+    unit: str | None = None,
+) -> Measure:
     """Total of a resource per sex and each sex's share of it.
 
     Parameters
@@ -257,6 +303,10 @@ def total(column: str, *, name: str | None = None, direction: Direction = "resou
         Label in the ``measure`` column; default ``"total_<column>"``.
     direction : str, default "resource"
         See :class:`Measure`.
+    label : str, optional
+        Words for the measure in explanations; see :class:`Measure`.
+    unit : str, optional
+        Unit of the amount in explanations, e.g. ``"kr"``; see :class:`Measure`.
 
     Returns
     -------
@@ -272,5 +322,10 @@ def total(column: str, *, name: str | None = None, direction: Direction = "resou
     """
     column = _column(column, "column", "total")
     return Measure(
-        kind="total", name=_name(name, f"total_{column}"), column=column, direction=direction
+        kind="total",
+        name=_name(name, f"total_{column}"),
+        column=column,
+        direction=direction,
+        label=label,
+        unit=unit,
     )

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
+
+from genderbudget._explain import explain, explain_together
 
 __all__ = ["Result"]
 
@@ -101,6 +103,113 @@ class Result:
         measure (e.g. share in work operations), whose gap is flagged.
         """
         return self._resource_access.copy()
+
+    def explain(
+        self, lang: Literal["sv", "en"] = "sv", *, labels: Mapping[str, str] | None = None
+    ) -> pd.DataFrame:
+        """Plain-language explanation of every comparison, generated from the numbers.
+
+        Parameters
+        ----------
+        lang : {"sv", "en"}, default "sv"
+            Language of the texts (kept in ``texts.json``).
+        labels : dict, optional
+            Words for justified factors (and measures) by column or measure name, e.g.
+            ``{"sakerhetsklass": "säkerhetsklass"}``; by default the names themselves, and a
+            measure's own ``label``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``measure, <by...>, flag, disadvantaged, text``.
+
+        Examples
+        --------
+        >>> import genderbudget as gb
+        >>> data = gb.datasets.load_kriminalvarden()
+        >>> result = gb.analyse(
+        ...     data.loc[data["ar"] == 2016],
+        ...     gb.rate("arbetsdrift", label="i arbetsdrift"),
+        ...     sex="kon",
+        ...     justified=["sakerhetsklass", "strafflangd"],
+        ... )
+        >>> print(result.explain(labels={"sakerhetsklass": "säkerhetsklass",
+        ...                               "strafflangd": "strafflängd"})["text"][0])
+        Andelen i arbetsdrift är 15,2 procentenheter lägre för kvinnor än för män ...
+        """
+        labels = dict(labels or {})
+        measures = {m.name: m for m in self.settings.get("measures", ())}
+        justified = tuple(labels.get(f, f) for f in self.settings.get("justified", ()))
+        rule = self.settings.get("rule")
+        min_n = rule.min_n if rule is not None else 0
+        alpha = rule.alpha if rule is not None else float("nan")
+        by = list(self.settings.get("by", ()))
+        rows = []
+        for record in self._comparisons.to_dict("records"):
+            measure = measures[record["measure"]]
+            row: dict[str, Any] = {
+                **{str(k): v for k, v in record.items()},
+                "label": labels.get(measure.name, measure.label),
+                "kind": measure.kind,
+                "direction": measure.direction,
+                "unit": measure.unit,
+                "justified": justified,
+                "min_n": min_n,
+                "alpha": alpha,
+            }
+            rows.append(
+                {
+                    "measure": record["measure"],
+                    **{b: record[b] for b in by},
+                    "flag": record["flag"],
+                    "disadvantaged": record["disadvantaged"],
+                    "text": explain(row, lang=lang),
+                }
+            )
+        return pd.DataFrame(rows, columns=["measure", *by, "flag", "disadvantaged", "text"])
+
+    def explain_together(
+        self, lang: Literal["sv", "en"] = "sv", *, labels: Mapping[str, str] | None = None
+    ) -> pd.DataFrame:
+        """Explain each row of :attr:`resource_access` in plain language.
+
+        Parameters
+        ----------
+        lang : {"sv", "en"}, default "sv"
+            Language of the texts.
+        labels : dict, optional
+            Words for measures by name; by default each measure's ``label`` or name.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``<by...>, resource_measure, access_measure, sex, text``.
+        """
+        labels = dict(labels or {})
+        measures = {m.name: m for m in self.settings.get("measures", ())}
+        by = list(self.settings.get("by", ()))
+        rows = []
+        for record in self._resource_access.to_dict("records"):
+            resource = measures[record["resource_measure"]]
+            access = measures[record["access_measure"]]
+            row: dict[str, Any] = {
+                **{str(k): v for k, v in record.items()},
+                "resource_label": labels.get(resource.name, resource.label),
+                "access_label": labels.get(access.name, access.label),
+                "resource_kind": resource.kind,
+                "access_kind": access.kind,
+            }
+            rows.append(
+                {
+                    **{b: record[b] for b in by},
+                    "resource_measure": resource.name,
+                    "access_measure": access.name,
+                    "sex": record["sex"],
+                    "text": explain_together(row, lang=lang),
+                }
+            )
+        columns = [*by, "resource_measure", "access_measure", "sex", "text"]
+        return pd.DataFrame(rows, columns=columns)
 
     def __repr__(self) -> str:
         measures = ", ".join(dict.fromkeys(self._estimates["measure"]))

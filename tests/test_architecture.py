@@ -47,6 +47,9 @@ def test_public_names_are_exported_and_documented() -> None:
         "analyse",
         "Result",
         "datasets",
+        "FlagRule",
+        "oaxaca",
+        "decompose_cost",
     }
     assert expected <= set(gb.__all__)
     for name in gb.__all__:

@@ -1,0 +1,1006 @@
+"""Plain-language explanations of a women-vs-men comparison, in Swedish and English.
+
+One comparison (a row of the ``comparisons`` table with its flag, plus what the presentation
+layer knows about the measure: label, kind, direction and the labels of the justified
+factors) becomes one or two sentences: what the difference is, and what the flag says about
+it. Every word comes from ``texts.json`` next to this module; the code only picks a template
+and fills in numbers, so the wording can be reviewed and changed without touching Python.
+
+The number formatting used here (:func:`format_number`, :func:`format_percent`,
+:func:`format_points`, :func:`format_amount`) follows Swedish or English conventions and is
+meant to be reused by every presentation verb.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import string
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from importlib import resources
+from typing import Any, Literal, get_args
+
+import pandas as pd
+
+from genderbudget._measures import DIRECTIONS
+
+__all__ = [
+    "amount_decimals",
+    "explain",
+    "explain_together",
+    "flag_label",
+    "format_amount",
+    "format_number",
+    "format_percent",
+    "format_points",
+]
+
+Lang = Literal["sv", "en"]
+LANGS: tuple[str, ...] = get_args(Lang)
+SEXES: tuple[str, ...] = ("women", "men")
+KINDS: tuple[str, ...] = ("count", "rate", "mean", "ratio", "total")
+# The flags of ``genderbudget._flags``; a test keeps the two lists equal.
+FLAGS: tuple[str, ...] = (
+    "unexplained_gap",
+    "explained_gap",
+    "no_gap",
+    "insufficient_data",
+    "not_assessed",
+)
+# How each kind is worded: rates in percent and percentage points, amounts (means, ratios,
+# totals) in the measure's own unit, head-counts as numbers of women and men.
+SHAPE: dict[str, str] = {
+    "rate": "rate",
+    "mean": "amount",
+    "ratio": "amount",
+    "total": "amount",
+    "count": "count",
+}
+SHAPES: tuple[str, ...] = ("rate", "amount", "count")
+CHANGES: tuple[str, ...] = ("higher", "lower", "equal", "unknown")
+# The cases each flag's verdict distinguishes; every one needs a template per direction.
+VARIANTS: dict[str, tuple[str, ...]] = {
+    "unexplained_gap": ("factors", "factors_reversed", "no_factors"),
+    "explained_gap": ("factors",),
+    "no_gap": ("default", "not_supported", "not_material"),
+    "insufficient_data": ("too_few", "no_test", "no_adjustment"),
+    "not_assessed": ("default",),
+}
+
+DIFFERENCE_FIELDS = frozenset(
+    {
+        "label",
+        "label_capitalised",
+        "share_label",
+        "measure_phrase",
+        "difference",
+        "ci",
+        "ci_clause",
+        "women",
+        "men",
+    }
+)
+VERDICT_FIELDS = frozenset(
+    {
+        "label",
+        "label_capitalised",
+        "share_label",
+        "measure_phrase",
+        "factors",
+        "factors_considered",
+        "adjusted_difference",
+        "adjusted_ci_clause",
+        "disadvantaged",
+        "disadvantaged_genitive",
+        "n_women",
+        "n_men",
+        "min_n",
+        "p_clause",
+        "alpha",
+    }
+)
+# Names of the multiple-testing corrections, as ``p_adjust_method`` gives them.
+P_ADJUST_METHODS: tuple[str, ...] = ("holm", "bonferroni", "fdr_bh")
+TOGETHER_FIELDS = frozenset(
+    {
+        "sex",
+        "sex_capitalised",
+        "resource_label",
+        "access_label",
+        "resource_own",
+        "resource_other",
+        "access_own",
+        "access_other",
+    }
+)
+
+EXPLAIN_KEYS = (
+    "measure",
+    "kind",
+    "direction",
+    "flag",
+    "women",
+    "men",
+    "difference",
+    "difference_ci_low",
+    "difference_ci_high",
+    "confidence",
+    "justified",
+    "n_women",
+    "n_men",
+    "min_n",
+)
+TOGETHER_KEYS = (
+    "sex",
+    "resource_women",
+    "resource_men",
+    "access_women",
+    "access_men",
+    "resource_kind",
+    "access_kind",
+)
+
+BAD_OPTION = "{name}={value!r} is not allowed. Allowed values: {allowed}."
+MISSING_KEYS = (
+    "{function}() needs the row keys {missing}; the row has {present}. Add them (see the "
+    "docstring of {function}() for what each one holds)."
+)
+NOT_A_NUMBER = "{function}() expects a number (or NaN) for {key!r}, got {value!r}."
+BAD_LABEL = "{key} must be a non-empty string or None, got {value!r}."
+BAD_FACTOR = "justified must hold the factor labels as non-empty strings, got {value!r}."
+EXPLAINED_WITHOUT_FACTORS = (
+    "flag='explained_gap' for measure {measure!r} needs at least one justified factor, but "
+    "justified is empty: only declared factors can explain a gap. Pass their labels in "
+    "justified=(...)."
+)
+NO_DISADVANTAGED = (
+    "flag='unexplained_gap' for the {direction!r} measure {measure!r} needs "
+    "disadvantaged='women' or 'men', got None: say whose disadvantage the gap is."
+)
+NOT_THE_PATTERN = (
+    "explain_together() describes more resources but less access for the same sex, but for "
+    "sex={sex!r} the numbers do not show that: {resource} is {resource_own} against "
+    "{resource_other}, {access} is {access_own} against {access_other}."
+)
+BAD_DECIMALS = "decimals must be an integer >= 0, got {value!r}."
+TEXTS_PROBLEM = "texts.json is not valid: {problems}."
+
+
+# --- the text file -------------------------------------------------------------------------
+
+
+def _schema() -> dict[tuple[str, ...], frozenset[str] | None]:
+    """Every path each language must have, with the placeholders its template may use.
+
+    ``None`` marks a list of strings (the rate-label prefixes); an empty set a plain word.
+    """
+    plain: frozenset[str] = frozenset()
+    schema: dict[tuple[str, ...], frozenset[str] | None] = {("rate_prefixes",): None}
+    for shape in SHAPES:
+        for change in CHANGES:
+            schema["difference", shape, change] = DIFFERENCE_FIELDS
+        schema["phrase", shape] = frozenset({"label", "share_label"})
+        schema["noun", shape] = frozenset({"label", "share_label"})
+    for flag, variants in VARIANTS.items():
+        schema["flags", flag] = plain
+        for direction in DIRECTIONS:
+            for variant in variants:
+                schema["verdict", flag, direction, variant] = VERDICT_FIELDS
+    for sex in SEXES:
+        for form in ("plural", "capitalised", "genitive"):
+            schema["sexes", sex, form] = plain
+    for number in ("one", "many"):
+        schema["grammar", "factors_considered", number] = plain
+    for word in ("separator", "last"):
+        schema["list", word] = plain
+    for word in ("decimal", "thousands", "minus", "missing"):
+        schema["numbers", word] = plain
+    for name in ("percent", "points", "points_short"):
+        schema["numbers", name] = frozenset({"value"})
+    schema["numbers", "unit"] = frozenset({"value", "unit"})
+    schema["numbers", "range"] = frozenset({"low", "high"})
+    schema["numbers", "range_signed"] = frozenset({"low", "high"})
+    schema["numbers", "ci"] = frozenset({"confidence", "range"})
+    schema["numbers", "ci_clause"] = frozenset({"ci"})
+    schema["numbers", "ci_parenthesised"] = frozenset({"ci"})
+    schema["numbers", "p_adjusted"] = frozenset({"p", "method"})
+    schema["numbers", "p_plain"] = frozenset({"p"})
+    for method in P_ADJUST_METHODS:
+        schema["p_adjust_methods", method] = plain
+    schema["together",] = TOGETHER_FIELDS
+    return schema
+
+
+def _leaves(node: Any, path: tuple[str, ...] = ()) -> dict[tuple[str, ...], Any]:
+    if isinstance(node, dict):
+        out: dict[tuple[str, ...], Any] = {}
+        for key, value in node.items():
+            out.update(_leaves(value, (*path, key)))
+        return out
+    return {path: node}
+
+
+def _validate(texts: Mapping[str, Any]) -> None:
+    """Check that every template exists in every language and uses only known placeholders.
+
+    Parameters
+    ----------
+    texts : mapping
+        The parsed content of ``texts.json``.
+
+    Raises
+    ------
+    ValueError
+        Listing every problem with its path: a missing language, template or word, a key
+        that is not known, a value of the wrong type, a template with unbalanced braces or
+        a placeholder it cannot be given.
+    """
+    if not isinstance(texts, Mapping) or sorted(texts) != sorted(LANGS):
+        found = sorted(texts) if isinstance(texts, Mapping) else type(texts).__name__
+        raise ValueError(
+            TEXTS_PROBLEM.format(problems=f"/: languages {found}, expected {sorted(LANGS)}")
+        )
+    schema = _schema()
+    problems: list[str] = []
+    for lang in LANGS:
+        leaves = _leaves(texts[lang])
+        problems += [f"{'/'.join((lang, *p))}: missing" for p in sorted(set(schema) - set(leaves))]
+        problems += [
+            f"{'/'.join((lang, *p))}: unknown key" for p in sorted(set(leaves) - set(schema))
+        ]
+        for path in sorted(set(schema) & set(leaves)):
+            allowed, value, where = schema[path], leaves[path], "/".join((lang, *path))
+            if allowed is None:
+                if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                    problems.append(f"{where}: not a list of strings")
+            elif not isinstance(value, str):
+                problems.append(f"{where}: not a string")
+            else:
+                try:
+                    names = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
+                except ValueError as error:
+                    problems.append(f"{where}: {error}")
+                    continue
+                if names - allowed:
+                    problems.append(
+                        f"{where}: unknown placeholders {sorted(names - allowed)} "
+                        f"(allowed: {sorted(allowed)})"
+                    )
+    if problems:
+        raise ValueError(TEXTS_PROBLEM.format(problems="; ".join(problems)))
+
+
+@cache
+def _texts() -> dict[str, Any]:
+    """Load and validate ``texts.json`` once (from the installed package)."""
+    raw = resources.files("genderbudget").joinpath("texts.json").read_text(encoding="utf-8")
+    texts: dict[str, Any] = json.loads(raw)
+    _validate(texts)
+    return texts
+
+
+def _choice(value: Any, name: str, allowed: Sequence[str]) -> str:
+    if not isinstance(value, str) or value not in allowed:
+        raise ValueError(BAD_OPTION.format(name=name, value=value, allowed=_quoted(allowed)))
+    return value
+
+
+def _quoted(values: Iterable[str]) -> str:
+    return ", ".join(repr(v) for v in values)
+
+
+def _language(lang: Any) -> dict[str, Any]:
+    texts: dict[str, Any] = _texts()[_choice(lang, "lang", LANGS)]
+    return texts
+
+
+def flag_label(flag: str, *, lang: Lang = "sv") -> str:
+    """Name of a flag in plain words.
+
+    Parameters
+    ----------
+    flag : str
+        One of ``unexplained_gap``, ``explained_gap``, ``no_gap``, ``insufficient_data``,
+        ``not_assessed``.
+    lang : {"sv", "en"}, default "sv"
+        Language.
+
+    Returns
+    -------
+    str
+        The name, in lower case, for tables and legends.
+
+    Raises
+    ------
+    ValueError
+        Unknown flag or language.
+
+    Examples
+    --------
+    >>> flag_label("explained_gap")
+    'skillnad som förklaras av sakliga faktorer'
+    >>> flag_label("unexplained_gap", lang="en")
+    'difference that may be unjustified'
+    """
+    texts = _language(lang)
+    name: str = texts["flags"][_choice(flag, "flag", FLAGS)]
+    return name
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+
+def _float(value: Any, key: str = "value", function: str = "format_number") -> float:
+    """Return a row value as a float; None, NaN, pandas' NA and NaT give NaN."""
+    if value is None:
+        return math.nan
+    if isinstance(value, str):
+        raise ValueError(NOT_A_NUMBER.format(function=function, key=key, value=value))
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        missing = pd.isna(value)
+        if isinstance(missing, bool) and missing:
+            return math.nan
+        raise ValueError(NOT_A_NUMBER.format(function=function, key=key, value=value)) from None
+
+
+def _decimal(value: float, decimals: int, shift: int = 0) -> Decimal:
+    """Round half away from zero on the shortest decimal form of ``value``, after x 10**shift."""
+    exact = Decimal(repr(float(value))).scaleb(shift)
+    return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def _check_decimals(decimals: Any) -> int:
+    if isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0:
+        raise ValueError(BAD_DECIMALS.format(value=decimals))
+    return decimals
+
+
+def _format(value: Any, lang: Any, decimals: int, shift: int = 0) -> str:
+    numbers = _language(lang)["numbers"]
+    decimals = _check_decimals(decimals)
+    x = _float(value)
+    if not math.isfinite(x):
+        missing: str = numbers["missing"]
+        return missing
+    rounded = _decimal(x, decimals, shift)
+    digits = f"{abs(rounded):,.{decimals}f}"
+    integer, _, fraction = digits.partition(".")
+    text = integer.replace(",", numbers["thousands"])
+    if fraction:
+        text += numbers["decimal"] + fraction
+    # Rounding to zero drops the sign: never "−0,0".
+    return numbers["minus"] + text if rounded < 0 else text
+
+
+def format_number(value: float, *, lang: Lang, decimals: int) -> str:
+    """Format a number with the language's decimal mark, thousands separator and minus sign.
+
+    Parameters
+    ----------
+    value : float
+        The number; NaN, None and infinite values are shown as a dash.
+    lang : {"sv", "en"}
+        Swedish: decimal comma, narrow no-break space between thousands. English: decimal
+        point, comma between thousands. Both use the minus sign U+2212.
+    decimals : int
+        Number of decimals, >= 0.
+
+    Returns
+    -------
+    str
+        The formatted number.
+
+    Raises
+    ------
+    ValueError
+        Unknown language, negative ``decimals``, or a value that is not a number.
+
+    Notes
+    -----
+    Rounds half away from zero on the shortest decimal form of the value (so 2.675 gives
+    2.68, as a reader expects, not 2.67 as binary floating point would). A value that rounds
+    to zero is shown without a sign.
+
+    Examples
+    --------
+    >>> format_number(-1234.5, lang="en", decimals=1)
+    '−1,234.5'
+    >>> format_number(2.675, lang="sv", decimals=2)
+    '2,68'
+    >>> format_number(float("nan"), lang="sv", decimals=0)
+    '–'
+    """
+    return _format(value, lang, decimals)
+
+
+def format_percent(value: float, *, lang: Lang, decimals: int = 1) -> str:
+    """Format a proportion as a percentage ("45,0 %" in Swedish, "45.0%" in English).
+
+    Parameters
+    ----------
+    value : float
+        A proportion (0.45 for 45 %); NaN gives a dash (without the sign).
+    lang : {"sv", "en"}
+        Language.
+    decimals : int, default 1
+        Decimals of the percentage.
+
+    Returns
+    -------
+    str
+        The percentage with its sign.
+
+    Examples
+    --------
+    >>> format_percent(0.554, lang="sv")
+    '55,4 %'
+    >>> format_percent(0.554, lang="en")
+    '55.4%'
+    """
+    text = _format(value, lang, decimals, shift=2)
+    if not math.isfinite(_float(value)):
+        return text
+    template: str = _language(lang)["numbers"]["percent"]
+    return template.format(value=text)
+
+
+def format_points(value: float, *, lang: Lang, decimals: int = 1, short: bool = False) -> str:
+    """Format a difference of two proportions in percentage points.
+
+    Parameters
+    ----------
+    value : float
+        A difference of proportions (-0.123 for 12.3 percentage points less); NaN gives a
+        dash (without the unit).
+    lang : {"sv", "en"}
+        Language.
+    decimals : int, default 1
+        Decimals of the percentage points.
+    short : bool, default False
+        The short unit ("p.e." in Swedish; English has no common abbreviation).
+
+    Returns
+    -------
+    str
+        The number of percentage points with the unit.
+
+    Examples
+    --------
+    >>> format_points(-0.123, lang="sv")
+    '−12,3 procentenheter'
+    >>> format_points(0.118, lang="sv", short=True)
+    '11,8 p.e.'
+    >>> format_points(0.118, lang="en")
+    '11.8 percentage points'
+    """
+    text = _format(value, lang, decimals, shift=2)
+    if not math.isfinite(_float(value)):
+        return text
+    template: str = _language(lang)["numbers"]["points_short" if short else "points"]
+    return template.format(value=text)
+
+
+def amount_decimals(values: Iterable[float]) -> int:
+    """Decimals that show a group of amounts (a difference and its interval) alike.
+
+    Parameters
+    ----------
+    values : iterable of float
+        The amounts shown together; NaN and infinite values are ignored.
+
+    Returns
+    -------
+    int
+        0 when the largest absolute value is at least 100; otherwise up to 2 decimals (more
+        below 1, so that the largest value keeps two significant digits), minus the trailing
+        decimals that are zero for every value.
+
+    Examples
+    --------
+    >>> amount_decimals([4035.2, 3147.4])
+    0
+    >>> amount_decimals([3.2, 1.1, 5.25])
+    2
+    >>> amount_decimals([3.2, 1.1, 5.3])
+    1
+    >>> amount_decimals([0.042, 0.051])
+    3
+    """
+    finite = [abs(x) for x in (_float(v) for v in values) if math.isfinite(x)]
+    largest = max(finite, default=0.0)
+    if largest >= 100 or largest == 0:
+        return 0
+    most = 2 if largest >= 1 else min(max(2, 1 - math.floor(math.log10(largest))), 12)
+    decimals = most
+    while decimals > 0 and all(_decimal(x, decimals - 1) == _decimal(x, decimals) for x in finite):
+        decimals -= 1
+    return decimals
+
+
+def format_amount(
+    value: float, *, lang: Lang, decimals: int | None = None, unit: str | None = None
+) -> str:
+    """Format an amount in the measure's own unit (cost, days, hours, ...).
+
+    Parameters
+    ----------
+    value : float
+        The amount; NaN gives a dash (without the unit).
+    lang : {"sv", "en"}
+        Language.
+    decimals : int, optional
+        Decimals; by default :func:`amount_decimals` of the value alone.
+    unit : str, optional
+        Appended after a space, e.g. ``"kr"``.
+
+    Returns
+    -------
+    str
+        The formatted amount.
+
+    Examples
+    --------
+    >>> format_amount(4035.2, lang="en", unit="SEK")
+    '4,035 SEK'
+    >>> format_amount(3.25, lang="sv")
+    '3,25'
+    """
+    if decimals is None:
+        decimals = amount_decimals([value])
+    text = _format(value, lang, decimals)
+    if unit and math.isfinite(_float(value)):
+        template: str = _language(lang)["numbers"]["unit"]
+        return template.format(value=text, unit=unit)
+    return text
+
+
+def _confidence(confidence: float, lang: Lang) -> str:
+    """Confidence level in percent, with only the decimals it has: 0.95 gives "95"."""
+    if not math.isfinite(confidence):
+        return format_number(confidence, lang=lang, decimals=0)
+    exponent = Decimal(repr(confidence)).scaleb(2).normalize().as_tuple().exponent
+    decimals = min(-exponent, 2) if isinstance(exponent, int) and exponent < 0 else 0
+    return _format(confidence, lang, decimals, shift=2)
+
+
+# --- explanations --------------------------------------------------------------------------
+
+
+def _require(row: Mapping[str, Any], keys: Sequence[str], function: str) -> None:
+    missing = [key for key in keys if key not in row]
+    if missing:
+        raise ValueError(
+            MISSING_KEYS.format(
+                function=function,
+                missing=_quoted(missing),
+                present=_quoted(str(k) for k in row.keys()),
+            )
+        )
+
+
+def _get(row: Mapping[str, Any], key: str) -> Any:
+    return row[key] if key in row else None
+
+
+def _text(value: Any, key: str) -> str | None:
+    """Return a label (a non-empty string), or None when it is missing (None or NaN)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(BAD_LABEL.format(key=key, value=value))
+    return value.strip()
+
+
+def _sex(value: Any, name: str) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return _choice(value, name, SEXES)
+
+
+def _factors(value: Any) -> tuple[str, ...]:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ()
+    items = (value,) if isinstance(value, str) else tuple(value)
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise ValueError(BAD_FACTOR.format(value=value))
+    return tuple(item.strip() for item in items)
+
+
+def _join(items: Sequence[str], texts: Mapping[str, Any]) -> str:
+    words = texts["list"]
+    if len(items) <= 1:
+        return "".join(items)
+    return str(words["separator"]).join(items[:-1]) + str(words["last"]) + items[-1]
+
+
+def _share_label(label: str, texts: Mapping[str, Any]) -> str:
+    """Drop a leading "andel"/"share" from a label, for templates that say "Andelen ..."."""
+    for prefix in texts["rate_prefixes"]:
+        if label.lower().startswith(prefix.lower() + " ") and label[len(prefix) :].strip():
+            return label[len(prefix) :].strip()
+    return label
+
+
+def _label_fields(label: str, shape: str, texts: Mapping[str, Any]) -> dict[str, str]:
+    share = _share_label(label, texts)
+    return {
+        "label": label,
+        "label_capitalised": label[:1].upper() + label[1:],
+        "share_label": share,
+        "measure_phrase": texts["phrase"][shape].format(label=label, share_label=share),
+    }
+
+
+def _gap(value: float, shape: str, lang: Lang, decimals: int, unit: str | None, short: bool) -> str:
+    """Format a difference: percentage points for a rate, the measure's unit otherwise."""
+    if shape == "rate":
+        return format_points(value, lang=lang, short=short)
+    return format_amount(value, lang=lang, decimals=decimals, unit=unit)
+
+
+def _bound(value: float, shape: str, lang: Lang, decimals: int) -> str:
+    """Format an interval bound like a difference, without the unit."""
+    if shape == "rate":
+        return _format(value, lang, 1, shift=2)
+    return format_number(value, lang=lang, decimals=decimals)
+
+
+def _level(value: float, shape: str, lang: Lang, group: list[float], unit: str | None) -> str:
+    """Format one sex's estimate: percent for a rate, else an amount (group decimals)."""
+    if shape == "rate":
+        return format_percent(value, lang=lang)
+    return format_amount(value, lang=lang, decimals=amount_decimals(group), unit=unit)
+
+
+def _interval(
+    low: float, high: float, sign: int, shape: str, lang: Lang, decimals: int, level: str
+) -> str:
+    """Format the interval of the gap in the stated direction ("" when not known)."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return ""
+    numbers = _language(lang)["numbers"]
+    a, b = sorted((sign * low, sign * high))
+    # "−1,2–5,0" reads as a subtraction: a range with a negative bound is written out.
+    template = numbers["range_signed"] if a < 0 or b < 0 else numbers["range"]
+    span = template.format(
+        low=_bound(a, shape, lang, decimals), high=_bound(b, shape, lang, decimals)
+    )
+    return str(numbers["ci"].format(confidence=level, range=span))
+
+
+def _plain_decimal(value: float, lang: Lang) -> str:
+    """Format a probability with the decimals it needs, up to three (0,05; 0,1; 0,001)."""
+    for decimals in (1, 2, 3):
+        if _decimal(value, decimals) == _decimal(value, 6):
+            return _format(value, lang, decimals)
+    return _format(value, lang, 3)
+
+
+def _p_clause(p: float, method: Any, lang: Lang) -> str:
+    """Say the p-value and its correction: "p-värde 0,214 efter Holms korrigering ..."."""
+    texts = _language(lang)
+    numbers = texts["numbers"]
+    shown = _format(p, lang, 3)
+    if method in P_ADJUST_METHODS:
+        name = texts["p_adjust_methods"][method]
+        return str(numbers["p_adjusted"].format(p=shown, method=name))
+    return str(numbers["p_plain"].format(p=shown))
+
+
+def explain(row: Mapping[str, Any], *, lang: Lang = "sv") -> str:
+    """One or two sentences that say what a women-vs-men comparison shows.
+
+    The first sentence gives the difference in the direction it goes, with its confidence
+    interval; the second what the flag means: a difference that remains when the justified
+    factors are taken into account (and may be unjustified, *osaklig*), one that they
+    explain (and may be justified, *saklig*), no clear difference, or too little data.
+
+    Parameters
+    ----------
+    row : mapping
+        One comparison, e.g. a row of ``Result.comparisons`` as a dict or a pandas Series,
+        together with what is known about its measure. Keys:
+
+        - ``label`` (str or None, optional): what is measured, as an indefinite noun phrase
+          in the language of ``lang`` ("andel i arbetsdrift", "kostnad per vårddygn";
+          "share in work operations", "cost per care-day"). None uses ``measure``. For a
+          rate the texts say "Andelen ..." / "The share ...", so a leading "andel",
+          "andelen", "share" or "the share" is dropped: "andel i arbetsdrift" and
+          "i arbetsdrift" both give "Andelen i arbetsdrift". For other kinds the texts
+          say "Kvinnor har 888 kr högre {label} än män" / "The {label} is 888 SEK higher
+          for women than for men", so give a singular noun phrase ("antal stödtimmar per
+          vecka" / "number of support hours per week", not "support hours per week").
+        - ``measure`` (str): the measure's name, used when there is no label.
+        - ``kind``: ``"count"``, ``"rate"``, ``"mean"``, ``"ratio"`` or ``"total"``.
+        - ``direction``: ``"higher_is_better"``, ``"lower_is_better"``, ``"resource"`` or
+          ``"neutral"``.
+        - ``flag``: ``"unexplained_gap"``, ``"explained_gap"``, ``"no_gap"``,
+          ``"insufficient_data"`` or ``"not_assessed"``.
+        - ``disadvantaged`` (optional): ``"women"``, ``"men"`` or None. Needed for an
+          ``unexplained_gap`` of a ``higher_is_better`` or ``lower_is_better`` measure;
+          ignored otherwise, so a resource is never called anyone's advantage.
+        - ``women``, ``men``: the estimates; ``difference``: women − men;
+          ``difference_ci_low``, ``difference_ci_high``: its interval; ``confidence``: its
+          level (0.95).
+        - ``adjusted_difference``, ``adjusted_ci_low``, ``adjusted_ci_high`` (optional): the
+          gap with the justified factors held equal (NaN when there are none).
+        - ``justified``: the labels of the justified factors, in the language of ``lang``
+          (the column names when there are no labels); a tuple, possibly empty.
+        - ``n_women``, ``n_men``: persons of each sex; ``min_n``: the minimum of each.
+        - ``unit`` (str, optional): unit of an amount, e.g. ``"kr"``.
+        - ``p_adjusted`` (optional): the multiplicity-adjusted p-value of the raw gap; tells
+          an ``insufficient_data`` row whose gap was tested but could not be adjusted from
+          one that could not be tested, and a ``no_gap`` row whose gap is not statistically
+          supported from one that is too small to matter.
+        - ``p_adjust_method`` (optional): ``"holm"``, ``"bonferroni"``, ``"fdr_bh"`` or
+          ``"none"``, named in the text of a gap that is not supported.
+        - ``alpha`` (optional): the significance level of the flag rule; without it (or
+          ``p_adjusted``) a ``no_gap`` text does not say which of the two it is. Other keys
+          (``adjusted_p_value``, ...) are ignored.
+
+        Rates are proportions (0.45), their differences too (−0.123).
+    lang : {"sv", "en"}, default "sv"
+        Language of the text.
+
+    Returns
+    -------
+    str
+        The explanation. Rates are given in percent and their differences in percentage
+        points with one decimal; amounts in their own unit, with no decimals from 100 up;
+        missing numbers as "–". The interval is that of the gap in the direction stated
+        ("12,3 procentenheter lägre ... (95 % KI 8,1–16,5)"), so it may start below zero.
+
+    Raises
+    ------
+    ValueError
+        Unknown ``lang``, ``kind``, ``direction``, ``flag`` or ``disadvantaged``; a missing
+        key; an ``explained_gap`` without justified factors; an ``unexplained_gap`` of an
+        access or outcome measure without ``disadvantaged``.
+
+    Notes
+    -----
+    All wording is in ``texts.json`` (templates per flag, direction and case, per kind of
+    measure and direction of the difference), checked when first loaded. For
+    ``insufficient_data`` with fewer than ``min_n`` persons of a sex only the counts are
+    given, not the estimates.
+
+    Examples
+    --------
+    >>> row = {
+    ...     "label": "andel i arbetsdrift", "measure": "arbetsdrift", "kind": "rate",
+    ...     "direction": "higher_is_better", "flag": "unexplained_gap",
+    ...     "disadvantaged": "women", "women": 0.45, "men": 0.573, "difference": -0.123,
+    ...     "difference_ci_low": -0.165, "difference_ci_high": -0.081, "confidence": 0.95,
+    ...     "adjusted_difference": -0.118, "adjusted_ci_low": -0.16,
+    ...     "adjusted_ci_high": -0.076, "justified": ("säkerhetsklass", "strafflängd"),
+    ...     "n_women": 412, "n_men": 3911, "min_n": 20,
+    ... }
+    >>> print(explain(row))
+    Andelen i arbetsdrift är 12,3 procentenheter lägre för kvinnor än för män (95 % KI
+    8,1–16,5). Skillnaden kvarstår när säkerhetsklass och strafflängd beaktas (justerad
+    skillnad 11,8 p.e.) och kan därför vara osaklig, till kvinnors nackdel.
+    """
+    texts = _language(lang)
+    _require(row, EXPLAIN_KEYS, "explain")
+    measure = _text(row["measure"], "measure")
+    if measure is None:
+        raise ValueError(BAD_LABEL.format(key="measure", value=row["measure"]))
+    label = _text(_get(row, "label"), "label") or measure
+    kind = _choice(row["kind"], "kind", KINDS)
+    direction = _choice(row["direction"], "direction", DIRECTIONS)
+    flag = _choice(row["flag"], "flag", FLAGS)
+    disadvantaged = _sex(_get(row, "disadvantaged"), "disadvantaged")
+    factors = _factors(row["justified"])
+    shape = SHAPE[kind]
+    unit = _text(_get(row, "unit"), "unit") if shape == "amount" else None
+
+    def number(key: str) -> float:
+        return _float(_get(row, key), key, "explain")
+
+    difference, low, high = (
+        number(k) for k in ("difference", "difference_ci_low", "difference_ci_high")
+    )
+    adjusted, adjusted_low, adjusted_high = (
+        (number(k) for k in ("adjusted_difference", "adjusted_ci_low", "adjusted_ci_high"))
+        if factors
+        else (math.nan, math.nan, math.nan)
+    )
+    n_women, n_men, min_n = number("n_women"), number("n_men"), number("min_n")
+    decimals = amount_decimals([difference, low, high, adjusted, adjusted_low, adjusted_high])
+    level = _confidence(number("confidence"), lang)
+
+    # The difference in the direction it goes: its size, and its interval turned the same way.
+    if not math.isfinite(difference):
+        change, sign = "unknown", 1
+    elif (
+        _decimal(abs(difference), 1 if shape == "rate" else decimals, 2 if shape == "rate" else 0)
+        == 0
+    ):
+        change, sign = "equal", 1
+    else:
+        change, sign = ("higher", 1) if difference > 0 else ("lower", -1)
+    numbers = texts["numbers"]
+    ci = _interval(low, high, sign, shape, lang, decimals, level)
+    adjusted_ci = _interval(adjusted_low, adjusted_high, sign, shape, lang, decimals, level)
+    fields = _label_fields(label, shape, texts)
+    first = texts["difference"][shape][change].format(
+        **fields,
+        difference=_gap(sign * difference, shape, lang, decimals, unit, short=False),
+        ci=numbers["ci_parenthesised"].format(ci=ci) if ci else "",
+        ci_clause=numbers["ci_clause"].format(ci=ci) if ci else "",
+        women=_level(number("women"), shape, lang, [number("women"), number("men")], unit),
+        men=_level(number("men"), shape, lang, [number("women"), number("men")], unit),
+    )
+
+    # A gap that turns round once the factors are held equal is described as such.
+    reversed_ = math.isfinite(adjusted) and sign * adjusted < 0 and change != "equal"
+    if flag == "unexplained_gap":
+        variant = "no_factors" if not factors else "factors_reversed" if reversed_ else "factors"
+        if direction in ("higher_is_better", "lower_is_better") and disadvantaged is None:
+            raise ValueError(NO_DISADVANTAGED.format(direction=direction, measure=measure))
+    elif flag == "explained_gap":
+        if not factors:
+            raise ValueError(EXPLAINED_WITHOUT_FACTORS.format(measure=measure))
+        variant = "factors"
+    elif flag == "insufficient_data":
+        if not (n_women >= min_n and n_men >= min_n):
+            variant = "too_few"
+        elif factors and math.isfinite(number("p_adjusted")) and not math.isfinite(adjusted):
+            variant = "no_adjustment"
+        else:
+            variant = "no_test"
+    elif flag == "no_gap":
+        # Say why there is no gap: not statistically supported, or supported but too small.
+        p_adjusted, alpha = number("p_adjusted"), number("alpha")
+        if not (math.isfinite(p_adjusted) and math.isfinite(alpha)):
+            variant = "default"
+        else:
+            variant = "not_supported" if p_adjusted >= alpha else "not_material"
+    else:
+        variant = "default"
+    sexes = texts["sexes"]
+    verdict = texts["verdict"][flag][direction][variant].format(
+        **fields,
+        factors=_join(factors, texts),
+        factors_considered=texts["grammar"]["factors_considered"][
+            "one" if len(factors) == 1 else "many"
+        ],
+        adjusted_difference=_gap(
+            abs(adjusted) if reversed_ else sign * adjusted, shape, lang, decimals, unit, short=True
+        ),
+        adjusted_ci_clause=numbers["ci_clause"].format(ci=adjusted_ci) if adjusted_ci else "",
+        disadvantaged=sexes[disadvantaged]["plural"] if disadvantaged else "",
+        disadvantaged_genitive=sexes[disadvantaged]["genitive"] if disadvantaged else "",
+        n_women=format_number(n_women, lang=lang, decimals=0),
+        n_men=format_number(n_men, lang=lang, decimals=0),
+        min_n=format_number(min_n, lang=lang, decimals=0),
+        p_clause=_p_clause(number("p_adjusted"), _get(row, "p_adjust_method"), lang)
+        if variant == "not_supported"
+        else "",
+        alpha=_plain_decimal(number("alpha"), lang) if variant == "not_supported" else "",
+    )
+    # Below the minimum n the estimates are not shown, only the counts.
+    if variant == "too_few":
+        return str(verdict)
+    return f"{first} {verdict}"
+
+
+def explain_together(row: Mapping[str, Any], *, lang: Lang = "sv") -> str:
+    """Explain that one sex gets more of a resource but less access, in plain words.
+
+    The Kriminalvården lesson: women's cost per care-day was higher than men's while their
+    share in work operations was lower. A higher cost per person is not an advantage in
+    itself; the cost difference can be structural (small units) while the access difference
+    is not.
+
+    Parameters
+    ----------
+    row : mapping
+        One row of ``Result.resource_access`` with labels and kinds. Keys:
+
+        - ``sex``: ``"women"`` or ``"men"``, the sex with more resources and less access.
+        - ``resource_label``, ``access_label`` (str or None): the measures as indefinite
+          noun phrases ("kostnad per vårddygn", "andel i arbetsdrift"); None (or missing)
+          uses ``resource_measure`` / ``access_measure``.
+        - ``resource_women``, ``resource_men``, ``access_women``, ``access_men``: the
+          estimates of each sex.
+        - ``resource_kind``, ``access_kind``: the measures' kinds (rates are shown in
+          percent, other kinds as amounts).
+    lang : {"sv", "en"}, default "sv"
+        Language of the text.
+
+    Returns
+    -------
+    str
+        Three sentences: the pattern with the numbers of the sex against the other, why more
+        resources are not an advantage in themselves, and why the two differences differ in
+        kind.
+
+    Raises
+    ------
+    ValueError
+        Unknown ``lang``, ``sex`` or kind, a missing key or label, or numbers that do not
+        show more resources and less access for ``sex``.
+
+    Examples
+    --------
+    >>> row = {
+    ...     "sex": "women", "resource_label": "cost per care-day",
+    ...     "access_label": "share in work operations", "resource_women": 4035.2,
+    ...     "resource_men": 3147.4, "access_women": 0.554, "access_men": 0.564,
+    ...     "resource_kind": "ratio", "access_kind": "rate",
+    ... }
+    >>> print(explain_together(row, lang="en"))
+    Women have a higher cost per care-day (4,035 vs 3,147) but a lower share in work
+    operations (55.4% vs 56.4%). More resources per person are not an advantage in
+    themselves: read the cost together with access to the service. A higher cost can come
+    from the structure, for example smaller units, while lower access means that the
+    service does not reach women to the same extent.
+    """
+    texts = _language(lang)
+    _require(row, TOGETHER_KEYS, "explain_together")
+    sex = _sex(row["sex"], "sex")
+    if sex is None:
+        raise ValueError(BAD_OPTION.format(name="sex", value=None, allowed=_quoted(SEXES)))
+    other = "men" if sex == "women" else "women"
+    phrases: dict[str, str] = {}
+    numbers: dict[str, tuple[float, float]] = {}
+    shown: dict[str, tuple[str, str]] = {}
+    for part in ("resource", "access"):
+        shape = SHAPE[_choice(row[f"{part}_kind"], f"{part}_kind", KINDS)]
+        label = _text(_get(row, f"{part}_label"), f"{part}_label") or _text(
+            _get(row, f"{part}_measure"), f"{part}_measure"
+        )
+        if label is None:
+            raise ValueError(
+                MISSING_KEYS.format(
+                    function="explain_together",
+                    missing=_quoted([f"{part}_label"]),
+                    present=_quoted(str(k) for k in row.keys()),
+                )
+            )
+        phrases[part] = texts["noun"][shape].format(
+            label=label, share_label=_share_label(label, texts)
+        )
+        own, against = (
+            _float(row[f"{part}_{s}"], f"{part}_{s}", "explain_together") for s in (sex, other)
+        )
+        numbers[part] = (own, against)
+        shown[part] = (
+            _level(own, shape, lang, [own, against], None),
+            _level(against, shape, lang, [own, against], None),
+        )
+    # NaN compares False, so missing numbers are rejected too.
+    if not (
+        numbers["resource"][0] > numbers["resource"][1]
+        and numbers["access"][0] < numbers["access"][1]
+    ):
+        raise ValueError(
+            NOT_THE_PATTERN.format(
+                sex=sex,
+                resource=phrases["resource"],
+                resource_own=shown["resource"][0],
+                resource_other=shown["resource"][1],
+                access=phrases["access"],
+                access_own=shown["access"][0],
+                access_other=shown["access"][1],
+            )
+        )
+    sexes = texts["sexes"]
+    return str(
+        texts["together"].format(
+            sex=sexes[sex]["plural"],
+            sex_capitalised=sexes[sex]["capitalised"],
+            resource_label=phrases["resource"],
+            access_label=phrases["access"],
+            resource_own=shown["resource"][0],
+            resource_other=shown["resource"][1],
+            access_own=shown["access"][0],
+            access_other=shown["access"][1],
+        )
+    )
