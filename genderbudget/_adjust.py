@@ -172,6 +172,7 @@ class RateFit:
     counts: np.ndarray | None
     set_aside: int
     notes: list[str]
+    fitted_index: pd.Index | None = None  # the rows of ``cell`` behind ``design``
 
 
 def fit_rate_model(cell: pd.DataFrame, factors: Sequence[str]) -> RateFit:
@@ -214,7 +215,15 @@ def fit_rate_model(cell: pd.DataFrame, factors: Sequence[str]) -> RateFit:
     if problems or separated or not np.all(np.isfinite(fit.params)):
         reason = NOTE_NOT_FITTED.format(reason="perfect separation or no convergence")
         return RateFit(None, None, None, None, set_aside, [*notes, reason])
-    return RateFit(np.asarray(fit.params), np.asarray(fit.cov_params()), x, n, set_aside, notes)
+    return RateFit(
+        np.asarray(fit.params),
+        np.asarray(fit.cov_params()),
+        x,
+        n,
+        set_aside,
+        notes,
+        fit_cells.index,
+    )
 
 
 def _rate_glm(cell: pd.DataFrame, factors: Sequence[str], confidence: float) -> dict[str, object]:
