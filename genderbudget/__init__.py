@@ -16,8 +16,11 @@ pre-aggregated counts, give the same numbers.
 from genderbudget import datasets
 from genderbudget._analyse import analyse
 from genderbudget._decompose import decompose_cost, oaxaca
+from genderbudget._equalize import equalize
 from genderbudget._flags import FlagRule
+from genderbudget._follow_up import follow_up
 from genderbudget._measures import Measure, count, mean, rate, ratio, total
+from genderbudget._phase_in import phase_in
 from genderbudget._result import Result
 from genderbudget._sex import normalize_sex, sex_from_personnummer
 
@@ -29,9 +32,12 @@ __all__ = [
     "count",
     "datasets",
     "decompose_cost",
+    "equalize",
+    "follow_up",
     "mean",
     "normalize_sex",
     "oaxaca",
+    "phase_in",
     "rate",
     "ratio",
     "sex_from_personnummer",

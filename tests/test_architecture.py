@@ -50,6 +50,9 @@ def test_public_names_are_exported_and_documented() -> None:
         "FlagRule",
         "oaxaca",
         "decompose_cost",
+        "equalize",
+        "phase_in",
+        "follow_up",
     }
     assert expected <= set(gb.__all__)
     for name in gb.__all__:

@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from genderbudget._rounding import largest_remainder
+
 __all__ = ["generate_kriminalvarden", "load_kriminalvarden"]
 
 # --------------------------------------------------------------------------------------------
@@ -258,6 +260,17 @@ WOMEN_WORK_PLACES: Final[Mapping[int, int]] = MappingProxyType(
 Implied by :data:`WOMEN_WORK_EFFECT` and the other work parameters. Work places are a capacity
 in the model: at each prison and year the number in work is the expected number rounded up or
 down, and who holds the places is random with the probabilities of the model.
+"""
+
+WOMEN_WORK_PLACES_MISSING: Final[Mapping[int, int]] = MappingProxyType(
+    {year: round(INMATES[year][0] * -WOMEN_WORK_EFFECT[year]) for year in YEARS}
+)
+"""Work places missing at the women's prisons, by year: 38, 35, 31, 27, 0 and 0.
+
+The number of extra places that would have given women the same probability of work as men
+of the same security class and sentence band: the women's inmates times minus
+:data:`WOMEN_WORK_EFFECT`. Adding them closes the unjustified gap, as happened by 2020.
+``gb.equalize(..., justified=["sakerhetsklass", "strafflangd"])`` estimates it from the data.
 """
 
 # --------------------------------------------------------------------------------------------
@@ -539,6 +552,7 @@ def manifest_entry(data: pd.DataFrame, seed: int = DEFAULT_SEED) -> dict[str, ob
                     }
                 ),
                 "women_work_places": by_year(WOMEN_WORK_PLACES),
+                "women_work_places_missing": by_year(WOMEN_WORK_PLACES_MISSING),
             },
             "cost_per_care_day": {
                 "model": (
@@ -566,16 +580,6 @@ def manifest_entry(data: pd.DataFrame, seed: int = DEFAULT_SEED) -> dict[str, ob
 # --------------------------------------------------------------------------------------------
 # Generator
 # --------------------------------------------------------------------------------------------
-
-
-def _apportion(total: int, weights: NDArray[np.float64]) -> NDArray[np.int64]:
-    """Share out ``total`` in proportion to ``weights`` as integers (largest remainder)."""
-    quotas = total * weights / weights.sum()
-    counts = np.floor(quotas).astype(np.int64)
-    left = total - int(counts.sum())
-    order = np.argsort(-(quotas - counts), kind="stable")
-    counts[order[:left]] += 1
-    return counts
 
 
 def _draw_category(
@@ -652,8 +656,10 @@ def _prison_years(rng: np.random.Generator, prisons: pd.DataFrame) -> pd.DataFra
             (women, PLACES[year][0], INMATES[year][0]),
             (~women, PLACES[year][1], INMATES[year][1]),
         ):
-            places[mask] = _apportion(places_total, size[mask])
-            inmates[mask] = _apportion(inmates_total, places[mask].astype(float) * pull[mask])
+            places[mask] = largest_remainder(places_total, size[mask])
+            inmates[mask] = largest_remainder(
+                inmates_total, places[mask].astype(float) * pull[mask]
+            )
         noise = np.exp(rng.normal(0.0, COST_NOISE_SD, len(prisons)))
         cost = COST_YEAR_INDEX[year] * _cost_per_care_day(places.astype(float)) * cost_class
         frames.append(

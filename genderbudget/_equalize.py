@@ -1,0 +1,548 @@
+"""``equalize``: what it takes to close an access gap, in places and in money.
+
+For a rate measure (the share who get something: a work place, a programme, a decision) the
+number of persons who would have to get it for the disadvantaged sex to reach a target:
+
+- ``target="parity"``: the other sex's rate in the same breakdown cell; with ``justified``
+  factors, the rate the disadvantaged group would have if it were treated as the other sex
+  *with its own mix of the justified factors* (the counterfactual of the logistic model of
+  :func:`genderbudget.analyse`), so that only the unjustified part of the gap is priced;
+- ``target=<rate>``: a given rate for each sex (e.g. 0.6);
+- ``budget_neutral=True``: the existing places re-allocated so both sexes get the pooled rate.
+
+The arithmetic is in the output: current count and rate, target rate, the count needed
+(with an interval from the uncertainty of the target), the whole places added, and the cost
+from a unit cost.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from genderbudget import _intervals as iv
+from genderbudget._adjust import fit_rate_model
+from genderbudget._analyse import BAD_CONFIDENCE, JUSTIFIED_IN_BY, JUSTIFIED_IS_SEX, _as_list
+from genderbudget._cells import collect_cells
+from genderbudget._measures import Measure, rate
+
+__all__ = ["equalize", "equalize_columns"]
+
+_EPS: Final[float] = 1e-9
+
+NOT_A_RATE = (
+    "equalize works on a rate (the share who get something, e.g. gb.rate('arbetsdrift')); "
+    "got {what}. Places can only be counted for a 0/1 outcome."
+)
+NO_DIRECTION = (
+    "Measure {name!r} has direction={direction!r}, so there is no disadvantaged side to bring "
+    "up to the target. Make it with gb.rate({column!r}, direction='higher_is_better') (getting "
+    "it is good, e.g. a work place) or direction='lower_is_better' (e.g. an incident)."
+)
+BAD_TARGET = "target must be 'parity' or a rate between 0 and 1 (e.g. 0.6 for 60 %), got {value!r}."
+BAD_UNIT_COST = (
+    "unit_cost must be a non-negative number (the cost of one place per year, e.g. 250_000), "
+    "got {value!r}."
+)
+BUDGET_NEUTRAL_WITH = (
+    "budget_neutral=True re-allocates the existing places between women and men at the pooled "
+    "rate of each breakdown cell, so it cannot be combined with {what}. Drop {what}, or use "
+    "budget_neutral=False."
+)
+WITHIN_CLASH = (
+    "within={within!r} is also {role}; within= names the units (e.g. prisons) the places are "
+    "counted in and must be a column of its own."
+)
+
+NOTE_ONE_SEX = "women and men are not both present: no parity target"
+NOTE_UNKNOWN = "sex unknown: not part of any target"
+NOTE_AT_TARGET = "at or beyond the target"
+NOTE_ADVANTAGED = "the other sex is the disadvantaged one here"
+NOTE_MISSING_FACTOR = (
+    "{persons:,} persons with a missing justified factor are counted at their current level"
+)
+
+BASIS_PARITY: Final[str] = "parity"
+BASIS_ADJUSTED: Final[str] = "adjusted_parity"
+BASIS_RATE: Final[str] = "rate"
+BASIS_NEUTRAL: Final[str] = "budget_neutral"
+
+METHOD: Final[Mapping[str, str]] = {
+    BASIS_PARITY: "other sex's rate; Wilson interval for it",
+    BASIS_ADJUSTED: "logistic GLM, as the other sex with own factor mix (delta method)",
+    BASIS_RATE: "given rate (exact)",
+    BASIS_NEUTRAL: "pooled rate of women and men (exact)",
+}
+
+
+def equalize_columns(by: Sequence[str], within: str | None = None) -> list[str]:
+    """Return the columns of :func:`equalize`'s table, in order."""
+    return [
+        "measure",
+        *by,
+        *([within] if within else []),
+        "sex",
+        "n",
+        "current",
+        "current_rate",
+        "target_rate",
+        "target_basis",
+        "needed",
+        "needed_ci_low",
+        "needed_ci_high",
+        "change",
+        "new_rate",
+        "unit_cost",
+        "cost",
+        "confidence",
+        "method",
+        "note",
+    ]
+
+
+def _check_measure(measure: Measure | str) -> Measure:
+    if isinstance(measure, str):
+        return rate(measure)
+    if not isinstance(measure, Measure):
+        raise TypeError(NOT_A_RATE.format(what=repr(measure)))
+    if measure.kind != "rate":
+        raise ValueError(NOT_A_RATE.format(what=f"a {measure.kind} measure {measure.name!r}"))
+    if measure.direction not in ("higher_is_better", "lower_is_better"):
+        raise ValueError(
+            NO_DIRECTION.format(
+                name=measure.name, direction=measure.direction, column=measure.column
+            )
+        )
+    return measure
+
+
+def _check_number(value: object, message: str, *, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise ValueError(message.format(value=value))
+    number = float(value)
+    if not (math.isfinite(number) and low <= number <= high):
+        raise ValueError(message.format(value=value))
+    return number
+
+
+def equalize(
+    data: Any,
+    measure: Measure | str,
+    *,
+    sex: str,
+    by: str | Sequence[str] = (),
+    within: str | None = None,
+    target: str | float = "parity",
+    justified: str | Sequence[str] = (),
+    unit_cost: float | None = None,
+    budget_neutral: bool = False,
+    confidence: float = 0.95,
+    n: str | None = None,
+    mapping: Mapping[object, str] | None = None,
+) -> pd.DataFrame:
+    """How many more persons must get something, and at what cost, to close an access gap.
+
+    Parameters
+    ----------
+    data : dataframe
+        One row per person, or with ``n`` one row per group (pre-aggregated: the rate's
+        column is then the number who got it). pandas, polars, DuckDB, ...
+    measure : Measure or str
+        A rate made with :func:`rate`, or the name of a 0/1 column. Its ``direction`` says
+        which side is disadvantaged: with ``"higher_is_better"`` (the default of
+        :func:`rate`) the sex with the lower rate, with ``"lower_is_better"`` the higher.
+    sex : str
+        Column with the sex codes (see :func:`normalize_sex`).
+    by : str or list of str, optional
+        Breakdown columns (e.g. year); every cell gets its own target.
+    within : str, optional
+        The units the places are counted in (e.g. prisons, units). The target still comes
+        from the breakdown cell; each unit of the disadvantaged sex gets the places that
+        bring it to the target. Units above the target keep their places, so the units'
+        ``change`` can add up to more than the cell's.
+    target : "parity" or float, default "parity"
+        ``"parity"``: the other sex's rate in the cell (adjusted for ``justified`` if
+        given). A number between 0 and 1: that rate for each sex.
+    justified : str or list of str, optional
+        Factors that legitimately affect the rate (e.g. security class, sentence length).
+        With ``target="parity"`` the target is then the rate the disadvantaged persons would
+        have as the other sex with their own factors, from the logistic model with sex and
+        the factors fitted on the cell's collapsed patterns (as in :func:`analyse`).
+    unit_cost : float, optional
+        Cost of one place (e.g. per year); ``cost = |change| * unit_cost``.
+    budget_neutral : bool, default False
+        Re-allocate existing places instead of adding: both sexes are brought to the pooled
+        rate of the cell; the disadvantaged sex gains what the other gives up and the cost
+        is 0. Not with ``within``, ``justified`` or a numeric target.
+    confidence : float, default 0.95
+        Level of the interval of ``needed``.
+    n : str, optional
+        Pre-aggregated input: the column with the number of persons per row.
+    mapping : dict, optional
+        Extra sex codes, e.g. ``{"X": "unknown"}``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per breakdown cell (x unit) x sex with the columns ``measure, <by>,
+        [<within>], sex, n, current, current_rate, target_rate, target_basis, needed,
+        needed_ci_low, needed_ci_high, change, new_rate, unit_cost, cost, confidence,
+        method, note``:
+
+        - ``current``: the number who have it now; ``target_rate`` the target;
+        - ``needed = n * target_rate - current`` (negative: above the target), with an
+          interval from the uncertainty of a parity target;
+        - ``change``: whole places added to reach the target (rounded up), 0 when at or
+          beyond it or for the advantaged sex; negative for the sex that gives up places
+          with ``budget_neutral``, or for a ``"lower_is_better"`` rate;
+        - ``new_rate = (current + change) / n``; ``cost = |change| * unit_cost``.
+
+        Persons of unknown sex get their own row, with no target.
+
+    Raises
+    ------
+    ValueError
+        The measure is not a rate or has no better side, the target is not "parity" or a
+        rate in [0, 1], the unit cost is negative, options clash, or the data fail the
+        checks of :func:`analyse` (missing columns, unknown sex codes, outcomes not 0/1).
+
+    See Also
+    --------
+    phase_in : spread the places over the years to a target year.
+    analyse : whether the gap is statistically supported and unjustified.
+
+    Notes
+    -----
+    With ``justified``, the logistic model ``logit p = a + b * woman + factor dummies`` is
+    fitted per breakdown cell on the collapsed factor patterns (the same fit as the
+    adjusted gap of :func:`analyse`). The target count of the disadvantaged sex is
+    ``sum_k n_k * p_k(as the other sex)`` over its patterns ``k``; because the fitted counts
+    of each sex equal its observed count, ``needed`` is exactly its persons times minus the
+    marginally standardised gap over that sex's persons. Its interval is ``needed +- z * se``
+    with ``se`` from the delta method on the model's covariance. Patterns in factor levels
+    where all or none got it, and persons with a missing factor, are counted at their
+    current level.
+
+    Without ``justified``, the parity target is the other sex's observed rate, and the
+    interval of ``needed`` is ``n`` times its Wilson interval minus ``current``. A numeric
+    target and the budget-neutral pooled rate are exact. Whether the gap is worth closing —
+    statistically supported, material, unjustified — is for :func:`analyse` to say; an
+    interval of ``needed`` that covers 0 says the data do not show a shortfall.
+
+    Examples
+    --------
+    >>> import genderbudget as gb
+    >>> data = gb.datasets.load_kriminalvarden()
+    >>> plan = gb.equalize(
+    ...     data.query("ar == 2018"), "arbetsdrift", sex="kon",
+    ...     justified=["sakerhetsklass", "strafflangd"], unit_cost=250_000,
+    ... )
+    >>> plan[["sex", "n", "current", "target_rate", "needed", "change", "cost"]].round(3)
+           sex     n  current  target_rate   needed  change       cost
+    0    women   257      119        0.585   31.283      32  8000000.0
+    1      men  4111     2403        0.463 -499.500       0        0.0
+    2  unknown     9        7          NaN      NaN       0        0.0
+
+    Women in 2018 would have had 58.5 % in work as men with their own security classes and
+    sentences; 32 more work places at 250,000 kr a year each close the gap.
+    """
+    m = _check_measure(measure)
+    if not isinstance(sex, str):
+        raise TypeError(f"sex must be the name of the sex column, got {sex!r}.")
+    by_list = _as_list(by, "by")
+    justified_list = _as_list(justified, "justified")
+    if sex in by_list:
+        raise ValueError(f"The sex column {sex!r} cannot also be a breakdown (by=).")
+    if sex in justified_list:
+        raise ValueError(JUSTIFIED_IS_SEX.format(sex=sex))
+    for column in justified_list:
+        if column in by_list:
+            raise ValueError(JUSTIFIED_IN_BY.format(column=column))
+    if within is not None:
+        if not isinstance(within, str):
+            raise TypeError(f"within must be the name of a column, got {within!r}.")
+        for role, columns in (
+            ("the sex column", [sex]),
+            ("a breakdown (by=)", by_list),
+            ("a justified factor", justified_list),
+        ):
+            if within in columns:
+                raise ValueError(WITHIN_CLASH.format(within=within, role=role))
+    confidence = _check_number(confidence, BAD_CONFIDENCE, low=_EPS, high=1 - _EPS)
+    rate_target: float | None = None
+    if isinstance(target, str):
+        if target != "parity":
+            raise ValueError(BAD_TARGET.format(value=target))
+    else:
+        rate_target = _check_number(target, BAD_TARGET, low=0.0, high=1.0)
+    cost_per_place = (
+        None
+        if unit_cost is None
+        else _check_number(unit_cost, BAD_UNIT_COST, low=0.0, high=math.inf)
+    )
+    if not isinstance(budget_neutral, bool):
+        raise TypeError(f"budget_neutral must be True or False, got {budget_neutral!r}.")
+    if budget_neutral:
+        for what, clash in (
+            ("within=", within is not None),
+            ("justified=", bool(justified_list)),
+            ("a numeric target=", rate_target is not None),
+        ):
+            if clash:
+                raise ValueError(BUDGET_NEUTRAL_WITH.format(what=what))
+
+    keys = [*by_list, *([within] if within else [])]
+    cells = collect_cells(
+        data, [m], sex=sex, by=keys, n=n, mapping=mapping, justified=justified_list
+    )
+    stats = cells.stats.loc[cells.stats["n"] > 0, [*keys, "sex", "n", "sy"]]
+    patterns = None
+    if justified_list and cells.patterns is not None:
+        patterns = cells.patterns.loc[
+            cells.patterns["n"] > 0, [*keys, *justified_list, "sex", "n", "sy"]
+        ]
+    good = 1.0 if m.direction == "higher_is_better" else -1.0
+
+    if budget_neutral:
+        basis = BASIS_NEUTRAL
+    elif rate_target is not None:
+        basis = BASIS_RATE
+    elif justified_list:
+        basis = BASIS_ADJUSTED
+    else:
+        basis = BASIS_PARITY
+
+    groups = stats.groupby(by_list, sort=True, dropna=False) if by_list else [((), stats)]
+    parts = []
+    for key, cell in groups:
+        key_tuple = key if isinstance(key, tuple) else (key,)
+        cell_patterns = None
+        if patterns is not None:
+            mask = np.ones(len(patterns), dtype=bool)
+            for column, value in zip(by_list, key_tuple, strict=True):
+                mask = mask & (patterns[column] == value).to_numpy()
+            cell_patterns = patterns.loc[mask]
+        rows = _cell_plan(
+            cell.reset_index(drop=True),
+            cell_patterns,
+            within=within,
+            justified=justified_list,
+            basis=basis,
+            rate_target=rate_target,
+            good=good,
+            confidence=confidence,
+        )
+        for column, value in zip(by_list, key_tuple, strict=True):
+            rows[column] = pd.Series([value] * len(rows), index=rows.index, dtype=object)
+        parts.append(rows)
+    columns = equalize_columns(by_list, within)
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(parts, ignore_index=True)
+    for column in by_list:
+        out[column] = out[column].infer_objects()
+    out["measure"] = m.name
+    out["unit_cost"] = np.nan if cost_per_place is None else cost_per_place
+    if basis == BASIS_NEUTRAL:
+        out["cost"] = np.where(out["sex"] == "unknown", np.nan, 0.0)
+    else:
+        out["cost"] = out["change"].abs() * out["unit_cost"]
+    out["confidence"] = confidence
+    out["method"] = out["target_basis"].map(METHOD).fillna("")
+    for column in ("n", "current", "change"):
+        out[column] = out[column].astype(np.int64)
+    sex_order = {"women": 0, "men": 1, "unknown": 2}
+    out = out.assign(__sex=out["sex"].map(sex_order))
+    out = out.sort_values([*keys, "__sex"], kind="stable").reset_index(drop=True)
+    return out[columns]
+
+
+def _cell_plan(
+    cell: pd.DataFrame,
+    patterns: pd.DataFrame | None,
+    *,
+    within: str | None,
+    justified: Sequence[str],
+    basis: str,
+    rate_target: float | None,
+    good: float,
+    confidence: float,
+) -> pd.DataFrame:
+    """Plan rows of one breakdown cell: one per (unit x) sex with persons."""
+    unit_keys = [within] if within else []
+    rows = cell.groupby([*unit_keys, "sex"], sort=False, dropna=False)[["n", "sy"]].sum()
+    rows = rows.reset_index()
+    totals = cell.groupby("sex", sort=False)[["n", "sy"]].sum()
+    n_by_sex = {s: float(totals["n"].get(s, 0.0)) for s in ("women", "men")}
+    y_by_sex = {s: float(totals["sy"].get(s, 0.0)) for s in ("women", "men")}
+    both = n_by_sex["women"] > 0 and n_by_sex["men"] > 0
+
+    size = len(rows)
+    target_count = np.full(size, np.nan)
+    low = np.full(size, np.nan)
+    high = np.full(size, np.nan)
+    notes: list[list[str]] = [[] for _ in range(size)]
+    row_basis = np.full(size, basis, dtype=object)
+    n_row = rows["n"].to_numpy(dtype=float)
+    y_row = rows["sy"].to_numpy(dtype=float)
+    sex_row = rows["sex"].to_numpy(dtype=object)
+    known = sex_row != "unknown"
+    for i in np.flatnonzero(~known).tolist():
+        notes[i].append(NOTE_UNKNOWN)
+        row_basis[i] = ""
+
+    if basis == BASIS_RATE:
+        assert rate_target is not None
+        target_count[known] = n_row[known] * rate_target
+        low[known] = high[known] = target_count[known]
+    elif not both:
+        for i in np.flatnonzero(known).tolist():
+            notes[i].append(NOTE_ONE_SEX)
+    elif basis == BASIS_NEUTRAL:
+        pooled = (y_by_sex["women"] + y_by_sex["men"]) / (n_by_sex["women"] + n_by_sex["men"])
+        target_count[known] = n_row[known] * pooled
+        low[known] = high[known] = target_count[known]
+    elif basis == BASIS_PARITY:
+        other = {"women": "men", "men": "women"}
+        z_low, z_high = {}, {}
+        for s, o in other.items():
+            lo, hi = iv.wilson([y_by_sex[o]], [n_by_sex[o]], confidence)
+            z_low[s], z_high[s] = float(lo[0]), float(hi[0])
+        for i in np.flatnonzero(known).tolist():
+            o = other[sex_row[i]]
+            target_count[i] = n_row[i] * y_by_sex[o] / n_by_sex[o]
+            low[i] = n_row[i] * z_low[sex_row[i]]
+            high[i] = n_row[i] * z_high[sex_row[i]]
+    else:
+        assert patterns is not None
+        _adjusted_targets(
+            rows, patterns, within, justified, confidence, target_count, low, high, notes
+        )
+
+    needed = target_count - y_row
+    needed_low = low - y_row
+    needed_high = high - y_row
+    shortfall = good * needed
+    # Which sex is disadvantaged in the cell: the one short of its (parity) target.
+    cell_short = {}
+    for s in ("women", "men"):
+        mask = sex_row == s
+        cell_short[s] = float(np.nansum(shortfall[mask])) if mask.any() else np.nan
+    change = np.zeros(size)
+    for i in range(size):
+        if not known[i] or not np.isfinite(shortfall[i]):
+            continue
+        eligible = basis == BASIS_RATE or cell_short[sex_row[i]] > _EPS
+        if not eligible:
+            notes[i].append(NOTE_ADVANTAGED)
+            continue
+        if shortfall[i] > _EPS:
+            change[i] = good * math.ceil(shortfall[i] - _EPS)
+        else:
+            notes[i].append(NOTE_AT_TARGET)
+    if basis == BASIS_NEUTRAL and both:
+        # What one sex gains, the other gives up: exactly, in whole places.
+        for s, o in (("women", "men"), ("men", "women")):
+            gain = change[sex_row == s].sum()
+            if good * gain > 0:
+                change[sex_row == o] = -gain
+                for i in np.flatnonzero(sex_row == o).tolist():
+                    notes[i] = [t for t in notes[i] if t != NOTE_ADVANTAGED]
+                    notes[i].append("gives up places to the other sex")
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        current_rate = y_row / n_row
+        target_rate = target_count / n_row
+        new_rate = (y_row + change) / n_row
+    out = pd.DataFrame(
+        {
+            **({within: rows[within].to_numpy()} if within else {}),
+            "sex": sex_row,
+            "n": n_row,
+            "current": y_row,
+            "current_rate": current_rate,
+            "target_rate": target_rate,
+            "target_basis": row_basis,
+            "needed": needed,
+            "needed_ci_low": np.minimum(needed_low, needed_high),
+            "needed_ci_high": np.maximum(needed_low, needed_high),
+            "change": change,
+            "new_rate": np.where(known, new_rate, np.nan),
+            "note": ["; ".join(dict.fromkeys(n)) for n in notes],
+        }
+    )
+    return out
+
+
+def _adjusted_targets(
+    rows: pd.DataFrame,
+    patterns: pd.DataFrame,
+    within: str | None,
+    justified: Sequence[str],
+    confidence: float,
+    target_count: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    notes: list[list[str]],
+) -> None:
+    """Fill the as-the-other-sex targets of each (unit x) sex row from the logistic model."""
+    factors = list(justified)
+    collapsed = patterns.groupby([*factors, "sex"], sort=True, dropna=False)[["n", "sy"]].sum()
+    collapsed = collapsed.reset_index()
+    collapsed = collapsed.loc[collapsed["sex"] != "unknown"].reset_index(drop=True)
+    fit = fit_rate_model(collapsed, factors)
+    if fit.params is None or fit.design is None or fit.cov is None or fit.fitted_index is None:
+        reason = "; ".join(fit.notes) or "the model could not be fitted"
+        for i, s in enumerate(rows["sex"]):
+            if s != "unknown":
+                notes[i].append(f"no adjusted target: {reason}")
+        return
+    # Design row of each collapsed pattern x sex, as the other sex.
+    position = pd.Series(np.arange(len(fit.fitted_index)), index=fit.fitted_index)
+    as_other = fit.design.copy()
+    as_other[:, 1] = 1.0 - as_other[:, 1]
+    mu = 1.0 / (1.0 + np.exp(-(as_other @ fit.params)))
+    slope = mu * (1.0 - mu)
+    z = iv.normal_quantile(confidence)
+
+    keyed = patterns.loc[patterns["sex"] != "unknown"].merge(
+        collapsed[[*factors, "sex"]].reset_index(names="__pattern"),
+        on=[*factors, "sex"],
+        how="left",
+        validate="many_to_one",
+    )
+    in_fit = keyed["__pattern"].isin(position.index).to_numpy()
+    pos = np.where(in_fit, keyed["__pattern"].map(position).fillna(-1).to_numpy(), -1)
+    pos = pos.astype(np.int64)
+    n_k = keyed["n"].to_numpy(dtype=float)
+    y_k = keyed["sy"].to_numpy(dtype=float)
+    unit_keys = [within] if within else []
+    group_of = keyed[[*unit_keys, "sex"]]
+    fit_notes = list(fit.notes)
+    for i, (_, row) in enumerate(rows.iterrows()):
+        if row["sex"] == "unknown":
+            continue
+        mask = (group_of["sex"] == row["sex"]).to_numpy()
+        if within:
+            mask = mask & (group_of[within] == row[within]).to_numpy()
+        fitted = mask & in_fit
+        aside = mask & ~in_fit
+        p = pos[fitted]
+        count = float(np.sum(n_k[fitted] * mu[p])) + float(np.sum(y_k[aside]))
+        gradient = (n_k[fitted] * slope[p]) @ as_other[p] if fitted.any() else None
+        # Persons with a missing justified factor are not in the patterns: current level.
+        missing_persons = float(row["n"]) - float(n_k[mask].sum())
+        count += float(row["sy"]) - float(y_k[mask].sum())
+        target_count[i] = count
+        if gradient is not None:
+            se = float(np.sqrt(gradient @ fit.cov @ gradient))
+            low[i], high[i] = count - z * se, count + z * se
+        else:
+            low[i] = high[i] = count
+        notes[i].extend(fit_notes)
+        if missing_persons > 0:
+            notes[i].append(NOTE_MISSING_FACTOR.format(persons=int(missing_persons)))

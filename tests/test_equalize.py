@@ -1,0 +1,281 @@
+"""``equalize`` and ``phase_in``: places and cost to close an access gap.
+
+References: hand arithmetic (written beside each number), statsmodels
+``proportion_confint(method="wilson")`` for the parity interval, statsmodels ``Logit`` fitted
+on the rows (``predict`` as the other sex, and a finite-difference delta method on its
+``cov_params``) for the adjusted target, and the generator's own count of missing work places.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from statsmodels.stats.proportion import proportion_confint
+
+import genderbudget as gb
+from genderbudget._equalize import equalize_columns
+from genderbudget.datasets import _kriminalvarden as kv
+
+JUSTIFIED = ["sakerhetsklass", "strafflangd"]
+
+
+def _table() -> pd.DataFrame:
+    # Pre-aggregated: women 10 of 40 in work (25 %), men 30 of 60 (50 %).
+    return pd.DataFrame({"kon": ["K", "M"], "personer": [40, 60], "i_arbete": [10, 30]})
+
+
+def _rows(table: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for _, r in table.iterrows():
+        rows += [{"kon": r["kon"], "i_arbete": 1}] * int(r["i_arbete"])
+        rows += [{"kon": r["kon"], "i_arbete": 0}] * int(r["personer"] - r["i_arbete"])
+    return pd.DataFrame(rows)
+
+
+def _row(plan: pd.DataFrame, sex: str) -> pd.Series:
+    return plan.loc[plan["sex"] == sex].iloc[0]
+
+
+def test_parity_by_hand_on_every_engine(constructor: Callable[..., Any]) -> None:
+    data = constructor(_rows(_table()))
+    plan = gb.equalize(data, "i_arbete", sex="kon", unit_cost=200_000)
+    assert list(plan.columns) == equalize_columns([])
+    women, men = _row(plan, "women"), _row(plan, "men")
+    # Target: men's rate 30/60 = 0.5; women need 40 * 0.5 - 10 = 10 more, at 200,000 each.
+    assert women["target_rate"] == pytest.approx(0.5, abs=1e-12)
+    assert women["needed"] == pytest.approx(10.0, abs=1e-12)
+    assert women["change"] == 10
+    assert women["new_rate"] == pytest.approx(0.5, abs=1e-12)
+    assert women["cost"] == pytest.approx(2_000_000.0, abs=1e-6)
+    # Interval: 40 * Wilson(30, 60) - 10 (statsmodels proportion_confint, method="wilson").
+    low, high = proportion_confint(30, 60, alpha=0.05, method="wilson")
+    assert women["needed_ci_low"] == pytest.approx(40 * low - 10, abs=1e-10)
+    assert women["needed_ci_high"] == pytest.approx(40 * high - 10, abs=1e-10)
+    # Men are above women's rate 0.25 (needed 60 * 0.25 - 30 = -15): nothing to add.
+    assert men["needed"] == pytest.approx(-15.0, abs=1e-12)
+    assert men["change"] == 0
+    assert men["cost"] == 0.0
+    assert "disadvantaged" in men["note"]
+
+
+def test_micro_and_pre_aggregated_input_give_the_same_plan() -> None:
+    micro = gb.equalize(_rows(_table()), "i_arbete", sex="kon", unit_cost=1.0)
+    aggregated = gb.equalize(_table(), "i_arbete", sex="kon", n="personer", unit_cost=1.0)
+    pd.testing.assert_frame_equal(micro, aggregated)
+
+
+def test_places_are_rounded_up_to_whole_places() -> None:
+    table = pd.DataFrame({"kon": ["K", "M"], "personer": [30, 70], "i_arbete": [10, 40]})
+    plan = gb.equalize(table, "i_arbete", sex="kon", n="personer", unit_cost=250_000)
+    women = _row(plan, "women")
+    # 30 * 40/70 - 10 = 7.142857...: 8 whole places, 18/30 = 0.6 afterwards, 8 * 250,000.
+    assert women["needed"] == pytest.approx(30 * 40 / 70 - 10, abs=1e-12)
+    assert women["change"] == 8
+    assert women["new_rate"] == pytest.approx(0.6, abs=1e-12)
+    assert women["cost"] == pytest.approx(2_000_000.0)
+
+
+def test_given_target_rate_for_each_sex() -> None:
+    plan = gb.equalize(_table(), "i_arbete", sex="kon", n="personer", target=0.6, unit_cost=10)
+    women, men = _row(plan, "women"), _row(plan, "men")
+    # Women 40 * 0.6 - 10 = 14, men 60 * 0.6 - 30 = 6; exact targets have no spread.
+    assert (women["change"], men["change"]) == (14, 6)
+    assert women["needed_ci_low"] == women["needed_ci_high"] == pytest.approx(14.0)
+    assert plan["cost"].sum() == pytest.approx(200.0)
+    assert set(plan["target_basis"]) == {"rate"}
+
+
+def test_budget_neutral_moves_places_and_costs_nothing() -> None:
+    plan = gb.equalize(
+        _table(), "i_arbete", sex="kon", n="personer", budget_neutral=True, unit_cost=10
+    )
+    women, men = _row(plan, "women"), _row(plan, "men")
+    # Pooled rate 40/100 = 0.4: women gain 40 * 0.4 - 10 = 6, men give up the same 6.
+    assert women["target_rate"] == men["target_rate"] == pytest.approx(0.4)
+    assert (women["change"], men["change"]) == (6, -6)
+    assert plan["change"].sum() == 0
+    assert plan["cost"].sum() == 0.0
+    assert women["new_rate"] == pytest.approx(16 / 40)
+    assert men["new_rate"] == pytest.approx(24 / 60)
+
+
+def test_lower_is_better_lowers_the_higher_rate() -> None:
+    incidents = gb.rate("i_arbete", name="incident", direction="lower_is_better")
+    plan = gb.equalize(_table(), incidents, sex="kon", n="personer", unit_cost=1000)
+    women, men = _row(plan, "women"), _row(plan, "men")
+    # Men have the higher (worse) rate 0.5; at women's 0.25 they have 60 * 0.25 - 30 = -15.
+    assert men["needed"] == pytest.approx(-15.0)
+    assert men["change"] == -15
+    assert men["cost"] == pytest.approx(15_000.0)
+    assert women["change"] == 0
+
+
+def _people(seed: int, size: int = 4000) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    sex = rng.choice(["K", "M"], size, p=[0.3, 0.7])
+    klass = rng.choice([1, 2, 3], size, p=[0.3, 0.5, 0.2])
+    band = rng.choice(["kort", "lång"], size)
+    logit = 0.1 - 0.6 * (klass == 1) + 0.3 * (band == "lång") - 0.5 * (sex == "K")
+    work = (rng.uniform(size=size) < 1 / (1 + np.exp(-logit))).astype(int)
+    unit = np.where(sex == "K", rng.choice(["K1", "K2", "K3"], size), "M1")
+    return pd.DataFrame({"kon": sex, "klass": klass, "band": band, "arbete": work, "enhet": unit})
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_adjusted_target_matches_logit_on_rows(seed: int) -> None:
+    data = _people(seed)
+    plan = gb.equalize(data, "arbete", sex="kon", justified=["klass", "band"], confidence=0.9)
+    women = _row(plan, "women")
+
+    # Reference: statsmodels Logit on the rows, predicted for the women as if men.
+    design = pd.get_dummies(data[["klass", "band"]].astype(str), drop_first=True, dtype=float)
+    design.insert(0, "women", (data["kon"] == "K").astype(float))
+    design.insert(0, "const", 1.0)
+    fit = sm.Logit(data["arbete"], design).fit(disp=0, tol=1e-12)
+    as_men = design.loc[data["kon"] == "K"].assign(women=0.0)
+    target = float(fit.predict(as_men).sum())
+    current = int(data.loc[data["kon"] == "K", "arbete"].sum())
+    assert women["needed"] == pytest.approx(target - current, abs=1e-6)
+
+    # Delta method by central finite differences of the target over the coefficients.
+    beta = fit.params.to_numpy()
+    step = 1e-6
+    gradient = np.empty_like(beta)
+    for j in range(beta.size):
+        up, down = beta.copy(), beta.copy()
+        up[j] += step
+        down[j] -= step
+        f_up = (1 / (1 + np.exp(-(as_men.to_numpy() @ up)))).sum()
+        f_down = (1 / (1 + np.exp(-(as_men.to_numpy() @ down)))).sum()
+        gradient[j] = (f_up - f_down) / (2 * step)
+    se = float(np.sqrt(gradient @ fit.cov_params().to_numpy() @ gradient))
+    z = 1.6448536269514722  # scipy.stats.norm.isf(0.05)
+    assert women["needed_ci_low"] == pytest.approx(target - current - z * se, abs=1e-4)
+    assert women["needed_ci_high"] == pytest.approx(target - current + z * se, abs=1e-4)
+    assert women["target_basis"] == "adjusted_parity"
+
+
+def test_units_add_up_to_the_cell_and_each_is_rounded_up() -> None:
+    data = _people(5)
+    cell = gb.equalize(data, "arbete", sex="kon", justified=["klass", "band"])
+    units = gb.equalize(data, "arbete", sex="kon", justified=["klass", "band"], within="enhet")
+    assert list(units.columns) == equalize_columns([], "enhet")
+    women_units = units.loc[units["sex"] == "women"]
+    assert set(women_units["enhet"]) == {"K1", "K2", "K3"}
+    # The unit targets are the cell's target split by the units' own factor mix.
+    assert women_units["needed"].sum() == pytest.approx(_row(cell, "women")["needed"], abs=1e-8)
+    assert women_units["n"].sum() == _row(cell, "women")["n"]
+    short = women_units["needed"] > 0
+    assert (women_units.loc[short, "change"] == np.ceil(women_units.loc[short, "needed"])).all()
+    assert (units.loc[units["sex"] == "men", "change"] == 0).all()
+
+
+def test_kriminalvarden_reproduces_the_missing_work_places() -> None:
+    data = gb.datasets.load_kriminalvarden()
+    plan = gb.equalize(data, "arbetsdrift", sex="kon", by="ar", justified=JUSTIFIED)
+    women = plan.loc[plan["sex"] == "women"].set_index("ar")
+    for year, missing in kv.WOMEN_WORK_PLACES_MISSING.items():
+        row = women.loc[year]
+        # The generator took WOMEN_WORK_PLACES_MISSING places away from the women's prisons
+        # (38, 35, 31, 27 in 2016-2019; none from 2020).
+        assert row["needed_ci_low"] <= missing <= row["needed_ci_high"], year
+        assert abs(row["needed"] - missing) < 3, year
+    assert (women.loc[[2016, 2017, 2018, 2019], "change"] > 20).all()
+    assert (women.loc[[2020, 2021], "change"] <= 2).all()
+
+
+def test_every_person_is_in_the_plan_including_unknown_sex() -> None:
+    data = gb.datasets.load_kriminalvarden()
+    plan = gb.equalize(data, "arbetsdrift", sex="kon", by="ar")
+    assert plan["n"].sum() == len(data)
+    unknown = plan.loc[plan["sex"] == "unknown"]
+    assert len(unknown) == 6
+    assert unknown["target_rate"].isna().all()
+    assert (unknown["change"] == 0).all()
+    assert unknown["note"].str.contains("unknown").all()
+
+
+def test_cell_with_one_sex_has_no_parity_target() -> None:
+    table = pd.DataFrame({"kon": ["K", "K"], "ar": [2020, 2021], "n": [10, 12], "y": [3, 4]})
+    plan = gb.equalize(table, "y", sex="kon", by="ar", n="n")
+    assert plan["target_rate"].isna().all()
+    assert (plan["change"] == 0).all()
+    assert plan["note"].str.contains("not both present").all()
+
+
+def test_model_that_cannot_be_fitted_gives_a_reason() -> None:
+    data = _people(6)
+    data["kopia"] = data["kon"]  # a factor identical to sex
+    plan = gb.equalize(data, "arbete", sex="kon", justified=["kopia"])
+    women = _row(plan, "women")
+    assert np.isnan(women["needed"])
+    assert "coincides with sex" in women["note"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"measure": gb.mean("arbete")}, "equalize works on a rate"),
+        ({"measure": gb.rate("arbete", direction="neutral")}, "no disadvantaged side"),
+        ({"target": "equal"}, "target must be 'parity' or a rate between 0 and 1"),
+        ({"target": 1.5}, "target must be 'parity' or a rate between 0 and 1"),
+        ({"unit_cost": -5}, "unit_cost must be a non-negative number"),
+        ({"unit_cost": "dyr"}, "unit_cost must be a non-negative number"),
+        ({"budget_neutral": True, "justified": ["klass"]}, "cannot be combined with justified="),
+        ({"budget_neutral": True, "target": 0.5}, "cannot be combined with a numeric target="),
+        ({"within": "klass", "justified": ["klass"]}, "within='klass' is also a justified"),
+        ({"confidence": 95}, "confidence must be a number strictly between 0 and 1"),
+        ({"measure": "arbte"}, "Did you mean 'arbete'"),
+    ],
+)
+def test_bad_input_is_named(kwargs: dict[str, Any], message: str) -> None:
+    options: dict[str, Any] = {"measure": "arbete", "sex": "kon", **kwargs}
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        gb.equalize(_people(7, 200), **options)
+
+
+def _plan() -> pd.DataFrame:
+    return gb.equalize(_table(), "i_arbete", sex="kon", n="personer", unit_cost=100.0)
+
+
+def test_phase_in_spreads_places_that_add_up() -> None:
+    steps = gb.phase_in(_plan(), years=[2017, 2018, 2019])
+    # 10 places over 3 years: quotas 3.33 each, the leftover 1 to the first year: 4, 3, 3.
+    assert steps["added"].tolist() == [4, 3, 3]
+    assert steps["cumulative"].tolist() == [4, 7, 10]
+    # A place costs every year it exists: 4 * 100, 7 * 100, 10 * 100.
+    assert steps["cost_in_year"].tolist() == [400.0, 700.0, 1000.0]
+    assert set(steps["sex"]) == {"women"}
+
+
+def test_phase_in_with_weights_and_budget_neutral_plan() -> None:
+    plan = gb.equalize(_table(), "i_arbete", sex="kon", n="personer", budget_neutral=True)
+    steps = gb.phase_in(plan, years=[2020, 2021], weights=[1, 2])
+    # +6 and -6 split 1:2 -> 2 and 4 each way.
+    assert steps.loc[steps["sex"] == "women", "added"].tolist() == [2, 4]
+    assert steps.loc[steps["sex"] == "men", "added"].tolist() == [-2, -4]
+    assert steps["cost_in_year"].isna().all()  # no unit cost given
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"years": []}, "years must be a non-empty list of distinct years"),
+        ({"years": [2020, 2020]}, "years must be a non-empty list of distinct years"),
+        ({"years": [2020, 2021], "weights": [1]}, "weights must be one non-negative number"),
+        ({"years": [2020, 2021], "weights": [1, -1]}, "weights must be one non-negative number"),
+    ],
+)
+def test_phase_in_bad_input(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        gb.phase_in(_plan(), **kwargs)
+
+
+def test_phase_in_needs_an_equalize_table() -> None:
+    with pytest.raises(ValueError, match=r"needs the table returned by gb\.equalize"):
+        gb.phase_in(pd.DataFrame({"sex": ["women"]}), years=[2020])
