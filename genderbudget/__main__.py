@@ -3,7 +3,8 @@
 Per year and sex: cost per care-day (prisons as units of the delta method) and the share
 of inmates in work operations, each with a 95 % interval, the women-vs-men differences
 with Holm-adjusted p-values, and the verdict with security class and sentence length as
-justified factors, in plain Swedish. The data are synthetic.
+justified factors, in plain Swedish, and the work places that would close the gap. The data
+are synthetic.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def _number(value: float, decimals: int) -> str:
     if pd.isna(value):
         return "–"
     text = f"{value:,.{decimals}f}"
-    return text.replace(",", " ").replace(".", ",")
+    return text.replace(",", " ").replace(".", ",").replace("-", "−")
 
 
 def _p_value(value: float) -> str:
@@ -69,6 +70,31 @@ def _comparisons(result: gb.Result, measure: str, scale: float, decimals: int) -
     ).reset_index(drop=True)
 
 
+PLACE_COST = 250_000
+"""Assumed cost of one work place a year (kr), for the example only."""
+
+
+def _plan(data: pd.DataFrame, justified: list[str]) -> pd.DataFrame:
+    plan = gb.equalize(
+        data, "arbetsdrift", sex="kon", by="ar", justified=justified, unit_cost=PLACE_COST
+    )
+    women = plan.loc[plan["sex"] == "women"]
+    return pd.DataFrame(
+        {
+            "år": women["ar"],
+            "kvinnor": women["n"].map(lambda v: _number(v, 0)),
+            "i arbetsdrift": women["current"].map(lambda v: _number(v, 0)),
+            "platser som saknas": women["needed"].map(lambda v: _number(v, 1)),
+            "95 % KI": [
+                _interval(lo, hi, 1)
+                for lo, hi in zip(women["needed_ci_low"], women["needed_ci_high"], strict=True)
+            ],
+            "nya platser": women["change"].map(lambda v: _number(v, 0)),
+            "kostnad (kr)": women["cost"].map(lambda v: _number(v, 0)),
+        }
+    ).reset_index(drop=True)
+
+
 def main() -> int:
     """Analyse the synthetic Kriminalvården data and print the tables."""
     data = gb.datasets.load_kriminalvarden()
@@ -106,6 +132,13 @@ def main() -> int:
         print("\nKostnad och tillgång tillsammans\n")
         for row in together.itertuples(index=False):
             print(f"  {row.ar}: {row.text}")
+    print(
+        "\nArbetsplatser som behövs för att kvinnor ska ha samma andel i arbetsdrift som män"
+        "\nmed samma säkerhetsklass och strafflängd (antagen kostnad "
+        f"{_number(PLACE_COST, 0)} kr per plats och år)\n"
+    )
+    with pd.option_context("display.width", 120, "display.max_columns", 20):
+        print(_plan(data, list(justified)).to_string(index=False))
     excluded = result.accounting
     print("\nRader in / använda / exkluderade per mått:")
     for row in excluded.itertuples(index=False):
