@@ -14,6 +14,7 @@ pre-aggregated counts, give the same numbers.
 """
 
 from genderbudget import datasets
+from genderbudget._allocate import Allocation, allocate
 from genderbudget._analyse import analyse
 from genderbudget._decompose import decompose_cost, oaxaca
 from genderbudget._equalize import equalize
@@ -25,9 +26,11 @@ from genderbudget._result import Result
 from genderbudget._sex import normalize_sex, sex_from_personnummer
 
 __all__ = [
+    "Allocation",
     "FlagRule",
     "Measure",
     "Result",
+    "allocate",
     "analyse",
     "count",
     "datasets",

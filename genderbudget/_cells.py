@@ -21,7 +21,7 @@ import pandas as pd
 from genderbudget._measures import Measure
 from genderbudget._sex import SEX_CATEGORIES, code_sex_values
 
-__all__ = ["CellStats", "ColumnNotFoundError", "collect_cells"]
+__all__ = ["CellStats", "ColumnNotFoundError", "collect_cells", "small_table"]
 
 STAT_COLUMNS = ("n", "rows", "units", "sy", "syy", "sx", "sxx", "sxy", "has_syy")
 
@@ -163,6 +163,36 @@ def _missing(column: str, dtype: Any) -> nw.Expr:
     if _is_float(dtype):
         expr = expr | nw.col(column).is_nan()
     return expr
+
+
+def small_table(data: Any, required: Mapping[str, str], *, argument: str) -> pd.DataFrame:
+    """Check the columns of a small table and return them as a pandas frame of objects.
+
+    For tables that are small by nature (cost pools, drivers per cost object), which are
+    read whole rather than grouped: any narwhals-supported frame, eager or lazy, gives the
+    same pandas frame with the ``required`` columns as object columns.
+
+    Parameters
+    ----------
+    data : dataframe
+        pandas, polars, DuckDB, ...
+    required : mapping of str to str
+        Column name -> its role, for the message when it is missing.
+    argument : str
+        The argument's name, for the message when ``data`` is not a dataframe.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    try:
+        frame = nw.from_native(data)
+    except TypeError:
+        raise TypeError(f"{argument}: " + NOT_A_FRAME.format(type=type(data).__name__)) from None
+    if not isinstance(frame, nw.DataFrame | nw.LazyFrame):
+        raise TypeError(f"{argument}: " + NOT_A_FRAME.format(type=type(data).__name__))
+    _check_columns(list(frame.collect_schema()), required)
+    return _to_pandas(frame.select(list(dict.fromkeys(required))))
 
 
 def collect_cells(

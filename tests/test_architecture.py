@@ -53,6 +53,8 @@ def test_public_names_are_exported_and_documented() -> None:
         "equalize",
         "phase_in",
         "follow_up",
+        "allocate",
+        "Allocation",
     }
     assert expected <= set(gb.__all__)
     for name in gb.__all__:

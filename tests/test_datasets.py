@@ -20,6 +20,7 @@ from genderbudget.datasets import _kriminalvarden as kv
 from genderbudget.datasets import generate_kriminalvarden, load_kriminalvarden
 from genderbudget.datasets.__main__ import main
 from genderbudget.datasets._sample_data import (
+    DATASETS,
     MANIFEST_FILE,
     README_FILE,
     csv_text,
@@ -139,7 +140,8 @@ def test_readme_is_swedish_first_and_says_synthetic(data: pd.DataFrame) -> None:
 
 def test_write_sample_data_writes_every_file(tmp_path: Path) -> None:
     written = write_sample_data(tmp_path / "out")
-    assert [path.name for path in written] == ["kriminalvarden.csv", MANIFEST_FILE, README_FILE]
+    files = [dataset.file for dataset in DATASETS]
+    assert [path.name for path in written] == [*files, MANIFEST_FILE, README_FILE]
     for path in written:
         assert path.read_bytes() == (SAMPLE_DATA / path.name).read_bytes()
 
@@ -147,7 +149,7 @@ def test_write_sample_data_writes_every_file(tmp_path: Path) -> None:
 def test_main_prints_each_file_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(tmp_path)]) == 0
     printed = capsys.readouterr().out.splitlines()
-    assert len(printed) == 3
+    assert len(printed) == len(DATASETS) + 2
     assert all(line.startswith(f"wrote {tmp_path}") for line in printed)
 
 

@@ -8,5 +8,18 @@ function returns the data for the default seed without needing the repository's
 """
 
 from genderbudget.datasets._kriminalvarden import generate_kriminalvarden, load_kriminalvarden
+from genderbudget.datasets._pensionsmyndigheten import (
+    PensionData,
+    generate_pensionsmyndigheten,
+    load_pension_costs,
+    load_pension_drivers,
+)
 
-__all__ = ["generate_kriminalvarden", "load_kriminalvarden"]
+__all__ = [
+    "PensionData",
+    "generate_kriminalvarden",
+    "generate_pensionsmyndigheten",
+    "load_kriminalvarden",
+    "load_pension_costs",
+    "load_pension_drivers",
+]

@@ -14,7 +14,7 @@ from typing import Final, NamedTuple
 
 import pandas as pd
 
-from genderbudget.datasets import _kriminalvarden
+from genderbudget.datasets import _kriminalvarden, _pensionsmyndigheten
 
 __all__ = [
     "DATASETS",
@@ -38,6 +38,16 @@ DATASETS: Final[tuple[SampleDataset, ...]] = (
         file="kriminalvarden.csv",
         generate=_kriminalvarden.load_kriminalvarden,
         describe=_kriminalvarden.manifest_entry,
+    ),
+    SampleDataset(
+        file="pensionsmyndigheten_kostnader.csv",
+        generate=_pensionsmyndigheten.load_pension_costs,
+        describe=_pensionsmyndigheten.costs_manifest_entry,
+    ),
+    SampleDataset(
+        file="pensionsmyndigheten_volymer.csv",
+        generate=_pensionsmyndigheten.load_pension_drivers,
+        describe=_pensionsmyndigheten.drivers_manifest_entry,
     ),
 )
 """Datasets written to ``sample_data/``, in manifest order."""
@@ -64,8 +74,9 @@ _README: Final[str] = """\
 ## Svenska
 
 **Syntetiska data.** Filerna i den här mappen är syntetiska. De är dragna ur en modell som är
-kalibrerad mot offentliga siffror och är inte Kriminalvårdens eller någon annan myndighets
-verkliga data. Ingen rad är en verklig person och inget anstalts-id är en verklig anstalt.
+kalibrerad mot offentliga siffror och är inte Kriminalvårdens, Pensionsmyndighetens eller
+någon annan myndighets verkliga data. Ingen rad är en verklig person och inget anstalts-id är
+en verklig anstalt.
 
 | Fil | Innehåll |
 |---|---|
@@ -78,14 +89,14 @@ python -m genderbudget.datasets
 ```
 
 Ett test kontrollerar att de sparade filerna är byte för byte lika med det generatorerna ger.
-Ett installerat paket har inte den här mappen; där ger `genderbudget.datasets.load_kriminalvarden()`
-samma data.
+Ett installerat paket har inte den här mappen; där ger `load_*`-funktionerna i
+`genderbudget.datasets` samma data.
 
 ## English
 
 **Synthetic data.** The files in this folder are synthetic. They are drawn from a model
-calibrated to public figures and are not the real data of Kriminalvården or of any other
-agency. No row is a real person and no prison id is a real prison.
+calibrated to public figures and are not the real data of Kriminalvården, Pensionsmyndigheten
+or any other agency. No row is a real person and no prison id is a real prison.
 
 | File | Contents |
 |---|---|
@@ -99,8 +110,8 @@ python -m genderbudget.datasets
 ```
 
 A test checks that the committed files equal what the generators produce, byte for byte. An
-installed package does not have this folder; there `genderbudget.datasets.load_kriminalvarden()`
-gives the same data.
+installed package does not have this folder; there the `load_*` functions of
+`genderbudget.datasets` give the same data.
 """
 
 
