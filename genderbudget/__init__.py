@@ -20,7 +20,7 @@ from genderbudget._decompose import decompose_cost, oaxaca
 from genderbudget._equalize import equalize
 from genderbudget._flags import FlagRule
 from genderbudget._follow_up import follow_up
-from genderbudget._measures import Measure, count, mean, rate, ratio, total
+from genderbudget._measures import Measure, count, mean, per_need, rate, ratio, total
 from genderbudget._phase_in import phase_in
 from genderbudget._result import Result
 from genderbudget._sex import normalize_sex, sex_from_personnummer
@@ -40,6 +40,7 @@ __all__ = [
     "mean",
     "normalize_sex",
     "oaxaca",
+    "per_need",
     "phase_in",
     "rate",
     "ratio",

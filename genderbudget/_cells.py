@@ -48,6 +48,11 @@ TOO_MANY_SUCCESSES = (
     "it exceeds the number of persons in column {n!r} (e.g. {examples}). Each row's count "
     "must lie between 0 and its number of persons; check that the columns are not swapped."
 )
+NEGATIVE_VALUE = (
+    "Column {column!r} (used by measure {name!r}) must be >= 0, but {rows} have negative "
+    "values: {values}. A need score or a number of days cannot be negative; correct those "
+    "rows, or set them to missing to leave them out (they are then reported as excluded)."
+)
 NOT_A_FRAME = (
     "data must be a dataframe (pandas, polars, DuckDB, or another engine narwhals "
     "supports), got {type}."
@@ -317,8 +322,10 @@ def collect_cells(
                 derived[f"__yy{i}"] = nw.when(ok).then(y * y).otherwise(0.0)
             elif m.sum_sq is not None:
                 derived[f"__yy{i}"] = nw.when(ok).then(value(m.sum_sq)).otherwise(0.0)
+        for c in m.nonnegative:
+            checks[f"__neg{i}_{c}"] = ok & (value(c) < 0)
         if m.kind == "ratio":
-            x = value(cols[1])
+            x = value(cols[1]) if m.weight is None else value(cols[1]) * value(cols[2])
             derived[f"__x{i}"] = nw.when(ok).then(x).otherwise(0.0)
             derived[f"__xx{i}"] = nw.when(ok).then(x * x).otherwise(0.0)
             derived[f"__xy{i}"] = nw.when(ok).then(x * y).otherwise(0.0)
@@ -330,7 +337,7 @@ def collect_cells(
     for name, expr in all_derived.items():
         as_number = (
             expr.cast(nw.Float64)
-            if name.startswith(("__ok", "__miss", "__bad", "__over"))
+            if name.startswith(("__ok", "__miss", "__bad", "__over", "__neg"))
             else expr
         )
         all_derived[name] = as_number
@@ -454,6 +461,16 @@ def _raise_on_bad_values(
             )
         )
     for i, m in enumerate(measures):
+        for c in m.nonnegative:
+            rows = int(cells[f"__neg{i}_{c}"].sum())
+            if rows:
+                mask = (~_missing(c, schema[c])) & (nw.col(c).cast(nw.Float64) < 0)
+                values = _offending_values(frame, c, mask)
+                raise ValueError(
+                    NEGATIVE_VALUE.format(
+                        column=c, name=m.name, rows=_plural(rows), values=_value_list(values)
+                    )
+                )
         if m.kind != "rate" or m.column is None:
             continue
         column = m.column

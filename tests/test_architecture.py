@@ -51,6 +51,7 @@ def test_public_names_are_exported_and_documented() -> None:
         "oaxaca",
         "decompose_cost",
         "equalize",
+        "per_need",
         "phase_in",
         "follow_up",
         "allocate",

@@ -14,12 +14,15 @@ from genderbudget.datasets._pensionsmyndigheten import (
     load_pension_costs,
     load_pension_drivers,
 )
+from genderbudget.datasets._sis import generate_sis, load_sis
 
 __all__ = [
     "PensionData",
     "generate_kriminalvarden",
     "generate_pensionsmyndigheten",
+    "generate_sis",
     "load_kriminalvarden",
     "load_pension_costs",
     "load_pension_drivers",
+    "load_sis",
 ]

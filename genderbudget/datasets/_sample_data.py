@@ -14,7 +14,7 @@ from typing import Final, NamedTuple
 
 import pandas as pd
 
-from genderbudget.datasets import _kriminalvarden, _pensionsmyndigheten
+from genderbudget.datasets import _kriminalvarden, _pensionsmyndigheten, _sis
 
 __all__ = [
     "DATASETS",
@@ -49,6 +49,11 @@ DATASETS: Final[tuple[SampleDataset, ...]] = (
         generate=_pensionsmyndigheten.load_pension_drivers,
         describe=_pensionsmyndigheten.drivers_manifest_entry,
     ),
+    SampleDataset(
+        file="sis.csv",
+        generate=_sis.load_sis,
+        describe=_sis.manifest_entry,
+    ),
 )
 """Datasets written to ``sample_data/``, in manifest order."""
 
@@ -74,9 +79,9 @@ _README: Final[str] = """\
 ## Svenska
 
 **Syntetiska data.** Filerna i den här mappen är syntetiska. De är dragna ur en modell som är
-kalibrerad mot offentliga siffror och är inte Kriminalvårdens, Pensionsmyndighetens eller
-någon annan myndighets verkliga data. Ingen rad är en verklig person och inget anstalts-id är
-en verklig anstalt.
+kalibrerad mot offentliga siffror och är inte Kriminalvårdens, SiS, Pensionsmyndighetens
+eller någon annan myndighets verkliga data. Ingen rad är en verklig person och inget
+anstalts-, hem- eller avdelnings-id är en verklig anstalt eller ett verkligt hem.
 
 | Fil | Innehåll |
 |---|---|
@@ -95,8 +100,9 @@ Ett installerat paket har inte den här mappen; där ger `load_*`-funktionerna i
 ## English
 
 **Synthetic data.** The files in this folder are synthetic. They are drawn from a model
-calibrated to public figures and are not the real data of Kriminalvården, Pensionsmyndigheten
-or any other agency. No row is a real person and no prison id is a real prison.
+calibrated to public figures and are not the real data of Kriminalvården, SiS,
+Pensionsmyndigheten or any other agency. No row is a real person and no prison, home or unit
+id is a real prison or home.
 
 | File | Contents |
 |---|---|
