@@ -23,6 +23,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from genderbudget._rounding import largest_remainder
+from genderbudget.datasets._manifest import describe
 
 __all__ = ["generate_kriminalvarden", "load_kriminalvarden"]
 
@@ -489,34 +490,20 @@ def manifest_entry(data: pd.DataFrame, seed: int = DEFAULT_SEED) -> dict[str, ob
     def by_year(values: Mapping[int, object]) -> dict[str, object]:
         return {str(year): values[year] for year in YEARS}
 
-    return {
-        "name": "kriminalvarden",
-        "file": "kriminalvarden.csv",
-        "title": dict(TITLE),
-        "synthetic": True,
-        "syntetisk": dict(SYNTHETIC_NOTE),
-        "generator": "genderbudget.datasets.generate_kriminalvarden",
-        "loader": "genderbudget.datasets.load_kriminalvarden",
-        "seed": seed,
-        "n_rows": len(data),
-        "row": dict(ROW),
-        "format": {
-            "encoding": "UTF-8",
-            "delimiter": ",",
-            "header": True,
-            "line_terminator": "LF",
-            "missing": "empty field (only in kon)",
-        },
-        "columns": [
-            {"name": name, "type": kind, "description": {"sv": sv, "en": en}}
-            for name, (kind, sv, en) in COLUMN_DESCRIPTIONS.items()
-        ],
-        "assumptions": list(ASSUMPTIONS),
-        "calibration_sources": [
-            {"fact": fact, "source": source, "url": url}
-            for fact, source, url in CALIBRATION_SOURCES
-        ],
-        "parameters": {
+    return describe(
+        data,
+        name="kriminalvarden",
+        title=TITLE,
+        synthetic_note=SYNTHETIC_NOTE,
+        generator="generate_kriminalvarden",
+        loader="load_kriminalvarden",
+        seed=seed,
+        row=ROW,
+        columns=COLUMN_DESCRIPTIONS,
+        sources=CALIBRATION_SOURCES,
+        missing="empty field (only in kon)",
+        assumptions=ASSUMPTIONS,
+        parameters={
             "inmates": by_year(
                 {y: {WOMEN_PRISON: w, MEN_PRISON: m} for y, (w, m) in INMATES.items()}
             ),
@@ -574,7 +561,7 @@ def manifest_entry(data: pd.DataFrame, seed: int = DEFAULT_SEED) -> dict[str, ob
             },
             "stay_days": {band: list(r) for band, r in STAY_DAYS.items()},
         },
-    }
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from genderbudget._rounding import largest_remainder
+from genderbudget.datasets._manifest import describe
 
 __all__ = [
     "PensionData",
@@ -373,39 +374,26 @@ def _entry(
     data: pd.DataFrame,
     columns: Mapping[str, tuple[str, str, str]],
     seed: int,
+    parameters: Mapping[str, object],
 ) -> dict[str, object]:
-    return {
-        "name": name,
-        "file": f"{name}.csv",
-        "title": dict(title),
-        "synthetic": True,
-        "syntetisk": dict(SYNTHETIC_NOTE),
-        "generator": "genderbudget.datasets.generate_pensionsmyndigheten",
-        "loader": f"genderbudget.datasets.{loader}",
-        "seed": seed,
-        "n_rows": len(data),
-        "row": dict(row),
-        "format": {
-            "encoding": "UTF-8",
-            "delimiter": ",",
-            "header": True,
-            "line_terminator": "LF",
-            "missing": "none",
-        },
-        "columns": [
-            {"name": column, "type": kind, "description": {"sv": sv, "en": en}}
-            for column, (kind, sv, en) in columns.items()
-        ],
-        "calibration_sources": [
-            {"fact": fact, "source": source, "url": url}
-            for fact, source, url in CALIBRATION_SOURCES
-        ],
-    }
+    return describe(
+        data,
+        name=name,
+        title=title,
+        synthetic_note=SYNTHETIC_NOTE,
+        generator="generate_pensionsmyndigheten",
+        loader=loader,
+        seed=seed,
+        row=row,
+        columns=columns,
+        sources=CALIBRATION_SOURCES,
+        parameters=parameters,
+    )
 
 
 def costs_manifest_entry(data: pd.DataFrame, seed: int = DEFAULT_SEED) -> dict[str, object]:
     """Describe the cost table for ``sample_data/manifest.json``."""
-    entry = _entry(
+    return _entry(
         "pensionsmyndigheten_kostnader",
         {
             "sv": "Syntetiska data: Pensionsmyndighetens förvaltningskostnad per förmån och "
@@ -421,18 +409,17 @@ def costs_manifest_entry(data: pd.DataFrame, seed: int = DEFAULT_SEED) -> dict[s
         data,
         _COST_COLUMNS_DOC,
         seed,
+        {
+            "total_cost": {str(y): v for y, v in TOTAL_COST.items()},
+            "pool_weights": dict(POOL_WEIGHTS),
+            "pool_noise_sd": POOL_NOISE_SD,
+        },
     )
-    entry["parameters"] = {
-        "total_cost": {str(y): v for y, v in TOTAL_COST.items()},
-        "pool_weights": dict(POOL_WEIGHTS),
-        "pool_noise_sd": POOL_NOISE_SD,
-    }
-    return entry
 
 
 def drivers_manifest_entry(data: pd.DataFrame, seed: int = DEFAULT_SEED) -> dict[str, object]:
     """Describe the driver table for ``sample_data/manifest.json``."""
-    entry = _entry(
+    return _entry(
         "pensionsmyndigheten_volymer",
         {
             "sv": "Syntetiska data: mottagare, ärenden och kundkontakter per förmån och kön "
@@ -448,13 +435,12 @@ def drivers_manifest_entry(data: pd.DataFrame, seed: int = DEFAULT_SEED) -> dict
         data,
         _DRIVER_COLUMNS_DOC,
         seed,
+        {
+            "recipients_2020": dict(RECIPIENTS),
+            "recipient_trend": {str(y): v for y, v in RECIPIENT_TREND.items()},
+            "women_share_recipients_cases_contacts": {b: list(s) for b, s in WOMEN_SHARE.items()},
+            "cases_per_recipient": dict(CASES_PER_RECIPIENT),
+            "contacts_per_recipient": dict(CONTACTS_PER_RECIPIENT),
+            "volume_noise_sd": VOLUME_NOISE_SD,
+        },
     )
-    entry["parameters"] = {
-        "recipients_2020": dict(RECIPIENTS),
-        "recipient_trend": {str(y): v for y, v in RECIPIENT_TREND.items()},
-        "women_share_recipients_cases_contacts": {b: list(s) for b, s in WOMEN_SHARE.items()},
-        "cases_per_recipient": dict(CASES_PER_RECIPIENT),
-        "contacts_per_recipient": dict(CONTACTS_PER_RECIPIENT),
-        "volume_noise_sd": VOLUME_NOISE_SD,
-    }
-    return entry

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from genderbudget._rounding import largest_remainder
+from genderbudget.datasets._manifest import describe
 
 __all__ = ["generate_sis", "load_sis", "manifest_entry"]
 
@@ -528,33 +529,18 @@ def manifest_entry(data: pd.DataFrame, seed: int = DEFAULT_SEED) -> dict[str, ob
     def by_year(values: Mapping[int, object]) -> dict[str, object]:
         return {str(year): values[year] for year in YEARS}
 
-    return {
-        "name": "sis",
-        "file": "sis.csv",
-        "title": dict(TITLE),
-        "synthetic": True,
-        "syntetisk": dict(SYNTHETIC_NOTE),
-        "generator": "genderbudget.datasets.generate_sis",
-        "loader": "genderbudget.datasets.load_sis",
-        "seed": seed,
-        "n_rows": len(data),
-        "row": dict(ROW),
-        "format": {
-            "encoding": "UTF-8",
-            "delimiter": ",",
-            "header": True,
-            "line_terminator": "LF",
-            "missing": "none",
-        },
-        "columns": [
-            {"name": name, "type": kind, "description": {"sv": sv, "en": en}}
-            for name, (kind, sv, en) in COLUMN_DESCRIPTIONS.items()
-        ],
-        "calibration_sources": [
-            {"fact": fact, "source": source, "url": url}
-            for fact, source, url in CALIBRATION_SOURCES
-        ],
-        "parameters": {
+    return describe(
+        data,
+        name="sis",
+        title=TITLE,
+        synthetic_note=SYNTHETIC_NOTE,
+        generator="generate_sis",
+        loader="load_sis",
+        seed=seed,
+        row=ROW,
+        columns=COLUMN_DESCRIPTIONS,
+        sources=CALIBRATION_SOURCES,
+        parameters={
             "homes": N_HOMES,
             "places": TOTAL_PLACES,
             "units_per_home": list(UNITS_PER_HOME),
@@ -578,4 +564,4 @@ def manifest_entry(data: pd.DataFrame, seed: int = DEFAULT_SEED) -> dict[str, ob
             "cost_per_care_day": by_year(COST_PER_CARE_DAY),
             "hourly_cost": by_year(HOURLY_COST),
         },
-    }
+    )
