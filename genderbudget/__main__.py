@@ -1,10 +1,12 @@
-"""``python -m genderbudget``: the Kriminalvården sample analysis printed as tables.
+"""``python -m genderbudget``: the three Träff 3 examples on the sample data, as tables.
 
-Per year and sex: cost per care-day (prisons as units of the delta method) and the share
-of inmates in work operations, each with a 95 % interval, the women-vs-men differences
-with Holm-adjusted p-values, and the verdict with security class and sentence length as
-justified factors, in plain Swedish, and the work places that would close the gap. The data
-are synthetic.
+Kriminalvården: per year and sex, cost per care-day (prisons as units of the delta method)
+and the share of inmates in work operations, each with a 95 % interval, the women-vs-men
+differences with Holm-adjusted p-values, the verdict with security class and sentence length
+as justified factors in plain Swedish, and the work places that would close the gap. SiS:
+staff hours per need-weighted care-day for girls and boys aged 12–14, against raw hours per
+care-day. Pensionsmyndigheten: women's share of the administration cost by volume driver.
+The data are synthetic.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import sys
 import pandas as pd
 
 import genderbudget as gb
+from genderbudget._explain import flag_label
 
 SEX_SV = {"women": "kvinnor", "men": "män", "unknown": "okänt"}
 
@@ -95,8 +98,54 @@ def _plan(data: pd.DataFrame, justified: list[str]) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def _sis_table() -> pd.DataFrame:
+    """Girls vs boys aged 12–14: staff hours per need-weighted care-day and per care-day."""
+    sis = gb.datasets.load_sis()
+    need = gb.per_need(
+        "personaltimmar", "behov", days="varddygn", cluster="avdelning", name="per_behov"
+    )
+    raw = gb.ratio("personaltimmar", "varddygn", cluster="avdelning", name="per_dygn")
+    cmp = gb.analyse(sis, [need, raw], sex="kon", by=["ar", "aldersgrupp"]).comparisons
+    cmp = cmp.loc[cmp["aldersgrupp"] == "12-14"]
+    columns: dict[str, object] = {}
+    for measure, title in ((need.name, "behovsvägt"), (raw.name, "per vårddygn")):
+        part = cmp.loc[cmp["measure"] == measure].reset_index(drop=True)
+        columns["år"] = part["ar"]
+        columns[f"kvot {title}"] = [
+            f"{_number(r, 2)} ({_interval(lo, hi, 2)})"
+            for r, lo, hi in zip(
+                part["ratio"], part["ratio_ci_low"], part["ratio_ci_high"], strict=True
+            )
+        ]
+        columns[f"bedömning {title}"] = part["flag"].map(flag_label)
+    return pd.DataFrame(columns)
+
+
+def _pension_table() -> pd.DataFrame:
+    """Women's share of Pensionsmyndigheten's administration cost by volume driver."""
+    costs = gb.datasets.load_pension_costs()
+    split = gb.allocate(
+        costs.loc[costs["typ"] == "förmån"],
+        gb.datasets.load_pension_drivers(),
+        cost_object="kostnadsobjekt",
+        amount="kostnad",
+        sex="kon",
+        by="ar",
+        driver=["mottagare", "arenden", "kontakter"],
+        overhead=costs.loc[costs["typ"] == "gemensam"],
+        overhead_key={"kundservice": "kontakter", "IT och ledning": "driver"},
+    )
+    shares = split.sensitivity.loc[split.sensitivity["cost_object"] == "total"]
+    table = shares.pivot(index="ar", columns="driver", values="women_share")
+    names = {"mottagare": "mottagare", "arenden": "ärenden", "kontakter": "kontakter"}
+    out = pd.DataFrame({"år": table.index})
+    for driver, word in names.items():
+        out[f"efter {word} (%)"] = (table[driver] * 100).map(lambda v: _number(v, 1)).to_numpy()
+    return out
+
+
 def main() -> int:
-    """Analyse the synthetic Kriminalvården data and print the tables."""
+    """Analyse the synthetic sample data of the three examples and print the tables."""
     data = gb.datasets.load_kriminalvarden()
     cost = gb.ratio(
         "kostnad",
@@ -145,6 +194,24 @@ def main() -> int:
         numbers = (row.rows_in, row.rows_used, row.rows_excluded)
         counts = " / ".join(_number(float(v), 0) for v in numbers)  # type: ignore[arg-type]
         print(f"  {row.measure}: {counts}")
+
+    print(f"\n{line}")
+    print("SiS särskilda ungdomshem, SYNTETISKA exempeldata: flickor och pojkar 12–14 år")
+    print(line)
+    print(
+        "\nPersonaltimmar per behovsvägt vårddygn och per vårddygn, flickor / pojkar"
+        "\n(95 % KI; avdelningar som enheter, Holm över alla jämförelser)\n"
+    )
+    with pd.option_context("display.width", 160, "display.max_columns", 20):
+        print(_sis_table().to_string(index=False))
+    print(f"\n{line}")
+    print("Pensionsmyndigheten, SYNTETISKA exempeldata: förvaltningskostnad per kön")
+    print(line)
+    print(
+        "\nKvinnors andel av förvaltningskostnaden efter val av volymmått"
+        "\n(kundservice fördelad efter kontakter, IT och ledning efter volymmåttet)\n"
+    )
+    print(_pension_table().to_string(index=False))
     return 0
 
 
