@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest sample-data clean
+.PHONY: demo test lint typecheck pytest sample-data notebooks clean
 
 $(BIN)/.runtime: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ test: lint typecheck pytest
 
 sample-data: $(BIN)/.runtime
 	$(BIN)/python -m genderbudget.datasets
+
+# Re-run every notebook and store its outputs (the tests compare the marked cells with them).
+notebooks: $(BIN)/.dev
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
 
 clean:
 	rm -rf $(VENV)
