@@ -59,6 +59,13 @@ class Measure:
     nonnegative : tuple of str
         Columns whose values must be >= 0 (a need score, care-days); a negative value is an
         error that names the column and the rows.
+
+    Examples
+    --------
+    >>> import genderbudget as gb
+    >>> measure = gb.ratio("kostnad", "varddygn", cluster="anstalt")
+    >>> measure.kind, measure.columns, measure.direction
+    ('ratio', ('kostnad', 'varddygn'), 'resource')
     """
 
     kind: Kind
