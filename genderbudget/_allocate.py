@@ -24,7 +24,7 @@ import pandas as pd
 
 from genderbudget._analyse import _as_list
 from genderbudget._cells import small_table
-from genderbudget._rounding import largest_remainder
+from genderbudget._rounding import grouped_largest_remainder
 from genderbudget._sex import SEX_CATEGORIES, normalize_sex
 
 __all__ = ["Allocation", "allocate"]
@@ -352,26 +352,29 @@ def allocate(
         pool_table["__ore"] = _ore(pool_table, amount, "overhead", keys)
         pools = pool_table.groupby(keys, sort=True, dropna=False)["__ore"].sum()
 
-    rows: list[dict[str, Any]] = []
-    stage_one: list[dict[str, Any]] = []
+    parts: list[pd.DataFrame] = []
+    stage_one: list[pd.DataFrame] = []
     for name in drivers_list:
         total_cost = direct.copy()
         if pools is not None:
             spread = _spread_overhead(
                 pools, direct, volumes, by_list, cost_object, overhead_key, name, volume_columns
             )
-            stage_one.extend(r | {"driver": name} for r in spread)
-            for record in spread:
-                index = (*[record[b] for b in by_list], record["cost_object"])
-                total_cost.loc[index if len(index) > 1 else index[0]] += record["__ore"]
-        rows.extend(_split(total_cost, volumes, keys, cost_object, name, persons))
+            stage_one.append(spread.assign(driver=name))
+            at = _positions(direct.index, spread.rename(columns={"cost_object": cost_object}), keys)
+            added = np.bincount(at, weights=spread["__ore"].to_numpy(), minlength=len(direct))
+            total_cost = direct + added.astype(np.int64)
+        parts.append(_split(total_cost, volumes, keys, cost_object, name, persons))
 
-    table = pd.DataFrame(rows)
+    table = pd.concat(parts, ignore_index=True)
     table = _finish(table, by_list, round_to)
     totals = _totals(table, by_list, round_to)
     sensitivity = _sensitivity(pd.concat([table, totals], ignore_index=True), by_list)
-    overhead_table = pd.DataFrame(
-        stage_one, columns=[*by_list, "driver", "pool", "cost_object", "key", "__ore"]
+    columns = [*by_list, "driver", "pool", "cost_object", "key", "__ore"]
+    overhead_table = (
+        pd.concat(stage_one, ignore_index=True)[columns]
+        if stage_one
+        else pd.DataFrame(columns=columns)
     )
     overhead_table["amount"] = overhead_table.pop("__ore").astype(float) / 100.0
     internal = ["__ore", "__persons"]
@@ -412,14 +415,10 @@ def _check_cost_objects(
         raise ValueError(UNKNOWN_OBJECT.format(where=_where(unknown, keys), column=cost_object))
 
 
-def _cell_index(direct: pd.Series, by: list[str], key: tuple[Any, ...]) -> pd.Series:
-    if not by:
-        return direct
-    frame = direct.reset_index()
-    mask = np.ones(len(frame), dtype=bool)
-    for column, value in zip(by, key, strict=True):
-        mask = mask & (frame[column] == value).to_numpy()
-    return frame.loc[mask].set_index([*by, frame.columns[len(by)]])["__ore"]
+def _positions(index: pd.Index, frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Position in ``index`` (keyed by ``keys``) of each row of ``frame``; -1 if absent."""
+    wanted = pd.Index(frame[keys[0]]) if len(keys) == 1 else pd.MultiIndex.from_frame(frame[keys])
+    return np.asarray(index.get_indexer(wanted), dtype=np.int64)
 
 
 def _spread_overhead(
@@ -431,41 +430,50 @@ def _spread_overhead(
     overhead_key: str | Mapping[str, str],
     driver: str,
     volume_columns: list[str],
-) -> list[dict[str, Any]]:
+) -> pd.DataFrame:
     """Stage one: each pool of each by-cell spread over that cell's cost objects."""
-    records: list[dict[str, Any]] = []
-    object_volumes = volumes.groupby(level=list(range(len(by) + 1)), sort=True).sum()
-    for index, pool_ore in pools.items():
-        index_tuple = index if isinstance(index, tuple) else (index,)
-        cell_key, pool = tuple(index_tuple[:-1]), index_tuple[-1]
-        key = (
-            overhead_key.get(pool, KEY_COST) if isinstance(overhead_key, Mapping) else overhead_key
-        )
+    keys = [*by, cost_object]
+    object_volumes = volumes.groupby(level=list(range(len(keys))), sort=True).sum()
+    pool_frame = pools.reset_index().rename(columns={cost_object: "pool"})
+    pool_frame["key"] = [
+        overhead_key.get(pool, KEY_COST) if isinstance(overhead_key, Mapping) else overhead_key
+        for pool in pool_frame["pool"]
+    ]
+    for key, pool in zip(pool_frame["key"], pool_frame["pool"], strict=True):
         if key not in (KEY_COST, KEY_DRIVER) and key not in volume_columns:
             raise ValueError(BAD_KEY.format(key=key, pool=pool, columns=volume_columns))
-        cell_direct = _cell_index(direct, by, cell_key)
-        where = " of " + ", ".join(f"{b}={v!r}" for b, v in zip(by, cell_key, strict=True))
-        where = where if by else ""
-        if len(cell_direct) == 0:
-            raise ValueError(
-                ZERO_KEY.format(key=key, pool=pool, where=where, amount=f"{pool_ore / 100:,.2f}")
+    pool_frame["__pool"] = np.arange(len(pool_frame))
+    targets = direct.index.to_frame(index=False)
+    pairs = (
+        pool_frame.merge(targets, on=by, how="left")
+        if by
+        else pool_frame.merge(targets, how="cross")
+    )
+    at = _positions(direct.index, pairs, keys)
+    weights = np.zeros(len(pairs))
+    found = at >= 0
+    key = pairs["key"].to_numpy()
+    by_cost = found & (key == KEY_COST)
+    weights[by_cost] = direct.to_numpy(dtype=float)[at[by_cost]]
+    at_volume = _positions(object_volumes.index, pairs, keys)
+    for column in {driver if k == KEY_DRIVER else k for k in set(key) - {KEY_COST}}:
+        rows = found & ((key == column) | ((key == KEY_DRIVER) & (column == driver)))
+        weights[rows] = object_volumes[column].to_numpy(dtype=float)[at_volume[rows]]
+    pool_ore = pool_frame["__ore"].to_numpy(dtype=np.int64)
+    sums = np.bincount(pairs["__pool"].to_numpy(), weights=weights, minlength=len(pool_frame))
+    for i in np.flatnonzero(~(sums > 0) & (pool_ore != 0)):
+        cell = pool_frame.iloc[i]
+        where = " of " + ", ".join(f"{b}={cell[b]!r}" for b in by) if by else ""
+        raise ValueError(
+            ZERO_KEY.format(
+                key=cell["key"], pool=cell["pool"], where=where, amount=f"{pool_ore[i] / 100:,.2f}"
             )
-        if key == KEY_COST:
-            weights = cell_direct.to_numpy(dtype=float)
-        else:
-            column = driver if key == KEY_DRIVER else key
-            weights = object_volumes.loc[cell_direct.index, column].to_numpy(dtype=float)
-        if not weights.sum() > 0:
-            raise ValueError(
-                ZERO_KEY.format(key=key, pool=pool, where=where, amount=f"{pool_ore / 100:,.2f}")
-            )
-        parts = largest_remainder(int(pool_ore), weights)
-        for target, part in zip(cell_direct.index, parts, strict=True):
-            target_tuple = target if isinstance(target, tuple) else (target,)
-            record = dict(zip(by, cell_key, strict=True))
-            record.update(pool=pool, cost_object=target_tuple[-1], key=key, __ore=int(part))
-            records.append(record)
-    return records
+        )
+    pairs = pairs.loc[found].reset_index(drop=True)
+    parts = grouped_largest_remainder(pool_ore, pairs["__pool"].to_numpy(), weights[found])
+    out = pairs[[*by, "pool", cost_object, "key"]].rename(columns={cost_object: "cost_object"})
+    out["__ore"] = parts
+    return out
 
 
 def _split(
@@ -475,42 +483,35 @@ def _split(
     cost_object: str,
     driver: str,
     persons: str | None,
-) -> list[dict[str, Any]]:
-    """Stage two: each cost object's cost to the sexes by the driver."""
-    rows: list[dict[str, Any]] = []
-    zero: list[tuple[Any, ...]] = []
-    zero_amount = 0
-    for index, ore in total_cost.items():
-        index_tuple = index if isinstance(index, tuple) else (index,)
-        cell = volumes.xs(index_tuple, level=list(range(len(keys))), drop_level=True)
-        sexes = [s for s in SEX_CATEGORIES if s in cell.index]
-        weights = cell.loc[sexes, driver].to_numpy(dtype=float)
-        if not weights.sum() > 0:
-            if ore > 0:
-                zero.append(index_tuple)
-                zero_amount += int(ore)
-                continue
-            weights = np.ones(len(sexes))  # nothing to share: every part is 0
-        parts = largest_remainder(int(ore), weights)
-        heads = cell.loc[sexes, persons].to_numpy(dtype=float) if persons else None
-        for i, (s, part) in enumerate(zip(sexes, parts, strict=True)):
-            row = dict(zip(keys, index_tuple, strict=True))
-            row.update(
-                driver=driver,
-                sex=s,
-                __ore=int(part),
-                __cost=int(ore),
-                __persons=float(heads[i]) if heads is not None else np.nan,
-            )
-            rows.append(row)
-    if zero:
-        frame = pd.DataFrame(zero, columns=keys)
+) -> pd.DataFrame:
+    """Stage two: each cost object's cost to the sexes by the driver, all at once."""
+    frame = volumes.reset_index()
+    cell = _positions(total_cost.index, frame, keys)
+    order = frame["__sex"].map({s: i for i, s in enumerate(SEX_CATEGORIES)}).to_numpy()
+    frame = frame.iloc[np.lexsort((order, cell))].reset_index(drop=True)
+    cell = np.sort(cell, kind="stable")
+    ore = total_cost.to_numpy(dtype=np.int64)
+    weights = frame[driver].to_numpy(dtype=float)
+    sums = np.bincount(cell, weights=weights, minlength=ore.size)
+    zero = (sums <= 0) & (ore > 0)
+    if zero.any():
+        where = total_cost.index[zero].to_frame(index=False)
+        where.columns = keys
         raise ValueError(
             ZERO_VOLUME.format(
-                driver=driver, where=_where(frame, keys), amount=f"{zero_amount / 100:,.2f}"
+                driver=driver,
+                where=_where(where, keys),
+                amount=f"{int(ore[zero].sum()) / 100:,.2f}",
             )
         )
-    return rows
+    parts = grouped_largest_remainder(ore, cell, weights)
+    out = frame[keys].copy()
+    out["driver"] = driver
+    out["sex"] = frame["__sex"].to_numpy()
+    out["__ore"] = parts
+    out["__cost"] = ore[cell]
+    out["__persons"] = frame[persons].to_numpy(dtype=float) if persons else np.nan
+    return out
 
 
 def _finish(table: pd.DataFrame, by: list[str], round_to: float | None) -> pd.DataFrame:
@@ -530,18 +531,11 @@ def _finish(table: pd.DataFrame, by: list[str], round_to: float | None) -> pd.Da
 
 def _rounded(table: pd.DataFrame, group: list[str], round_to: float) -> np.ndarray:
     """Parts rounded to multiples of ``round_to`` that sum to the rounded whole."""
-    result = np.zeros(len(table))
-    step_ore = round_to * 100.0
-    for _, rows in table.groupby(group, sort=False, dropna=False).groups.items():
-        positions = table.index.get_indexer(rows)
-        ore = table["__ore"].to_numpy()[positions].astype(float)
-        whole = math.floor(ore.sum() / step_ore + 0.5)
-        if ore.sum() > 0:
-            units = largest_remainder(whole, ore)
-        else:
-            units = np.zeros(len(positions), dtype=np.int64)
-        result[positions] = units * round_to
-    return result
+    codes = table.groupby(group, sort=False, dropna=False).ngroup().to_numpy()
+    ore = table["__ore"].to_numpy().astype(float)
+    sums = np.bincount(codes, weights=ore)
+    whole = np.floor(sums / (round_to * 100.0) + 0.5).astype(np.int64)
+    return grouped_largest_remainder(whole, codes, ore) * round_to
 
 
 def _totals(table: pd.DataFrame, by: list[str], round_to: float | None) -> pd.DataFrame:
@@ -577,7 +571,6 @@ def _sensitivity(table: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     for s in SEX_CATEGORIES:
         out[f"{s}_share"] = wide[s] if s in wide.columns else 0.0
     out = out.reset_index()
-    out["spread"] = out.groupby([*by, "cost_object"], sort=False, dropna=False)[
-        "women_share"
-    ].transform(lambda s: s.max() - s.min())
+    grouped = out.groupby([*by, "cost_object"], sort=False, dropna=False)["women_share"]
+    out["spread"] = grouped.transform("max") - grouped.transform("min")
     return out

@@ -41,3 +41,51 @@ def largest_remainder(total: int, weights: ArrayLike) -> NDArray[np.int64]:
     order = np.argsort(-(quotas - counts), kind="stable")
     counts[order[:left]] += 1
     return counts
+
+
+def grouped_largest_remainder(
+    totals: ArrayLike, group: ArrayLike, weights: ArrayLike
+) -> NDArray[np.int64]:
+    """:func:`largest_remainder` for many groups at once, without a loop over the groups.
+
+    Parameters
+    ----------
+    totals : array_like of int
+        The non-negative integer total of each group, indexed by group number.
+    group : array_like of int
+        The group number (``0 .. len(totals) - 1``) of each part.
+    weights : array_like
+        Non-negative weight of each part. A group whose weights sum to 0 must have total 0
+        (its parts are then 0).
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        One integer per part; the parts of a group sum to its total. Within a group the
+        result equals ``largest_remainder(total, weights_of_the_group)`` with the parts in
+        the order they appear, so ties go to the earlier part there too.
+
+    Examples
+    --------
+    >>> grouped_largest_remainder([10, 5], [0, 0, 0, 1, 1], [1, 1, 1, 2, 1]).tolist()
+    [4, 3, 3, 3, 2]
+    """
+    total = np.asarray(totals, dtype=np.int64)
+    g = np.asarray(group, dtype=np.int64)
+    w = np.asarray(weights, dtype=np.float64)
+    if (total < 0).any():
+        raise ValueError("grouped_largest_remainder needs non-negative totals.")
+    sums = np.bincount(g, weights=w, minlength=total.size)
+    if ((sums <= 0) & (total != 0)).any():
+        raise ValueError("A group with a positive total has no weight to share it by.")
+    safe = np.where(sums > 0, sums, 1.0)
+    quotas = total[g] * w / safe[g]
+    counts = np.floor(quotas).astype(np.int64)
+    left = total - np.bincount(g, weights=counts, minlength=total.size).astype(np.int64)
+    # Rank the remainders within each group: largest first, ties to the earlier part.
+    position = np.arange(g.size)
+    order = np.lexsort((position, -(quotas - counts), g))
+    starts = np.searchsorted(g[order], np.arange(total.size), side="left")
+    rank = np.empty(g.size, dtype=np.int64)
+    rank[order] = position - starts[g[order]]
+    return counts + (rank < left[g]).astype(np.int64)
