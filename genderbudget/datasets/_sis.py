@@ -172,7 +172,7 @@ NEED_MEAN: Final[Mapping[tuple[str, str], float]] = MappingProxyType(
 )
 """Mean assessed need (0–100): younger girls about 15 % above the other groups (proposal)."""
 
-NEED_SD: Final[float] = 10.0
+NEED_SD: Final[float] = 8.0
 
 OCCUPANCY: Final[tuple[float, float]] = (0.90, 0.04)
 """Mean and standard deviation of a unit's occupancy in a year (about 90 %)."""
