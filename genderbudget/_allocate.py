@@ -45,9 +45,10 @@ NEGATIVE = (
     "Column {column!r} of {table} has negative values in {rows} ({where}). {what} cannot be "
     "negative: correct them, or book reversals on the cost object they belong to."
 )
-SUB_ORE = (
-    "Column {column!r} of {table} has amounts with fractions of an öre in {rows} ({where}). "
-    "Round the amounts to öre (two decimals) first, so no money is created or lost."
+SUB_ORE_NOTE = (
+    "{rows} in column {column!r} of {table} had fractions of an öre; they were rounded to "
+    "whole öre by the largest-remainder rule, so the total{cells} is kept to the nearest öre "
+    "(the largest change to one amount: {change:.2f} öre)."
 )
 NO_DRIVERS = (
     "Cost object(s) {where} in costs have no rows in drivers, so their cost cannot be "
@@ -101,6 +102,9 @@ class Allocation:
         spread over the cost objects (empty without ``overhead``).
     settings : Mapping
         The options of the call.
+    notes : tuple of str
+        What was done to the input that the caller should know, e.g. amounts with fractions
+        of an öre rounded to whole öre (empty when nothing was).
 
     Examples
     --------
@@ -122,6 +126,7 @@ class Allocation:
     sensitivity: pd.DataFrame
     overhead: pd.DataFrame
     settings: Mapping[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "settings", MappingProxyType(dict(self.settings)))
@@ -168,8 +173,14 @@ def _numbers(frame: pd.DataFrame, column: str, table: str, keys: Sequence[str]) 
     return converted
 
 
-def _ore(frame: pd.DataFrame, column: str, table: str, keys: Sequence[str]) -> np.ndarray:
-    """Amounts in kronor as whole öre, refusing negative amounts and fractions of an öre."""
+def _ore(
+    frame: pd.DataFrame, column: str, table: str, keys: Sequence[str], by: Sequence[str]
+) -> tuple[np.ndarray, str | None]:
+    """Amounts in kronor as whole öre, refusing negative amounts.
+
+    Amounts with fractions of an öre are rounded by the largest-remainder rule within each
+    cell of ``by``, so each cell's total is kept to the nearest öre; the note says so.
+    """
     kronor = _numbers(frame, column, table, keys)
     negative = kronor < 0
     if negative.any():
@@ -184,16 +195,23 @@ def _ore(frame: pd.DataFrame, column: str, table: str, keys: Sequence[str]) -> n
         )
     ore = kronor * 100.0
     fraction = np.abs(ore - np.round(ore)) > 1e-6 * np.maximum(1.0, np.abs(ore)) ** 0.5
-    if fraction.any():
-        raise ValueError(
-            SUB_ORE.format(
-                column=column,
-                table=table,
-                rows=_plural(int(fraction.sum())),
-                where=_where(frame.loc[fraction], keys),
-            )
-        )
-    return np.round(ore).astype(np.int64)
+    if not fraction.any():
+        return np.round(ore).astype(np.int64), None
+    cells = (
+        frame.groupby(list(by), sort=False, dropna=False).ngroup().to_numpy()
+        if by
+        else np.zeros(len(frame), dtype=np.int64)
+    )
+    totals = np.round(np.bincount(cells, weights=ore)).astype(np.int64)
+    whole = grouped_largest_remainder(totals, cells, ore)
+    note = SUB_ORE_NOTE.format(
+        rows=_plural(int(fraction.sum()), "amount"),
+        column=column,
+        table=table,
+        cells=" of each " + ", ".join(by) if by else "",
+        change=float(np.max(np.abs(whole - ore))),
+    )
+    return whole, note
 
 
 def allocate(
@@ -266,7 +284,7 @@ def allocate(
     ValueError
         Naming the column, the cost objects and the number of rows: a missing column (the
         closest name is suggested), text or missing values in an amount or driver, negative
-        amounts or drivers, amounts with fractions of an öre, a cost object with no driver
+        amounts or drivers, a cost object with no driver
         rows or with zero volume for a driver, driver rows for a cost object that is not in
         ``costs``, an unknown sex code, or an unusable overhead key. Money never silently
         disappears.
@@ -277,7 +295,10 @@ def allocate(
     ``v_s`` per sex, sex ``s`` gets ``C * v_s / sum(v)`` rounded by the largest-remainder
     rule (Hamilton's method) to whole öre, so the parts sum to ``C`` exactly. An overhead
     pool ``O`` is spread the same way over the cost objects by its key. The amounts are
-    returned in kronor; summed in öre they equal the input to the öre.
+    returned in kronor; summed in öre they equal the input to the öre. Input amounts with
+    fractions of an öre are first rounded to whole öre by the same rule within each cell of
+    ``by`` (so each cell's total is kept to the nearest öre, and each amount moves by less
+    than one öre), and :attr:`Allocation.notes` says so.
 
     Examples
     --------
@@ -314,7 +335,9 @@ def allocate(
     cost_roles = {c: "a breakdown, by=" for c in by_list}
     cost_roles.update({cost_object: "the cost object, cost_object=", amount: "the amount"})
     cost_table = small_table(costs, cost_roles, argument="costs")
-    cost_table["__ore"] = _ore(cost_table, amount, "costs", keys)
+    notes: list[str] = []
+    cost_table["__ore"], note = _ore(cost_table, amount, "costs", keys, by_list)
+    notes.extend([note] if note else [])
     direct = cost_table.groupby(keys, sort=True, dropna=False)["__ore"].sum()
 
     volume_columns = list(dict.fromkeys([*drivers_list, *([persons] if persons else [])]))
@@ -349,7 +372,8 @@ def allocate(
     pools = None
     if overhead is not None:
         pool_table = small_table(overhead, cost_roles, argument="overhead")
-        pool_table["__ore"] = _ore(pool_table, amount, "overhead", keys)
+        pool_table["__ore"], note = _ore(pool_table, amount, "overhead", keys, by_list)
+        notes.extend([note] if note else [])
         pools = pool_table.groupby(keys, sort=True, dropna=False)["__ore"].sum()
 
     parts: list[pd.DataFrame] = []
@@ -393,6 +417,7 @@ def allocate(
             "persons": persons,
             "round_to": round_to,
         },
+        tuple(notes),
     )
 
 

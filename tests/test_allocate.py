@@ -313,11 +313,69 @@ def test_zero_volume_is_an_error_naming_object_and_money() -> None:
         _call(_costs(), drivers, driver="arenden")
 
 
-def test_fractions_of_an_ore_are_refused() -> None:
-    costs = _costs()
-    costs.loc[0, "kostnad"] = 1000.005
-    with pytest.raises(ValueError, match=r"fractions of an öre in 1 row \(objekt='A'\)"):
-        _call(costs, _drivers())
+def test_fractions_of_an_ore_are_rounded_keeping_the_total_and_reported() -> None:
+    costs = pd.DataFrame({"objekt": ["A", "B", "C"], "kostnad": [100.004, 200.003, 300.003]})
+    drivers = pd.DataFrame(
+        {"objekt": ["A", "B", "C"], "kon": ["K", "K", "M"], "mottagare": [1, 1, 1]}
+    )
+    result = _call(costs, drivers)
+    # Hand: 10000.4, 20000.3 and 20000.3 öre sum to 60001 öre; floors 10000, 20000, 30000
+    # leave 1 öre, which goes to the largest remainder (A's 0.4).
+    assert result.table.set_index("cost_object")["amount"].to_dict() == {
+        "A": 100.01,
+        "B": 200.00,
+        "C": 300.00,
+    }
+    assert result.notes == (
+        "3 amounts in column 'kostnad' of costs had fractions of an öre; they were rounded to "
+        "whole öre by the largest-remainder rule, so the total is kept to the nearest öre (the "
+        "largest change to one amount: 0.60 öre).",
+    )
+    assert _call(_costs(), _drivers()).notes == ()
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_float_amounts_are_conserved_to_the_ore(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 60))
+    costs = pd.DataFrame(
+        {
+            "ar": rng.choice([2020, 2021], n),
+            "objekt": [f"o{i}" for i in range(n)],
+            "kostnad": rng.uniform(0, 1e7, n),  # fractions of an öre
+        }
+    )
+    drivers = pd.DataFrame(
+        {
+            "ar": np.repeat(costs["ar"].to_numpy(), 2),
+            "objekt": np.repeat(costs["objekt"].to_numpy(), 2),
+            "kon": np.tile(["K", "M"], n),
+            "mottagare": rng.integers(1, 500, 2 * n),
+        }
+    )
+    overhead = (
+        costs.groupby("ar", as_index=False)
+        .size()
+        .assign(objekt="IT", kostnad=lambda f: rng.uniform(0, 1e6, len(f)))
+    )
+    result = gb.allocate(
+        costs,
+        drivers,
+        cost_object="objekt",
+        amount="kostnad",
+        sex="kon",
+        driver="mottagare",
+        by="ar",
+        overhead=overhead[["ar", "objekt", "kostnad"]],
+    )
+    direct = costs.groupby(["ar", "objekt"])["kostnad"].sum()
+    added = result.overhead.groupby(["ar", "cost_object"])["amount"].sum()
+    allocated = result.table.groupby(["ar", "cost_object"])["amount"].sum()
+    per_object = allocated - added.reindex(allocated.index, fill_value=0.0)
+    assert (per_object - direct.to_numpy()).abs().max() < 0.01  # within one öre
+    money_in = costs.groupby("ar")["kostnad"].sum() + overhead.set_index("ar")["kostnad"]
+    money_out = result.table.groupby("ar")["amount"].sum()
+    assert (money_out - money_in).abs().max() <= 0.01  # each year's total to the öre
 
 
 def test_bad_overhead_key_is_named() -> None:
