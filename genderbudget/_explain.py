@@ -40,6 +40,10 @@ __all__ = [
 Lang = Literal["sv", "en"]
 LANGS: tuple[str, ...] = get_args(Lang)
 SEXES: tuple[str, ...] = ("women", "men")
+Persons = Literal["adults", "children"]
+PERSONS: tuple[str, ...] = get_args(Persons)
+# Words for the sexes in every template: "Kvinnor ... än män" or "Flickor ... än pojkar".
+PERSON_FIELDS = frozenset({"women_plural", "women_capitalised", "men_plural", "men_capitalised"})
 KINDS: tuple[str, ...] = ("count", "rate", "mean", "ratio", "total")
 # The flags of ``genderbudget._flags``; a test keeps the two lists equal.
 FLAGS: tuple[str, ...] = (
@@ -81,6 +85,7 @@ DIFFERENCE_FIELDS = frozenset(
         "women",
         "men",
     }
+    | PERSON_FIELDS
 )
 VERDICT_FIELDS = frozenset(
     {
@@ -100,6 +105,7 @@ VERDICT_FIELDS = frozenset(
         "p_clause",
         "alpha",
     }
+    | PERSON_FIELDS
 )
 # Names of the multiple-testing corrections, as ``p_adjust_method`` gives them.
 P_ADJUST_METHODS: tuple[str, ...] = ("holm", "bonferroni", "fdr_bh")
@@ -188,9 +194,10 @@ def _schema() -> dict[tuple[str, ...], frozenset[str] | None]:
         for direction in DIRECTIONS:
             for variant in variants:
                 schema["verdict", flag, direction, variant] = VERDICT_FIELDS
-    for sex in SEXES:
-        for form in ("plural", "capitalised", "genitive"):
-            schema["sexes", sex, form] = plain
+    for persons in PERSONS:
+        for sex in SEXES:
+            for form in ("plural", "capitalised", "genitive"):
+                schema["persons", persons, sex, form] = plain
     for number in ("one", "many"):
         schema["grammar", "factors_considered", number] = plain
     for word in ("separator", "last"):
@@ -692,7 +699,18 @@ def _p_clause(p: float, method: Any, lang: Lang) -> str:
     return str(numbers["p_plain"].format(p=shown))
 
 
-def explain(row: Mapping[str, Any], *, lang: Lang = "sv") -> str:
+def _person_words(texts: Mapping[str, Any], persons: Any) -> dict[str, dict[str, str]]:
+    words: dict[str, dict[str, str]] = texts["persons"][_choice(persons, "persons", PERSONS)]
+    return words
+
+
+def _person_fields(words: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
+    return {
+        f"{sex}_{form}": words[sex][form] for sex in SEXES for form in ("plural", "capitalised")
+    }
+
+
+def explain(row: Mapping[str, Any], *, lang: Lang = "sv", persons: Persons = "adults") -> str:
     """One or two sentences that say what a women-vs-men comparison shows.
 
     The first sentence gives the difference in the direction it goes, with its confidence
@@ -746,6 +764,9 @@ def explain(row: Mapping[str, Any], *, lang: Lang = "sv") -> str:
         Rates are proportions (0.45), their differences too (−0.123).
     lang : {"sv", "en"}, default "sv"
         Language of the text.
+    persons : {"adults", "children"}, default "adults"
+        Words for the sexes: women and men (*kvinnor och män*), or girls and boys (*flickor
+        och pojkar*) for children and youths. The row's keys stay ``women``/``men``.
 
     Returns
     -------
@@ -786,6 +807,8 @@ def explain(row: Mapping[str, Any], *, lang: Lang = "sv") -> str:
     skillnad 11,8 p.e.) och kan därför vara osaklig, till kvinnors nackdel.
     """
     texts = _language(lang)
+    sexes = _person_words(texts, persons)
+    person_fields = _person_fields(sexes)
     _require(row, EXPLAIN_KEYS, "explain")
     measure = _text(row["measure"], "measure")
     if measure is None:
@@ -830,6 +853,7 @@ def explain(row: Mapping[str, Any], *, lang: Lang = "sv") -> str:
     fields = _label_fields(label, shape, texts)
     first = texts["difference"][shape][change].format(
         **fields,
+        **person_fields,
         difference=_gap(sign * difference, shape, lang, decimals, unit, short=False),
         ci=numbers["ci_parenthesised"].format(ci=ci) if ci else "",
         ci_clause=numbers["ci_clause"].format(ci=ci) if ci else "",
@@ -863,9 +887,9 @@ def explain(row: Mapping[str, Any], *, lang: Lang = "sv") -> str:
             variant = "not_supported" if p_adjusted >= alpha else "not_material"
     else:
         variant = "default"
-    sexes = texts["sexes"]
     verdict = texts["verdict"][flag][direction][variant].format(
         **fields,
+        **person_fields,
         factors=_join(factors, texts),
         factors_considered=texts["grammar"]["factors_considered"][
             "one" if len(factors) == 1 else "many"
@@ -890,7 +914,9 @@ def explain(row: Mapping[str, Any], *, lang: Lang = "sv") -> str:
     return f"{first} {verdict}"
 
 
-def explain_together(row: Mapping[str, Any], *, lang: Lang = "sv") -> str:
+def explain_together(
+    row: Mapping[str, Any], *, lang: Lang = "sv", persons: Persons = "adults"
+) -> str:
     """Explain that one sex gets more of a resource but less access, in plain words.
 
     The Kriminalvården lesson: women's cost per care-day was higher than men's while their
@@ -913,6 +939,8 @@ def explain_together(row: Mapping[str, Any], *, lang: Lang = "sv") -> str:
           percent, other kinds as amounts).
     lang : {"sv", "en"}, default "sv"
         Language of the text.
+    persons : {"adults", "children"}, default "adults"
+        Words for the sexes: women and men, or girls and boys.
 
     Returns
     -------
@@ -943,6 +971,7 @@ def explain_together(row: Mapping[str, Any], *, lang: Lang = "sv") -> str:
     service does not reach women to the same extent.
     """
     texts = _language(lang)
+    sexes = _person_words(texts, persons)
     _require(row, TOGETHER_KEYS, "explain_together")
     sex = _sex(row["sex"], "sex")
     if sex is None:
@@ -991,7 +1020,6 @@ def explain_together(row: Mapping[str, Any], *, lang: Lang = "sv") -> str:
                 access_other=shown["access"][1],
             )
         )
-    sexes = texts["sexes"]
     return str(
         texts["together"].format(
             sex=sexes[sex]["plural"],

@@ -105,7 +105,11 @@ class Result:
         return self._resource_access.copy()
 
     def explain(
-        self, lang: Literal["sv", "en"] = "sv", *, labels: Mapping[str, str] | None = None
+        self,
+        lang: Literal["sv", "en"] = "sv",
+        *,
+        labels: Mapping[str, str] | None = None,
+        persons: Literal["adults", "children"] = "adults",
     ) -> pd.DataFrame:
         """Plain-language explanation of every comparison, generated from the numbers.
 
@@ -117,6 +121,9 @@ class Result:
             Words for justified factors (and measures) by column or measure name, e.g.
             ``{"sakerhetsklass": "säkerhetsklass"}``; by default the names themselves, and a
             measure's own ``label``.
+        persons : {"adults", "children"}, default "adults"
+            Words for the sexes in the texts: women and men (*kvinnor och män*), or girls
+            and boys (*flickor och pojkar*) for children and youths.
 
         Returns
         -------
@@ -163,13 +170,17 @@ class Result:
                     **{b: record[b] for b in by},
                     "flag": record["flag"],
                     "disadvantaged": record["disadvantaged"],
-                    "text": explain(row, lang=lang),
+                    "text": explain(row, lang=lang, persons=persons),
                 }
             )
         return pd.DataFrame(rows, columns=["measure", *by, "flag", "disadvantaged", "text"])
 
     def explain_together(
-        self, lang: Literal["sv", "en"] = "sv", *, labels: Mapping[str, str] | None = None
+        self,
+        lang: Literal["sv", "en"] = "sv",
+        *,
+        labels: Mapping[str, str] | None = None,
+        persons: Literal["adults", "children"] = "adults",
     ) -> pd.DataFrame:
         """Explain each row of :attr:`resource_access` in plain language.
 
@@ -179,6 +190,8 @@ class Result:
             Language of the texts.
         labels : dict, optional
             Words for measures by name; by default each measure's ``label`` or name.
+        persons : {"adults", "children"}, default "adults"
+            Words for the sexes: women and men, or girls and boys.
 
         Returns
         -------
@@ -205,7 +218,7 @@ class Result:
                     "resource_measure": resource.name,
                     "access_measure": access.name,
                     "sex": record["sex"],
-                    "text": explain_together(row, lang=lang),
+                    "text": explain_together(row, lang=lang, persons=persons),
                 }
             )
         columns = [*by, "resource_measure", "access_measure", "sex", "text"]
