@@ -6,6 +6,7 @@ exact integer sums in öre on random inputs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -215,8 +216,7 @@ def test_driver_choice_changes_womens_share_on_pension_data() -> None:
     assert set(sums.loc[2020]) == {1_423_000_000.0}
 
 
-def test_pandas_and_polars_give_identical_allocations() -> None:
-    pl = pytest.importorskip("polars")
+def test_every_engine_gives_identical_allocations(constructor: Callable[..., Any]) -> None:
     options: dict[str, Any] = {
         "cost_object": "objekt",
         "amount": "kostnad",
@@ -224,9 +224,12 @@ def test_pandas_and_polars_give_identical_allocations() -> None:
         "driver": ["mottagare", "arenden"],
         "persons": "mottagare",
     }
-    a = gb.allocate(_costs(), _drivers(), **options)
-    b = gb.allocate(pl.from_pandas(_costs()), pl.from_pandas(_drivers()), **options)
-    for name in ("table", "totals", "sensitivity"):
+    overhead = pd.DataFrame({"objekt": ["IT"], "kostnad": [200.0]})
+    a = gb.allocate(_costs(), _drivers(), overhead=overhead, **options)
+    b = gb.allocate(
+        constructor(_costs()), constructor(_drivers()), overhead=constructor(overhead), **options
+    )
+    for name in ("table", "totals", "sensitivity", "overhead"):
         pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
 
 
