@@ -1,7 +1,9 @@
-"""``equalize``: what it takes to close an access gap, in places and in money.
+"""``equalize``: what it takes to close a gap, in places or resources, and in money.
 
 For a rate measure (the share who get something: a work place, a programme, a decision) the
-number of persons who would have to get it for the disadvantaged sex to reach a target:
+number of persons who would have to get it for the disadvantaged sex to reach a target; for a
+ratio measure with a better side (staff hours per need-weighted care-day, made with
+:func:`genderbudget.per_need`) the amount of the resource that would have to be added:
 
 - ``target="parity"``: the other sex's rate in the same breakdown cell; with ``justified``
   factors, the rate the disadvantaged group would have if it were treated as the other sex
@@ -9,6 +11,9 @@ number of persons who would have to get it for the disadvantaged sex to reach a 
   :func:`genderbudget.analyse`), so that only the unjustified part of the gap is priced;
 - ``target=<rate>``: a given rate for each sex (e.g. 0.6);
 - ``budget_neutral=True``: the existing places re-allocated so both sexes get the pooled rate.
+
+For a ratio the same targets apply to the ratio (the other sex's ratio, a given ratio, the
+pooled ratio); adjusted targets for ratios are not offered.
 
 The arithmetic is in the output: current count and rate, target rate, the count needed
 (with an interval from the uncertainty of the target), the whole places added, and the cost
@@ -28,6 +33,7 @@ from genderbudget import _intervals as iv
 from genderbudget._adjust import fit_rate_model
 from genderbudget._analyse import BAD_CONFIDENCE, JUSTIFIED_IN_BY, JUSTIFIED_IS_SEX, _as_list
 from genderbudget._cells import collect_cells
+from genderbudget._estimate import estimate
 from genderbudget._measures import Measure, rate
 
 __all__ = ["equalize", "equalize_columns"]
@@ -35,13 +41,24 @@ __all__ = ["equalize", "equalize_columns"]
 _EPS: Final[float] = 1e-9
 
 NOT_A_RATE = (
-    "equalize works on a rate (the share who get something, e.g. gb.rate('arbetsdrift')); "
-    "got {what}. Places can only be counted for a 0/1 outcome."
+    "equalize works on a rate (the share who get something, e.g. gb.rate('arbetsdrift')) or "
+    "a ratio with a better side (e.g. gb.per_need('personaltimmar', 'behov', "
+    "days='varddygn')); got {what}."
+)
+RATIO_JUSTIFIED = (
+    "equalize with justified factors works for rates (a logistic model); for the ratio "
+    "measure {name!r} use target='parity' or a number without justified=, and judge with "
+    "gb.analyse(..., justified=...) whether the gap is unjustified."
+)
+BAD_RATIO_TARGET = (
+    "target must be 'parity' or a non-negative number in the measure's unit (e.g. 0.25 hours "
+    "per unit of need), got {value!r}."
 )
 NO_DIRECTION = (
     "Measure {name!r} has direction={direction!r}, so there is no disadvantaged side to bring "
-    "up to the target. Make it with gb.rate({column!r}, direction='higher_is_better') (getting "
-    "it is good, e.g. a work place) or direction='lower_is_better' (e.g. an incident)."
+    "up to the target. Make it with direction='higher_is_better' (getting more is good, e.g. "
+    "a work place, staff hours per unit of need) or direction='lower_is_better' (e.g. an "
+    "incident)."
 )
 BAD_TARGET = "target must be 'parity' or a rate between 0 and 1 (e.g. 0.6 for 60 %), got {value!r}."
 BAD_UNIT_COST = (
@@ -77,6 +94,11 @@ METHOD: Final[Mapping[str, str]] = {
     BASIS_RATE: "given rate (exact)",
     BASIS_NEUTRAL: "pooled rate of women and men (exact)",
 }
+RATIO_METHOD: Final[Mapping[str, str]] = {
+    BASIS_PARITY: "other sex's ratio; delta-method interval for it",
+    BASIS_RATE: "given ratio (exact)",
+    BASIS_NEUTRAL: "pooled ratio of women and men (exact)",
+}
 
 
 def equalize_columns(by: Sequence[str], within: str | None = None) -> list[str]:
@@ -87,6 +109,7 @@ def equalize_columns(by: Sequence[str], within: str | None = None) -> list[str]:
         *([within] if within else []),
         "sex",
         "n",
+        "base",
         "current",
         "current_rate",
         "target_rate",
@@ -109,7 +132,7 @@ def _check_measure(measure: Measure | str) -> Measure:
         return rate(measure)
     if not isinstance(measure, Measure):
         raise TypeError(NOT_A_RATE.format(what=repr(measure)))
-    if measure.kind != "rate":
+    if measure.kind not in ("rate", "ratio"):
         raise ValueError(NOT_A_RATE.format(what=f"a {measure.kind} measure {measure.name!r}"))
     if measure.direction not in ("higher_is_better", "lower_is_better"):
         raise ValueError(
@@ -144,7 +167,7 @@ def equalize(
     n: str | None = None,
     mapping: Mapping[object, str] | None = None,
 ) -> pd.DataFrame:
-    """How many more persons must get something, and at what cost, to close an access gap.
+    """How many more persons must get something, or how much more resource, to close a gap.
 
     Parameters
     ----------
@@ -152,9 +175,12 @@ def equalize(
         One row per person, or with ``n`` one row per group (pre-aggregated: the rate's
         column is then the number who got it). pandas, polars, DuckDB, ...
     measure : Measure or str
-        A rate made with :func:`rate`, or the name of a 0/1 column. Its ``direction`` says
-        which side is disadvantaged: with ``"higher_is_better"`` (the default of
-        :func:`rate`) the sex with the lower rate, with ``"lower_is_better"`` the higher.
+        A rate made with :func:`rate`, or the name of a 0/1 column; or a ratio with a better
+        side, such as :func:`per_need` (staff hours per need-weighted care-day), for which
+        the plan is in units of the numerator (hours) instead of persons. Its
+        ``direction`` says which side is disadvantaged: with ``"higher_is_better"`` (the
+        default of :func:`rate` and :func:`per_need`) the sex with the lower value, with
+        ``"lower_is_better"`` the higher.
     sex : str
         Column with the sex codes (see :func:`normalize_sex`).
     by : str or list of str, optional
@@ -166,14 +192,17 @@ def equalize(
         ``change`` can add up to more than the cell's.
     target : "parity" or float, default "parity"
         ``"parity"``: the other sex's rate in the cell (adjusted for ``justified`` if
-        given). A number between 0 and 1: that rate for each sex.
+        given). A number between 0 and 1: that rate for each sex; for a ratio, any
+        non-negative number in the measure's unit.
     justified : str or list of str, optional
         Factors that legitimately affect the rate (e.g. security class, sentence length).
         With ``target="parity"`` the target is then the rate the disadvantaged persons would
         have as the other sex with their own factors, from the logistic model with sex and
-        the factors fitted on the cell's collapsed patterns (as in :func:`analyse`).
+        the factors fitted on the cell's collapsed patterns (as in :func:`analyse`). Rates
+        only.
     unit_cost : float, optional
-        Cost of one place (e.g. per year); ``cost = |change| * unit_cost``.
+        Cost of one place (e.g. per year), or of one unit of a ratio's resource (e.g. kr per
+        staff hour); ``cost = |change| * unit_cost``.
     budget_neutral : bool, default False
         Re-allocate existing places instead of adding: both sexes are brought to the pooled
         rate of the cell; the disadvantaged sex gains what the other gives up and the cost
@@ -189,17 +218,21 @@ def equalize(
     -------
     pandas.DataFrame
         One row per breakdown cell (x unit) x sex with the columns ``measure, <by>,
-        [<within>], sex, n, current, current_rate, target_rate, target_basis, needed,
+        [<within>], sex, n, base, current, current_rate, target_rate, target_basis, needed,
         needed_ci_low, needed_ci_high, change, new_rate, unit_cost, cost, confidence,
         method, note``:
 
-        - ``current``: the number who have it now; ``target_rate`` the target;
-        - ``needed = n * target_rate - current`` (negative: above the target), with an
+        - ``n``: persons; ``base``: what the rate is per — the persons for a rate, the
+          summed denominator for a ratio (e.g. need-weighted care-days);
+        - ``current``: the number who have it now (for a ratio, the summed resource);
+          ``current_rate = current / base``; ``target_rate`` the target;
+        - ``needed = base * target_rate - current`` (negative: above the target), with an
           interval from the uncertainty of a parity target;
-        - ``change``: whole places added to reach the target (rounded up), 0 when at or
-          beyond it or for the advantaged sex; negative for the sex that gives up places
-          with ``budget_neutral``, or for a ``"lower_is_better"`` rate;
-        - ``new_rate = (current + change) / n``; ``cost = |change| * unit_cost``.
+        - ``change``: whole places (or whole units of the resource) added to reach the
+          target (rounded up), 0 when at or beyond it or for the advantaged sex; negative
+          for the sex that gives up with ``budget_neutral``, or for a ``"lower_is_better"``
+          measure;
+        - ``new_rate = (current + change) / base``; ``cost = |change| * unit_cost``.
 
         Persons of unknown sex get their own row, with no target.
 
@@ -228,7 +261,10 @@ def equalize(
     current level.
 
     Without ``justified``, the parity target is the other sex's observed rate, and the
-    interval of ``needed`` is ``n`` times its Wilson interval minus ``current``. A numeric
+    interval of ``needed`` is ``n`` times its Wilson interval minus ``current``. For a ratio
+    it is the other sex's ratio of sums, and the interval of ``needed`` is ``base`` times
+    that ratio's delta-method interval (units of ``cluster`` as in :func:`analyse`) minus
+    ``current``. A numeric
     target and the budget-neutral pooled rate are exact. Whether the gap is worth closing —
     statistically supported, material, unjustified — is for :func:`analyse` to say; an
     interval of ``needed`` that covers 0 says the data do not show a shortfall.
@@ -249,8 +285,21 @@ def equalize(
 
     Women in 2018 would have had 58.5 % in work as men with their own security classes and
     sentences; 32 more work places at 250,000 kr a year each close the gap.
+
+    For resources against needs, the staff hours that girls aged 12–14 at SiS lacked in
+    2018 to get as many hours per unit of need as boys of their age (450 kr an hour is an
+    assumption for the example; ``women``/``men`` are girls/boys here):
+
+    >>> sis = gb.datasets.load_sis().query("ar == 2018 and aldersgrupp == '12-14'")
+    >>> need = gb.per_need("personaltimmar", "behov", days="varddygn", cluster="avdelning")
+    >>> hours = gb.equalize(sis, need, sex="kon", unit_cost=450)
+    >>> hours[["sex", "target_rate", "needed", "needed_ci_low", "change", "cost"]].round(3)
+         sex  target_rate     needed  needed_ci_low  change        cost
+    0  women        0.261  65759.902      51423.611   65760  29592000.0
+    1    men        0.205 -51165.101     -70245.915       0         0.0
     """
     m = _check_measure(measure)
+    is_ratio = m.kind == "ratio"
     if not isinstance(sex, str):
         raise TypeError(f"sex must be the name of the sex column, got {sex!r}.")
     by_list = _as_list(by, "by")
@@ -272,13 +321,16 @@ def equalize(
         ):
             if within in columns:
                 raise ValueError(WITHIN_CLASH.format(within=within, role=role))
+    if is_ratio and justified_list:
+        raise ValueError(RATIO_JUSTIFIED.format(name=m.name))
     confidence = _check_number(confidence, BAD_CONFIDENCE, low=_EPS, high=1 - _EPS)
+    bad_target = BAD_RATIO_TARGET if is_ratio else BAD_TARGET
     rate_target: float | None = None
     if isinstance(target, str):
         if target != "parity":
-            raise ValueError(BAD_TARGET.format(value=target))
+            raise ValueError(bad_target.format(value=target))
     else:
-        rate_target = _check_number(target, BAD_TARGET, low=0.0, high=1.0)
+        rate_target = _check_number(target, bad_target, low=0.0, high=math.inf if is_ratio else 1.0)
     cost_per_place = (
         None
         if unit_cost is None
@@ -299,7 +351,8 @@ def equalize(
     cells = collect_cells(
         data, [m], sex=sex, by=keys, n=n, mapping=mapping, justified=justified_list
     )
-    stats = cells.stats.loc[cells.stats["n"] > 0, [*keys, "sex", "n", "sy"]]
+    sums = ["n", "rows", "units", "sy", "syy", "sx", "sxx", "sxy"]
+    stats = cells.stats.loc[cells.stats["n"] > 0, [*keys, "sex", *sums, "has_syy"]]
     patterns = None
     if justified_list and cells.patterns is not None:
         patterns = cells.patterns.loc[
@@ -335,6 +388,7 @@ def equalize(
             rate_target=rate_target,
             good=good,
             confidence=confidence,
+            kind=m.kind,
         )
         for column, value in zip(by_list, key_tuple, strict=True):
             rows[column] = pd.Series([value] * len(rows), index=rows.index, dtype=object)
@@ -352,8 +406,8 @@ def equalize(
     else:
         out["cost"] = out["change"].abs() * out["unit_cost"]
     out["confidence"] = confidence
-    out["method"] = out["target_basis"].map(METHOD).fillna("")
-    for column in ("n", "current", "change"):
+    out["method"] = out["target_basis"].map(RATIO_METHOD if is_ratio else METHOD).fillna("")
+    for column in ("n", "change") if is_ratio else ("n", "base", "current", "change"):
         out[column] = out[column].astype(np.int64)
     sex_order = {"women": 0, "men": 1, "unknown": 2}
     out = out.assign(__sex=out["sex"].map(sex_order))
@@ -371,13 +425,20 @@ def _cell_plan(
     rate_target: float | None,
     good: float,
     confidence: float,
+    kind: str = "rate",
 ) -> pd.DataFrame:
-    """Plan rows of one breakdown cell: one per (unit x) sex with persons."""
+    """Plan rows of one breakdown cell: one per (unit x) sex with persons.
+
+    ``base`` is what the rate or ratio is per: persons for a rate, the summed denominator
+    (e.g. need-weighted care-days) for a ratio.
+    """
     unit_keys = [within] if within else []
-    rows = cell.groupby([*unit_keys, "sex"], sort=False, dropna=False)[["n", "sy"]].sum()
+    base_column = "sx" if kind == "ratio" else "n"
+    rows = cell.groupby([*unit_keys, "sex"], sort=False, dropna=False)[["n", "sy", "sx"]].sum()
     rows = rows.reset_index()
-    totals = cell.groupby("sex", sort=False)[["n", "sy"]].sum()
-    n_by_sex = {s: float(totals["n"].get(s, 0.0)) for s in ("women", "men")}
+    sums = ["n", "rows", "units", "sy", "syy", "sx", "sxx", "sxy"]
+    totals = cell.groupby("sex", sort=False)[sums].sum()
+    n_by_sex = {s: float(totals[base_column].get(s, 0.0)) for s in ("women", "men")}
     y_by_sex = {s: float(totals["sy"].get(s, 0.0)) for s in ("women", "men")}
     both = n_by_sex["women"] > 0 and n_by_sex["men"] > 0
 
@@ -387,7 +448,7 @@ def _cell_plan(
     high = np.full(size, np.nan)
     notes: list[list[str]] = [[] for _ in range(size)]
     row_basis = np.full(size, basis, dtype=object)
-    n_row = rows["n"].to_numpy(dtype=float)
+    n_row = rows[base_column].to_numpy(dtype=float)
     y_row = rows["sy"].to_numpy(dtype=float)
     sex_row = rows["sex"].to_numpy(dtype=object)
     known = sex_row != "unknown"
@@ -410,7 +471,13 @@ def _cell_plan(
         other = {"women": "men", "men": "women"}
         z_low, z_high = {}, {}
         for s, o in other.items():
-            lo, hi = iv.wilson([y_by_sex[o]], [n_by_sex[o]], confidence)
+            if kind == "ratio":
+                # The delta-method interval of the other sex's ratio, as in analyse.
+                own = totals.loc[[o]].reset_index().assign(has_syy=True)
+                bounds = estimate(own, "ratio", [], confidence)[["ci_low", "ci_high"]]
+                lo, hi = bounds.to_numpy(dtype=float).T
+            else:
+                lo, hi = iv.wilson([y_by_sex[o]], [n_by_sex[o]], confidence)
             z_low[s], z_high[s] = float(lo[0]), float(hi[0])
         for i in np.flatnonzero(known).tolist():
             o = other[sex_row[i]]
@@ -462,7 +529,8 @@ def _cell_plan(
         {
             **({within: rows[within].to_numpy()} if within else {}),
             "sex": sex_row,
-            "n": n_row,
+            "n": rows["n"].to_numpy(dtype=float),
+            "base": n_row,
             "current": y_row,
             "current_rate": current_rate,
             "target_rate": target_rate,

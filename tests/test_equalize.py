@@ -279,3 +279,93 @@ def test_phase_in_bad_input(kwargs: dict[str, Any], message: str) -> None:
 def test_phase_in_needs_an_equalize_table() -> None:
     with pytest.raises(ValueError, match=r"needs the table returned by gb\.equalize"):
         gb.phase_in(pd.DataFrame({"sex": ["women"]}), years=[2020])
+
+
+# --- resources against a target: a ratio with a better side ------------------------------------
+
+
+def _hours() -> pd.DataFrame:
+    # Women: 80 hours for 100 need-days (0.8); men: 100 hours for 100 need-days (1.0).
+    return pd.DataFrame(
+        {
+            "kon": ["K", "K", "M", "M"],
+            "timmar": [40.0, 40.0, 66.0, 34.0],
+            "behov": [5.0, 10.0, 6.0, 4.0],
+            "dygn": [10, 5, 10, 10],
+        }
+    )
+
+
+NEED = gb.per_need("timmar", "behov", days="dygn")
+
+
+def test_ratio_parity_by_hand_on_every_engine(constructor: Callable[..., Any]) -> None:
+    plan = gb.equalize(constructor(_hours()), NEED, sex="kon", unit_cost=450)
+    assert list(plan.columns) == equalize_columns([])
+    women, men = _row(plan, "women"), _row(plan, "men")
+    # Hand: need-days women 5*10 + 10*5 = 100, men 6*10 + 4*10 = 100; men's ratio 1.0, so
+    # women need 1.0 * 100 - 80 = 20 more hours, at 450 kr an hour 9,000 kr.
+    assert women["base"] == pytest.approx(100.0)
+    assert women["current"] == pytest.approx(80.0)
+    assert women["target_rate"] == pytest.approx(1.0)
+    assert women["needed"] == pytest.approx(20.0, abs=1e-12)
+    assert women["change"] == 20
+    assert women["cost"] == pytest.approx(9_000.0)
+    assert women["new_rate"] == pytest.approx(1.0)
+    assert men["change"] == 0
+    # Interval: statsmodels WLS of men's row ratios with the need-days as weights, HC1 and
+    # t(m - 1) (the delta method of ratio), times women's need-days, minus their hours.
+    y, x = np.array([66.0, 34.0]), np.array([60.0, 40.0])
+    fit = sm.WLS(y / x, np.ones(2), weights=x).fit(cov_type="HC1", use_t=True)
+    low, high = fit.conf_int(alpha=0.05)[0]
+    assert women["needed_ci_low"] == pytest.approx(100 * low - 80, rel=1e-10)
+    assert women["needed_ci_high"] == pytest.approx(100 * high - 80, rel=1e-10)
+    assert "delta" in women["method"]
+
+
+def test_ratio_numeric_target_and_budget_neutral_by_hand() -> None:
+    given = gb.equalize(_hours(), NEED, sex="kon", target=1.2)
+    # Hand: 1.2 * 100 - 80 = 40 hours for women, 1.2 * 100 - 100 = 20 for men.
+    assert _row(given, "women")["change"] == 40
+    assert _row(given, "men")["change"] == 20
+    neutral = gb.equalize(_hours(), NEED, sex="kon", budget_neutral=True)
+    # Hand: pooled 180 / 200 = 0.9; women gain 0.9 * 100 - 80 = 10 hours, men give them up.
+    assert _row(neutral, "women")["change"] == 10
+    assert _row(neutral, "men")["change"] == -10
+    assert _row(neutral, "women")["cost"] == 0.0
+
+
+def test_ratio_pre_aggregated_equals_rows() -> None:
+    rows = _hours().assign(behovsdygn=lambda f: f["behov"] * f["dygn"])
+    table = rows.groupby("kon", as_index=False)[["timmar", "behovsdygn"]].sum().assign(antal=2)
+    plan = gb.equalize(table, gb.per_need("timmar", "behovsdygn"), sex="kon", n="antal", target=1.2)
+    expected = gb.equalize(rows, gb.per_need("timmar", "behovsdygn"), sex="kon", target=1.2)
+    pd.testing.assert_frame_equal(plan, expected)
+
+
+def test_sis_hours_missing_for_younger_girls_match_the_hand_sum() -> None:
+    sis = gb.datasets.load_sis().query("ar == 2018 and aldersgrupp == '12-14'")
+    measure = gb.per_need("personaltimmar", "behov", days="varddygn", cluster="avdelning")
+    plan = gb.equalize(sis, measure, sex="kon", unit_cost=450)
+    sums = sis.assign(x=sis["behov"] * sis["varddygn"]).groupby("kon")[["personaltimmar", "x"]]
+    totals = sums.sum()
+    boys_rate = totals.loc["pojke", "personaltimmar"] / totals.loc["pojke", "x"]
+    hand = boys_rate * totals.loc["flicka", "x"] - totals.loc["flicka", "personaltimmar"]
+    girls = _row(plan, "women")
+    assert girls["needed"] == pytest.approx(hand, rel=1e-12)
+    assert girls["needed_ci_low"] > 0  # the shortfall is supported in 2018
+    assert girls["cost"] == pytest.approx(np.ceil(hand) * 450)
+
+
+@pytest.mark.parametrize(
+    ("measure", "kwargs", "message"),
+    [
+        (NEED, {"justified": ["behov"]}, "equalize with justified factors works for rates"),
+        (NEED, {"target": -1.0}, "a non-negative number in the measure's unit"),
+        (gb.ratio("timmar", "dygn"), {}, "direction='resource'"),
+        (gb.mean("timmar"), {}, "or a ratio with a better side"),
+    ],
+)
+def test_ratio_bad_input_is_named(measure: Any, kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        gb.equalize(_hours(), measure, sex="kon", **kwargs)
