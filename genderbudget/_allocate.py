@@ -152,7 +152,9 @@ def _numbers(frame: pd.DataFrame, column: str, table: str, keys: Sequence[str]) 
     raw = frame[column]
     missing = raw.isna().to_numpy()
     converted = pd.to_numeric(raw.where(~raw.isna()), errors="coerce").to_numpy(dtype=float)
-    bad = np.isnan(converted) & ~missing
+    # Text is refused even when it reads as a number ("100"): no silent conversion.
+    text = raw.map(lambda value: isinstance(value, str | bytes)).to_numpy(dtype=bool)
+    bad = (np.isnan(converted) & ~missing) | text
     if bad.any():
         values = raw[bad].astype(str).value_counts()
         shown = ", ".join(f"{v!r} ({_plural(int(c))})" for v, c in values.head(10).items())

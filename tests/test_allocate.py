@@ -265,6 +265,14 @@ def test_text_amount_is_named() -> None:
         _call(costs, _drivers())
 
 
+def test_numbers_written_as_text_are_refused_not_converted() -> None:
+    drivers = _drivers().astype({"mottagare": str})
+    with pytest.raises(
+        ValueError, match=r"Column 'mottagare' of drivers must hold numbers, but 5 rows do not"
+    ):
+        _call(_costs(), drivers)
+
+
 def test_missing_driver_value_is_named() -> None:
     drivers = _drivers().astype({"mottagare": float})
     drivers.loc[0, "mottagare"] = np.nan
