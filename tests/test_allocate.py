@@ -39,16 +39,19 @@ def _amounts(result: gb.Allocation, driver: str = "mottagare") -> dict[tuple[str
     }
 
 
+def _call(costs: Any, drivers: Any, **kwargs: Any) -> gb.Allocation:
+    options: dict[str, Any] = {
+        "cost_object": "objekt",
+        "amount": "kostnad",
+        "sex": "kon",
+        "driver": "mottagare",
+    }
+    options.update(kwargs)
+    return gb.allocate(costs, drivers, **options)
+
+
 def test_hand_computed_split() -> None:
-    result = gb.allocate(
-        _costs(),
-        _drivers(),
-        cost_object="objekt",
-        amount="kostnad",
-        sex="kon",
-        driver="mottagare",
-        persons="mottagare",
-    )
+    result = _call(_costs(), _drivers(), persons="mottagare")
     # A: 1000 kr by 3:1 -> 750.00 and 250.00. B: 10000 öre in three equal parts: 3333 each
     # and the one öre left to the first (women): 33.34, 33.33, 33.33 (unknown sex kept).
     assert _amounts(result) == {
@@ -68,16 +71,7 @@ def test_hand_computed_split() -> None:
 
 def test_hand_computed_two_stage_chain() -> None:
     overhead = pd.DataFrame({"objekt": ["IT"], "kostnad": [200.00]})
-    result = gb.allocate(
-        _costs(),
-        _drivers(),
-        cost_object="objekt",
-        amount="kostnad",
-        sex="kon",
-        driver="mottagare",
-        overhead=overhead,
-        overhead_key="cost",
-    )
+    result = _call(_costs(), _drivers(), overhead=overhead, overhead_key="cost")
     # Stage one: 20000 öre by cost 1000:100 -> quotas 18181.82 and 1818.18 -> 18182 and 1818.
     stage = result.overhead.set_index("cost_object")["amount"]
     assert stage.to_dict() == {"A": 181.82, "B": 18.18}
@@ -95,12 +89,9 @@ def test_hand_computed_two_stage_chain() -> None:
 
 def test_overhead_key_driver_follows_each_driver() -> None:
     overhead = pd.DataFrame({"objekt": ["IT"], "kostnad": [100.00]})
-    result = gb.allocate(
+    result = _call(
         _costs(),
         _drivers(),
-        cost_object="objekt",
-        amount="kostnad",
-        sex="kon",
         driver=["mottagare", "arenden"],
         overhead=overhead,
         overhead_key="driver",
@@ -148,12 +139,9 @@ def test_money_is_conserved_to_the_ore_on_random_input(seed: int) -> None:
             "kostnad": [1234.57, 0.01, 99.99, 5e6],
         }
     )
-    result = gb.allocate(
+    result = _call(
         costs,
         drivers,
-        cost_object="objekt",
-        amount="kostnad",
-        sex="kon",
         by="ar",
         driver=["v1", "v2"],
         overhead=overhead,
@@ -217,16 +205,10 @@ def test_driver_choice_changes_womens_share_on_pension_data() -> None:
 
 
 def test_every_engine_gives_identical_allocations(constructor: Callable[..., Any]) -> None:
-    options: dict[str, Any] = {
-        "cost_object": "objekt",
-        "amount": "kostnad",
-        "sex": "kon",
-        "driver": ["mottagare", "arenden"],
-        "persons": "mottagare",
-    }
+    options: dict[str, Any] = {"driver": ["mottagare", "arenden"], "persons": "mottagare"}
     overhead = pd.DataFrame({"objekt": ["IT"], "kostnad": [200.0]})
-    a = gb.allocate(_costs(), _drivers(), overhead=overhead, **options)
-    b = gb.allocate(
+    a = _call(_costs(), _drivers(), overhead=overhead, **options)
+    b = _call(
         constructor(_costs()), constructor(_drivers()), overhead=constructor(overhead), **options
     )
     for name in ("table", "totals", "sensitivity", "overhead"):
@@ -235,22 +217,9 @@ def test_every_engine_gives_identical_allocations(constructor: Callable[..., Any
 
 def test_cost_object_with_no_cost_has_zero_parts() -> None:
     costs = pd.DataFrame({"objekt": ["A", "B"], "kostnad": [10.0, 0.0]})
-    result = gb.allocate(
-        costs, _drivers(), cost_object="objekt", amount="kostnad", sex="kon", driver="arenden"
-    )
+    result = _call(costs, _drivers(), driver="arenden")
     b = result.table.loc[result.table["cost_object"] == "B", "amount"]
     assert (b == 0).all()
-
-
-def _call(costs: pd.DataFrame, drivers: pd.DataFrame, **kwargs: Any) -> gb.Allocation:
-    options: dict[str, Any] = {
-        "cost_object": "objekt",
-        "amount": "kostnad",
-        "sex": "kon",
-        "driver": "mottagare",
-    }
-    options.update(kwargs)
-    return gb.allocate(costs, drivers, **options)
 
 
 def test_missing_column_suggests_the_closest() -> None:
@@ -369,16 +338,7 @@ def test_float_amounts_are_conserved_to_the_ore(seed: int) -> None:
         .size()
         .assign(objekt="IT", kostnad=lambda f: rng.uniform(0, 1e6, len(f)))
     )
-    result = gb.allocate(
-        costs,
-        drivers,
-        cost_object="objekt",
-        amount="kostnad",
-        sex="kon",
-        driver="mottagare",
-        by="ar",
-        overhead=overhead[["ar", "objekt", "kostnad"]],
-    )
+    result = _call(costs, drivers, by="ar", overhead=overhead[["ar", "objekt", "kostnad"]])
     direct = costs.groupby(["ar", "objekt"])["kostnad"].sum()
     added = result.overhead.groupby(["ar", "cost_object"])["amount"].sum()
     allocated = result.table.groupby(["ar", "cost_object"])["amount"].sum()
