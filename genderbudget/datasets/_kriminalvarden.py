@@ -23,7 +23,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from genderbudget._rounding import largest_remainder
-from genderbudget.datasets._manifest import describe
+from genderbudget.datasets._manifest import by_year, describe
 
 __all__ = ["generate_kriminalvarden", "load_kriminalvarden"]
 
@@ -471,6 +471,10 @@ ASSUMPTIONS: Final[tuple[str, ...]] = (
 """The main assumptions, besides the parameters marked as such above."""
 
 
+def _by_year(values: Mapping[int, object]) -> dict[str, object]:
+    return by_year(values, YEARS)
+
+
 def manifest_entry(data: pd.DataFrame, seed: int = DEFAULT_SEED) -> dict[str, object]:
     """Describe the data for ``sample_data/manifest.json``: columns, sources and parameters.
 
@@ -486,10 +490,6 @@ def manifest_entry(data: pd.DataFrame, seed: int = DEFAULT_SEED) -> dict[str, ob
     dict
         A JSON-ready mapping with a fixed key order.
     """
-
-    def by_year(values: Mapping[int, object]) -> dict[str, object]:
-        return {str(year): values[year] for year in YEARS}
-
     return describe(
         data,
         name="kriminalvarden",
@@ -504,10 +504,10 @@ def manifest_entry(data: pd.DataFrame, seed: int = DEFAULT_SEED) -> dict[str, ob
         missing="empty field (only in kon)",
         assumptions=ASSUMPTIONS,
         parameters={
-            "inmates": by_year(
+            "inmates": _by_year(
                 {y: {WOMEN_PRISON: w, MEN_PRISON: m} for y, (w, m) in INMATES.items()}
             ),
-            "places": by_year(
+            "places": _by_year(
                 {y: {WOMEN_PRISON: w, MEN_PRISON: m} for y, (w, m) in PLACES.items()}
             ),
             "women_prison_places_2020": list(WOMEN_PRISON_SIZES),
@@ -525,11 +525,11 @@ def manifest_entry(data: pd.DataFrame, seed: int = DEFAULT_SEED) -> dict[str, ob
                     "the number in work per prison and year is fixed at the expected number "
                     "(systematic sampling)"
                 ),
-                "base": by_year(WORK_BASE),
+                "base": _by_year(WORK_BASE),
                 "class_effect": {str(c): e for c, e in WORK_CLASS_EFFECT.items()},
                 "sentence_effect": dict(WORK_SENTENCE_EFFECT),
-                "women_effect": by_year(WOMEN_WORK_EFFECT),
-                "expected_share": by_year(
+                "women_effect": _by_year(WOMEN_WORK_EFFECT),
+                "expected_share": _by_year(
                     {
                         y: {
                             WOMEN_PRISON: round(_expected_work_share(WOMEN_PRISON, y), 4),
@@ -538,8 +538,8 @@ def manifest_entry(data: pd.DataFrame, seed: int = DEFAULT_SEED) -> dict[str, ob
                         for y in YEARS
                     }
                 ),
-                "women_work_places": by_year(WOMEN_WORK_PLACES),
-                "women_work_places_missing": by_year(WOMEN_WORK_PLACES_MISSING),
+                "women_work_places": _by_year(WOMEN_WORK_PLACES),
+                "women_work_places_missing": _by_year(WOMEN_WORK_PLACES_MISSING),
             },
             "cost_per_care_day": {
                 "model": (
@@ -550,7 +550,7 @@ def manifest_entry(data: pd.DataFrame, seed: int = DEFAULT_SEED) -> dict[str, ob
                 "F": COST_SCALE,
                 "optimal_places": COST_OPTIMAL_PLACES,
                 "class_factor": {str(c): f for c, f in COST_CLASS_FACTOR.items()},
-                "year_index": by_year(COST_YEAR_INDEX),
+                "year_index": _by_year(COST_YEAR_INDEX),
                 "noise_sd": COST_NOISE_SD,
             },
             "occupancy_noise_sd": OCCUPANCY_NOISE_SD,

@@ -6,7 +6,12 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-__all__ = ["describe"]
+__all__ = ["by_year", "describe"]
+
+
+def by_year(values: Mapping[int, object], years: Sequence[int]) -> dict[str, object]:
+    """Return a parameter per year with the years as JSON keys (strings), in year order."""
+    return {str(year): values[year] for year in years}
 
 
 def describe(

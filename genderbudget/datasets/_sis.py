@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from genderbudget._rounding import largest_remainder
-from genderbudget.datasets._manifest import describe
+from genderbudget.datasets._manifest import by_year, describe
 
 __all__ = ["generate_sis", "load_sis", "manifest_entry"]
 
@@ -510,6 +510,10 @@ CALIBRATION_SOURCES: Final[tuple[tuple[str, str, str], ...]] = (
 )
 
 
+def _by_year(values: Mapping[int, object]) -> dict[str, object]:
+    return by_year(values, YEARS)
+
+
 def manifest_entry(data: pd.DataFrame, seed: int = DEFAULT_SEED) -> dict[str, object]:
     """Describe the data for ``sample_data/manifest.json``: columns, sources and parameters.
 
@@ -525,10 +529,6 @@ def manifest_entry(data: pd.DataFrame, seed: int = DEFAULT_SEED) -> dict[str, ob
     dict
         A JSON-ready mapping with a fixed key order.
     """
-
-    def by_year(values: Mapping[int, object]) -> dict[str, object]:
-        return {str(year): values[year] for year in YEARS}
-
     return describe(
         data,
         name="sis",
@@ -555,13 +555,13 @@ def manifest_entry(data: pd.DataFrame, seed: int = DEFAULT_SEED) -> dict[str, ob
             "unit_hours_sd": UNIT_HOURS_SD,
             "youth_hours_sd": YOUTH_HOURS_SD,
             "younger_girls_staffing": YOUNG_GIRLS_STAFFING,
-            "extra_resources": by_year(EXTRA_RESOURCES),
+            "extra_resources": _by_year(EXTRA_RESOURCES),
             "age_weights": {k: list(v) for k, v in AGE_WEIGHTS.items()},
             "need_mean": {f"{s}/{a}": v for (s, a), v in NEED_MEAN.items()},
             "need_sd": NEED_SD,
             "occupancy": list(OCCUPANCY),
             "full_year_share": FULL_YEAR_SHARE,
-            "cost_per_care_day": by_year(COST_PER_CARE_DAY),
-            "hourly_cost": by_year(HOURLY_COST),
+            "cost_per_care_day": _by_year(COST_PER_CARE_DAY),
+            "hourly_cost": _by_year(HOURLY_COST),
         },
     )
