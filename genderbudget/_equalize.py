@@ -79,6 +79,13 @@ NOTE_ONE_SEX = "women and men are not both present: no parity target"
 NOTE_UNKNOWN = "sex unknown: not part of any target"
 NOTE_AT_TARGET = "at or beyond the target"
 NOTE_ADVANTAGED = "the other sex is the disadvantaged one here"
+NOTE_EXCLUDED = "{rows:,} {unit} not counted in the plan ({what})"
+EXCLUSION_WORDS: Final[Mapping[str, str]] = {
+    "missing_value": "a missing value in {column!r}",
+    "missing_count": "a missing count in {column!r}",
+    "missing_breakdown": "a missing breakdown value in {column!r}",
+    "missing_cluster": "a missing unit in {column!r}",
+}
 NOTE_MISSING_FACTOR = (
     "{persons:,} persons with a missing justified factor are counted at their current level"
 )
@@ -234,7 +241,9 @@ def equalize(
           measure;
         - ``new_rate = (current + change) / base``; ``cost = |change| * unit_cost``.
 
-        Persons of unknown sex get their own row, with no target.
+        Persons of unknown sex get their own row, with no target. Input rows that no row
+        counts (a missing outcome, breakdown value or count) are named in every ``note``
+        with their number and reason, so rows in = the plan's ``n`` + those rows.
 
     Raises
     ------
@@ -407,12 +416,33 @@ def equalize(
         out["cost"] = out["change"].abs() * out["unit_cost"]
     out["confidence"] = confidence
     out["method"] = out["target_basis"].map(RATIO_METHOD if is_ratio else METHOD).fillna("")
+    excluded = _exclusion_note(cells.exclusions)
+    if excluded:
+        out["note"] = [f"{note}; {excluded}" if note else excluded for note in out["note"]]
     for column in ("n", "change") if is_ratio else ("n", "base", "current", "change"):
         out[column] = out[column].astype(np.int64)
     sex_order = {"women": 0, "men": 1, "unknown": 2}
     out = out.assign(__sex=out["sex"].map(sex_order))
     out = out.sort_values([*keys, "__sex"], kind="stable").reset_index(drop=True)
     return out[columns]
+
+
+def _exclusion_note(exclusions: pd.DataFrame) -> str:
+    """Say which input rows no row of the plan counts (missing values), and why."""
+    if exclusions.empty:
+        return ""
+    rows = int(exclusions["rows"].sum())
+    reasons = [
+        EXCLUSION_WORDS.get(reason, reason.replace("_", " ") + " in {column!r}").format(
+            column=column
+        )
+        + f": {count:,}"
+        for reason, column, count in zip(
+            exclusions["reason"], exclusions["column"], exclusions["rows"], strict=True
+        )
+    ]
+    unit = "input row" if rows == 1 else "input rows"
+    return NOTE_EXCLUDED.format(rows=rows, unit=unit, what="; ".join(reasons))
 
 
 def _cell_plan(

@@ -369,3 +369,19 @@ def test_sis_hours_missing_for_younger_girls_match_the_hand_sum() -> None:
 def test_ratio_bad_input_is_named(measure: Any, kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         gb.equalize(_hours(), measure, sex="kon", **kwargs)
+
+
+def test_rows_left_out_are_reported_and_every_row_is_accounted_for() -> None:
+    data = gb.datasets.load_kriminalvarden().astype({"arbetsdrift": float, "ar": float})
+    data.loc[data.index[:30], "arbetsdrift"] = np.nan
+    data.loc[data.index[30:40], "ar"] = np.nan
+    plan = gb.equalize(data, "arbetsdrift", sex="kon", by="ar")
+    expected = (
+        "40 input rows not counted in the plan (a missing breakdown value in 'ar': 10; a "
+        "missing value in 'arbetsdrift': 30)"
+    )
+    assert all(note.endswith(expected) for note in plan["note"])
+    # Rows in = rows in the plan (every sex, unknown included) + rows not counted.
+    assert plan["n"].sum() + 40 == len(data)
+    clean = gb.equalize(gb.datasets.load_kriminalvarden(), "arbetsdrift", sex="kon", by="ar")
+    assert not clean["note"].str.contains("not counted").any()
