@@ -385,3 +385,15 @@ def test_rows_left_out_are_reported_and_every_row_is_accounted_for() -> None:
     assert plan["n"].sum() + 40 == len(data)
     clean = gb.equalize(gb.datasets.load_kriminalvarden(), "arbetsdrift", sex="kon", by="ar")
     assert not clean["note"].str.contains("not counted").any()
+
+
+def test_ratio_within_units_adds_up_to_the_cell() -> None:
+    sis = gb.datasets.load_sis().query("ar == 2018 and aldersgrupp == '12-14'")
+    measure = gb.per_need("personaltimmar", "behov", days="varddygn", cluster="avdelning")
+    cell = gb.equalize(sis, measure, sex="kon")
+    units = gb.equalize(sis, measure, sex="kon", within="avdelning")
+    girls = units.loc[units["sex"] == "women"]
+    # Hand: each unit's need-days times boys' ratio minus its hours; they sum to the cell's.
+    assert girls["needed"].sum() == pytest.approx(_row(cell, "women")["needed"], rel=1e-10)
+    assert girls["base"].sum() == pytest.approx(_row(cell, "women")["base"], rel=1e-12)
+    assert (girls["target_rate"] == _row(cell, "women")["target_rate"]).all()
