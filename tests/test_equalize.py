@@ -396,4 +396,4 @@ def test_ratio_within_units_adds_up_to_the_cell() -> None:
     # Hand: each unit's need-days times boys' ratio minus its hours; they sum to the cell's.
     assert girls["needed"].sum() == pytest.approx(_row(cell, "women")["needed"], rel=1e-10)
     assert girls["base"].sum() == pytest.approx(_row(cell, "women")["base"], rel=1e-12)
-    assert (girls["target_rate"] == _row(cell, "women")["target_rate"]).all()
+    assert np.allclose(girls["target_rate"], _row(cell, "women")["target_rate"], rtol=1e-12)
