@@ -19,6 +19,7 @@ from genderbudget.datasets import (
     generate_pensionsmyndigheten,
     load_pension_costs,
     load_pension_drivers,
+    load_pensionsmyndigheten,
 )
 from genderbudget.datasets import _pensionsmyndigheten as pm
 
@@ -163,3 +164,9 @@ def test_manifest_entries_describe_every_column_and_say_synthetic(data: PensionD
         assert [c["name"] for c in entry["columns"]] == list(frame.columns)
         assert all(c["description"]["sv"] and c["description"]["en"] for c in entry["columns"])
         assert entry["calibration_sources"]
+
+
+def test_both_tables_load_at_once(data: PensionData) -> None:
+    loaded = load_pensionsmyndigheten()
+    pd.testing.assert_frame_equal(loaded.costs, data.costs)
+    pd.testing.assert_frame_equal(loaded.drivers, data.drivers)

@@ -9,8 +9,9 @@ function returns the data for the default seed without needing the repository's
 - :func:`load_kriminalvarden`: persons in prison 2016–2021 (cost per care-day, work
   operations);
 - :func:`load_sis`: youths in special youth homes 2018–2022 (needs, staff hours, cost);
-- :func:`load_pension_costs`, :func:`load_pension_drivers`: administration cost per benefit
-  and volume drivers by sex 2019–2021.
+- :func:`load_pension_costs`, :func:`load_pension_drivers` (both at once:
+  :func:`load_pensionsmyndigheten`): administration cost per benefit and volume drivers by
+  sex 2019–2021.
 
 Examples
 --------
@@ -30,6 +31,7 @@ from genderbudget.datasets._pensionsmyndigheten import (
     generate_pensionsmyndigheten,
     load_pension_costs,
     load_pension_drivers,
+    load_pensionsmyndigheten,
 )
 from genderbudget.datasets._sis import generate_sis, load_sis
 
@@ -41,5 +43,6 @@ __all__ = [
     "load_kriminalvarden",
     "load_pension_costs",
     "load_pension_drivers",
+    "load_pensionsmyndigheten",
     "load_sis",
 ]

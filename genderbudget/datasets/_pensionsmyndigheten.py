@@ -36,6 +36,7 @@ __all__ = [
     "generate_pensionsmyndigheten",
     "load_pension_costs",
     "load_pension_drivers",
+    "load_pensionsmyndigheten",
 ]
 
 DEFAULT_SEED: Final[int] = 20221013
@@ -228,6 +229,25 @@ def generate_pensionsmyndigheten(seed: int = DEFAULT_SEED) -> PensionData:
             if frame[column].dtype == object:
                 frame[column] = frame[column].astype("str")
     return PensionData(costs, drivers)
+
+
+def load_pensionsmyndigheten() -> PensionData:
+    """Load both SYNTHETIC Pensionsmyndigheten tables (the default seed).
+
+    Returns
+    -------
+    PensionData
+        ``costs`` and ``drivers``, as :func:`load_pension_costs` and
+        :func:`load_pension_drivers` give them.
+
+    Examples
+    --------
+    >>> from genderbudget.datasets import load_pensionsmyndigheten
+    >>> costs, drivers = load_pensionsmyndigheten()
+    >>> len(costs), len(drivers)
+    (24, 36)
+    """
+    return generate_pensionsmyndigheten(DEFAULT_SEED)
 
 
 def load_pension_costs() -> pd.DataFrame:
