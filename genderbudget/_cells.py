@@ -57,6 +57,12 @@ NOT_A_FRAME = (
     "data must be a dataframe (pandas, polars, DuckDB, or another engine narwhals "
     "supports), got {type}."
 )
+WEIGHT_AGGREGATED = (
+    "Measure {name!r} multiplies {need!r} by {days!r} row by row, which is wrong on "
+    "pre-aggregated input (n={n!r}): a sum of needs times a sum of days is not the sum of "
+    "need x days. Give a column with the summed need x days per row instead, e.g. "
+    "gb.per_need({resource!r}, 'behovsdygn'), and leave days= out."
+)
 SUM_SQ_MICRO = (
     "mean({column!r}, sum_sq={sum_sq!r}) declares a column of summed squares, which only "
     "applies to pre-aggregated input. Pass n='<column with the number of persons>' too, or "
@@ -261,6 +267,12 @@ def collect_cells(
     if n is not None:
         required.setdefault(n, "the count column, n=")
     for m in measures:
+        if n is not None and m.weight is not None:
+            raise ValueError(
+                WEIGHT_AGGREGATED.format(
+                    name=m.name, need=m.denominator, days=m.weight, n=n, resource=m.column
+                )
+            )
         for c in m.columns:
             required.setdefault(c, f"used by measure {m.name!r}")
         if m.cluster is not None:

@@ -324,7 +324,8 @@ def per_need(
         On pre-aggregated input without ``days``: the summed need (or need x days) per row.
     days : str, optional
         Column with the time each row was in care (care-days). The need is then weighted by
-        it: a youth with need 60 for 100 days counts as 6,000 need-days.
+        it: a youth with need 60 for 100 days counts as 6,000 need-days. One row per person
+        only; on pre-aggregated input give the summed need x days as ``need`` instead.
     cluster : str, optional
         Column identifying the units that decide the resources (the unit, the home); the
         delta method treats them as independent. By default every row is a unit.

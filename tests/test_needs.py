@@ -252,3 +252,9 @@ def test_raw_hours_per_care_day_would_not_have_shown_it(by_age: pd.DataFrame, ye
 def test_older_youths_show_no_need_adjusted_gap(by_age: pd.DataFrame) -> None:
     older = by_age.query("measure == @PER_NEED.name and aldersgrupp != '12-14'")
     assert (older["flag"] == "no_gap").all()
+
+
+def test_days_on_pre_aggregated_input_is_refused() -> None:
+    table = small().assign(antal=1)
+    with pytest.raises(ValueError, match=r"a sum of needs times a sum of days is not the sum"):
+        gb.analyse(table, gb.per_need("timmar", "behov", days="varddygn"), sex="kon", n="antal")
