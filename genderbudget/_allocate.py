@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 from genderbudget._analyse import _as_list
-from genderbudget._cells import small_table
-from genderbudget._rounding import grouped_largest_remainder
+from genderbudget._cells import _plural, small_table
+from genderbudget._rounding import grouped_largest_remainder, round_within
 from genderbudget._sex import SEX_CATEGORIES, normalize_sex
 
 __all__ = ["Allocation", "allocate"]
@@ -132,10 +132,6 @@ class Allocation:
         object.__setattr__(self, "settings", MappingProxyType(dict(self.settings)))
 
 
-def _plural(count: int, word: str = "row") -> str:
-    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
-
-
 def _where(frame: pd.DataFrame, keys: Sequence[str], limit: int = 10) -> str:
     labels = [
         ", ".join(f"{k}={v!r}" for k, v in zip(keys, row, strict=True))
@@ -147,8 +143,14 @@ def _where(frame: pd.DataFrame, keys: Sequence[str], limit: int = 10) -> str:
     return shown
 
 
-def _numbers(frame: pd.DataFrame, column: str, table: str, keys: Sequence[str]) -> np.ndarray:
-    """Return a numeric column as floats, with named errors for text and missing values."""
+def _numbers(
+    frame: pd.DataFrame, column: str, table: str, keys: Sequence[str], what: str
+) -> np.ndarray:
+    """Return a column of non-negative numbers as floats.
+
+    Text, missing and negative values are errors that name the column, the rows and the cost
+    objects; ``what`` names the values in the message ("Costs", "Volumes").
+    """
     raw = frame[column]
     missing = raw.isna().to_numpy()
     converted = pd.to_numeric(raw.where(~raw.isna()), errors="coerce").to_numpy(dtype=float)
@@ -172,6 +174,17 @@ def _numbers(frame: pd.DataFrame, column: str, table: str, keys: Sequence[str]) 
                 where=_where(frame.loc[missing], keys),
             )
         )
+    negative = converted < 0
+    if negative.any():
+        raise ValueError(
+            NEGATIVE.format(
+                column=column,
+                table=table,
+                rows=_plural(int(negative.sum())),
+                where=_where(frame.loc[negative], keys),
+                what=what,
+            )
+        )
     return converted
 
 
@@ -183,19 +196,7 @@ def _ore(
     Amounts with fractions of an öre are rounded by the largest-remainder rule within each
     cell of ``by``, so each cell's total is kept to the nearest öre; the note says so.
     """
-    kronor = _numbers(frame, column, table, keys)
-    negative = kronor < 0
-    if negative.any():
-        raise ValueError(
-            NEGATIVE.format(
-                column=column,
-                table=table,
-                rows=_plural(int(negative.sum())),
-                where=_where(frame.loc[negative], keys),
-                what="Costs",
-            )
-        )
-    ore = kronor * 100.0
+    ore = _numbers(frame, column, table, keys, "Costs") * 100.0
     fraction = np.abs(ore - np.round(ore)) > 1e-6 * np.maximum(1.0, np.abs(ore)) ** 0.5
     if not fraction.any():
         return np.round(ore).astype(np.int64), None
@@ -204,8 +205,7 @@ def _ore(
         if by
         else np.zeros(len(frame), dtype=np.int64)
     )
-    totals = np.round(np.bincount(cells, weights=ore)).astype(np.int64)
-    whole = grouped_largest_remainder(totals, cells, ore)
+    whole = round_within(ore, cells)
     note = SUB_ORE_NOTE.format(
         rows=_plural(int(fraction.sum()), "amount"),
         column=column,
@@ -245,8 +245,8 @@ def allocate(
         The column naming the cost object (e.g. ``"kostnadsobjekt"``), the same in ``costs``,
         ``drivers`` and ``overhead`` (rename one first if they differ).
     amount : str
-        The column of ``costs`` (and ``overhead``) with the amount in kronor (at most two
-        decimals).
+        The column of ``costs`` (and ``overhead``) with the amount in kronor (fractions of an
+        öre are rounded as described in the Notes).
     sex : str
         The sex column of ``drivers`` (see :func:`normalize_sex`; missing values are kept as
         ``unknown`` and get their share).
@@ -352,19 +352,7 @@ def allocate(
         driver_roles.setdefault(column, role)
     driver_table = small_table(drivers, driver_roles, argument="drivers")
     for column in volume_columns:
-        values = _numbers(driver_table, column, "drivers", keys)
-        negative = values < 0
-        if negative.any():
-            raise ValueError(
-                NEGATIVE.format(
-                    column=column,
-                    table="drivers",
-                    rows=_plural(int(negative.sum())),
-                    where=_where(driver_table.loc[negative], keys),
-                    what="Volumes",
-                )
-            )
-        driver_table[column] = values
+        driver_table[column] = _numbers(driver_table, column, "drivers", keys, "Volumes")
     coded = normalize_sex(pd.Series(driver_table[sex].to_numpy(), name=sex), mapping=mapping)
     driver_table["__sex"] = np.asarray(coded, dtype=object)
     volumes = driver_table.groupby([*keys, "__sex"], sort=True, dropna=False)[volume_columns].sum()
@@ -381,7 +369,7 @@ def allocate(
     parts: list[pd.DataFrame] = []
     stage_one: list[pd.DataFrame] = []
     for name in drivers_list:
-        total_cost = direct.copy()
+        total_cost = direct
         if pools is not None:
             spread = _spread_overhead(
                 pools, direct, volumes, by_list, cost_object, overhead_key, name, volume_columns
@@ -515,8 +503,9 @@ def _split(
     frame = volumes.reset_index()
     cell = _positions(total_cost.index, frame, keys)
     order = frame["__sex"].map({s: i for i, s in enumerate(SEX_CATEGORIES)}).to_numpy()
-    frame = frame.iloc[np.lexsort((order, cell))].reset_index(drop=True)
-    cell = np.sort(cell, kind="stable")
+    rank = np.lexsort((order, cell))
+    frame = frame.iloc[rank].reset_index(drop=True)
+    cell = cell[rank]
     ore = total_cost.to_numpy(dtype=np.int64)
     weights = frame[driver].to_numpy(dtype=float)
     sums = np.bincount(cell, weights=weights, minlength=ore.size)
@@ -560,9 +549,7 @@ def _rounded(table: pd.DataFrame, group: list[str], round_to: float) -> np.ndarr
     """Parts rounded to multiples of ``round_to`` that sum to the rounded whole."""
     codes = table.groupby(group, sort=False, dropna=False).ngroup().to_numpy()
     ore = table["__ore"].to_numpy().astype(float)
-    sums = np.bincount(codes, weights=ore)
-    whole = np.floor(sums / (round_to * 100.0) + 0.5).astype(np.int64)
-    return grouped_largest_remainder(whole, codes, ore) * round_to
+    return round_within(ore, codes, round_to * 100.0) * round_to
 
 
 def _totals(table: pd.DataFrame, by: list[str], round_to: float | None) -> pd.DataFrame:

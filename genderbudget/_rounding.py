@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["largest_remainder"]
+__all__ = ["grouped_largest_remainder", "largest_remainder", "round_within"]
 
 
 def largest_remainder(total: int, weights: ArrayLike) -> NDArray[np.int64]:
@@ -89,3 +89,37 @@ def grouped_largest_remainder(
     rank = np.empty(g.size, dtype=np.int64)
     rank[order] = position - starts[g[order]]
     return counts + (rank < left[g]).astype(np.int64)
+
+
+def round_within(values: ArrayLike, group: ArrayLike, step: float = 1.0) -> NDArray[np.int64]:
+    """Round non-negative values to whole steps so each group keeps its rounded sum.
+
+    Each group's sum is rounded to the nearest whole number of ``step`` (halves up); those
+    steps are then shared out over the group's values by the largest-remainder rule in
+    proportion to the values. Used to round money for publication, or to whole öre, without
+    creating or losing any.
+
+    Parameters
+    ----------
+    values : array_like
+        Non-negative values.
+    group : array_like of int
+        Group number of each value, ``0 .. groups - 1``.
+    step : float, default 1.0
+        The rounding unit.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        The number of steps of each value (multiply by ``step`` for the rounded value).
+
+    Examples
+    --------
+    >>> round_within([1.4, 1.4, 1.2], [0, 0, 0]).tolist()
+    [2, 1, 1]
+    """
+    v = np.asarray(values, dtype=np.float64)
+    g = np.asarray(group, dtype=np.int64)
+    sums = np.bincount(g, weights=v)
+    whole = np.floor(sums / step + 0.5).astype(np.int64)
+    return grouped_largest_remainder(whole, g, v)

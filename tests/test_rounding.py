@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from genderbudget._rounding import grouped_largest_remainder, largest_remainder
+from genderbudget._rounding import grouped_largest_remainder, largest_remainder, round_within
 
 
 def test_hand_example() -> None:
@@ -52,3 +52,11 @@ def test_grouped_refuses_a_total_without_weight() -> None:
 def test_grouped_refuses_negative_totals() -> None:
     with pytest.raises(ValueError, match="non-negative"):
         grouped_largest_remainder([-5], [0], [1.0])
+
+
+def test_round_within_keeps_each_group_sum_by_hand() -> None:
+    # Group 0: 1400 + 1400 + 1200 = 4000 -> 4 thousands; floors 1, 1, 1 leave one, which goes
+    # to the first of the tied remainders 0.4. Group 1: 2600 -> 3 thousands (2.6 rounds up);
+    # quotas 3 * 2600 / 2600 = 3.
+    steps = round_within([1400, 1400, 1200, 2600], [0, 0, 0, 1], 1000)
+    assert steps.tolist() == [2, 1, 1, 3]
