@@ -37,7 +37,7 @@ sample-data: $(BIN)/.runtime
 
 # Re-run every notebook and store its outputs (the tests compare the marked cells with them).
 notebooks: $(BIN)/.dev
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False notebooks/*.ipynb
 
 clean:
 	rm -rf $(VENV)
