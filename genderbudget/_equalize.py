@@ -32,7 +32,7 @@ import pandas as pd
 from genderbudget import _intervals as iv
 from genderbudget._adjust import fit_rate_model
 from genderbudget._analyse import BAD_CONFIDENCE, JUSTIFIED_IN_BY, JUSTIFIED_IS_SEX, _as_list
-from genderbudget._cells import collect_cells
+from genderbudget._cells import STAT_COLUMNS, collect_cells
 from genderbudget._estimate import estimate
 from genderbudget._measures import Measure, rate
 
@@ -360,8 +360,7 @@ def equalize(
     cells = collect_cells(
         data, [m], sex=sex, by=keys, n=n, mapping=mapping, justified=justified_list
     )
-    sums = ["n", "rows", "units", "sy", "syy", "sx", "sxx", "sxy"]
-    stats = cells.stats.loc[cells.stats["n"] > 0, [*keys, "sex", *sums, "has_syy"]]
+    stats = cells.stats.loc[cells.stats["n"] > 0, [*keys, "sex", *STAT_COLUMNS]]
     patterns = None
     if justified_list and cells.patterns is not None:
         patterns = cells.patterns.loc[
@@ -466,11 +465,11 @@ def _cell_plan(
     base_column = "sx" if kind == "ratio" else "n"
     rows = cell.groupby([*unit_keys, "sex"], sort=False, dropna=False)[["n", "sy", "sx"]].sum()
     rows = rows.reset_index()
-    sums = ["n", "rows", "units", "sy", "syy", "sx", "sxx", "sxy"]
+    sums = [c for c in STAT_COLUMNS if c != "has_syy"]
     totals = cell.groupby("sex", sort=False)[sums].sum()
-    n_by_sex = {s: float(totals[base_column].get(s, 0.0)) for s in ("women", "men")}
+    base_by_sex = {s: float(totals[base_column].get(s, 0.0)) for s in ("women", "men")}
     y_by_sex = {s: float(totals["sy"].get(s, 0.0)) for s in ("women", "men")}
-    both = n_by_sex["women"] > 0 and n_by_sex["men"] > 0
+    both = base_by_sex["women"] > 0 and base_by_sex["men"] > 0
 
     size = len(rows)
     target_count = np.full(size, np.nan)
@@ -478,7 +477,7 @@ def _cell_plan(
     high = np.full(size, np.nan)
     notes: list[list[str]] = [[] for _ in range(size)]
     row_basis = np.full(size, basis, dtype=object)
-    n_row = rows[base_column].to_numpy(dtype=float)
+    base_row = rows[base_column].to_numpy(dtype=float)
     y_row = rows["sy"].to_numpy(dtype=float)
     sex_row = rows["sex"].to_numpy(dtype=object)
     known = sex_row != "unknown"
@@ -488,14 +487,14 @@ def _cell_plan(
 
     if basis == BASIS_RATE:
         assert rate_target is not None
-        target_count[known] = n_row[known] * rate_target
+        target_count[known] = base_row[known] * rate_target
         low[known] = high[known] = target_count[known]
     elif not both:
         for i in np.flatnonzero(known).tolist():
             notes[i].append(NOTE_ONE_SEX)
     elif basis == BASIS_NEUTRAL:
-        pooled = (y_by_sex["women"] + y_by_sex["men"]) / (n_by_sex["women"] + n_by_sex["men"])
-        target_count[known] = n_row[known] * pooled
+        pooled = (y_by_sex["women"] + y_by_sex["men"]) / (base_by_sex["women"] + base_by_sex["men"])
+        target_count[known] = base_row[known] * pooled
         low[known] = high[known] = target_count[known]
     elif basis == BASIS_PARITY:
         other = {"women": "men", "men": "women"}
@@ -507,13 +506,13 @@ def _cell_plan(
                 bounds = estimate(own, "ratio", [], confidence)[["ci_low", "ci_high"]]
                 lo, hi = bounds.to_numpy(dtype=float).T
             else:
-                lo, hi = iv.wilson([y_by_sex[o]], [n_by_sex[o]], confidence)
+                lo, hi = iv.wilson([y_by_sex[o]], [base_by_sex[o]], confidence)
             z_low[s], z_high[s] = float(lo[0]), float(hi[0])
         for i in np.flatnonzero(known).tolist():
             o = other[sex_row[i]]
-            target_count[i] = n_row[i] * y_by_sex[o] / n_by_sex[o]
-            low[i] = n_row[i] * z_low[sex_row[i]]
-            high[i] = n_row[i] * z_high[sex_row[i]]
+            target_count[i] = base_row[i] * y_by_sex[o] / base_by_sex[o]
+            low[i] = base_row[i] * z_low[sex_row[i]]
+            high[i] = base_row[i] * z_high[sex_row[i]]
     else:
         assert patterns is not None
         _adjusted_targets(
@@ -552,15 +551,15 @@ def _cell_plan(
                     notes[i].append("gives up places to the other sex")
 
     with np.errstate(divide="ignore", invalid="ignore"):
-        current_rate = y_row / n_row
-        target_rate = target_count / n_row
-        new_rate = (y_row + change) / n_row
+        current_rate = y_row / base_row
+        target_rate = target_count / base_row
+        new_rate = (y_row + change) / base_row
     out = pd.DataFrame(
         {
             **({within: rows[within].to_numpy()} if within else {}),
             "sex": sex_row,
             "n": rows["n"].to_numpy(dtype=float),
-            "base": n_row,
+            "base": base_row,
             "current": y_row,
             "current_rate": current_rate,
             "target_rate": target_rate,

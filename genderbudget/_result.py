@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from genderbudget._explain import explain, explain_together
+from genderbudget._explain import Persons, explain, explain_together
 
 __all__ = ["Result"]
 
@@ -109,7 +109,7 @@ class Result:
         lang: Literal["sv", "en"] = "sv",
         *,
         labels: Mapping[str, str] | None = None,
-        persons: Literal["adults", "children"] = "adults",
+        persons: Persons = "adults",
     ) -> pd.DataFrame:
         """Plain-language explanation of every comparison, generated from the numbers.
 
@@ -180,7 +180,7 @@ class Result:
         lang: Literal["sv", "en"] = "sv",
         *,
         labels: Mapping[str, str] | None = None,
-        persons: Literal["adults", "children"] = "adults",
+        persons: Persons = "adults",
     ) -> pd.DataFrame:
         """Explain each row of :attr:`resource_access` in plain language.
 
