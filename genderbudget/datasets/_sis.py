@@ -16,11 +16,12 @@ age mix, the needs, the staffing and the extra resources are assumptions (the pr
 calibration notes), because they are not published.
 
 The model, in short: a youth's staff hours are the unit's hours per care-day times the
-youth's care-days. Boys' and girls' units are staffed alike per care-day (the homes were
-designed around boys' needs), while younger girls' assessed need is about 15 % higher, so
-girls 12–14 get about 13 % fewer staff hours per unit of need than boys of the same age even
-though their hours per care-day are the same. From 2020 the units for younger girls get 15 %
-more staff hours, which closes most of that gap.
+youth's care-days. Units are staffed per care-day by type, the units for younger girls a
+little below the others (:data:`YOUNG_GIRLS_STAFFING`; the homes were designed around boys'
+needs), while younger girls' assessed need is about 15 % higher (:data:`NEED_MEAN`), so girls
+12–14 get about a sixth fewer staff hours per unit of need than boys of the same age although
+their hours per care-day are nearly the same. From 2020 the units for younger girls get more
+staff hours (:data:`EXTRA_RESOURCES`), which closes most of that gap.
 """
 
 from __future__ import annotations
@@ -98,9 +99,6 @@ TYPE_SHARES: Final[tuple[float, ...]] = (0.05, 0.10, 0.10, 0.15, 0.30, 0.30)
 YOUNG_UNIT_TYPES: Final[tuple[int, ...]] = (1, 2, 3, 4, 4, 5, 5)
 """Indexes into :data:`UNIT_TYPES` of the units for younger girls: the same mix of types as
 the other units, so their hours per care-day are comparable."""
-
-SPECIAL_UNITS: Final[int] = 2
-"""Special units (one for girls, one for boys), like Trollebo and Kullen."""
 
 HOURS_RELATIVITY: Final[Mapping[tuple[str, int], float]] = MappingProxyType(
     {
@@ -193,7 +191,10 @@ per care-day is other costs, by :data:`COST_RELATIVITY`."""
 
 
 def _units(rng: np.random.Generator) -> pd.DataFrame:
-    """Draw the 100 units: home, unit id, sex, type, lockable, places, younger-girls unit."""
+    """Draw the 100 units: home, unit id, sex, type, lockable, places, younger-girls unit.
+
+    Two units are special units (one for girls, one for boys), like Trollebo and Kullen.
+    """
     homes = np.repeat(np.arange(1, N_HOMES + 1), UNITS_PER_HOME)
     n_units = homes.size
     girls = homes <= N_GIRL_HOMES
