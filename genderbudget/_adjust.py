@@ -35,6 +35,8 @@ from scipy import stats
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from genderbudget import _intervals as iv
+from genderbudget._firth import firth_logit
+from genderbudget._sandwich import cr2_clusters, hc2_persons
 
 __all__ = ["ADJUSTED_COLUMNS", "RateFit", "adjust", "fit_rate_model"]
 
@@ -46,27 +48,43 @@ ADJUSTED_COLUMNS = (
     "adjustment_method",
     "adjustment_note",
 )
+# Internal columns: the standard error and degrees of freedom behind the interval (inf for a
+# normal reference), and whether no factor was left in the cell, so the raw comparison is
+# the adjusted one.
+ADJUSTED_INTERNAL = ("_adjusted_se", "_adjusted_df", "_same_as_raw")
 
 METHOD = {
     "rate": "logistic GLM, marginal standardisation (delta method)",
-    "mean": "OLS, HC1",
-    "ratio": "WLS of ratios, HC1 over units",
+    "mean": "OLS, HC2 (t, Bell-McCaffrey df)",
+    "ratio": "WLS of ratios, HC1 over units (t, units - k df)",
 }
-METHOD_CLUSTER = "WLS of ratios, cluster-robust over units"
+METHOD_CLUSTER = "WLS of ratios, CR2 over units (t, Bell-McCaffrey df)"
 MH_METHOD = "Mantel-Haenszel risk difference (Greenland-Robins), CMH test"
+MH_METHOD_CORRECTED = (
+    "Mantel-Haenszel risk difference (Greenland-Robins), CMH test with continuity correction"
+)
 
 NOTE_NO_FACTORS = "no justified factors given"
 NOTE_NOT_APPLICABLE = "not applicable to head-counts and totals"
 NOTE_ONE_SEX = "women and men are not both present"
 NOTE_COINCIDES = "justified factor {names} coincides with sex: the gap cannot be separated from it"
 NOTE_ONE_LEVEL = "factor {name} has one level here and is left out"
+NOTE_NO_FACTOR_LEFT = (
+    "factor {names} does not vary here, so adjusting changes nothing: the adjusted "
+    "comparison is the raw one"
+)
 NOTE_COLLINEAR = "factor {names} is collinear with the other factors and is left out"
 NOTE_DEGENERATE = (
     "{rows:,} persons in levels where all or none got it are set aside (predicted difference 0)"
 )
 NOTE_NOT_FITTED = "the model could not be fitted ({reason})"
+NOTE_FIRTH = (
+    "women and men are separated in some factor pattern (all or none of one sex got it): "
+    "fitted by Firth's penalised likelihood"
+)
 NOTE_NO_SS = "sum of squares not given (sum_sq=): no interval"
 NOTE_NO_STRATA = "no stratum holds both women and men"
+NOTE_FEW_CLUSTERS = "fewer than 2 units of one sex: no interval"
 
 
 @dataclass(frozen=True)
@@ -126,6 +144,9 @@ def _nan_result(method: str, notes: list[str]) -> dict[str, object]:
         "adjusted_p_value": np.nan,
         "adjustment_method": method,
         "adjustment_note": "; ".join(notes),
+        "_adjusted_se": np.nan,
+        "_adjusted_df": np.nan,
+        "_same_as_raw": False,
     }
 
 
@@ -141,6 +162,9 @@ def _normal_result(
         "adjusted_p_value": float(2.0 * stats.norm.sf(abs(estimate / se))) if ok else np.nan,
         "adjustment_method": method,
         "adjustment_note": "; ".join(notes),
+        "_adjusted_se": se if ok else np.nan,
+        "_adjusted_df": np.inf if ok else np.nan,
+        "_same_as_raw": False,
     }
 
 
@@ -204,17 +228,30 @@ def fit_rate_model(cell: pd.DataFrame, factors: Sequence[str]) -> RateFit:
         except (np.linalg.LinAlgError, ValueError) as error:
             reason = NOTE_NOT_FITTED.format(reason=error)
             return RateFit(None, None, None, None, set_aside, [*notes, reason])
-    # statsmodels warns of "perfect prediction" whenever collapsed cells are fitted exactly
-    # (a saturated fit), so separation is judged here instead: fitted rates at 0 or 1, or
-    # diverging coefficients, or no convergence.
-    problems = [w for w in caught if issubclass(w.category, ConvergenceWarning | RuntimeWarning)]
+    # statsmodels warns of "perfect prediction" (and divides by zero while checking) whenever
+    # collapsed cells are fitted exactly (a saturated fit), so separation is judged here
+    # instead: fitted rates at 0 or 1, diverging coefficients, or no convergence. Then the
+    # maximum-likelihood estimate does not exist and Firth's penalised likelihood, which
+    # always has a finite maximum, gives the fit (Heinze & Schemper 2002).
+    problems = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
     fitted = np.asarray(fit.fittedvalues)
     separated = bool(
         np.any((fitted < 1e-9) | (fitted > 1 - 1e-9)) or np.any(np.abs(fit.params) > 25)
     )
     if problems or separated or not np.all(np.isfinite(fit.params)):
-        reason = NOTE_NOT_FITTED.format(reason="perfect separation or no convergence")
-        return RateFit(None, None, None, None, set_aside, [*notes, reason])
+        firth = firth_logit(x, successes, n)
+        if not firth.converged or not np.all(np.isfinite(firth.params)):
+            reason = NOTE_NOT_FITTED.format(reason="no convergence, with or without Firth's penalty")
+            return RateFit(None, None, None, None, set_aside, [*notes, reason])
+        return RateFit(
+            np.asarray(firth.params),
+            np.asarray(firth.cov),
+            x,
+            n,
+            set_aside,
+            [*notes, NOTE_FIRTH],
+            fit_cells.index,
+        )
     return RateFit(
         np.asarray(fit.params),
         np.asarray(fit.cov_params()),
@@ -243,8 +280,10 @@ def _rate_glm(cell: pd.DataFrame, factors: Sequence[str], confidence: float) -> 
     return _normal_result(estimate, se, confidence, method, fit.notes)
 
 
-def _rate_mh(cell: pd.DataFrame, factors: Sequence[str], confidence: float) -> dict[str, object]:
-    method = MH_METHOD
+def _rate_mh(
+    cell: pd.DataFrame, factors: Sequence[str], confidence: float, *, continuity: bool = False
+) -> dict[str, object]:
+    method = MH_METHOD_CORRECTED if continuity else MH_METHOD
     keys = list(factors)
     women = cell.loc[cell["sex"] == "women", [*keys, "n", "sy"]]
     men = cell.loc[cell["sex"] == "men", [*keys, "n", "sy"]]
@@ -262,19 +301,48 @@ def _rate_mh(cell: pd.DataFrame, factors: Sequence[str], confidence: float) -> d
     variance = np.sum((a * b * n0**3 + c * d * n1**3) / (n1 * n0 * total**2)) / weight.sum() ** 2
     z = iv.normal_quantile(confidence)
     se = float(np.sqrt(variance))
-    # Cochran-Mantel-Haenszel test without continuity correction.
+    # Cochran-Mantel-Haenszel test, with Yates's continuity correction when asked
+    # (|sum(a - E[a])| - 1/2, floored at 0, as R's mantelhaen.test(correct = TRUE)).
     expected = n1 * (a + c) / total
     var_a = n1 * n0 * (a + c) * (b + d) / (total**2 * (total - 1.0))
     var_a = np.where(total > 1, var_a, 0.0)
-    statistic = (np.sum(a - expected)) ** 2 / np.sum(var_a) if np.sum(var_a) > 0 else np.nan
+    deviation = abs(float(np.sum(a - expected)))
+    if continuity:
+        deviation = max(deviation - 0.5, 0.0)
+    statistic = deviation**2 / np.sum(var_a) if np.sum(var_a) > 0 else np.nan
     p_value = float(stats.chi2.sf(statistic, 1)) if np.isfinite(statistic) else np.nan
+    ok = se > 0
     return {
         "adjusted_difference": estimate,
-        "adjusted_ci_low": estimate - z * se if se > 0 else np.nan,
-        "adjusted_ci_high": estimate + z * se if se > 0 else np.nan,
+        "adjusted_ci_low": estimate - z * se if ok else np.nan,
+        "adjusted_ci_high": estimate + z * se if ok else np.nan,
         "adjusted_p_value": p_value,
         "adjustment_method": method,
         "adjustment_note": "",
+        "_adjusted_se": se if ok else np.nan,
+        "_adjusted_df": np.inf if ok else np.nan,
+        "_same_as_raw": False,
+    }
+
+
+def _t_result(
+    estimate: float, se: float, df: float, confidence: float, method: str, notes: list[str]
+) -> dict[str, object]:
+    """Interval and p-value from a t reference with ``df`` degrees of freedom."""
+    ok = bool(np.isfinite(se) and se > 0 and np.isfinite(df) and df > 0)
+    if not ok:
+        return _normal_result(estimate, np.nan, confidence, method, notes)
+    q = float(stats.t.isf((1.0 - confidence) / 2.0, df))
+    return {
+        "adjusted_difference": estimate,
+        "adjusted_ci_low": estimate - q * se,
+        "adjusted_ci_high": estimate + q * se,
+        "adjusted_p_value": float(2.0 * stats.t.sf(abs(estimate / se), df)),
+        "adjustment_method": method,
+        "adjustment_note": "; ".join(notes),
+        "_adjusted_se": se,
+        "_adjusted_df": df,
+        "_same_as_raw": False,
     }
 
 
@@ -295,53 +363,60 @@ def _linear(
     if not design.identified:
         return _nan_result(method, notes)
     x = design.matrix
+    k = x.shape[1]
+    contrast = np.zeros((1, k))
+    contrast[0, 1] = 1.0
     weight = live[weight_column].to_numpy(dtype=float)
     sy = live["sy"].to_numpy(dtype=float)
-    response = sy / weight
-    bread = np.linalg.inv(x.T @ (weight[:, None] * x))
-    beta = bread @ (x.T @ (weight * response))
-    fitted = x @ beta
-    syy = live["syy"].to_numpy(dtype=float)
     if kind == "mean":
-        if not bool(live["has_syy"].all()):
-            return _normal_result(float(beta[1]), np.nan, confidence, method, [*notes, NOTE_NO_SS])
-        residual_ss = syy - 2.0 * fitted * sy + weight * fitted**2
-        size = weight.sum()
-    else:
+        has_syy = bool(live["has_syy"].all())
+        syy = live["syy"].to_numpy(dtype=float) if has_syy else None
+        fit = hc2_persons(x, weight, sy, syy, contrast)
+        if not has_syy:
+            return _normal_result(float(fit.params[1]), np.nan, confidence, method, [*notes, NOTE_NO_SS])
+        if weight.sum() <= k:
+            return _normal_result(float(fit.params[1]), np.nan, confidence, method, notes)
+        return _t_result(
+            float(fit.params[1]), float(np.sqrt(fit.cov[1, 1])), float(fit.df[0]), confidence, method, notes
+        )
+    if units is None:
+        # Every row a unit: HC1 from the pattern sums, t with units - k degrees of freedom.
+        bread = np.linalg.inv(x.T @ (weight[:, None] * x))
+        beta = bread @ (x.T @ sy)
+        fitted = x @ beta
+        syy = live["syy"].to_numpy(dtype=float)
         sxx = live["sxx"].to_numpy(dtype=float)
         sxy = live["sxy"].to_numpy(dtype=float)
-        residual_ss = syy - 2.0 * fitted * sxy + fitted**2 * sxx
+        residual_ss = np.maximum(syy - 2.0 * fitted * sxy + fitted**2 * sxx, 0.0)
         size = live["units"].to_numpy(dtype=float).sum()
-    residual_ss = np.maximum(residual_ss, 0.0)
-    k = x.shape[1]
-    if size <= k:
-        return _normal_result(float(beta[1]), np.nan, confidence, method, notes)
-    if units is None:
+        if size <= k:
+            return _normal_result(float(beta[1]), np.nan, confidence, method, notes)
         meat = x.T @ (residual_ss[:, None] * x)
         covariance = size / (size - k) * bread @ meat @ bread
-    else:
-        # Cluster-robust: sum the score contributions within each cluster, across patterns.
-        keys = [*factors, "sex"]
-        position = pd.Series(np.arange(len(live)), index=pd.MultiIndex.from_frame(live[keys]))
-        row = position.reindex(pd.MultiIndex.from_frame(units[keys])).to_numpy()
-        keep = ~np.isnan(row)
-        row = row[keep].astype(int)
-        unit = units.loc[keep]
-        residual = unit["sy"].to_numpy(float) - fitted[row] * unit["sx"].to_numpy(float)
-        scores = (
-            pd.DataFrame(x[row] * residual[:, None])
-            .groupby(unit["cluster"].to_numpy(), sort=False)
-            .sum()
+        return _t_result(
+            float(beta[1]), float(np.sqrt(covariance[1, 1])), size - k, confidence, method, notes
         )
-        groups = len(scores)
-        persons = float(unit["rows"].sum())
-        if groups < 2 or persons <= k:
-            return _normal_result(float(beta[1]), np.nan, confidence, method, notes)
-        meat = scores.to_numpy().T @ scores.to_numpy()
-        factor = groups / (groups - 1.0) * (persons - 1.0) / (persons - k)
-        covariance = factor * bread @ meat @ bread
-    return _normal_result(
-        float(beta[1]), float(np.sqrt(covariance[1, 1])), confidence, method, notes
+    # Clusters: one row per cluster x pattern x sex, the CR2 variance over clusters.
+    keys = [*factors, "sex"]
+    position = pd.Series(np.arange(len(live)), index=pd.MultiIndex.from_frame(live[keys]))
+    row = position.reindex(pd.MultiIndex.from_frame(units[keys])).to_numpy()
+    keep = ~np.isnan(row) & (units["sx"].to_numpy(dtype=float) > 0)
+    unit = units.loc[keep]
+    row = row[keep].astype(int)
+    few = [
+        sex for sex in ("women", "men") if unit.loc[unit["sex"] == sex, "cluster"].nunique() < 2
+    ]
+    if few:
+        fit_all = hc2_persons(x, weight, sy, None, contrast)
+        return _normal_result(
+            float(fit_all.params[1]), np.nan, confidence, method, [*notes, NOTE_FEW_CLUSTERS]
+        )
+    codes = pd.factorize(unit["cluster"])[0].astype(np.int64)
+    fit = cr2_clusters(
+        x[row], unit["sx"].to_numpy(dtype=float), unit["sy"].to_numpy(dtype=float), codes, contrast
+    )
+    return _t_result(
+        float(fit.params[1]), float(np.sqrt(max(fit.cov[1, 1], 0.0))), float(fit.df[0]), confidence, method, notes
     )
 
 
@@ -382,12 +457,26 @@ def adjust(
     for key, cell in groups:
         keys = dict(zip(by, key if isinstance(key, tuple) else (key,), strict=True))
         cell = cell.loc[cell["sex"].isin(["women", "men"]) & (cell["n"] > 0)]
+        left = varying_factors(cell, factors)
         if kind in ("count", "total"):
             result = _nan_result("none", [NOTE_NOT_APPLICABLE])
-        elif kind == "rate" and method == "mantel-haenszel":
-            result = _rate_mh(cell, factors, confidence)
+        elif not left and len(cell):
+            # No factor varies here: adjusting changes nothing, so the adjusted comparison is
+            # the raw one (copied by the caller), whatever the method.
+            names = ", ".join(repr(f) for f in factors)
+            result = _nan_result(
+                MH_METHOD_CORRECTED
+                if kind == "rate" and method == "mantel-haenszel-corrected"
+                else (MH_METHOD if kind == "rate" and method == "mantel-haenszel" else "none"),
+                [NOTE_NO_FACTOR_LEFT.format(names=names)],
+            )
+            result["_same_as_raw"] = True
+        elif kind == "rate" and method in ("mantel-haenszel", "mantel-haenszel-corrected"):
+            result = _rate_mh(
+                cell, left, confidence, continuity=method == "mantel-haenszel-corrected"
+            )
         elif kind == "rate":
-            result = _rate_glm(cell, factors, confidence)
+            result = _rate_glm(cell, left, confidence)
         else:
             cell_units = None
             if units is not None:
@@ -395,6 +484,23 @@ def adjust(
                 for column, value in keys.items():
                     mask &= (units[column] == value).to_numpy()
                 cell_units = units.loc[mask & units["sex"].isin(["women", "men"]).to_numpy()]
-            result = _linear(cell, factors, kind, confidence, cell_units)
+            result = _linear(cell, left, kind, confidence, cell_units)
+        dropped = [f for f in factors if f not in left]
+        if dropped and left and kind not in ("count", "total"):
+            notes = [NOTE_ONE_LEVEL.format(name=repr(f)) for f in dropped]
+            result["adjustment_note"] = "; ".join([*notes, str(result["adjustment_note"])]).strip(
+                "; "
+            )
         rows.append({**keys, **result})
-    return pd.DataFrame(rows, columns=[*by, *ADJUSTED_COLUMNS])
+    return pd.DataFrame(rows, columns=[*by, *ADJUSTED_COLUMNS, *ADJUSTED_INTERNAL])
+
+
+def varying_factors(cell: pd.DataFrame, factors: Sequence[str]) -> list[str]:
+    """The factors that take more than one value among the women and men of a cell.
+
+    The one policy for degenerate factors: a factor constant within a cell cannot explain
+    anything there and is left out (with a note); when none is left, the adjusted comparison
+    is the raw one. A factor that coincides with sex is kept here and makes the adjusted gap
+    not estimable (see the design checks).
+    """
+    return [f for f in factors if cell[f].nunique(dropna=False) > 1]

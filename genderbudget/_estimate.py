@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from genderbudget import _intervals as iv
+from genderbudget._sandwich import cr2_clusters
 
 __all__ = ["adjust_p", "compare", "comparison_columns", "estimate", "estimate_columns"]
 
@@ -31,6 +32,8 @@ ESTIMATE_COLUMNS = (
 COMPARISON_COLUMNS = (
     "n_women",
     "n_men",
+    "units_women",
+    "units_men",
     "women",
     "men",
     "difference",
@@ -45,11 +48,19 @@ COMPARISON_COLUMNS = (
     "test_method",
     "p_adjusted",
     "p_adjust_method",
+    "corrected_confidence",
+    "difference_corrected_ci_low",
+    "difference_corrected_ci_high",
+    "ratio_corrected_ci_low",
+    "ratio_corrected_ci_high",
     "adjusted_difference",
     "adjusted_ci_low",
     "adjusted_ci_high",
     "adjusted_p_value",
     "adjusted_p_adjusted",
+    "adjusted_corrected_confidence",
+    "adjusted_corrected_ci_low",
+    "adjusted_corrected_ci_high",
     "adjustment_method",
     "flag",
     "disadvantaged",
@@ -63,14 +74,17 @@ CI_METHOD = {
     "mean": "t",
     "ratio": "delta (t, units - 1 df)",
 }
+CI_METHOD_CLUSTER = "CR2 (t, Bell-McCaffrey df)"
 COMPARISON_CI_METHOD = {
     "count": "none",
     "total": "none",
     "rate": "newcombe hybrid score; katz log",
-    "mean": "welch t; delta log",
-    "ratio": "delta (welch-satterthwaite t); delta log",
+    "mean": "welch t; delta log (t)",
+    "ratio": "delta (welch-satterthwaite t); delta log (t)",
 }
+COMPARISON_CI_METHOD_CLUSTER = "CR2 over units (t, Bell-McCaffrey df); delta log (t)"
 TEST_METHOD = {"mean": "Welch t", "ratio": "Welch t (delta)"}
+TEST_METHOD_CLUSTER = "t, CR2 over units (Bell-McCaffrey df)"
 
 NOTE_EMPTY = "no persons in this cell"
 NOTE_ONE = "fewer than 2 persons: no interval"
@@ -82,6 +96,7 @@ NOTE_NO_WOMEN = "no women in this cell"
 NOTE_NO_MEN = "no men in this cell"
 NOTE_RATIO_UNDEFINED = "ratio undefined (zero or negative value)"
 NOTE_NO_VARIATION = "no variation within either sex: no test"
+NOTE_ZERO_DEN_UNITS = "{count} with cost but a zero denominator left out of the interval"
 
 
 def estimate_columns(by: Sequence[str]) -> list[str]:
@@ -104,11 +119,113 @@ def _note(mask: np.ndarray, text: str, index: pd.Index) -> pd.Series:
     return pd.Series(np.where(mask, text, ""), index=index, dtype=object)
 
 
-def estimate(stats: pd.DataFrame, kind: str, by: Sequence[str], confidence: float) -> pd.DataFrame:
+def cluster_inference(units: pd.DataFrame, by: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """CR2 standard errors with Bell-McCaffrey df for a ratio of sums over clusters.
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        Sums per cluster of one measure: ``<by...>, sex, cluster, sy, sx`` (the
+        :attr:`CellStats.units` of the measure).
+    by : sequence of str
+        Breakdown columns.
+
+    Returns
+    -------
+    per_sex : pandas.DataFrame
+        ``<by...>, sex, _se, _df, _cr2_note``: each sex's ratio ``sum sy / sum sx`` as the
+        intercept of a WLS on its clusters (weights ``sx``).
+    per_cell : pandas.DataFrame
+        ``<by...>, _dse, _ddf``: women − men as the coefficient of an indicator for women
+        in one WLS on both sexes' clusters, clustered by unit (a unit holding both sexes
+        is one cluster); NaN unless each sex has at least 2 clusters.
+
+    Notes
+    -----
+    The CR2 variance and Satterthwaite degrees of freedom of
+    :func:`genderbudget._sandwich.cr2_clusters` (Bell & McCaffrey 2002; Pustejovsky &
+    Tipton 2018). With clusters of equal weight the per-sex variance equals the usual
+    linearisation variance ``m/(m-1) sum (y_j - R x_j)^2 / (sum x_j)^2`` and the degrees of
+    freedom are ``m - 1``; with unequal clusters both are corrected for the leverage of the
+    large ones. Clusters whose denominator is not positive are left out of the variance
+    (counted in ``_cr2_note``).
+    """
+    keys = list(by)
+    per_sex: list[dict[str, object]] = []
+    per_cell: list[dict[str, object]] = []
+    groups = units.groupby(keys, sort=False, dropna=False) if keys else [((), units)]
+    for key, cell in groups:
+        values = key if isinstance(key, tuple) else (key,)
+        ids = dict(zip(keys, values, strict=True))
+        sx = cell["sx"].to_numpy(dtype=float)
+        usable = cell.loc[sx > 0]
+        left_out = int(((sx <= 0) & (cell["sy"].to_numpy(dtype=float) != 0)).sum())
+        note = NOTE_ZERO_DEN_UNITS.format(count=_units(left_out)) if left_out else ""
+        codes = pd.factorize(usable["cluster"])[0].astype(np.int64)
+        sexes = usable["sex"].to_numpy()
+        counts: dict[str, int] = {}
+        for sex in pd.unique(cell["sex"]):
+            mask = sexes == sex
+            counts[str(sex)] = int(len(np.unique(codes[mask])))
+            se = df = np.nan
+            if counts[str(sex)] >= 2:
+                fit = cr2_clusters(
+                    np.ones((int(mask.sum()), 1)),
+                    usable["sx"].to_numpy(dtype=float)[mask],
+                    usable["sy"].to_numpy(dtype=float)[mask],
+                    codes[mask],
+                    np.ones((1, 1)),
+                )
+                se, df = float(np.sqrt(max(fit.cov[0, 0], 0.0))), float(fit.df[0])
+            per_sex.append({**ids, "sex": sex, "_se": se, "_df": df, "_cr2_note": note})
+        dse = ddf = np.nan
+        both = np.isin(sexes, ["women", "men"])
+        if counts.get("women", 0) >= 2 and counts.get("men", 0) >= 2:
+            women = (sexes[both] == "women").astype(float)
+            fit = cr2_clusters(
+                np.column_stack([np.ones(int(both.sum())), women]),
+                usable["sx"].to_numpy(dtype=float)[both],
+                usable["sy"].to_numpy(dtype=float)[both],
+                codes[both],
+                np.array([[0.0, 1.0]]),
+            )
+            dse, ddf = float(np.sqrt(max(fit.cov[1, 1], 0.0))), float(fit.df[0])
+        per_cell.append({**ids, "_dse": dse, "_ddf": ddf})
+    return (
+        pd.DataFrame(per_sex, columns=[*keys, "sex", "_se", "_df", "_cr2_note"]),
+        pd.DataFrame(per_cell, columns=[*keys, "_dse", "_ddf"]),
+    )
+
+
+def _units(count: int) -> str:
+    return f"{count} unit" if count == 1 else f"{count} units"
+
+
+def _lookup(frame: pd.DataFrame, table: pd.DataFrame, keys: list[str], column: str) -> np.ndarray:
+    """``table[column]`` for each row of ``frame``, matched on ``keys`` (NaN where absent)."""
+    if not keys:
+        value = table[column].iloc[0] if len(table) else np.nan
+        return np.full(len(frame), value, dtype=object)
+    index = pd.MultiIndex.from_frame(table[keys].astype(object))
+    series = pd.Series(table[column].to_numpy(), index=index)
+    series = series[~series.index.duplicated()]
+    wanted = pd.MultiIndex.from_frame(frame[keys].astype(object))
+    return series.reindex(wanted).to_numpy()
+
+
+def estimate(
+    stats: pd.DataFrame,
+    kind: str,
+    by: Sequence[str],
+    confidence: float,
+    clustered: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Per-sex estimates for one measure kind, with internal ``_se``, ``_df``, ``_var``.
 
     ``_var`` is the variance of one unit (for means) or of the estimate (for ratios), used to
-    compute the Welch-Satterthwaite degrees of freedom of a difference.
+    compute the Welch-Satterthwaite degrees of freedom of a difference. ``clustered`` (the
+    ``per_sex`` table of :func:`cluster_inference`) replaces a clustered ratio's variance
+    and degrees of freedom by the CR2 ones.
     """
     out = stats.copy()
     n = out["n"].to_numpy(dtype=float)
@@ -153,6 +270,17 @@ def estimate(stats: pd.DataFrame, kind: str, by: Sequence[str], confidence: floa
             var[~(units > 1)] = np.nan
             se = np.sqrt(var)
             df = units - 1.0
+            if clustered is not None:
+                keys = [*by, "sex"]
+                se = _lookup(out, clustered, keys, "_se").astype(float)
+                df = _lookup(out, clustered, keys, "_df").astype(float)
+                var = se * se
+                extra = _lookup(out, clustered, keys, "_cr2_note")
+                notes.append(
+                    pd.Series(
+                        [v if isinstance(v, str) else "" for v in extra], index=index, dtype=object
+                    )
+                )
             low, high = iv.t_interval(est, se, df, confidence)
             notes.append(_note((n > 0) & (sx == 0), NOTE_ZERO_DEN, index))
             notes.append(_note((units == 1) & (sx != 0), NOTE_ONE_UNIT, index))
@@ -161,7 +289,7 @@ def estimate(stats: pd.DataFrame, kind: str, by: Sequence[str], confidence: floa
     out["estimate"] = est
     out["ci_low"] = low
     out["ci_high"] = high
-    out["ci_method"] = CI_METHOD[kind]
+    out["ci_method"] = CI_METHOD_CLUSTER if clustered is not None else CI_METHOD[kind]
     out["confidence"] = confidence
     out["share"] = share
     out["note"] = _join(*notes)
@@ -171,8 +299,19 @@ def estimate(stats: pd.DataFrame, kind: str, by: Sequence[str], confidence: floa
     return out
 
 
-def compare(est: pd.DataFrame, kind: str, by: Sequence[str], confidence: float) -> pd.DataFrame:
-    """Women-vs-men comparisons (women − men, women / men) for one measure kind."""
+def compare(
+    est: pd.DataFrame,
+    kind: str,
+    by: Sequence[str],
+    confidence: float,
+    clustered: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Women-vs-men comparisons (women − men, women / men) for one measure kind.
+
+    ``clustered`` (the ``per_cell`` table of :func:`cluster_inference`) gives a clustered
+    ratio's difference its CR2 standard error and Bell-McCaffrey degrees of freedom. The
+    ratio women / men of means and ratios uses the same t quantile as the difference.
+    """
     keys = ["measure", *by]
     women = est.loc[est["sex"] == "women"].set_index(keys)
     men = est.loc[est["sex"] == "men"].set_index(keys)
@@ -182,12 +321,15 @@ def compare(est: pd.DataFrame, kind: str, by: Sequence[str], confidence: float) 
     w, m = women["estimate"].to_numpy(dtype=float), men["estimate"].to_numpy(dtype=float)
     out["n_women"] = nw_
     out["n_men"] = nm
+    out["units_women"] = women["units"].to_numpy(dtype=float)
+    out["units_men"] = men["units"].to_numpy(dtype=float)
     out["women"] = w
     out["men"] = m
     size = len(out)
     nan = np.full(size, np.nan)
     d_low, d_high, r_low, r_high, p = nan.copy(), nan.copy(), nan.copy(), nan.copy(), nan.copy()
     tests = np.full(size, "none", dtype=object)
+    dse, ddf, xw_, xm_, log_se = nan.copy(), nan.copy(), nan.copy(), nan.copy(), nan.copy()
     index = out.index
     notes = [
         _note(nw_ == 0, NOTE_NO_WOMEN, index),
@@ -198,6 +340,11 @@ def compare(est: pd.DataFrame, kind: str, by: Sequence[str], confidence: float) 
         ratio = np.where((m != 0) & np.isfinite(m), w / m, np.nan)
         if kind == "rate":
             xw, xm = women["sy"].to_numpy(dtype=float), men["sy"].to_numpy(dtype=float)
+            xw_, xm_ = xw, xm
+            pooled = (xw + xm) / (nw_ + nm)
+            dse = np.sqrt(pooled * (1.0 - pooled) * (1.0 / nw_ + 1.0 / nm))
+            ddf = np.full(size, np.inf)
+            log_se = np.sqrt(1.0 / xw - 1.0 / nw_ + 1.0 / xm - 1.0 / nm)
             d_low, d_high = iv.newcombe_difference(xw, nw_, xm, nm, confidence)
             r_low, r_high = iv.katz_ratio(xw, nw_, xm, nm, confidence)
             p, tests = iv.proportion_test(xw, nw_, xm, nm)
@@ -211,13 +358,20 @@ def compare(est: pd.DataFrame, kind: str, by: Sequence[str], confidence: float) 
             se = np.sqrt(se_w**2 + se_m**2)
             if kind == "mean":
                 df = iv.welch_df(women["_var"], nw_, men["_var"], nm)
-            else:
+            elif clustered is None:
                 uw, um = women["units"].to_numpy(dtype=float), men["units"].to_numpy(dtype=float)
                 df = iv.welch_df(se_w**2 * uw, uw, se_m**2 * um, um)
+            else:
+                cells = women.reset_index()
+                se = _lookup(cells, clustered, list(by), "_dse").astype(float)
+                df = _lookup(cells, clustered, list(by), "_ddf").astype(float)
             d_low, d_high = iv.t_interval(difference, se, df, confidence)
-            r_low, r_high = iv.log_ratio_interval(w, se_w**2, m, se_m**2, confidence)
+            r_low, r_high = iv.log_ratio_interval(w, se_w**2, m, se_m**2, confidence, df=df)
+            dse, ddf = np.asarray(se, dtype=float), np.asarray(df, dtype=float)
+            log_se = np.sqrt(se_w**2 / w**2 + se_m**2 / m**2)
             p = iv.t_pvalue(difference, se, df)
-            tests = np.where(np.isfinite(p), TEST_METHOD[kind], "none")
+            test_name = TEST_METHOD[kind] if clustered is None else TEST_METHOD_CLUSTER
+            tests = np.where(np.isfinite(p), test_name, "none")
             both = (nw_ > 0) & (nm > 0) & np.isfinite(w) & np.isfinite(m)
             no_var = both & (se == 0)
             notes.append(_note(no_var, NOTE_NO_VARIATION, index))
@@ -230,11 +384,21 @@ def compare(est: pd.DataFrame, kind: str, by: Sequence[str], confidence: float) 
     out["ratio"] = ratio
     out["ratio_ci_low"] = r_low
     out["ratio_ci_high"] = r_high
-    out["ci_method"] = COMPARISON_CI_METHOD[kind]
+    out["ci_method"] = (
+        COMPARISON_CI_METHOD_CLUSTER if clustered is not None else COMPARISON_CI_METHOD[kind]
+    )
     out["confidence"] = confidence
     out["p_value"] = p
     out["test_method"] = tests
     out["note"] = _join(*notes)
+    # Internal, for the intervals at the corrected level and the detectable differences: the
+    # difference's standard error and degrees of freedom (inf: normal), the counts of a
+    # rate, and the standard error of the log ratio.
+    out["_dse"] = dse
+    out["_ddf"] = ddf
+    out["_xw"] = xw_
+    out["_xm"] = xm_
+    out["_log_se"] = log_se
     return out.reset_index()
 
 

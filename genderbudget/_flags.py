@@ -10,7 +10,7 @@ minimum n, each an explicit level).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
@@ -24,6 +24,10 @@ FLAGS: tuple[str, ...] = get_args(Flag)
 PAdjust = Literal["holm", "bonferroni", "fdr_bh", "none"]
 
 BAD_RULE = "FlagRule.{name} must be {what}, got {value!r}."
+NOTE_FEW_UNITS = (
+    "too few units for a verdict: {women} of women and {men} of men, where the rule asks for "
+    "at least {min_units} of each (FlagRule.min_units)"
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,11 @@ class FlagRule:
         ``p_adjust`` of its own; applied to raw and adjusted p-values alike.
     min_n : int, default 20
         Minimum number of persons of each sex; below it the flag is ``insufficient_data``.
+    min_units : int, default 3
+        Minimum number of units (clusters: prisons, youth-home units) of each sex for a
+        measure with ``cluster=``; below it the flag is ``insufficient_data``, whatever the
+        number of persons, because the variance of a ratio over units is estimated from the
+        units alone. With 2 units a sex's variance rests on a single degree of freedom.
     min_relative : float, default 0.05
         Materiality: the gap must be at least this share of men's value
         (``|difference| / |men| >= min_relative``).
@@ -55,6 +64,11 @@ class FlagRule:
     group's) is a stricter relative threshold of 0.2 for access rates. ``min_n = 20`` keeps the
     normal approximations of the intervals and tests reasonable and mirrors logib's minimum
     head-count requirement (logib asks for 50 employees with at least one woman and one man).
+    ``min_units = 3``: clustered comparisons use the CR2 variance with Bell–McCaffrey
+    degrees of freedom, whose calibration the simulation in ``benchmarks/calibration.py``
+    shows from 3 units per sex (see the README's methods section); with 2 units the
+    Satterthwaite degrees of freedom fall to about 1 and the verdict would rest on one
+    unit's deviation from the other.
 
     Examples
     --------
@@ -68,6 +82,7 @@ class FlagRule:
     min_n: int = 20
     min_relative: float = 0.05
     min_difference: float | Mapping[str, float] = field(default=0.0)
+    min_units: int = 3
 
     def __post_init__(self) -> None:
         if not (isinstance(self.alpha, int | float) and 0.0 < self.alpha < 1.0):
@@ -83,6 +98,14 @@ class FlagRule:
         if isinstance(self.min_n, bool) or not isinstance(self.min_n, int) or self.min_n < 0:
             raise ValueError(
                 BAD_RULE.format(name="min_n", what="an integer >= 0", value=self.min_n)
+            )
+        if (
+            isinstance(self.min_units, bool)
+            or not isinstance(self.min_units, int)
+            or self.min_units < 2
+        ):
+            raise ValueError(
+                BAD_RULE.format(name="min_units", what="an integer >= 2", value=self.min_units)
             )
         if not (isinstance(self.min_relative, int | float) and self.min_relative >= 0):
             raise ValueError(
@@ -129,6 +152,7 @@ def assign_flags(
     rule: FlagRule,
     *,
     adjusted: bool,
+    clustered_measures: Collection[str] = (),
 ) -> pd.DataFrame:
     """Add ``flag`` and ``disadvantaged`` to a comparisons table.
 
@@ -142,6 +166,9 @@ def assign_flags(
         The thresholds.
     adjusted : bool
         Whether justified factors were given (else the raw gap is the adjusted gap).
+    clustered_measures : collection of str
+        Measures with clusters, for which ``units_women`` and ``units_men`` must reach the
+        rule's ``min_units``.
 
     Returns
     -------
@@ -164,6 +191,12 @@ def assign_flags(
         adj_difference, adj_material, adj_supported = difference, raw_material, raw_supported
         adj_missing = np.zeros(len(out), dtype=bool)
     enough = (out["n_women"].to_numpy() >= rule.min_n) & (out["n_men"].to_numpy() >= rule.min_n)
+    clustered = measure.isin(list(clustered_measures)).to_numpy()
+    few_units = clustered & (
+        (out["units_women"].to_numpy() < rule.min_units)
+        | (out["units_men"].to_numpy() < rule.min_units)
+    )
+    enough &= ~few_units
     testable = np.isfinite(out["p_adjusted"].to_numpy(dtype=float))
     untested_kind = measure.map(kinds).isin(["count", "total"]).to_numpy()
 
@@ -195,6 +228,15 @@ def assign_flags(
     ]
     out["flag"] = flag
     out["disadvantaged"] = disadvantaged
+    if few_units.any():
+        notes = out["note"].fillna("").astype(str).to_numpy(dtype=object)
+        units_w, units_m = out["units_women"].to_numpy(), out["units_men"].to_numpy()
+        for i in np.flatnonzero(few_units):
+            text = NOTE_FEW_UNITS.format(
+                women=int(units_w[i]), men=int(units_m[i]), min_units=rule.min_units
+            )
+            notes[i] = f"{notes[i]}; {text}" if notes[i] else text
+        out["note"] = notes
     return out
 
 

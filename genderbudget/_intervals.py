@@ -159,19 +159,31 @@ def t_pvalue(estimate: ArrayLike, se: ArrayLike, df: ArrayLike) -> Array:
 
 
 def log_ratio_interval(
-    a: ArrayLike, var_a: ArrayLike, b: ArrayLike, var_b: ArrayLike, confidence: float
+    a: ArrayLike,
+    var_a: ArrayLike,
+    b: ArrayLike,
+    var_b: ArrayLike,
+    confidence: float,
+    *,
+    df: ArrayLike | None = None,
 ) -> tuple[Array, Array]:
-    """Delta-method interval for ``a / b`` on the log scale (normal quantile).
+    """Delta-method interval for ``a / b`` on the log scale.
 
-    ``exp(log(a/b) ± z sqrt(var_a/a^2 + var_b/b^2))``; NaN unless both are positive.
+    ``exp(log(a/b) ± q sqrt(var_a/a^2 + var_b/b^2))`` with ``q`` the normal quantile, or the
+    t quantile with ``df`` degrees of freedom (the same as the difference's test, so the two
+    intervals rest on one reference distribution); NaN unless both are positive.
     """
     a_, va, b_, vb = _f(a), _f(var_a), _f(b), _f(var_b)
-    z = normal_quantile(confidence)
     ok = (a_ > 0) & (b_ > 0) & np.isfinite(va) & np.isfinite(vb)
+    q = np.full(a_.shape, normal_quantile(confidence))
+    if df is not None:
+        df_ = np.broadcast_to(_f(df), a_.shape)
+        ok &= df_ > 0
+        q[ok] = stats.t.isf((1.0 - confidence) / 2.0, df_[ok])
     low = np.full(a_.shape, np.nan)
     high = np.full(a_.shape, np.nan)
     log_r = np.log(a_[ok] / b_[ok])
     se = np.sqrt(va[ok] / a_[ok] ** 2 + vb[ok] / b_[ok] ** 2)
-    low[ok] = np.exp(log_r - z * se)
-    high[ok] = np.exp(log_r + z * se)
+    low[ok] = np.exp(log_r - q[ok] * se)
+    high[ok] = np.exp(log_r + q[ok] * se)
     return low, high
