@@ -348,11 +348,19 @@ def oaxaca(
     are, for the observed factors, a linear function of the two sexes' coefficients,
     :math:`\hat\beta^* = M^{-1} \sum_s X_s^{*\prime} X_s \hat\beta_s` with :math:`X^*`
     the pooled design and :math:`M = X^{*\prime} X^*`, so :math:`r_s` collects the terms in
-    :math:`\hat\beta_s` through :math:`\hat\beta^*` too and the covariance between the
-    pooled and the sex-specific coefficients is accounted for. The variation of
-    :math:`M^{-1} X_s^{*\prime} X_s` with the sexes' factor mix is not: in a bootstrap
-    check the pooled standard errors agreed to 3 % except one detailed unexplained part,
-    10 % too small. Intervals are normal, ``estimate -/+ z se``. The standard errors assume
+    :math:`\hat\beta_s` through :math:`\hat\beta^*` too, which accounts for the
+    covariance between the pooled and the sex-specific coefficients. Treating the factors
+    as random, the pooled coefficients also move with the sexes' factor mix when the sexes'
+    coefficients differ: adding person :math:`i` of sex :math:`s` moves them by
+    :math:`M^{-1} x^*_i (\hat y_{s,i} - \hat y^*_i)`, the difference between the sex's and
+    the pooled fitted value. That change and the change of the mean factors,
+    :math:`(x_i - \bar x_s) / n_s`, enter together: the factor part of the variance is, per
+    sex, :math:`n_s/(n_s-1) \sum_i (\phi_i - \bar\phi)^2` over the sex's persons of the
+    row's change :math:`\phi_i` (for ``"men"`` and ``"women"`` this is exactly
+    :math:`g_s' S_{x,s} g_s / n_s`). This extends Jann's treatment of the means to the
+    pooled coefficients; in a bootstrap check it moved the one standard error that was
+    10 % below the bootstrap to 4.5 % below.
+    Intervals are normal, ``estimate -/+ z se``. The standard errors assume
     persons sampled independently; agency data are usually the whole population, and when
     a factor belongs to units (prisons) the units are the independent observations: then
     use :func:`decompose_cost` with ``cluster``, whose jackknife is over the units.
@@ -364,8 +372,10 @@ def oaxaca(
     rows for the detailed parts, with a different omitted category, to 1e-8. The standard
     errors against the formula written out in the tests (statsmodels OLS coefficients and
     residual variance, every regression as a linear map of the outcomes, ``numpy.cov`` for
-    the means) to 1e-8, and against a bootstrap over persons within sex (2,000 replicates,
-    within 8 % for ``"men"`` and ``"women"``, 15 % for ``"pooled"``).
+    the means, and for the pooled reference the factor part as a numerical infinitesimal
+    jackknife) to 1e-7, and against a bootstrap over persons within sex (2,000 replicates,
+    within 8 % for every row and reference). No published standard errors of Stata's
+    ``oaxaca`` on a public data set were at hand to compare with.
 
     References: R. Oaxaca (1973), International Economic Review 14(3), 693–709. A. S.
     Blinder (1973), Journal of Human Resources 8(4), 436–455. D. Neumark (1988), Journal of
@@ -1383,19 +1393,23 @@ class _Linear:
 
 @dataclass(frozen=True)
 class _Variance:
-    """Sampling covariances of the coefficients and mean factors of one cell (Jann 2008).
+    r"""Sampling variances of the rows of one cell, by the delta method (Jann 2008).
 
     ``cov_reduced[s]`` is the covariance of sex ``s``'s reduced coefficients,
-    :math:`s^2 (X'WX)^+`; ``cov_means[s]`` that of its mean factor vector (full
-    parameterisation), :math:`S_x / n`; ``pooled[s]`` maps reduced pooled coefficients to
-    sex ``s``'s reduced coefficients (the pooled coefficients are a linear function of the
-    two sexes' coefficients for the given factors).
+    :math:`s^2 (X'WX)^+`. ``pooled[s]`` maps reduced pooled coefficients to sex ``s``'s
+    reduced coefficients: for the observed factors the pooled coefficients are a linear
+    function of the two sexes' coefficients. ``mix[s]`` holds sex ``s``'s patterns (full
+    and pooled design, persons, and the difference between the sex's fitted values and the
+    pooled fitted values), for the variation of the means and, through the factor mix, of
+    the pooled coefficients; ``pooled_inverse`` is the first ``k`` columns of
+    :math:`(X^{*\prime} W X^*)^{-1}`.
     """
 
     transform: FloatArray
     cov_reduced: dict[str, FloatArray]
-    cov_means: dict[str, FloatArray]
     pooled: dict[str, FloatArray]
+    mix: dict[str, tuple[FloatArray, FloatArray, FloatArray, FloatArray]]
+    pooled_inverse: FloatArray
     note: str
 
     @classmethod
@@ -1410,58 +1424,80 @@ class _Variance:
         known_syy: bool,
     ) -> _Variance:
         groups = {"women": women, "men": men}
-        cov_reduced: dict[str, FloatArray] = {}
-        cov_means: dict[str, FloatArray] = {}
-        weighted: dict[str, FloatArray] = {}
+        nothing = np.zeros((0, 0))
         if not known_syy:
-            return cls(design.transform, {}, {}, {}, NOTE_NO_SUM_SQ)
+            return cls(design.transform, {}, {}, {}, nothing, NOTE_NO_SUM_SQ)
+        cov_reduced: dict[str, FloatArray] = {}
+        fitted: dict[str, FloatArray] = {}
         for sex_word, group in groups.items():
             x = x_full[sex_word][:, design.reduced]
             persons = float(group.w.sum())
             inverse, rank = _gram_pinv(x, group.w)
-            fitted = x_full[sex_word] @ fits[sex_word].coef
-            residual = group.syy - 2.0 * fitted * group.y * group.w + group.w * fitted**2
+            fitted[sex_word] = x_full[sex_word] @ fits[sex_word].coef
+            f = fitted[sex_word]
+            residual = group.syy - 2.0 * f * group.y * group.w + group.w * f**2
             df = persons - rank
             if df <= 0:
                 note = NOTE_NO_RESIDUAL_DF.format(persons=f"{persons:,.0f}", who=sex_word, k=rank)
-                return cls(design.transform, {}, {}, {}, note)
-            scale = max(float(residual.sum()), 0.0) / df
-            cov_reduced[sex_word] = scale * inverse
-            centred = x_full[sex_word] - group.w @ x_full[sex_word] / persons
-            spread = (centred * group.w[:, np.newaxis]).T @ centred / (persons - 1.0)
-            cov_means[sex_word] = spread / persons
-            weighted[sex_word] = x * group.w[:, np.newaxis]
+                return cls(design.transform, {}, {}, {}, nothing, note)
+            cov_reduced[sex_word] = max(float(residual.sum()), 0.0) / df * inverse
+        k = len(design.reduced)
+        xp = {
+            s: np.column_stack(
+                [x_full[s][:, design.reduced], np.full(len(groups[s].w), float(s == "women"))]
+            )
+            for s in groups
+        }
         pooled: dict[str, FloatArray] = {}
+        pooled_inverse = np.zeros((k + 1, k))
+        gap = {s: np.zeros(len(groups[s].w)) for s in groups}
         if "pooled" in fits:
-            xp = {
-                s: np.column_stack(
-                    [x_full[s][:, design.reduced], np.full(len(groups[s].w), float(s == "women"))]
-                )
-                for s in groups
-            }
             gram = sum((xp[s] * groups[s].w[:, np.newaxis]).T @ xp[s] for s in groups)
             inverse = np.linalg.inv(np.asarray(gram))
-            k = len(design.reduced)
+            pooled_inverse = inverse[:, :k]
+            # The pooled coefficients are inverse @ sum_s xp_s' W_s fitted_s (the residuals
+            # of a sex's regression are orthogonal to its factors), so r' b_pooled[:k] puts
+            # x_s' W_s xp_s inverse[:, :k] r on b_s.
+            right = sum(xp[s].T @ (groups[s].w * fitted[s]) for s in groups)
+            coef = inverse @ np.asarray(right)
             for s in groups:
-                # b_pooled = inverse @ sum_s xp_s' W_s x_s b_s, so r' b_pooled[:k] puts
-                # x_s' W_s xp_s inverse[:, :k] r on b_s.
-                pooled[s] = weighted[s].T @ xp[s] @ inverse[:, :k]
-        return cls(design.transform, cov_reduced, cov_means, pooled, "")
+                x = x_full[s][:, design.reduced]
+                pooled[s] = (x * groups[s].w[:, np.newaxis]).T @ xp[s] @ pooled_inverse
+                gap[s] = fitted[s] - xp[s] @ coef
+        mix = {s: (x_full[s], xp[s], groups[s].w, gap[s]) for s in groups}
+        return cls(design.transform, cov_reduced, pooled, mix, pooled_inverse, "")
 
     def se(self, row: _Linear) -> float:
-        """Return the delta-method standard error of a linearised row."""
+        r"""Return the delta-method standard error of a linearised row.
+
+        The coefficient part is :math:`\sum_s r_s' \hat V(\hat\beta_s) r_s`. The factor
+        part is, per sex, :math:`n_s / (n_s - 1) \sum_i (\phi_i - \bar\phi)^2` over its
+        persons, with :math:`\phi_i = g_s'x_i / n_s + h'x^*_i (\hat y_{s,i} - \hat y^*_i)`:
+        the change of the row when person :math:`i` is added, through the mean factors
+        (:math:`g_s`) and through the pooled coefficients (:math:`h = M^{-1} r^*`, zero
+        unless the row uses them). Without the second term it is :math:`g_s' S_x g_s / n_s`.
+        """
         on: dict[str, FloatArray] = {}
+        through = np.zeros(self.pooled_inverse.shape[1])
         for group, c in row.coef:
             r = self.transform.T @ c
-            targets = (
-                {group: r}
-                if group != "pooled"
-                else {s: mapping @ r for s, mapping in self.pooled.items()}
-            )
+            if group == "pooled":
+                through = through + r
+                targets = {s: mapping @ r for s, mapping in self.pooled.items()}
+            else:
+                targets = {group: r}
             for s, value in targets.items():
                 on[s] = on.get(s, 0.0) + value
         variance = sum(float(r @ self.cov_reduced[s] @ r) for s, r in on.items())
-        variance += sum(float(g @ self.cov_means[s] @ g) for s, g in row.means.items())
+        h = self.pooled_inverse @ through
+        for s, (x, xp, w, gap) in self.mix.items():
+            persons = float(w.sum())
+            g = row.means.get(s)
+            phi = (xp @ h) * gap
+            if g is not None:
+                phi = phi + x @ g / persons
+            centred = phi - float(w @ phi) / persons
+            variance += persons / (persons - 1.0) * float(w @ centred**2)
         return float(np.sqrt(max(variance, 0.0)))
 
 
