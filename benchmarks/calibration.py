@@ -47,9 +47,9 @@ class Scenario:
     n: str | None = "antal"
 
 
-def _units(rng: np.random.Generator, reps: int, women: int, men: int, *, factor: bool) -> tuple[
-    pd.DataFrame, dict[str, float]
-]:
+def _units(
+    rng: np.random.Generator, reps: int, women: int, men: int, *, factor: bool
+) -> tuple[pd.DataFrame, dict[str, float]]:
     """One row per unit: care-days, persons, cost; cost per day varies between units.
 
     Women's units are smaller (mean about 7,000 care-days against 20,000), as in the
@@ -266,9 +266,7 @@ def run(scenario: Scenario, reps: int, seed: int) -> dict[str, object]:
 
 def table(reps: int, seed: int = 2026) -> pd.DataFrame:
     """Run every scenario; one row each."""
-    return pd.DataFrame(
-        [run(s, reps, seed + i) for i, s in enumerate(scenarios())]
-    )
+    return pd.DataFrame([run(s, reps, seed + i) for i, s in enumerate(scenarios())])
 
 
 def main() -> None:

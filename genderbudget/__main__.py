@@ -1,8 +1,9 @@
 """``python -m genderbudget``: the three Träff 3 examples on the sample data, as tables.
 
-Kriminalvården: per year and sex, cost per care-day (prisons as units of the delta method)
-and the share of inmates in work operations, each with a 95 % interval, the women-vs-men
-differences with Holm-adjusted p-values, the verdict with security class and sentence length
+Kriminalvården: per year and sex, cost per care-day (prisons as units, CR2 intervals) and
+the share of inmates in work operations, each with a 95 % interval, the women-vs-men
+differences with their 95 % interval, the interval at the Holm-corrected level (which agrees
+with the verdict) and Holm-adjusted p-values, the verdict with security class and sentence length
 as justified factors in plain Swedish, and the work places that would close the gap. SiS:
 staff hours per need-weighted care-day for girls and boys aged 12–14, against raw hours per
 care-day. Pensionsmyndigheten: women's share of the administration cost by volume driver.
@@ -67,6 +68,14 @@ def _comparisons(result: gb.Result, measure: str, scale: float, decimals: int) -
                 _interval(lo * scale, hi * scale, decimals)
                 for lo, hi in zip(cmp["difference_ci_low"], cmp["difference_ci_high"], strict=True)
             ],
+            "KI efter Holm": [
+                _interval(lo * scale, hi * scale, decimals)
+                for lo, hi in zip(
+                    cmp["difference_corrected_ci_low"],
+                    cmp["difference_corrected_ci_high"],
+                    strict=True,
+                )
+            ],
             "kvinnor / män": cmp["ratio"].map(lambda v: _number(v, 2)),
             "p (Holm)": cmp["p_adjusted"].map(_p_value),
         }
@@ -114,7 +123,10 @@ def _sis_table() -> pd.DataFrame:
         columns[f"kvot {title}"] = [
             f"{_number(r, 2)} ({_interval(lo, hi, 2)})"
             for r, lo, hi in zip(
-                part["ratio"], part["ratio_ci_low"], part["ratio_ci_high"], strict=True
+                part["ratio"],
+                part["ratio_corrected_ci_low"],
+                part["ratio_corrected_ci_high"],
+                strict=True,
             )
         ]
         columns[f"bedömning {title}"] = part["flag"].map(flag_label)
@@ -167,7 +179,10 @@ def main() -> int:
     with pd.option_context("display.width", 120, "display.max_columns", 20):
         print("\nKostnad per vårddygn (kr), anstalter som enheter\n")
         print(_estimates(result, cost.name, 1.0, 0).to_string(index=False))
-        print("\nKvinnor jämfört med män, kostnad per vårddygn (kr)\n")
+        print(
+            "\nKvinnor jämfört med män, kostnad per vårddygn (kr); KI efter Holm är intervallet"
+            "\npå den korrigerade nivån, som utesluter 0 precis när p (Holm) < 0,05\n"
+        )
         print(_comparisons(result, cost.name, 1.0, 0).to_string(index=False))
         print("\nAndel i arbetsdrift (%)\n")
         print(_estimates(result, work.name, 100.0, 1).to_string(index=False))
@@ -200,7 +215,9 @@ def main() -> int:
     print(line)
     print(
         "\nPersonaltimmar per behovsvägt vårddygn och per vårddygn, flickor / pojkar"
-        "\n(95 % KI; avdelningar som enheter, Holm över alla jämförelser)\n"
+        "\n(KI efter Holms korrigering över alla 30 jämförelser, så att intervallet och"
+        "\nbedömningen stämmer överens; avdelningar som enheter, CR2 med Bell–McCaffreys"
+        "\nfrihetsgrader)\n"
     )
     with pd.option_context("display.width", 160, "display.max_columns", 20):
         print(_sis_table().to_string(index=False))

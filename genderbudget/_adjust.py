@@ -85,6 +85,10 @@ NOTE_FIRTH = (
 NOTE_NO_SS = "sum of squares not given (sum_sq=): no interval"
 NOTE_NO_STRATA = "no stratum holds both women and men"
 NOTE_FEW_CLUSTERS = "fewer than 2 units of one sex: no interval"
+NOTE_LONE_UNIT = (
+    "the adjusted gap rests on a single unit of one sex for some value of the factors, whose "
+    "variation between units cannot be estimated: no interval or test"
+)
 
 
 @dataclass(frozen=True)
@@ -241,7 +245,9 @@ def fit_rate_model(cell: pd.DataFrame, factors: Sequence[str]) -> RateFit:
     if problems or separated or not np.all(np.isfinite(fit.params)):
         firth = firth_logit(x, successes, n)
         if not firth.converged or not np.all(np.isfinite(firth.params)):
-            reason = NOTE_NOT_FITTED.format(reason="no convergence, with or without Firth's penalty")
+            reason = NOTE_NOT_FITTED.format(
+                reason="no convergence, with or without Firth's penalty"
+            )
             return RateFit(None, None, None, None, set_aside, [*notes, reason])
         return RateFit(
             np.asarray(firth.params),
@@ -373,11 +379,18 @@ def _linear(
         syy = live["syy"].to_numpy(dtype=float) if has_syy else None
         fit = hc2_persons(x, weight, sy, syy, contrast)
         if not has_syy:
-            return _normal_result(float(fit.params[1]), np.nan, confidence, method, [*notes, NOTE_NO_SS])
+            return _normal_result(
+                float(fit.params[1]), np.nan, confidence, method, [*notes, NOTE_NO_SS]
+            )
         if weight.sum() <= k:
             return _normal_result(float(fit.params[1]), np.nan, confidence, method, notes)
         return _t_result(
-            float(fit.params[1]), float(np.sqrt(fit.cov[1, 1])), float(fit.df[0]), confidence, method, notes
+            float(fit.params[1]),
+            float(np.sqrt(fit.cov[1, 1])),
+            float(fit.df[0]),
+            confidence,
+            method,
+            notes,
         )
     if units is None:
         # Every row a unit: HC1 from the pattern sums, t with units - k degrees of freedom.
@@ -403,9 +416,7 @@ def _linear(
     keep = ~np.isnan(row) & (units["sx"].to_numpy(dtype=float) > 0)
     unit = units.loc[keep]
     row = row[keep].astype(int)
-    few = [
-        sex for sex in ("women", "men") if unit.loc[unit["sex"] == sex, "cluster"].nunique() < 2
-    ]
+    few = [sex for sex in ("women", "men") if unit.loc[unit["sex"] == sex, "cluster"].nunique() < 2]
     if few:
         fit_all = hc2_persons(x, weight, sy, None, contrast)
         return _normal_result(
@@ -415,8 +426,17 @@ def _linear(
     fit = cr2_clusters(
         x[row], unit["sx"].to_numpy(dtype=float), unit["sy"].to_numpy(dtype=float), codes, contrast
     )
+    if fit.supported is not None and not bool(fit.supported[0]):
+        return _normal_result(
+            float(fit.params[1]), np.nan, confidence, method, [*notes, NOTE_LONE_UNIT]
+        )
     return _t_result(
-        float(fit.params[1]), float(np.sqrt(max(fit.cov[1, 1], 0.0))), float(fit.df[0]), confidence, method, notes
+        float(fit.params[1]),
+        float(np.sqrt(max(fit.cov[1, 1], 0.0))),
+        float(fit.df[0]),
+        confidence,
+        method,
+        notes,
     )
 
 
@@ -496,7 +516,7 @@ def adjust(
 
 
 def varying_factors(cell: pd.DataFrame, factors: Sequence[str]) -> list[str]:
-    """The factors that take more than one value among the women and men of a cell.
+    """Return the factors that take more than one value among the women and men of a cell.
 
     The one policy for degenerate factors: a factor constant within a cell cannot explain
     anything there and is left out (with a note); when none is left, the adjusted comparison

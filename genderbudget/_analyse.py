@@ -8,10 +8,11 @@ from typing import Any, Literal, get_args
 import numpy as np
 import pandas as pd
 
-from genderbudget._adjust import ADJUSTED_COLUMNS, adjust
+from genderbudget._adjust import ADJUSTED_COLUMNS, ADJUSTED_INTERNAL, adjust
 from genderbudget._cells import CellStats, collect_cells
 from genderbudget._estimate import (
     adjust_p,
+    cluster_inference,
     compare,
     comparison_columns,
     estimate,
@@ -19,6 +20,8 @@ from genderbudget._estimate import (
 )
 from genderbudget._flags import FlagRule, assign_flags, resource_access
 from genderbudget._measures import Measure
+from genderbudget._multiplicity import corrected_intervals
+from genderbudget._representation import representation
 from genderbudget._result import Result
 from genderbudget._sex import SEX_CATEGORIES
 
@@ -119,8 +122,9 @@ def analyse(
     Returns
     -------
     Result
-        Tables ``estimates``, ``comparisons``, ``exclusions`` and ``accounting``, whose
-        columns never change with the options (see :class:`Result`).
+        Tables ``estimates``, ``comparisons``, ``exclusions``, ``accounting`` and
+        ``representation``, whose columns never change with the options (see
+        :class:`Result`).
 
     Raises
     ------
@@ -210,9 +214,13 @@ def analyse(
     estimates, comparisons = [], []
     for m in measures:
         stats = cells.stats.loc[cells.stats["measure"] == m.name]
-        est = estimate(stats.reset_index(drop=True), m.kind, by_list, confidence)
+        per_sex = per_cell = None
+        if cells.units is not None and m.kind == "ratio" and m.cluster is not None:
+            units = cells.units.loc[cells.units["measure"] == m.name]
+            per_sex, per_cell = cluster_inference(units, by_list)
+        est = estimate(stats.reset_index(drop=True), m.kind, by_list, confidence, per_sex)
         estimates.append(est)
-        comparisons.append(compare(est, m.kind, by_list, confidence))
+        comparisons.append(compare(est, m.kind, by_list, confidence, per_cell))
 
     est_table = _sort(pd.concat(estimates, ignore_index=True), names, by_list, with_sex=True)
     cmp_table = _sort(pd.concat(comparisons, ignore_index=True), names, by_list, with_sex=False)
@@ -222,12 +230,15 @@ def analyse(
         cmp_table, cells, measures, by_list, justified_list, confidence, adjustment
     )
     cmp_table["adjusted_p_adjusted"] = adjust_p(cmp_table["adjusted_p_value"], p_adjust)
+    cmp_table["_kind"] = cmp_table["measure"].map({m.name: m.kind for m in measures})
+    cmp_table = corrected_intervals(cmp_table, rule.alpha)
     cmp_table = assign_flags(
         cmp_table,
         {m.name: m.kind for m in measures},
         {m.name: m.direction for m in measures},
         rule,
         adjusted=bool(justified_list),
+        clustered_measures=[m.name for m in measures if m.kind == "ratio" and m.cluster],
     )
 
     used = est_table.groupby("measure", sort=False)["rows"].sum()
@@ -242,10 +253,13 @@ def analyse(
     )
     for column in ("n", "units"):
         est_table[column] = est_table[column].astype(np.int64)
-    for column in ("n_women", "n_men"):
+    for column in ("n_women", "n_men", "units_women", "units_men"):
         cmp_table[column] = cmp_table[column].astype(np.int64)
     cmp_table = cmp_table[comparison_columns(by_list)]
     together = resource_access(cmp_table, {m.name: m.direction for m in measures}, by_list, rule)
+    shares = representation(
+        cells.stats, measures, by_list, confidence, aggregated=n is not None, units=cells.units
+    )
     return Result(
         est_table[estimate_columns(by_list)],
         cmp_table,
@@ -264,6 +278,7 @@ def analyse(
             "rule": rule,
             "measures": tuple(measures),
         },
+        _representation=_sort(shares, names, by_list, with_sex=True),
     )
 
 
@@ -279,10 +294,11 @@ def _with_adjustment(
     """Join the adjusted gaps (or NaN with the reason) onto the comparisons."""
     if not justified or cells.patterns is None:
         out = comparisons.copy()
-        for column in ADJUSTED_COLUMNS:
+        for column in (*ADJUSTED_COLUMNS, *ADJUSTED_INTERNAL):
             out[column] = np.nan
         out["adjustment_method"] = "none (no justified factors given)"
         out["adjustment_note"] = ""
+        out["_same_as_raw"] = False
     else:
         parts = []
         for m in measures:
@@ -298,6 +314,19 @@ def _with_adjustment(
         for column in by:
             adjusted[column] = adjusted[column].infer_objects()
         out = comparisons.merge(adjusted, on=["measure", *by], how="left", validate="one_to_one")
+        # The one policy for a factor that does not vary in a cell: the adjusted comparison
+        # is the raw one, number for number.
+        same = out["_same_as_raw"].fillna(False).to_numpy(dtype=bool)
+        for raw, adjusted_column in (
+            ("difference", "adjusted_difference"),
+            ("difference_ci_low", "adjusted_ci_low"),
+            ("difference_ci_high", "adjusted_ci_high"),
+            ("p_value", "adjusted_p_value"),
+            ("_dse", "_adjusted_se"),
+            ("_ddf", "_adjusted_df"),
+        ):
+            out.loc[same, adjusted_column] = out.loc[same, raw]
+        out.loc[same, "adjustment_method"] = "none (no factor varies: the raw comparison)"
         missing = cells.pattern_exclusions
         if missing is not None and len(missing):
             left_out = missing.groupby("measure")["rows"].sum()

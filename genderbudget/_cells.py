@@ -93,6 +93,9 @@ class CellStats:
     pattern_units : pandas.DataFrame or None
         For ratios with a cluster: ``measure, <by...>, <factors...>, sex, cluster, rows, sy,
         sx`` per cluster within each pattern, for cluster-robust adjusted intervals.
+    units : pandas.DataFrame or None
+        For ratios with a cluster: ``measure, <by...>, sex, cluster, rows, sy, sx`` per
+        cluster, for the small-sample (CR2) intervals of the estimates and comparisons.
     """
 
     stats: pd.DataFrame
@@ -101,6 +104,7 @@ class CellStats:
     patterns: pd.DataFrame | None = None
     pattern_exclusions: pd.DataFrame | None = None
     pattern_units: pd.DataFrame | None = None
+    units: pd.DataFrame | None = None
 
 
 def _plural(count: int, word: str = "row") -> str:
@@ -336,7 +340,7 @@ def collect_cells(
             else:
                 checks[f"__bad{i}"] = ok & ((y < 0) | (y != y.round(0)))
                 checks[f"__over{i}"] = ok & (y > value(n))
-        if m.kind in ("mean", "ratio"):
+        if m.kind in ("mean", "ratio", "total"):
             if n is None or m.kind == "ratio":
                 derived[f"__yy{i}"] = nw.when(ok).then(y * y).otherwise(0.0)
             elif m.sum_sq is not None:
@@ -396,13 +400,22 @@ def collect_cells(
     cells = cells.loc[~by_missing]
 
     frames = []
+    unit_tables = []
     for i, m in enumerate(measures):
         frame_i, excluded = _measure_stats(cells, i, m, by=by, n=n)
         frames.append(frame_i)
         exclusions.extend(excluded)
+        if m.kind == "ratio" and m.cluster is not None:
+            unit_tables.append(_unit_sums(cells, i, m, by=by))
     stats = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    units_table = pd.concat(unit_tables, ignore_index=True) if unit_tables else None
     if not justified:
-        return CellStats(stats=stats, exclusions=_exclusion_frame(exclusions), rows_in=rows_in)
+        return CellStats(
+            stats=stats,
+            exclusions=_exclusion_frame(exclusions),
+            rows_in=rows_in,
+            units=units_table,
+        )
 
     # The same cells, finer: by factor pattern, for the adjusted comparisons only.
     factor_missing = pd.Series(False, index=cells.index)
@@ -420,23 +433,11 @@ def collect_cells(
     pattern_frames = [
         _measure_stats(complete, i, m, by=[*by, *justified], n=n)[0] for i, m in enumerate(measures)
     ]
-    unit_frames = []
-    for i, m in enumerate(measures):
-        if m.kind != "ratio" or m.cluster is None:
-            continue
-        keys = [*by, *justified]
-        units = pd.DataFrame({"sex": complete["__sex"]})
-        for k in keys:
-            units[k] = complete[k].map(_python)
-        units["cluster"] = complete[m.cluster].map(_python)
-        units["rows"] = complete[f"__ok{i}"]
-        units["sy"] = complete[f"__y{i}"]
-        units["sx"] = complete[f"__x{i}"]
-        units = units.loc[(units["rows"] > 0) & ~units["cluster"].map(_is_missing)]
-        summed = units.groupby([*keys, "sex", "cluster"], sort=False, dropna=False).sum()
-        summed = summed.reset_index()
-        summed.insert(0, "measure", m.name)
-        unit_frames.append(summed)
+    unit_frames = [
+        _unit_sums(complete, i, m, by=[*by, *justified])
+        for i, m in enumerate(measures)
+        if m.kind == "ratio" and m.cluster is not None
+    ]
     return CellStats(
         stats=stats,
         exclusions=_exclusion_frame(exclusions),
@@ -444,7 +445,30 @@ def collect_cells(
         patterns=pd.concat(pattern_frames, ignore_index=True),
         pattern_exclusions=_exclusion_frame(pattern_excluded),
         pattern_units=pd.concat(unit_frames, ignore_index=True) if unit_frames else None,
+        units=units_table,
     )
+
+
+def _unit_sums(cells: pd.DataFrame, i: int, m: Measure, *, by: list[str]) -> pd.DataFrame:
+    """Sum a clustered ratio per cluster: ``measure, <by...>, sex, cluster, rows, sy, sx``.
+
+    Rows with a missing cluster are left out here (they are reported as excluded by
+    :func:`_measure_stats`).
+    """
+    if m.cluster is None:  # pragma: no cover - guarded by the callers
+        raise ValueError(f"Measure {m.name!r} has no cluster.")
+    units = pd.DataFrame({"sex": cells["__sex"]})
+    for k in by:
+        units[k] = cells[k].map(_python)
+    units["cluster"] = cells[m.cluster].map(_python)
+    units["rows"] = cells[f"__ok{i}"]
+    units["sy"] = cells[f"__y{i}"]
+    units["sx"] = cells[f"__x{i}"]
+    units = units.loc[(units["rows"] > 0) & ~units["cluster"].map(_is_missing)]
+    summed = units.groupby([*by, "sex", "cluster"], sort=False, dropna=False).sum()
+    summed = summed.reset_index()
+    summed.insert(0, "measure", m.name)
+    return summed[["measure", *by, "sex", "cluster", "rows", "sy", "sx"]]
 
 
 def _exclusion_frame(records: list[dict[str, Any]]) -> pd.DataFrame:

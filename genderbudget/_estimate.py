@@ -166,7 +166,7 @@ def cluster_inference(units: pd.DataFrame, by: Sequence[str]) -> tuple[pd.DataFr
         counts: dict[str, int] = {}
         for sex in pd.unique(cell["sex"]):
             mask = sexes == sex
-            counts[str(sex)] = int(len(np.unique(codes[mask])))
+            counts[str(sex)] = len(np.unique(codes[mask]))
             se = df = np.nan
             if counts[str(sex)] >= 2:
                 fit = cr2_clusters(

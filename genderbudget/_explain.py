@@ -210,6 +210,7 @@ def _schema() -> dict[tuple[str, ...], frozenset[str] | None]:
     schema["numbers", "range"] = frozenset({"low", "high"})
     schema["numbers", "range_signed"] = frozenset({"low", "high"})
     schema["numbers", "ci"] = frozenset({"confidence", "range"})
+    schema["numbers", "ci_corrected"] = frozenset({"confidence", "range", "tests"})
     schema["numbers", "ci_clause"] = frozenset({"ci"})
     schema["numbers", "ci_parenthesised"] = frozenset({"ci"})
     schema["numbers", "p_adjusted"] = frozenset({"p", "method"})
@@ -665,9 +666,20 @@ def _level(value: float, shape: str, lang: Lang, group: list[float], unit: str |
 
 
 def _interval(
-    low: float, high: float, sign: int, shape: str, lang: Lang, decimals: int, level: str
+    low: float,
+    high: float,
+    sign: int,
+    shape: str,
+    lang: Lang,
+    decimals: int,
+    level: str,
+    tests: float = math.nan,
 ) -> str:
-    """Format the interval of the gap in the stated direction ("" when not known)."""
+    """Format the interval of the gap in the stated direction ("" when not known).
+
+    With ``tests`` > 1 the interval is the one at the multiplicity-corrected level, and the
+    text says for how many comparisons it is corrected.
+    """
     if not (math.isfinite(low) and math.isfinite(high)):
         return ""
     numbers = _language(lang)["numbers"]
@@ -677,7 +689,32 @@ def _interval(
     span = template.format(
         low=_bound(a, shape, lang, decimals), high=_bound(b, shape, lang, decimals)
     )
+    if math.isfinite(tests) and tests > 1:
+        count = format_number(tests, lang=lang, decimals=0)
+        return str(numbers["ci_corrected"].format(confidence=level, range=span, tests=count))
     return str(numbers["ci"].format(confidence=level, range=span))
+
+
+def _corrected(
+    row: Mapping[str, Any], prefix: str, fallback: tuple[float, float, float], lang: Lang
+) -> tuple[float, float, str, float]:
+    """Return the interval that agrees with the verdict, its level as text, the test count.
+
+    Uses ``<prefix>corrected_ci_low/high`` and the matching confidence when the row has them
+    (from :func:`genderbudget.analyse`), else the plain interval of ``fallback``.
+    """
+    low_key = f"{prefix}corrected_ci_low"
+    level_key = "adjusted_corrected_confidence" if prefix == "adjusted_" else "corrected_confidence"
+    tests_key = "adjusted_tests" if prefix == "adjusted_" else "tests"
+    low, high, confidence = fallback
+    if low_key in row and level_key in row:
+        c_low = _float(row[low_key], low_key, "explain")
+        c_high = _float(row[f"{prefix}corrected_ci_high"], low_key, "explain")
+        c_level = _float(row[level_key], level_key, "explain")
+        if math.isfinite(c_low) and math.isfinite(c_high) and math.isfinite(c_level):
+            tests = _float(_get(row, tests_key), tests_key, "explain")
+            return c_low, c_high, _format(c_level, lang, 1, shift=2), tests
+    return low, high, _confidence(confidence, lang), math.nan
 
 
 def _plain_decimal(value: float, lang: Lang) -> str:
@@ -834,8 +871,16 @@ def explain(row: Mapping[str, Any], *, lang: Lang = "sv", persons: Persons = "ad
         else (math.nan, math.nan, math.nan)
     )
     n_women, n_men, min_n = number("n_women"), number("n_men"), number("min_n")
+    # Quote the interval that agrees with the verdict: at the multiplicity-corrected level.
+    low, high, level, tests = _corrected(
+        row, "difference_", (low, high, number("confidence")), lang
+    )
+    adjusted_level, adjusted_tests = level, tests
+    if factors:
+        adjusted_low, adjusted_high, adjusted_level, adjusted_tests = _corrected(
+            row, "adjusted_", (adjusted_low, adjusted_high, number("confidence")), lang
+        )
     decimals = amount_decimals([difference, low, high, adjusted, adjusted_low, adjusted_high])
-    level = _confidence(number("confidence"), lang)
 
     # The difference in the direction it goes: its size, and its interval turned the same way.
     if not math.isfinite(difference):
@@ -848,8 +893,10 @@ def explain(row: Mapping[str, Any], *, lang: Lang = "sv", persons: Persons = "ad
     else:
         change, sign = ("higher", 1) if difference > 0 else ("lower", -1)
     numbers = texts["numbers"]
-    ci = _interval(low, high, sign, shape, lang, decimals, level)
-    adjusted_ci = _interval(adjusted_low, adjusted_high, sign, shape, lang, decimals, level)
+    ci = _interval(low, high, sign, shape, lang, decimals, level, tests)
+    adjusted_ci = _interval(
+        adjusted_low, adjusted_high, sign, shape, lang, decimals, adjusted_level, adjusted_tests
+    )
     fields = _label_fields(label, shape, texts)
     first = texts["difference"][shape][change].format(
         **fields,

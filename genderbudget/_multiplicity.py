@@ -61,7 +61,7 @@ SMALLEST_ALPHA = 1e-15
 def corrected_level(
     p_dual: ArrayLike, p_adjusted: ArrayLike, alpha: float, tests: int
 ) -> FloatArray:
-    """The per-comparison level ``alpha * p_dual / p_adjusted``, NaN where untested.
+    """Return the per-comparison level ``alpha * p_dual / p_adjusted``, NaN where untested.
 
     Parameters
     ----------
@@ -119,7 +119,7 @@ def wald_pvalue(estimate: ArrayLike, se: ArrayLike, df: ArrayLike) -> FloatArray
 def newcombe_pvalue(
     x1: ArrayLike, n1: ArrayLike, x2: ArrayLike, n2: ArrayLike, *, iterations: int = 80
 ) -> FloatArray:
-    """The tail probability at which Newcombe's hybrid score interval just touches 0.
+    """Return the tail probability at which Newcombe's hybrid score interval touches 0.
 
     Bisection on ``log(alpha)``: the interval widens as the confidence grows, so it
     excludes 0 for every ``alpha`` above the returned value. 1 where the proportions are

@@ -46,6 +46,17 @@ class Result:
         rows_excluded.
     resource_access : pandas.DataFrame
         Cells where one sex has more of a resource measure and less of an access measure.
+    representation : pandas.DataFrame
+        The classic gender-budget table: one row per measure with a resource (``total``,
+        ``rate``, ``mean``, ``ratio``; not ``count``) x breakdown cell x sex. Columns:
+        ``measure, <by...>, sex, persons, persons_share, resource, resource_share,
+        share_difference, ci_low, ci_high, confidence, ci_method, note``. ``persons`` is the
+        ``n`` of the estimates; ``resource`` the summed amount (total, mean), the number who
+        got it (rate) or the numerator (ratio); shares are of the cell's total over all
+        sexes, unknown included; ``share_difference`` is ``resource_share -
+        persons_share``, with a delta-method interval (t, persons - 1 df; over clusters,
+        t with clusters - 1 df, for a ratio with ``cluster=``) that is NaN, with the reason
+        in ``note``, for pre-aggregated totals and ratios and means without ``sum_sq``.
     rows_in : int
         Number of input rows.
     settings : Mapping
@@ -69,6 +80,7 @@ class Result:
     _resource_access: pd.DataFrame
     rows_in: int
     settings: Mapping[str, Any] = field(default_factory=dict)
+    _representation: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "settings", MappingProxyType(dict(self.settings)))
@@ -103,6 +115,22 @@ class Result:
         measure (e.g. share in work operations), whose gap is flagged.
         """
         return self._resource_access.copy()
+
+    @property
+    def representation(self) -> pd.DataFrame:
+        """Each sex's share of the persons next to its share of the resource (a copy).
+
+        Examples
+        --------
+        >>> import genderbudget as gb
+        >>> data = gb.datasets.load_kriminalvarden()
+        >>> result = gb.analyse(data, gb.total("kostnad"), sex="kon", by="ar")
+        >>> table = result.representation
+        >>> table.loc[table["sex"] == "women", ["ar", "persons_share", "resource_share"]].head(2)
+             ar  persons_share  resource_share
+        0  2016 ...
+        """
+        return self._representation.copy()
 
     def explain(
         self,
@@ -151,11 +179,16 @@ class Result:
         min_n = rule.min_n if rule is not None else 0
         alpha = rule.alpha if rule is not None else float("nan")
         by = list(self.settings.get("by", ()))
+        tests = int(self._comparisons["p_value"].notna().sum())
+        adjusted_tests = int(self._comparisons["adjusted_p_value"].notna().sum())
+        corrected = self.settings.get("p_adjust", "none") != "none"
         rows = []
         for record in self._comparisons.to_dict("records"):
             measure = measures[record["measure"]]
             row: dict[str, Any] = {
                 **{str(k): v for k, v in record.items()},
+                "tests": tests if corrected else 1,
+                "adjusted_tests": adjusted_tests if corrected else 1,
                 "label": labels.get(measure.name, measure.label),
                 "kind": measure.kind,
                 "direction": measure.direction,

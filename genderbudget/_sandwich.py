@@ -64,22 +64,29 @@ class RobustFit:
         Satterthwaite degrees of freedom of each requested contrast.
     clusters : int
         Number of clusters with weight.
+    supported : numpy.ndarray of bool or None
+        Per contrast: False when the estimate moves with a cluster's data in a direction
+        in which that cluster's residual is always 0 (a cluster that alone makes up a
+        parameter, such as the only unit of one sex in a stratum), so that its variation
+        cannot be estimated and the CR2 variance would leave it out.
     """
 
     params: FloatArray
     cov: FloatArray
     df: FloatArray
     clusters: int
+    supported: NDArray[np.bool_] | None = None
 
 
-def _inverse_sqrt_psd(matrix: FloatArray) -> FloatArray:
-    """Symmetric generalised inverse square root (zero eigenvalues stay zero)."""
+def _inverse_sqrt_psd(matrix: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Symmetric generalised inverse square root, and the eigenvectors it leaves out."""
     values, vectors = np.linalg.eigh((matrix + matrix.T) / 2.0)
     scale = max(1.0, float(np.max(np.abs(values)))) if values.size else 1.0
     keep = values > EIGEN_TOL * scale
     inverse = np.zeros_like(values)
     inverse[keep] = 1.0 / np.sqrt(values[keep])
-    return np.asarray((vectors * inverse) @ vectors.T, dtype=np.float64)
+    root = np.asarray((vectors * inverse) @ vectors.T, dtype=np.float64)
+    return root, np.asarray(vectors[:, ~keep], dtype=np.float64)
 
 
 def _satterthwaite(
@@ -154,11 +161,11 @@ def cr2_clusters(
     codes = np.asarray(clusters)
     p = x.shape[1]
     xtw = x.T * w
-    bread = np.linalg.inv(xtw @ x)
+    bread = np.asarray(np.linalg.inv(xtw @ x), dtype=np.float64)
     params = bread @ (x.T @ sums)
     z = np.divide(sums, w, out=np.zeros_like(sums), where=w != 0)
     residual = z - x @ params
-    t_matrix = (x.T * (w * w)) @ x
+    t_matrix = np.asarray((x.T * (w * w)) @ x, dtype=np.float64)
     order = np.argsort(codes, kind="stable")
     x, w, residual, codes = x[order], w[order], residual[order], codes[order]
     starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
@@ -170,23 +177,27 @@ def cr2_clusters(
     a = np.zeros((k, groups, p))
     b = np.zeros((k, groups, p))
     mc = bread @ contrasts.T  # p x k
+    supported = np.ones(k, dtype=bool)
     for g, (start, stop) in enumerate(zip(starts, stops, strict=True)):
         xj, wj, ej = x[start:stop], w[start:stop], residual[start:stop]
         hj = (xj @ bread @ xj.T) * wj[None, :]
         gj = np.eye(len(wj)) - hj - hj.T + xj @ bread @ t_matrix @ bread @ xj.T
-        aj = _inverse_sqrt_psd(gj)
+        aj, dropped = _inverse_sqrt_psd(gj)
         score = (xj.T * wj) @ (aj @ ej)
         meat += np.outer(score, score)
-        qj = aj @ ((xj * wj[:, None]) @ mc)  # n_j x k
+        sensitivity = (xj * wj[:, None]) @ mc  # n_j x k: d(c'b) / d(response of the rows)
+        if dropped.shape[1]:
+            lost = np.linalg.norm(dropped.T @ sensitivity, axis=0)
+            size = np.linalg.norm(sensitivity, axis=0)
+            supported &= ~(lost > 1e-6 * np.maximum(size, np.finfo(float).tiny))
+        qj = aj @ sensitivity  # n_j x k
         q_sq[:, g] = np.sum(qj * qj, axis=0)
         a[:, g, :] = (xj.T @ qj).T
         b[:, g, :] = ((xj.T * wj) @ qj).T
     cov = bread @ meat @ bread
     ones = np.ones(groups)
-    df = np.array(
-        [_satterthwaite(q_sq[i], a[i], b[i], ones, bread, t_matrix) for i in range(k)]
-    )
-    return RobustFit(params, cov, df, groups)
+    df = np.array([_satterthwaite(q_sq[i], a[i], b[i], ones, bread, t_matrix) for i in range(k)])
+    return RobustFit(params, cov, df, groups, supported)
 
 
 def hc2_persons(
@@ -228,7 +239,7 @@ def hc2_persons(
     x = np.asarray(design, dtype=np.float64)
     n = np.asarray(counts, dtype=np.float64)
     s = np.asarray(sums, dtype=np.float64)
-    bread = np.linalg.inv((x.T * n) @ x)
+    bread = np.asarray(np.linalg.inv((x.T * n) @ x), dtype=np.float64)
     params = bread @ (x.T @ s)
     leverage = np.einsum("ij,jk,ik->i", x, bread, x)
     g = 1.0 - leverage
@@ -239,9 +250,11 @@ def hc2_persons(
         cov = np.full((x.shape[1], x.shape[1]), np.nan)
     else:
         fitted = x @ params
-        rss = np.maximum(np.asarray(sum_squares, dtype=np.float64) - 2 * fitted * s + n * fitted**2, 0.0)
+        rss = np.maximum(
+            np.asarray(sum_squares, dtype=np.float64) - 2 * fitted * s + n * fitted**2, 0.0
+        )
         cov = bread @ ((x.T * (rss * inverse)) @ x) @ bread
-    t_matrix = (x.T * n) @ x
+    t_matrix = np.asarray((x.T * n) @ x, dtype=np.float64)
     df = []
     for c in np.atleast_2d(contrasts):
         q = np.sqrt(inverse) * (x @ (bread @ c))

@@ -7,16 +7,39 @@ rows or their 2x2 tables; the Mantel-Haenszel risk difference by hand.
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
 import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from scipy import stats
 from statsmodels.stats.contingency_tables import StratifiedTable
 
 import genderbudget as gb
 from genderbudget._adjust import fit_rate_model
 
 TOL = 1e-8
+REFERENCE = Path(__file__).parent / "reference"
+
+
+def _load_reference() -> ModuleType:
+    # The tests run with --import-mode=importlib, so the reference is loaded by path.
+    name = "cr2_reference_for_adjust"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, REFERENCE / "cr2_reference.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+ref = _load_reference()
 
 
 def _people(seed: int, size: int = 3000) -> pd.DataFrame:
@@ -80,20 +103,30 @@ def test_rate_model_on_cells_equals_logit_on_rows(seed: int) -> None:
     assert cmp["adjustment_method"].startswith("logistic GLM")
 
 
-def test_mean_adjustment_equals_ols_hc1_on_rows() -> None:
+def test_mean_adjustment_equals_ols_hc2_with_bell_mccaffrey_df_on_rows() -> None:
     data = _people(4)
     result = gb.analyse(data, gb.mean("kostnad"), sex="kon", justified=["klass", "band"])
     cmp = result.comparisons.iloc[0]
-    # statsmodels: OLS(y, X).fit(cov_type="HC1") on the rows.
-    fit = sm.OLS(data["kostnad"], _row_design(data)).fit(cov_type="HC1")
+    design = _row_design(data)
+    # statsmodels: OLS(y, X).fit(cov_type="HC2") on the rows.
+    fit = sm.OLS(data["kostnad"], design).fit(cov_type="HC2")
+    se = fit.bse["women"]
+    # Bell-McCaffrey df, every person a cluster: the row-level reference of Pustejovsky &
+    # Tipton (2018) in tests/reference (identity working model).
+    contrast = (design.columns == "women").astype(float)
+    df = ref.bm_df(
+        design.to_numpy(), data["kostnad"].to_numpy(), None, np.arange(len(data)), contrast
+    )
+    q = stats.t.isf(0.025, df)
     assert cmp["adjusted_difference"] == pytest.approx(fit.params["women"], rel=TOL)
-    low, high = fit.conf_int(alpha=0.05).loc["women"]
-    assert cmp["adjusted_ci_low"] == pytest.approx(low, rel=TOL)
-    assert cmp["adjusted_ci_high"] == pytest.approx(high, rel=TOL)
-    assert cmp["adjusted_p_value"] == pytest.approx(fit.pvalues["women"], rel=1e-6)
+    assert cmp["adjusted_ci_low"] == pytest.approx(fit.params["women"] - q * se, rel=TOL)
+    assert cmp["adjusted_ci_high"] == pytest.approx(fit.params["women"] + q * se, rel=TOL)
+    p = 2 * stats.t.sf(abs(fit.params["women"]) / se, df)
+    assert cmp["adjusted_p_value"] == pytest.approx(p, rel=1e-6)
+    assert cmp["adjustment_method"] == "OLS, HC2 (t, Bell-McCaffrey df)"
 
 
-def test_ratio_adjustment_equals_wls_on_rows_and_clusters() -> None:
+def test_ratio_adjustment_equals_wls_on_rows_and_cr2_over_clusters() -> None:
     data = _people(5)
     measures = [
         gb.ratio("belopp", "dagar", name="rows"),
@@ -103,18 +136,32 @@ def test_ratio_adjustment_equals_wls_on_rows_and_clusters() -> None:
     cmp = result.comparisons.set_index("measure")
     design = _row_design(data)
     model = sm.WLS(data["belopp"] / data["dagar"], design, weights=data["dagar"])
-    # statsmodels: WLS(y/x, X, weights=x).fit(cov_type="HC1") — every row a unit.
+    # statsmodels: WLS(y/x, X, weights=x).fit(cov_type="HC1") — every row a unit — with a t
+    # reference on N - k degrees of freedom.
     hc1 = model.fit(cov_type="HC1")
-    assert cmp.loc["rows", "adjusted_difference"] == pytest.approx(hc1.params["women"], rel=TOL)
-    low, high = hc1.conf_int().loc["women"]
-    assert cmp.loc["rows", "adjusted_ci_low"] == pytest.approx(low, rel=TOL)
-    assert cmp.loc["rows", "adjusted_ci_high"] == pytest.approx(high, rel=TOL)
-    # statsmodels: the same WLS with cov_type="cluster" over the units.
-    clustered = model.fit(cov_type="cluster", cov_kwds={"groups": data["enhet"]})
-    low, high = clustered.conf_int().loc["women"]
-    assert cmp.loc["clusters", "adjusted_ci_low"] == pytest.approx(low, rel=TOL)
-    assert cmp.loc["clusters", "adjusted_ci_high"] == pytest.approx(high, rel=TOL)
-    assert "cluster-robust" in cmp.loc["clusters", "adjustment_method"]
+    df = len(data) - design.shape[1]
+    q = stats.t.isf(0.025, df)
+    estimate, se = hc1.params["women"], hc1.bse["women"]
+    assert cmp.loc["rows", "adjusted_difference"] == pytest.approx(estimate, rel=TOL)
+    assert cmp.loc["rows", "adjusted_ci_low"] == pytest.approx(estimate - q * se, rel=TOL)
+    assert cmp.loc["rows", "adjusted_ci_high"] == pytest.approx(estimate + q * se, rel=TOL)
+    # Clusters: the rows summed per unit x pattern x sex, then the row-level CR2 reference
+    # (Pustejovsky & Tipton 2018, identity working model over those rows) and its df.
+    keys = ["enhet", "klass", "band", "kon"]
+    units = data.groupby(keys)[["belopp", "dagar"]].sum().reset_index()
+    x = _row_design(units).to_numpy()
+    days = units["dagar"].to_numpy(float)
+    response = units["belopp"].to_numpy(float) / days
+    target = np.ones(len(units))
+    contrast = (_row_design(units).columns == "women").astype(float)
+    cov = ref.cr2_vcov(x, response, days, units["enhet"].to_numpy(), target=target)
+    df = ref.bm_df(x, response, days, units["enhet"].to_numpy(), contrast, target=target)
+    se = np.sqrt(contrast @ cov @ contrast)
+    q = stats.t.isf(0.025, df)
+    assert cmp.loc["clusters", "adjusted_difference"] == pytest.approx(estimate, rel=TOL)
+    assert cmp.loc["clusters", "adjusted_ci_low"] == pytest.approx(estimate - q * se, rel=1e-9)
+    assert cmp.loc["clusters", "adjusted_ci_high"] == pytest.approx(estimate + q * se, rel=1e-9)
+    assert "CR2" in cmp.loc["clusters", "adjustment_method"]
 
 
 def test_mantel_haenszel_cross_check() -> None:
@@ -213,7 +260,7 @@ def test_levels_where_nobody_got_it_are_set_aside() -> None:
     )
 
 
-def test_perfect_separation_by_sex_gives_nan_not_a_warning() -> None:
+def test_separation_by_sex_is_fitted_by_firth_not_reported_as_nan() -> None:
     data = pd.DataFrame(
         {
             "kon": ["K"] * 40 + ["M"] * 40,
@@ -224,8 +271,12 @@ def test_perfect_separation_by_sex_gives_nan_not_a_warning() -> None:
     data.loc[(data.kon == "M") & (data.klass == 1), "a"] = 1
     data.loc[(data.kon == "M") & (data.klass == 2), "a"] = [1, 0] * 10
     row = gb.analyse(data, gb.rate("a"), sex="kon", justified="klass").comparisons.iloc[0]
-    assert np.isnan(row["adjusted_difference"])
-    assert "the model could not be fitted (perfect separation or no convergence)" in row["note"]
+    # No woman got it: the maximum-likelihood estimate does not exist, Firth's does.
+    assert np.isfinite(row["adjusted_difference"])
+    assert row["adjusted_difference"] < -0.5
+    assert row["adjusted_p_adjusted"] < 0.05
+    assert "Firth" in row["note"]
+    assert row["flag"] == "unexplained_gap"
 
 
 def test_stratum_with_one_sex_is_harmless() -> None:

@@ -134,7 +134,7 @@ def test_pre_aggregated_input_gives_the_same_tables(engine: str) -> None:
             gb.count(),
             gb.rate("arbetsdrift"),
             gb.mean("kostnad", sum_sq="kostnad_sq"),
-            gb.ratio("kostnad", "varddygn"),
+            gb.ratio("kostnad", "varddygn", cluster="anstalt"),
             gb.total("kostnad"),
         ],
         sex="kon",

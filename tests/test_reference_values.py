@@ -2,10 +2,17 @@
 
 References: statsmodels (``proportion_confint``, ``confint_proportions_2indep``,
 ``proportions_ztest``, ``DescrStatsW``, ``WLS`` with HC1 covariance), scipy
-(``ttest_ind(equal_var=False)``, ``fisher_exact``) and hand computation. Tolerance 1e-10.
+(``ttest_ind(equal_var=False)``, ``fisher_exact``), the row-level CR2 / Bell-McCaffrey
+reference in ``tests/reference`` (itself checked against clubSandwich and Stata output) and
+hand computation. Tolerance 1e-10.
 """
 
 from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pandas as pd
@@ -23,6 +30,23 @@ from statsmodels.stats.weightstats import DescrStatsW
 import genderbudget as gb
 
 TOL = 1e-10
+REFERENCE = Path(__file__).parent / "reference"
+
+
+def _load_reference() -> ModuleType:
+    # The tests run with --import-mode=importlib, so the reference is loaded by path.
+    name = "cr2_reference_for_values"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, REFERENCE / "cr2_reference.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+ref = _load_reference()
 SEEDS = [0, 1, 2, 3, 4]
 
 
@@ -167,13 +191,16 @@ def test_ratio_of_means_delta_log_by_hand() -> None:
     cmp = gb.analyse(data, gb.mean("kostnad"), sex="kon").comparisons.iloc[0]
     women = data.loc[data.kon == "K", "kostnad"]
     men = data.loc[data.kon == "M", "kostnad"]
-    # Hand computation: var(log r) = s_w^2/(n_w m_w^2) + s_m^2/(n_m m_m^2), normal quantile.
+    # Hand computation: var(log r) = s_w^2/(n_w m_w^2) + s_m^2/(n_m m_m^2), with the t
+    # quantile of the difference's Welch-Satterthwaite df (one reference distribution).
+    a, b = women.var() / len(women), men.var() / len(men)
+    df = (a + b) ** 2 / (a**2 / (len(women) - 1) + b**2 / (len(men) - 1))
     v = women.var() / (len(women) * women.mean() ** 2) + men.var() / (len(men) * men.mean() ** 2)
-    z = stats.norm.isf(0.025)
+    q = stats.t.isf(0.025, df)
     r = women.mean() / men.mean()
     assert cmp["ratio"] == pytest.approx(r, rel=TOL)
-    assert cmp["ratio_ci_low"] == pytest.approx(r * np.exp(-z * np.sqrt(v)), rel=TOL)
-    assert cmp["ratio_ci_high"] == pytest.approx(r * np.exp(z * np.sqrt(v)), rel=TOL)
+    assert cmp["ratio_ci_low"] == pytest.approx(r * np.exp(-q * np.sqrt(v)), rel=TOL)
+    assert cmp["ratio_ci_high"] == pytest.approx(r * np.exp(q * np.sqrt(v)), rel=TOL)
 
 
 def _wls_ratio(y: np.ndarray, x: np.ndarray) -> tuple[float, float, float, float]:
@@ -183,8 +210,16 @@ def _wls_ratio(y: np.ndarray, x: np.ndarray) -> tuple[float, float, float, float
     return float(fit.params[0]), float(fit.bse[0]), float(low), float(high)
 
 
+def _cr2_ratio(y: np.ndarray, x: np.ndarray) -> tuple[float, float, float]:
+    """Reference: WLS(y/x ~ 1, weights=x) over units with the row-level CR2 and BM df."""
+    ones = np.ones((len(x), 1))
+    cov = ref.cr2_vcov(ones, y / x, x, np.arange(len(x)), target=np.ones(len(x)))
+    df = ref.bm_df(ones, y / x, x, np.arange(len(x)), np.ones(1), target=np.ones(len(x)))
+    return float(y.sum() / x.sum()), float(np.sqrt(cov[0, 0])), float(df)
+
+
 @pytest.mark.parametrize("seed", SEEDS)
-def test_ratio_of_sums_matches_hc1_wls(seed: int) -> None:
+def test_ratio_of_sums_per_row_matches_hc1_wls_and_per_unit_matches_cr2(seed: int) -> None:
     data = _people(seed)
     measures = [
         gb.ratio("kostnad", "varddygn", name="per_row"),
@@ -201,34 +236,37 @@ def test_ratio_of_sums_matches_hc1_wls(seed: int) -> None:
         assert row["ci_low"] == pytest.approx(low, rel=TOL)
         assert row["ci_high"] == pytest.approx(high, rel=TOL)
         units = rows.groupby("anstalt")[["kostnad", "varddygn"]].sum()
-        estimate, _, low, high = _wls_ratio(
-            units["kostnad"].to_numpy(), units["varddygn"].to_numpy(dtype=float)
+        estimate, se, df = _cr2_ratio(
+            units["kostnad"].to_numpy(dtype=float), units["varddygn"].to_numpy(dtype=float)
         )
+        q = stats.t.isf(0.025, df)
         row = _row(result.estimates, sex=sex, measure="per_unit")
         assert row["units"] == len(units)
         assert row["estimate"] == pytest.approx(estimate, rel=TOL)
-        assert row["ci_low"] == pytest.approx(low, rel=TOL)
-        assert row["ci_high"] == pytest.approx(high, rel=TOL)
+        assert row["ci_low"] == pytest.approx(estimate - q * se, rel=1e-9)
+        assert row["ci_high"] == pytest.approx(estimate + q * se, rel=1e-9)
 
 
-def test_ratio_difference_by_hand() -> None:
+def test_clustered_ratio_difference_matches_the_cr2_reference() -> None:
     data = _people(11)
     result = gb.analyse(data, gb.ratio("kostnad", "varddygn", cluster="anstalt"), sex="kon")
-    parts = {}
-    for code in ("K", "M"):
-        units = data.loc[data.kon == code].groupby("anstalt")[["kostnad", "varddygn"]].sum()
-        r, se, _, _ = _wls_ratio(units["kostnad"].to_numpy(), units["varddygn"].to_numpy(float))
-        parts[code] = (r, se**2, len(units))
-    (rw, vw, mw), (rm, vm, mm) = parts["K"], parts["M"]
-    # Hand computation: Welch-Satterthwaite df on the two delta variances.
-    df = (vw + vm) ** 2 / (vw**2 / (mw - 1) + vm**2 / (mm - 1))
-    q = stats.t.isf(0.025, df)
+    units = data.groupby(["kon", "anstalt"])[["kostnad", "varddygn"]].sum().reset_index()
+    x = np.column_stack([np.ones(len(units)), (units["kon"] == "K").to_numpy(float)])
+    days = units["varddygn"].to_numpy(float)
+    response = units["kostnad"].to_numpy(float) / days
+    clusters = units["anstalt"].to_numpy()  # a prison with women and men is one cluster
+    target = np.ones(len(units))
+    # Pustejovsky & Tipton (2018): CR2 and Satterthwaite df of the women coefficient, from
+    # the row-level reference with the identity working model over the units.
+    se = np.sqrt(ref.cr2_vcov(x, response, days, clusters, target=target)[1, 1])
+    df = ref.bm_df(x, response, days, clusters, np.array([0.0, 1.0]), target=target)
     cmp = result.comparisons.iloc[0]
-    assert cmp["difference"] == pytest.approx(rw - rm, rel=TOL)
-    assert cmp["difference_ci_low"] == pytest.approx(rw - rm - q * np.sqrt(vw + vm), rel=TOL)
-    assert cmp["p_value"] == pytest.approx(
-        2 * stats.t.sf(abs(rw - rm) / np.sqrt(vw + vm), df), rel=1e-8
-    )
+    difference = cmp["women"] - cmp["men"]
+    q = stats.t.isf(0.025, df)
+    assert cmp["difference"] == pytest.approx(difference, rel=TOL)
+    assert cmp["difference_ci_low"] == pytest.approx(difference - q * se, rel=1e-9)
+    assert cmp["difference_ci_high"] == pytest.approx(difference + q * se, rel=1e-9)
+    assert cmp["p_value"] == pytest.approx(2 * stats.t.sf(abs(difference) / se, df), rel=1e-8)
 
 
 def test_holm_adjustment_by_hand() -> None:
