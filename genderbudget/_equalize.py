@@ -16,8 +16,8 @@ For a ratio the same targets apply to the ratio (the other sex's ratio, a given 
 pooled ratio); adjusted targets for ratios are not offered.
 
 The arithmetic is in the output: current count and rate, target rate, the count needed
-(with an interval from the uncertainty of the target), the whole places added, and the cost
-from a unit cost.
+(with an interval that carries the sampling uncertainty of both the target and the
+disadvantaged group's own value), the whole places added, and the cost from a unit cost.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from genderbudget import _intervals as iv
 from genderbudget._adjust import fit_rate_model
 from genderbudget._analyse import BAD_CONFIDENCE, JUSTIFIED_IN_BY, JUSTIFIED_IS_SEX, _as_list
 from genderbudget._cells import STAT_COLUMNS, collect_cells
-from genderbudget._estimate import estimate
+from genderbudget._estimate import cluster_inference, compare, estimate
 from genderbudget._measures import Measure, rate
 
 __all__ = ["equalize", "equalize_columns"]
@@ -86,6 +86,7 @@ EXCLUSION_WORDS: Final[Mapping[str, str]] = {
     "missing_breakdown": "a missing breakdown value in {column!r}",
     "missing_cluster": "a missing unit in {column!r}",
 }
+NOTE_NO_INTERVAL = "no interval for needed ({reason})"
 NOTE_MISSING_FACTOR = (
     "{persons:,} persons with a missing justified factor are counted at their current level"
 )
@@ -96,15 +97,17 @@ BASIS_RATE: Final[str] = "rate"
 BASIS_NEUTRAL: Final[str] = "budget_neutral"
 
 METHOD: Final[Mapping[str, str]] = {
-    BASIS_PARITY: "other sex's rate; Wilson interval for it",
-    BASIS_ADJUSTED: "logistic GLM, as the other sex with own factor mix (delta method)",
-    BASIS_RATE: "given rate (exact)",
-    BASIS_NEUTRAL: "pooled rate of women and men (exact)",
+    BASIS_PARITY: "other sex's rate; Newcombe hybrid score interval of the difference",
+    BASIS_ADJUSTED: (
+        "logistic GLM, as the other sex with own factor mix; delta method with own outcomes"
+    ),
+    BASIS_RATE: "given rate; Wilson interval of the own rate",
+    BASIS_NEUTRAL: "pooled rate; Newcombe hybrid score interval of the difference",
 }
 RATIO_METHOD: Final[Mapping[str, str]] = {
-    BASIS_PARITY: "other sex's ratio; delta-method interval for it",
-    BASIS_RATE: "given ratio (exact)",
-    BASIS_NEUTRAL: "pooled ratio of women and men (exact)",
+    BASIS_PARITY: "other sex's ratio; t interval of the difference, variances as in analyse",
+    BASIS_RATE: "given ratio; t interval of the own ratio",
+    BASIS_NEUTRAL: "pooled ratio; t interval of the difference, variances as in analyse",
 }
 
 
@@ -233,8 +236,12 @@ def equalize(
           summed denominator for a ratio (e.g. need-weighted care-days);
         - ``current``: the number who have it now (for a ratio, the summed resource);
           ``current_rate = current / base``; ``target_rate`` the target;
-        - ``needed = base * target_rate - current`` (negative: above the target), with an
-          interval from the uncertainty of a parity target;
+        - ``needed = base * target_rate - current`` (negative: above the target), an
+          estimate of the gap in places or resource; ``needed_ci_low``, ``needed_ci_high``
+          its interval at ``confidence``, from the sampling uncertainty of the target *and*
+          of the row's own rate or ratio (see Notes), so that it covers 0 when the data do
+          not show a shortfall; NaN with the reason in ``note`` when a side has no
+          variance estimate (e.g. a unit of ``within`` that is the measure's only cluster);
         - ``change``: whole places (or whole units of the resource) added to reach the
           target (rounded up), 0 when at or beyond it or for the advantaged sex; negative
           for the sex that gives up with ``budget_neutral``, or for a ``"lower_is_better"``
@@ -259,24 +266,54 @@ def equalize(
 
     Notes
     -----
-    With ``justified``, the logistic model ``logit p = a + b * woman + factor dummies`` is
-    fitted per breakdown cell on the collapsed factor patterns (the same fit as the
-    adjusted gap of :func:`analyse`). The target count of the disadvantaged sex is
-    ``sum_k n_k * p_k(as the other sex)`` over its patterns ``k``; because the fitted counts
-    of each sex equal its observed count, ``needed`` is exactly its persons times minus the
-    marginally standardised gap over that sex's persons. Its interval is ``needed +- z * se``
-    with ``se`` from the delta method on the model's covariance. Patterns in factor levels
-    where all or none got it, and persons with a missing factor, are counted at their
-    current level.
+    ``needed = base * (target - own)`` estimates a gap, so its interval carries the
+    uncertainty of both sides:
 
-    Without ``justified``, the parity target is the other sex's observed rate, and the
-    interval of ``needed`` is ``n`` times its Wilson interval minus ``current``. For a ratio
-    it is the other sex's ratio of sums, and the interval of ``needed`` is ``base`` times
-    that ratio's delta-method interval (units of ``cluster`` as in :func:`analyse`) minus
-    ``current``. A numeric
-    target and the budget-neutral pooled rate are exact. Whether the gap is worth closing —
-    statistically supported, material, unjustified — is for :func:`analyse` to say; an
-    interval of ``needed`` that covers 0 says the data do not show a shortfall.
+    - rate, parity target: ``base`` times Newcombe's hybrid score interval for the
+      difference of the other sex's and the own proportion (Newcombe 1998, method 10; the
+      interval :func:`analyse` reports for women - men, mirrored), so the interval of
+      ``needed`` covers 0 exactly when the unadjusted difference interval of
+      :func:`analyse` does. Rows of ``within`` use the unit's own counts;
+    - ratio, parity target: ``base`` times the t interval of ``R_other - R_own``, with
+      the variances and degrees of freedom of :func:`analyse` (its estimates, with the
+      units of ``cluster``, small-sample CR2 variances when the measure has a cluster). For
+      whole sexes it is the difference interval :func:`analyse` reports, mirrored, so
+      the two agree on whether it covers 0. For a unit of ``within`` against the other
+      sex, the variance is ``V(R_other) + V(R_own)`` with Welch-Satterthwaite degrees of
+      freedom ``(v1 + v2)^2 / (v1^2 / df1 + v2^2 / df2)`` (Satterthwaite 1946); a unit
+      that is a single cluster of the measure has no interval;
+    - ``budget_neutral``: ``needed = base * base_o / (base + base_o) * (R_other - R_own)``,
+      so the same difference intervals, scaled by that factor;
+    - a numeric target: only the own value is uncertain: ``base * (target - interval of
+      the own value)``, with the Wilson interval of a rate or the t interval of a ratio;
+    - with ``justified``, the logistic model ``logit p = a + b * woman + factor dummies``
+      is fitted per breakdown cell on the collapsed factor patterns (the same fit as the
+      adjusted gap of :func:`analyse`). The target count of a group ``S`` of the
+      disadvantaged sex is ``sum_k n_k * p_k(as the other sex)`` over its patterns ``k``;
+      because the fitted counts of each sex equal its observed count, ``needed`` of a whole
+      sex is its persons times minus the marginally standardised gap over that sex's
+      persons. The fit already uses ``S``'s own outcomes, so their binomial variance is
+      not simply added: linearising both the coefficients and ``S``'s observed count in
+      the outcomes gives ``Var = (a - c)' V (a - c) + (sum_S w_i - c' V c)``, with ``V``
+      the model covariance, ``a`` the gradient of the target and ``c = sum_S w_i x_i`` that
+      of ``S``'s fitted count (``w_i = p_i (1 - p_i)``). For a whole sex the bracket is 0
+      (the delta method of ``needed`` as a function of the coefficients); for a unit of
+      ``within`` it is the unit's own binomial variance that the model does not hold. The
+      interval is ``needed +- z * se``. In a simulation of 400 data sets of 1,500 persons
+      from a known logistic model, the 95 % interval covered the true shortfall in 95-96 %
+      of them, for the whole sex and for each of three units. Patterns in factor
+      levels where all or none got it, and persons with a missing factor, are counted at
+      their current level and add no variance.
+
+    Whether the gap is worth closing — statistically supported, material, unjustified —
+    is for :func:`analyse` to say; an interval of ``needed`` that covers 0 says the data do
+    not show a shortfall. The intervals are not adjusted for multiple breakdowns.
+
+    References: R. G. Newcombe (1998), "Interval estimation for the difference between
+    independent proportions: comparison of eleven methods", Statistics in Medicine 17,
+    873-890; F. E. Satterthwaite (1946), Biometrics Bulletin 2, 110-114; R. M. Bell and
+    D. F. McCaffrey (2002), Survey Methodology 28, 169-181 (the CR2 variances of
+    :func:`analyse`).
 
     Examples
     --------
@@ -304,8 +341,8 @@ def equalize(
     >>> hours = gb.equalize(sis, need, sex="kon", unit_cost=450)
     >>> hours[["sex", "target_rate", "needed", "needed_ci_low", "change", "cost"]].round(3)
          sex  target_rate     needed  needed_ci_low  change        cost
-    0  women        0.261  65759.902      51423.611   65760  29592000.0
-    1    men        0.205 -51165.101     -70245.915       0         0.0
+    0  women        0.261  65759.902      33984.914   65760  29592000.0
+    1    men        0.205 -51165.101     -75887.925       0         0.0
     """
     m = _check_measure(measure)
     is_ratio = m.kind == "ratio"
@@ -366,6 +403,9 @@ def equalize(
         patterns = cells.patterns.loc[
             cells.patterns["n"] > 0, [*keys, *justified_list, "sex", "n", "sy"]
         ]
+    # Sums per cluster of a clustered ratio: its variances are the small-sample (CR2) ones
+    # of analyse.
+    clusters = cells.units if is_ratio and m.cluster is not None else None
     good = 1.0 if m.direction == "higher_is_better" else -1.0
 
     if budget_neutral:
@@ -381,15 +421,9 @@ def equalize(
     parts = []
     for key, cell in groups:
         key_tuple = key if isinstance(key, tuple) else (key,)
-        cell_patterns = None
-        if patterns is not None:
-            mask = np.ones(len(patterns), dtype=bool)
-            for column, value in zip(by_list, key_tuple, strict=True):
-                mask = mask & (patterns[column] == value).to_numpy()
-            cell_patterns = patterns.loc[mask]
         rows = _cell_plan(
             cell.reset_index(drop=True),
-            cell_patterns,
+            None if patterns is None else _in_cell(patterns, by_list, key_tuple),
             within=within,
             justified=justified_list,
             basis=basis,
@@ -397,6 +431,7 @@ def equalize(
             good=good,
             confidence=confidence,
             kind=m.kind,
+            clusters=None if clusters is None else _in_cell(clusters, by_list, key_tuple),
         )
         for column, value in zip(by_list, key_tuple, strict=True):
             rows[column] = pd.Series([value] * len(rows), index=rows.index, dtype=object)
@@ -424,6 +459,14 @@ def equalize(
     out = out.assign(__sex=out["sex"].map(sex_order))
     out = out.sort_values([*keys, "__sex"], kind="stable").reset_index(drop=True)
     return out[columns]
+
+
+def _in_cell(frame: pd.DataFrame, by: Sequence[str], key: tuple[object, ...]) -> pd.DataFrame:
+    """Select the rows of ``frame`` in one breakdown cell."""
+    mask = np.ones(len(frame), dtype=bool)
+    for column, value in zip(by, key, strict=True):
+        mask = mask & (frame[column] == value).to_numpy()
+    return frame.loc[mask]
 
 
 def _exclusion_note(exclusions: pd.DataFrame) -> str:
@@ -455,17 +498,24 @@ def _cell_plan(
     good: float,
     confidence: float,
     kind: str = "rate",
+    clusters: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Plan rows of one breakdown cell: one per (unit x) sex with persons.
 
     ``base`` is what the rate or ratio is per: persons for a rate, the summed denominator
-    (e.g. need-weighted care-days) for a ratio.
+    (e.g. need-weighted care-days) for a ratio. ``needed = base * (target - own value)`` is
+    an estimated gap, so its interval carries the sampling uncertainty of both sides.
     """
-    unit_keys = [within] if within else []
     base_column = "sx" if kind == "ratio" else "n"
-    rows = cell.groupby([*unit_keys, "sex"], sort=False, dropna=False)[["n", "sy", "sx"]].sum()
-    rows = rows.reset_index()
     sums = [c for c in STAT_COLUMNS if c != "has_syy"]
+    has_syy = bool(cell["has_syy"].all())
+    if within:
+        rows = cell.groupby([within, "sex"], sort=False, dropna=False)[sums].sum()
+        rows = rows.reset_index().assign(has_syy=has_syy)
+    else:
+        # Already one row per sex: passed on unchanged, so the estimates see every
+        # statistic of the cell.
+        rows = cell.reset_index(drop=True)
     totals = cell.groupby("sex", sort=False)[sums].sum()
     base_by_sex = {s: float(totals[base_column].get(s, 0.0)) for s in ("women", "men")}
     y_by_sex = {s: float(totals["sy"].get(s, 0.0)) for s in ("women", "men")}
@@ -473,8 +523,8 @@ def _cell_plan(
 
     size = len(rows)
     target_count = np.full(size, np.nan)
-    low = np.full(size, np.nan)
-    high = np.full(size, np.nan)
+    needed_low = np.full(size, np.nan)
+    needed_high = np.full(size, np.nan)
     notes: list[list[str]] = [[] for _ in range(size)]
     row_basis = np.full(size, basis, dtype=object)
     base_row = rows[base_column].to_numpy(dtype=float)
@@ -484,44 +534,92 @@ def _cell_plan(
     for i in np.flatnonzero(~known).tolist():
         notes[i].append(NOTE_UNKNOWN)
         row_basis[i] = ""
+    # Estimates of a ratio, with the variances and degrees of freedom of analyse: per sex
+    # (``whole``) and per row (``own``; the same when the rows are whole sexes).
+    own = whole = difference = None
+    if kind == "ratio":
+        sexes = rows if not within else totals.reset_index().assign(has_syy=has_syy)
+        per_sex = per_cell = None
+        if clusters is not None:
+            per_sex, per_cell = cluster_inference(clusters, [])
+        by_sex = estimate(sexes, "ratio", [], confidence, per_sex).assign(measure="")
+        # The difference women - men exactly as analyse reports it.
+        difference = compare(by_sex, "ratio", [], confidence, per_cell)
+        whole, own = by_sex.set_index("sex"), by_sex
+        if within:
+            per_row = None if clusters is None else cluster_inference(clusters, [within])[0]
+            own = estimate(rows, "ratio", [within], confidence, per_row)
+    reasons: list[list[str]] = [[] for _ in range(size)]
 
     if basis == BASIS_RATE:
         assert rate_target is not None
         target_count[known] = base_row[known] * rate_target
-        low[known] = high[known] = target_count[known]
+        # Only the own value is uncertain: base * (target - interval of the own value).
+        if own is None:
+            own_low, own_high = iv.wilson(y_row, base_row, confidence)
+        else:
+            own_low = own["ci_low"].to_numpy(dtype=float)
+            own_high = own["ci_high"].to_numpy(dtype=float)
+            for i in np.flatnonzero(known).tolist():
+                reasons[i].append(str(own["note"].iloc[i]))
+        needed_low[known] = (target_count - base_row * own_high)[known]
+        needed_high[known] = (target_count - base_row * own_low)[known]
     elif not both:
         for i in np.flatnonzero(known).tolist():
             notes[i].append(NOTE_ONE_SEX)
-    elif basis == BASIS_NEUTRAL:
-        pooled = (y_by_sex["women"] + y_by_sex["men"]) / (base_by_sex["women"] + base_by_sex["men"])
-        target_count[known] = base_row[known] * pooled
-        low[known] = high[known] = target_count[known]
-    elif basis == BASIS_PARITY:
-        other = {"women": "men", "men": "women"}
-        z_low, z_high = {}, {}
-        for s, o in other.items():
-            if kind == "ratio":
-                # The delta-method interval of the other sex's ratio, as in analyse.
-                own = totals.loc[[o]].reset_index().assign(has_syy=True)
-                bounds = estimate(own, "ratio", [], confidence)[["ci_low", "ci_high"]]
-                lo, hi = bounds.to_numpy(dtype=float).T
-            else:
-                lo, hi = iv.wilson([y_by_sex[o]], [base_by_sex[o]], confidence)
-            z_low[s], z_high[s] = float(lo[0]), float(hi[0])
-        for i in np.flatnonzero(known).tolist():
-            o = other[sex_row[i]]
-            target_count[i] = base_row[i] * y_by_sex[o] / base_by_sex[o]
-            low[i] = base_row[i] * z_low[sex_row[i]]
-            high[i] = base_row[i] * z_high[sex_row[i]]
+    elif basis in (BASIS_PARITY, BASIS_NEUTRAL):
+        other_of = {"women": "men", "men": "women"}
+        index = np.flatnonzero(known)
+        other = [other_of[s] for s in sex_row[index]]
+        base_o = np.array([base_by_sex[o] for o in other])
+        y_o = np.array([y_by_sex[o] for o in other])
+        base_i, y_i = base_row[index], y_row[index]
+        # needed = factor * (R_other - R_own) with factor = base for parity; for the pooled
+        # target (rows are whole sexes) base * (pooled - R_own) = base * base_o /
+        # (base + base_o) * (R_other - R_own).
+        if basis == BASIS_PARITY:
+            factor = base_i
+            target_count[index] = base_i * y_o / base_o
+        else:
+            factor = base_i * base_o / (base_i + base_o)
+            target_count[index] = base_i * (y_i + y_o) / (base_i + base_o)
+        if own is None or whole is None or difference is None:
+            low, high = iv.newcombe_difference(y_o, base_o, y_i, base_i, confidence)
+        elif not within:
+            # Whole sexes: analyse's interval of women - men, mirrored for women.
+            d_low = float(difference["difference_ci_low"].iloc[0])
+            d_high = float(difference["difference_ci_high"].iloc[0])
+            women = sex_row[index] == "women"
+            low = np.where(women, -d_high, d_low)
+            high = np.where(women, -d_low, d_high)
+        else:
+            # A unit against the other sex: independent, Welch-Satterthwaite.
+            low, high = _ratio_difference(whole.loc[other], own.iloc[index], confidence)
+        if own is not None and whole is not None:
+            for j, i in enumerate(index.tolist()):
+                reasons[i].append(str(own["note"].iloc[i]))
+                reasons[i].append(str(whole.loc[other[j], "note"]))
+        needed_low[index] = factor * low
+        needed_high[index] = factor * high
     else:
         assert patterns is not None
         _adjusted_targets(
-            rows, patterns, within, justified, confidence, target_count, low, high, notes
+            rows,
+            patterns,
+            within,
+            justified,
+            confidence,
+            target_count,
+            needed_low,
+            needed_high,
+            notes,
         )
 
     needed = target_count - y_row
-    needed_low = low - y_row
-    needed_high = high - y_row
+    for i in range(size):
+        if np.isfinite(needed[i]) and not np.isfinite(needed_low[i] + needed_high[i]):
+            why = "; ".join(dict.fromkeys(r for r in reasons[i] if r)) or "no variance"
+            notes[i].append(NOTE_NO_INTERVAL.format(reason=why))
     shortfall = good * needed
     # Which sex is disadvantaged in the cell: the one short of its (parity) target.
     cell_short = {}
@@ -565,14 +663,31 @@ def _cell_plan(
             "target_rate": target_rate,
             "target_basis": row_basis,
             "needed": needed,
-            "needed_ci_low": np.minimum(needed_low, needed_high),
-            "needed_ci_high": np.maximum(needed_low, needed_high),
+            "needed_ci_low": needed_low,
+            "needed_ci_high": needed_high,
             "change": change,
             "new_rate": np.where(known, new_rate, np.nan),
             "note": ["; ".join(dict.fromkeys(n)) for n in notes],
         }
     )
     return out
+
+
+def _ratio_difference(
+    theirs: pd.DataFrame, mine: pd.DataFrame, confidence: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Interval of ``R_other - R_own`` from two rows of :func:`estimate` output each.
+
+    ``se = sqrt(se_other^2 + se_own^2)`` with the Welch-Satterthwaite degrees of freedom
+    ``(v1 + v2)^2 / (v1^2 / df1 + v2^2 / df2)`` of the estimates' own ``_df`` (``welch_df``
+    with ``v = se^2 (df + 1)`` and ``n = df + 1``), a t interval as for the difference of
+    :func:`analyse`.
+    """
+    est_o, est_i = theirs["estimate"].to_numpy(dtype=float), mine["estimate"].to_numpy(dtype=float)
+    se_o, se_i = theirs["_se"].to_numpy(dtype=float), mine["_se"].to_numpy(dtype=float)
+    df_o, df_i = theirs["_df"].to_numpy(dtype=float), mine["_df"].to_numpy(dtype=float)
+    df = iv.welch_df(se_o**2 * (df_o + 1.0), df_o + 1.0, se_i**2 * (df_i + 1.0), df_i + 1.0)
+    return iv.t_interval(est_o - est_i, np.sqrt(se_o**2 + se_i**2), df, confidence)
 
 
 def _adjusted_targets(
@@ -582,11 +697,33 @@ def _adjusted_targets(
     justified: Sequence[str],
     confidence: float,
     target_count: np.ndarray,
-    low: np.ndarray,
-    high: np.ndarray,
+    needed_low: np.ndarray,
+    needed_high: np.ndarray,
     notes: list[list[str]],
 ) -> None:
-    """Fill the as-the-other-sex targets of each (unit x) sex row from the logistic model."""
+    """Fill the as-the-other-sex targets of each (unit x) sex row from the logistic model.
+
+    The shortfall of a group ``S`` (a sex, or a sex in one unit) is
+    ``D = sum_{i in S} mu_i(beta_hat; as the other sex) - Y_S``. Write ``e_i = y_i - mu_i``
+    (with ``mu_i`` the own-sex rate at the true ``beta``), ``w_i = mu_i (1 - mu_i)``,
+    ``V = (X' W X)^-1`` (the model covariance), ``a`` the gradient of the target over
+    ``beta`` and ``c = sum_{i in S} w_i x_i`` the gradient of ``S``'s own fitted count. To
+    first order ``beta_hat - beta = V sum_i x_i e_i`` and ``Y_S - sum_S mu_i = sum_{i in S}
+    e_i``, so ``D - E[D] = sum_i (a' V x_i - 1[i in S]) e_i`` and, the ``e_i`` being
+    independent with variances ``w_i``,
+
+        Var D = a' V a - 2 a' V c + sum_{i in S} w_i
+              = (a - c)' V (a - c) + (sum_{i in S} w_i - c' V c).
+
+    The fitted model already uses ``S``'s outcomes: its own count is not independent of the
+    target. When ``S`` is a whole sex, the score equation of the sex column makes ``Y_S``
+    equal to its fitted count, ``V c`` is the unit vector of that column and the bracket is
+    0: ``D`` is a function of ``beta_hat`` alone, with the delta-method variance
+    ``(a - c)' V (a - c)``. For a unit within a sex the bracket (>= 0) is the part of the
+    unit's own binomial variance that the model does not already hold. Plugging in the
+    fitted rates gives the estimate. Patterns set aside (all or none got it) and persons
+    with a missing factor are counted at their current level and add no variance.
+    """
     factors = list(justified)
     collapsed = patterns.groupby([*factors, "sex"], sort=True, dropna=False)[["n", "sy"]].sum()
     collapsed = collapsed.reset_index()
@@ -598,12 +735,15 @@ def _adjusted_targets(
             if s != "unknown":
                 notes[i].append(f"no adjusted target: {reason}")
         return
-    # Design row of each collapsed pattern x sex, as the other sex.
+    # Design row of each collapsed pattern x sex as it is, and as the other sex.
     position = pd.Series(np.arange(len(fit.fitted_index)), index=fit.fitted_index)
-    as_other = fit.design.copy()
+    as_own = fit.design
+    as_other = as_own.copy()
     as_other[:, 1] = 1.0 - as_other[:, 1]
     mu = 1.0 / (1.0 + np.exp(-(as_other @ fit.params)))
     slope = mu * (1.0 - mu)
+    mu_own = 1.0 / (1.0 + np.exp(-(as_own @ fit.params)))
+    slope_own = mu_own * (1.0 - mu_own)
     z = iv.normal_quantile(confidence)
 
     keyed = patterns.loc[patterns["sex"] != "unknown"].merge(
@@ -630,16 +770,20 @@ def _adjusted_targets(
         aside = mask & ~in_fit
         p = pos[fitted]
         count = float(np.sum(n_k[fitted] * mu[p])) + float(np.sum(y_k[aside]))
-        gradient = (n_k[fitted] * slope[p]) @ as_other[p] if fitted.any() else None
         # Persons with a missing justified factor are not in the patterns: current level.
         missing_persons = float(row["n"]) - float(n_k[mask].sum())
         count += float(row["sy"]) - float(y_k[mask].sum())
         target_count[i] = count
-        if gradient is not None:
-            se = float(np.sqrt(gradient @ fit.cov @ gradient))
-            low[i], high[i] = count - z * se, count + z * se
+        needed = count - float(row["sy"])
+        if fitted.any():
+            a = (n_k[fitted] * slope[p]) @ as_other[p]
+            c = (n_k[fitted] * slope_own[p]) @ as_own[p]
+            own_variance = float(np.sum(n_k[fitted] * slope_own[p]))
+            variance = float(a @ fit.cov @ a - 2.0 * a @ fit.cov @ c) + own_variance
+            se = math.sqrt(max(variance, 0.0))
+            needed_low[i], needed_high[i] = needed - z * se, needed + z * se
         else:
-            low[i] = high[i] = count
+            needed_low[i] = needed_high[i] = needed
         notes[i].extend(fit_notes)
         if missing_persons > 0:
             notes[i].append(NOTE_MISSING_FACTOR.format(persons=int(missing_persons)))
