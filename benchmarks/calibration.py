@@ -290,7 +290,10 @@ def main() -> None:
     for column in list(columns.values())[1:]:
         shown[column] = shown[column].map(lambda v: "–" if pd.isna(v) else f"{100 * v:.1f} %")
     print(f"{args.reps} replicates per scenario, seed {args.seed}, level {ALPHA}\n")
-    print(shown.to_markdown(index=False))
+    print("| " + " | ".join(shown.columns) + " |")
+    print("|" + "---|" * len(shown.columns))
+    for values in shown.itertuples(index=False):
+        print("| " + " | ".join(str(v) for v in values) + " |")
     se = np.sqrt(ALPHA * (1 - ALPHA) / args.reps)
     print(f"\nMonte-Carlo standard error near 5 % or 95 %: {100 * se:.2f} points")
     print(f"({time.perf_counter() - start:.0f} s)")

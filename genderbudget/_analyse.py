@@ -28,7 +28,7 @@ from genderbudget._sex import SEX_CATEGORIES
 __all__ = ["analyse"]
 
 PAdjust = Literal["holm", "bonferroni", "fdr_bh", "none"]
-Adjustment = Literal["model", "mantel-haenszel"]
+Adjustment = Literal["model", "mantel-haenszel", "mantel-haenszel-corrected"]
 JUSTIFIED_IS_SEX = (
     "The sex column {sex!r} cannot be a justified factor: the gap between women and men "
     "would be explained by sex itself."
@@ -113,9 +113,11 @@ def analyse(
         and the adjusted p-values alike; default the rule's (Holm).
     rule : FlagRule, optional
         Significance level, materiality thresholds and minimum n for the flags.
-    adjustment : {"model", "mantel-haenszel"}, default "model"
+    adjustment : {"model", "mantel-haenszel", "mantel-haenszel-corrected"}, default "model"
         For rates: the logistic model with marginal standardisation, or the stratified
-        Mantel-Haenszel risk difference as a cross-check.
+        Mantel-Haenszel risk difference as a cross-check, with the Cochran-Mantel-Haenszel
+        test without or with Yates's continuity correction (R's ``mantelhaen.test``
+        corrects by default); ``adjustment_method`` says which.
     mapping : dict, optional
         Extra sex codes, e.g. ``{"X": "unknown"}``.
 
@@ -143,9 +145,29 @@ def analyse(
       Fisher's exact test when an expected count is below 5.
     - mean: t interval per sex; Welch's t for the difference (Welch-Satterthwaite degrees
       of freedom); a delta-method interval on the log scale for the ratio.
-    - ratio of sums: the delta-method (linearisation) variance over units, t with units - 1
-      degrees of freedom per sex; for the difference, Welch-Satterthwaite degrees of
-      freedom; the ratio of the two ratios on the log scale.
+    - ratio of sums with ``cluster=``: each sex's ratio is a weighted least-squares
+      intercept over its units, with the CR2 bias-reduced variance and Bell-McCaffrey
+      (Satterthwaite) degrees of freedom (Bell & McCaffrey 2002; Pustejovsky & Tipton
+      2018); the difference is the coefficient of an indicator for women in one such fit,
+      clustered by unit, with its own CR2 variance and degrees of freedom. With few units
+      or one large unit these are much wider than a normal interval: that is the honest
+      uncertainty when a handful of prisons or units make up one sex.
+    - ratio of sums without a cluster: every row is a unit; the linearisation variance with
+      t on units - 1 degrees of freedom per sex, Welch-Satterthwaite for the difference.
+    - the ratio women / men of means and ratios: on the log scale, with the t quantile of
+      the difference.
+
+    Adjusted gaps (``justified=``): see :mod:`genderbudget._adjust`; means use HC2 with
+    Bell-McCaffrey degrees of freedom, clustered ratios CR2 over the units, rates the
+    logistic model (Firth's penalised likelihood when women and men are separated). A
+    factor that does not vary in a cell is left out there; when none varies, the adjusted
+    comparison is the raw one, number for number.
+
+    Next to each interval the comparisons give the interval at the multiplicity-corrected
+    level (``corrected_confidence``, ``difference_corrected_ci_low/high``,
+    ``ratio_corrected_ci_low/high`` and the ``adjusted_corrected_*`` columns): it excludes
+    0 exactly when the corrected p-value is below the rule's ``alpha``, so it never
+    contradicts the verdict (see :mod:`genderbudget._multiplicity`).
     - count, total: recorded in full, so no interval or test; ``share`` gives each sex's
       share of the cell.
 
@@ -154,7 +176,8 @@ def analyse(
     against statsmodels ``proportion_confint(method="wilson")``,
     ``confint_proportions_2indep`` (``"newcomb"``, ``"log"``), ``proportions_ztest``,
     ``multipletests``, HC1 robust WLS and scipy ``ttest_ind(equal_var=False)`` and
-    ``fisher_exact`` (see the test suite).
+    ``fisher_exact``, and the clustered intervals against clubSandwich's printed output and
+    a row-level implementation of Pustejovsky & Tipton (2018) (see the test suite).
 
     Examples
     --------

@@ -69,7 +69,7 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     "unexplained_gap": ("factors", "factors_reversed", "no_factors"),
     "explained_gap": ("factors",),
     "no_gap": ("default", "not_supported", "not_material"),
-    "insufficient_data": ("too_few", "no_test", "no_adjustment"),
+    "insufficient_data": ("too_few", "too_few_units", "no_test", "no_adjustment"),
     "not_assessed": ("default",),
 }
 
@@ -102,6 +102,9 @@ VERDICT_FIELDS = frozenset(
         "n_women",
         "n_men",
         "min_n",
+        "units_women",
+        "units_men",
+        "min_units",
         "p_clause",
         "alpha",
     }
@@ -713,7 +716,8 @@ def _corrected(
         c_level = _float(row[level_key], level_key, "explain")
         if math.isfinite(c_low) and math.isfinite(c_high) and math.isfinite(c_level):
             tests = _float(_get(row, tests_key), tests_key, "explain")
-            return c_low, c_high, _format(c_level, lang, 1, shift=2), tests
+            whole = abs(c_level * 100 - round(c_level * 100)) < 1e-9
+            return c_low, c_high, _format(c_level, lang, 0 if whole else 1, shift=2), tests
     return low, high, _confidence(confidence, lang), math.nan
 
 
@@ -862,6 +866,9 @@ def explain(row: Mapping[str, Any], *, lang: Lang = "sv", persons: Persons = "ad
     def number(key: str) -> float:
         return _float(_get(row, key), key, "explain")
 
+    def number_or_nan(key: str) -> float:
+        return number(key) if key in row else math.nan
+
     difference, low, high = (
         number(k) for k in ("difference", "difference_ci_low", "difference_ci_high")
     )
@@ -919,8 +926,12 @@ def explain(row: Mapping[str, Any], *, lang: Lang = "sv", persons: Persons = "ad
             raise ValueError(EXPLAINED_WITHOUT_FACTORS.format(measure=measure))
         variant = "factors"
     elif flag == "insufficient_data":
+        units_women, units_men = number_or_nan("units_women"), number_or_nan("units_men")
+        min_units = number_or_nan("min_units")
         if not (n_women >= min_n and n_men >= min_n):
             variant = "too_few"
+        elif row.get("clustered") and not (units_women >= min_units and units_men >= min_units):
+            variant = "too_few_units"
         elif factors and math.isfinite(number("p_adjusted")) and not math.isfinite(adjusted):
             variant = "no_adjustment"
         else:
@@ -950,13 +961,16 @@ def explain(row: Mapping[str, Any], *, lang: Lang = "sv", persons: Persons = "ad
         n_women=format_number(n_women, lang=lang, decimals=0),
         n_men=format_number(n_men, lang=lang, decimals=0),
         min_n=format_number(min_n, lang=lang, decimals=0),
+        units_women=format_number(number_or_nan("units_women"), lang=lang, decimals=0),
+        units_men=format_number(number_or_nan("units_men"), lang=lang, decimals=0),
+        min_units=format_number(number_or_nan("min_units"), lang=lang, decimals=0),
         p_clause=_p_clause(number("p_adjusted"), _get(row, "p_adjust_method"), lang)
         if variant == "not_supported"
         else "",
         alpha=_plain_decimal(number("alpha"), lang) if variant == "not_supported" else "",
     )
     # Below the minimum n the estimates are not shown, only the counts.
-    if variant == "too_few":
+    if variant in ("too_few", "too_few_units"):
         return str(verdict)
     return f"{first} {verdict}"
 

@@ -208,6 +208,33 @@ CORRECTED_COLUMNS = (
 )
 
 
+def _not_narrower(
+    level: FloatArray,
+    plain_low: FloatArray,
+    plain_high: FloatArray,
+    p_values: tuple[FloatArray, FloatArray],
+    alpha: float,
+    confidence: float,
+) -> FloatArray:
+    """Keep the plain level where it already agrees with the verdict and nothing is corrected.
+
+    Where the interval is not the exact inverse of the test (a rate's Newcombe interval next
+    to the z-test), the matched level differs a little from ``1 - confidence`` even when
+    nothing is corrected; the plain interval is kept then, and wherever the matched level
+    would make the interval narrower than the plain one, as long as the plain one agrees
+    with the verdict.
+    """
+    raw, adjusted = p_values
+    out = level.copy()
+    with np.errstate(invalid="ignore"):
+        plain_excludes = (plain_low > 0) | (plain_high < 0)
+        agrees = np.isfinite(plain_low) & (plain_excludes == (adjusted < alpha))
+        uncorrected = np.isclose(adjusted, raw, rtol=1e-12, atol=0)
+        narrower = np.isfinite(level) & (level > 1.0 - confidence)
+    out[agrees & (narrower | uncorrected)] = 1.0 - confidence
+    return out
+
+
 def corrected_intervals(comparisons: pd.DataFrame, alpha: float) -> pd.DataFrame:
     """Add the intervals at the corrected level to a comparisons table.
 
@@ -241,7 +268,16 @@ def corrected_intervals(comparisons: pd.DataFrame, alpha: float) -> pd.DataFrame
     dual = np.where(rate, np.nan, p_raw)
     if rate.any():
         dual[rate] = newcombe_pvalue(xw[rate], nw[rate], xm[rate], nm[rate])
+    confidence = float(out["confidence"].iloc[0]) if len(out) else 0.95
     level = corrected_level(dual, p_adj, alpha, tests)
+    level = _not_narrower(
+        level,
+        out["difference_ci_low"].to_numpy(dtype=float),
+        out["difference_ci_high"].to_numpy(dtype=float),
+        (p_raw, p_adj),
+        alpha,
+        confidence,
+    )
     low, high = t_interval_at(difference, dse, ddf, level)
     if rate.any():
         low[rate], high[rate] = newcombe_at(xw[rate], nw[rate], xm[rate], nm[rate], level[rate])
@@ -255,6 +291,12 @@ def corrected_intervals(comparisons: pd.DataFrame, alpha: float) -> pd.DataFrame
         log_ratio = np.where(ratio > 0, np.log(ratio), np.nan)
     ratio_dual = wald_pvalue(log_ratio, log_se, ddf)
     ratio_level = corrected_level(ratio_dual, p_adj, alpha, tests)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        plain_log = (
+            np.log(out["ratio_ci_low"].to_numpy(dtype=float)),
+            np.log(out["ratio_ci_high"].to_numpy(dtype=float)),
+        )
+    ratio_level = _not_narrower(ratio_level, *plain_log, (p_raw, p_adj), alpha, confidence)
     log_low, log_high = t_interval_at(log_ratio, log_se, ddf, ratio_level)
     out["ratio_corrected_ci_low"] = np.exp(log_low)
     out["ratio_corrected_ci_high"] = np.exp(log_high)
@@ -269,6 +311,14 @@ def corrected_intervals(comparisons: pd.DataFrame, alpha: float) -> pd.DataFrame
     raw_rate = same & rate
     a_dual[raw_rate] = dual[raw_rate]
     a_level = corrected_level(a_dual, a_p, alpha, a_tests)
+    a_level = _not_narrower(
+        a_level,
+        out["adjusted_ci_low"].to_numpy(dtype=float),
+        out["adjusted_ci_high"].to_numpy(dtype=float),
+        (out["adjusted_p_value"].to_numpy(dtype=float), a_p),
+        alpha,
+        confidence,
+    )
     a_low, a_high = t_interval_at(adjusted, a_se, a_df, a_level)
     if raw_rate.any():
         a_low[raw_rate], a_high[raw_rate] = newcombe_at(

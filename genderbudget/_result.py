@@ -29,11 +29,18 @@ class Result:
         confidence, share, note``.
     comparisons : pandas.DataFrame
         One row per measure x breakdown cell, women vs men. Columns: ``measure, <by...>,
-        n_women, n_men, women, men, difference, difference_ci_low, difference_ci_high, ratio,
-        ratio_ci_low, ratio_ci_high, ci_method, confidence, p_value, test_method, p_adjusted,
-        p_adjust_method, adjusted_difference, adjusted_ci_low, adjusted_ci_high,
-        adjusted_p_value, adjusted_p_adjusted, adjustment_method, flag, disadvantaged,
-        note``. ``difference`` is women − men, ``ratio`` is women / men; the adjusted
+        n_women, n_men, units_women, units_men, women, men, difference, difference_ci_low,
+        difference_ci_high, ratio, ratio_ci_low, ratio_ci_high, ci_method, confidence,
+        p_value, test_method, p_adjusted, p_adjust_method, corrected_confidence,
+        difference_corrected_ci_low, difference_corrected_ci_high, ratio_corrected_ci_low,
+        ratio_corrected_ci_high, adjusted_difference, adjusted_ci_low, adjusted_ci_high,
+        adjusted_p_value, adjusted_p_adjusted, adjusted_corrected_confidence,
+        adjusted_corrected_ci_low, adjusted_corrected_ci_high, adjustment_method, flag,
+        disadvantaged, note``. ``units_*`` count the clusters of a clustered ratio (else the
+        persons, or rows, the interval treats as independent). The ``*_corrected_*``
+        intervals are at the multiplicity-corrected level of each comparison and exclude 0
+        exactly when the corrected p-value is below the rule's ``alpha``.
+        ``difference`` is women − men, ``ratio`` is women / men; the adjusted
         columns hold the gap with the justified factors held equal (NaN, with the reason in
         ``adjustment_method`` or ``note``, when none are given or the model cannot be
         fitted); ``flag`` is one of ``unexplained_gap, explained_gap, no_gap,
@@ -195,6 +202,8 @@ class Result:
                 "unit": measure.unit,
                 "justified": justified,
                 "min_n": min_n,
+                "min_units": rule.min_units if rule is not None else 0,
+                "clustered": measure.kind == "ratio" and measure.cluster is not None,
                 "alpha": alpha,
             }
             rows.append(
