@@ -23,6 +23,7 @@ from genderbudget._measures import Measure
 from genderbudget._multiplicity import corrected_intervals
 from genderbudget._representation import representation
 from genderbudget._result import Result
+from genderbudget._sensitivity import verdict_sensitivity
 from genderbudget._sex import SEX_CATEGORIES
 
 __all__ = ["analyse"]
@@ -255,6 +256,7 @@ def analyse(
     cmp_table["adjusted_p_adjusted"] = adjust_p(cmp_table["adjusted_p_value"], p_adjust)
     cmp_table["_kind"] = cmp_table["measure"].map({m.name: m.kind for m in measures})
     cmp_table = corrected_intervals(cmp_table, rule.alpha)
+    cmp_table = verdict_sensitivity(cmp_table, rule.alpha)
     cmp_table = assign_flags(
         cmp_table,
         {m.name: m.kind for m in measures},

@@ -221,6 +221,9 @@ def _schema() -> dict[tuple[str, ...], frozenset[str] | None]:
     for method in P_ADJUST_METHODS:
         schema["p_adjust_methods", method] = plain
     schema["together",] = TOGETHER_FIELDS
+    schema["sensitivity", "e_value"] = frozenset({"e_value", "e_value_ci"})
+    schema["sensitivity", "detectable_small"] = frozenset({"detectable"})
+    schema["sensitivity", "detectable_large"] = frozenset({"detectable"})
     return schema
 
 
@@ -972,7 +975,48 @@ def explain(row: Mapping[str, Any], *, lang: Lang = "sv", persons: Persons = "ad
     # Below the minimum n the estimates are not shown, only the counts.
     if variant in ("too_few", "too_few_units"):
         return str(verdict)
-    return f"{first} {verdict}"
+    extra = _sensitivity_sentence(row, flag, variant, shape, lang, decimals, unit)
+    return f"{first} {verdict}" + (f" {extra}" if extra else "")
+
+
+def _sensitivity_sentence(
+    row: Mapping[str, Any],
+    flag: str,
+    variant: str,
+    shape: str,
+    lang: Lang,
+    decimals: int,
+    unit: str | None,
+) -> str:
+    """The E-value of an unexplained gap, or the detectable gap of one not supported."""
+    texts = _language(lang)["sensitivity"]
+
+    def value(key: str) -> float:
+        return _float(row[key], key, "explain") if key in row else math.nan
+
+    if flag == "unexplained_gap":
+        e, e_ci = value("e_value"), value("e_value_ci")
+        if not math.isfinite(e):
+            return ""
+        return str(
+            texts["e_value"].format(
+                e_value=format_number(e, lang=lang, decimals=1),
+                e_value_ci=format_number(e_ci, lang=lang, decimals=1),
+            )
+        )
+    if flag == "no_gap" and variant == "not_supported":
+        detectable = value("detectable_difference")
+        if not math.isfinite(detectable):
+            return ""
+        men = value("men")
+        threshold = max(
+            value("min_relative") * abs(men) if math.isfinite(men) else math.nan,
+            value("min_difference") if math.isfinite(value("min_difference")) else 0.0,
+        )
+        key = "detectable_small" if detectable <= threshold else "detectable_large"
+        shown = _gap(detectable, shape, lang, decimals, unit, short=shape != "rate")
+        return str(texts[key].format(detectable=shown))
+    return ""
 
 
 def explain_together(

@@ -203,6 +203,10 @@ class Result:
                 "justified": justified,
                 "min_n": min_n,
                 "min_units": rule.min_units if rule is not None else 0,
+                "min_relative": rule.min_relative if rule is not None else float("nan"),
+                "min_difference": (
+                    rule.difference_threshold(measure.name) if rule is not None else 0.0
+                ),
                 "clustered": measure.kind == "ratio" and measure.cluster is not None,
                 "alpha": alpha,
             }

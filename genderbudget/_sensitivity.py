@@ -83,15 +83,18 @@ the E-value. Annals of Internal Medicine 167(4):268-274.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 __all__ = [
+    "SENSITIVITY_COLUMNS",
     "detectable_difference",
     "detectable_rate_difference",
     "e_value",
     "e_value_limit",
     "ratio_from_smd",
+    "verdict_sensitivity",
 ]
 
 Array = NDArray[np.float64]
@@ -461,3 +464,85 @@ def detectable_rate_difference(
         inside = (p1 >= 0.0) & (p1 <= 1.0) & (p2 >= 0.0) & (p2 <= 1.0)
         best = np.where(inside, np.maximum(best, d), np.nan)
     return np.where(ok, best, np.nan)
+
+
+SENSITIVITY_COLUMNS = ("e_value", "e_value_ci", "detectable_difference")
+"""Columns :func:`verdict_sensitivity` adds to the comparisons of :func:`analyse`."""
+
+POWER = 0.8
+"""Power of the minimum detectable difference reported next to every verdict."""
+
+
+def verdict_sensitivity(comparisons: pd.DataFrame, alpha: float) -> pd.DataFrame:
+    """Add the E-value and the minimum detectable difference of the gap a verdict rests on.
+
+    Parameters
+    ----------
+    comparisons : pandas.DataFrame
+        The comparisons of :func:`genderbudget.analyse`, with the internal columns ``_kind,
+        _dse, _ddf, _xw, _xm, _adjusted_se, _adjusted_df`` and the corrected intervals.
+    alpha : float
+        The rule's level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``e_value``, ``e_value_ci`` and ``detectable_difference``.
+
+    Notes
+    -----
+    The gap a verdict rests on is the adjusted one when justified factors were given and it
+    could be estimated, else the raw one. On the ratio scale it is ``(men + gap) / men``; the
+    E-value of that ratio, and of its multiplicity-corrected confidence limit closest to 1
+    (``e_value_ci``, 1 when the corrected interval covers no gap), follow VanderWeele & Ding
+    (2017); for amounts the ratio is a ratio of means of a non-negative outcome (see the
+    module notes for how far the bound is established there).
+
+    ``detectable_difference`` is the smallest gap that the same test detects with 80 % power
+    at level ``alpha / m``, ``m`` the number of tested comparisons of the call: the level at
+    which Holm's and Bonferroni's procedures test a single real gap among ``m`` (with
+    ``p_adjust="none"``, ``alpha``). Rates without adjustment use the pooled two-proportion
+    z test, everything else the t (or normal) test of the verdict with its standard error.
+    """
+    out = comparisons.copy()
+    p_raw = out["p_value"].to_numpy(dtype=float)
+    p_adjusted = out["p_adjusted"].to_numpy(dtype=float)
+    tests = int(np.isfinite(p_raw).sum())
+    corrected = bool(np.any(np.isfinite(p_adjusted) & (np.abs(p_adjusted - p_raw) > 0)))
+    level = alpha / max(tests, 1) if corrected else alpha
+    men = out["men"].to_numpy(dtype=float)
+    adjusted = out["adjusted_difference"].to_numpy(dtype=float)
+    use_adjusted = np.isfinite(adjusted)
+    gap = np.where(use_adjusted, adjusted, out["difference"].to_numpy(dtype=float))
+    low = np.where(
+        use_adjusted,
+        out["adjusted_corrected_ci_low"].to_numpy(dtype=float),
+        out["difference_corrected_ci_low"].to_numpy(dtype=float),
+    )
+    high = np.where(
+        use_adjusted,
+        out["adjusted_corrected_ci_high"].to_numpy(dtype=float),
+        out["difference_corrected_ci_high"].to_numpy(dtype=float),
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        base = np.where(men > 0, men, np.nan)
+        ratio = (base + gap) / base
+        ratio_low, ratio_high = (base + low) / base, (base + high) / base
+    out["e_value"] = e_value(ratio)
+    out["e_value_ci"] = e_value_limit(ratio, ratio_low, ratio_high)
+
+    kind = out["_kind"].to_numpy()
+    se = np.where(use_adjusted, out["_adjusted_se"].to_numpy(dtype=float), out["_dse"])
+    df = np.where(use_adjusted, out["_adjusted_df"].to_numpy(dtype=float), out["_ddf"])
+    detectable = detectable_difference(se.astype(float), df.astype(float), level, POWER)
+    raw_rate = (kind == "rate") & ~use_adjusted
+    if raw_rate.any():
+        xw, xm = out["_xw"].to_numpy(dtype=float), out["_xm"].to_numpy(dtype=float)
+        nw, nm = out["n_women"].to_numpy(dtype=float), out["n_men"].to_numpy(dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pooled = (xw + xm) / (nw + nm)
+        detectable[raw_rate] = detectable_rate_difference(
+            pooled[raw_rate], nw[raw_rate], nm[raw_rate], level, POWER
+        )
+    out["detectable_difference"] = detectable
+    return out
