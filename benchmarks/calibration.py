@@ -137,19 +137,29 @@ def _rates(
 
 
 def _means(
-    rng: np.random.Generator, reps: int, women: int, men: int, *, factor: bool
+    rng: np.random.Generator,
+    reps: int,
+    women: int,
+    men: int,
+    *,
+    factor: bool,
+    spread: float = 0.5,
 ) -> tuple[pd.DataFrame, dict[str, float]]:
-    """Skewed amounts (log-normal, sd of the log 0.8) summed per replicate x sex (x level).
+    """Skewed amounts (log-normal, sd of the log ``spread``) summed per replicate x sex x level.
 
-    The mean is 1,000 kr for both sexes, or with ``factor`` 1,000 + 500 x level (three
-    levels, women more often in the lower ones) for both: the adjusted gap is 0.
+    0.5 is a moderately skewed cost (a coefficient of variation of 0.53); 0.8 a strongly
+    skewed one (0.95), as a stress case. The mean is 1,000 kr for both sexes, or with
+    ``factor`` 1,000 + 500 x level (three levels, women more often in the lower ones) for
+    both: the adjusted gap is 0.
     """
     mix = {"K": np.array([0.5, 0.3, 0.2]), "M": np.array([0.2, 0.3, 0.5])}
     rows = []
     for sex, count in (("K", women), ("M", men)):
         for rep in range(reps):
             level = rng.choice(3, size=count, p=mix[sex]) if factor else np.zeros(count, int)
-            amount = (1000.0 + 500.0 * level) * rng.lognormal(-0.32, 0.8, size=count)
+            amount = (1000.0 + 500.0 * level) * rng.lognormal(
+                -spread * spread / 2.0, spread, size=count
+            )
             for value in np.unique(level):
                 chosen = amount[level == value]
                 rows.append((rep, sex, value, chosen.size, chosen.sum(), (chosen**2).sum()))
@@ -199,22 +209,25 @@ def scenarios() -> list[Scenario]:
         )
     )
     amount = gb.mean("belopp", sum_sq="belopp_kv")
-    for women, men in ((25, 25), (250, 4000)):
+    for spread in (0.5, 0.8):
+        for women, men in ((25, 25), (250, 4000)):
+            out.append(
+                Scenario(
+                    f"mean amount (sd of log {spread}), {women} vs {men} persons",
+                    lambda rng, reps, w=women, m=men, s=spread: _means(
+                        rng, reps, w, m, factor=False, spread=s
+                    ),
+                    amount,
+                )
+            )
         out.append(
             Scenario(
-                f"mean amount, {women} vs {men} persons",
-                lambda rng, reps, w=women, m=men: _means(rng, reps, w, m, factor=False),
+                f"mean amount (sd of log {spread}) adjusted for a factor, 250 vs 4000 persons",
+                lambda rng, reps, s=spread: _means(rng, reps, 250, 4000, factor=True, spread=s),
                 amount,
+                ("niva",),
             )
         )
-    out.append(
-        Scenario(
-            "mean amount adjusted for a factor, 250 vs 4000 persons",
-            lambda rng, reps: _means(rng, reps, 250, 4000, factor=True),
-            amount,
-            ("niva",),
-        )
-    )
     return out
 
 

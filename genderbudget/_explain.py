@@ -988,7 +988,7 @@ def _sensitivity_sentence(
     decimals: int,
     unit: str | None,
 ) -> str:
-    """The E-value of an unexplained gap, or the detectable gap of one not supported."""
+    """Say the E-value of an unexplained gap, or the detectable gap of one not supported."""
     texts = _language(lang)["sensitivity"]
 
     def value(key: str) -> float:

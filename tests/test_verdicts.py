@@ -203,5 +203,5 @@ def test_constant_factor_in_one_year_keeps_the_rate_comparison() -> None:
 
 def test_min_units_is_part_of_the_rule() -> None:
     assert gb.FlagRule().min_units == 3
-    with pytest.raises(ValueError, match="FlagRule.min_units must be an integer >= 2"):
+    with pytest.raises(ValueError, match=r"FlagRule\.min_units must be an integer >= 2"):
         gb.FlagRule(min_units=1)
