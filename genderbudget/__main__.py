@@ -2,8 +2,8 @@
 
 Kriminalvården: per year and sex, cost per care-day (prisons as units, CR2 intervals) and
 the share of inmates in work operations, each with a 95 % interval, the women-vs-men
-differences with their 95 % interval, the interval at the Holm-corrected level (which agrees
-with the verdict) and Holm-adjusted p-values, the verdict with security class and sentence length
+differences with the interval at the Holm-corrected level (which agrees with the verdict)
+and Holm-adjusted p-values, the verdict with security class and sentence length
 as justified factors in plain Swedish, and the work places that would close the gap. SiS:
 staff hours per need-weighted care-day for girls and boys aged 12–14, against raw hours per
 care-day. Pensionsmyndigheten: women's share of the administration cost by volume driver.
@@ -64,10 +64,6 @@ def _comparisons(result: gb.Result, measure: str, scale: float, decimals: int) -
         {
             "år": cmp["ar"],
             "kvinnor − män": (cmp["difference"] * scale).map(lambda v: _number(v, decimals)),
-            "95 % KI": [
-                _interval(lo * scale, hi * scale, decimals)
-                for lo, hi in zip(cmp["difference_ci_low"], cmp["difference_ci_high"], strict=True)
-            ],
             "KI efter Holm": [
                 _interval(lo * scale, hi * scale, decimals)
                 for lo, hi in zip(
@@ -181,7 +177,8 @@ def main() -> int:
         print(_estimates(result, cost.name, 1.0, 0).to_string(index=False))
         print(
             "\nKvinnor jämfört med män, kostnad per vårddygn (kr); KI efter Holm är intervallet"
-            "\npå den korrigerade nivån, som utesluter 0 precis när p (Holm) < 0,05\n"
+            "\npå den korrigerade nivån, som utesluter 0 precis när p (Holm) < 0,05, så att"
+            "\nintervall och bedömning stämmer överens\n"
         )
         print(_comparisons(result, cost.name, 1.0, 0).to_string(index=False))
         print("\nAndel i arbetsdrift (%)\n")

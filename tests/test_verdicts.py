@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 from statsmodels.stats.contingency_tables import StratifiedTable
 
 import genderbudget as gb
@@ -205,3 +206,26 @@ def test_min_units_is_part_of_the_rule() -> None:
     assert gb.FlagRule().min_units == 3
     with pytest.raises(ValueError, match=r"FlagRule\.min_units must be an integer >= 2"):
         gb.FlagRule(min_units=1)
+
+
+def test_e_value_and_detectable_difference_columns_by_hand() -> None:
+    data = _mixed(1)
+    result = gb.analyse(data, gb.mean("kostnad"), sex="kon", by="ar")
+    cmp = result.comparisons
+    m = int(cmp["p_value"].notna().sum())
+    women = data.loc[data.kon == "K"].groupby("ar")["kostnad"]
+    men = data.loc[data.kon == "M"].groupby("ar")["kostnad"]
+    for row in cmp.itertuples(index=False):
+        # Hand computation, VanderWeele & Ding (2017): RR = women / men on the ratio scale,
+        # E = RR + sqrt(RR (RR - 1)) for RR >= 1 (of 1 / RR below 1).
+        rr = row.women / row.men
+        rr = rr if rr >= 1 else 1 / rr
+        assert row.e_value == pytest.approx(rr + np.sqrt(rr * (rr - 1)), rel=1e-12)
+        # Welch's standard error and df, then (t_{1 - alpha/(2m)} + t_{0.8}) se.
+        a = women.get_group(row.ar).var() / women.get_group(row.ar).size
+        b = men.get_group(row.ar).var() / men.get_group(row.ar).size
+        df = (a + b) ** 2 / (
+            a**2 / (women.get_group(row.ar).size - 1) + b**2 / (men.get_group(row.ar).size - 1)
+        )
+        expected = (stats.t.isf(0.05 / (2 * m), df) + stats.t.ppf(0.8, df)) * np.sqrt(a + b)
+        assert row.detectable_difference == pytest.approx(expected, rel=1e-9)
