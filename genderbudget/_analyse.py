@@ -256,6 +256,7 @@ def analyse(
     cmp_table["adjusted_p_adjusted"] = adjust_p(cmp_table["adjusted_p_value"], p_adjust)
     cmp_table["_kind"] = cmp_table["measure"].map({m.name: m.kind for m in measures})
     cmp_table = corrected_intervals(cmp_table, rule.alpha)
+    cmp_table["adjusted_df"] = cmp_table["_adjusted_df"]
     cmp_table = verdict_sensitivity(cmp_table, rule.alpha)
     cmp_table = assign_flags(
         cmp_table,

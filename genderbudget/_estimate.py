@@ -39,6 +39,7 @@ COMPARISON_COLUMNS = (
     "difference",
     "difference_ci_low",
     "difference_ci_high",
+    "difference_df",
     "ratio",
     "ratio_ci_low",
     "ratio_ci_high",
@@ -56,6 +57,7 @@ COMPARISON_COLUMNS = (
     "adjusted_difference",
     "adjusted_ci_low",
     "adjusted_ci_high",
+    "adjusted_df",
     "adjusted_p_value",
     "adjusted_p_adjusted",
     "adjusted_corrected_confidence",
@@ -399,6 +401,7 @@ def compare(
     # rate, and the standard error of the log ratio.
     out["_dse"] = dse
     out["_ddf"] = ddf
+    out["difference_df"] = ddf
     out["_xw"] = xw_
     out["_xm"] = xm_
     out["_log_se"] = log_se

@@ -7,6 +7,7 @@ from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from genderbudget import _intervals as iv
 from genderbudget._flags import FlagRule
@@ -29,9 +30,9 @@ NO_ADJUSTED = (
 )
 BAD_NUMBER = "{name} must be a finite number{extra}, got {value!r}."
 
-_GAP_COLUMNS: Final[dict[str, tuple[str, str, str]]] = {
-    "difference": ("difference", "difference_ci_low", "difference_ci_high"),
-    "adjusted": ("adjusted_difference", "adjusted_ci_low", "adjusted_ci_high"),
+_GAP_COLUMNS: Final[dict[str, tuple[str, str, str, str]]] = {
+    "difference": ("difference", "difference_ci_low", "difference_ci_high", "difference_df"),
+    "adjusted": ("adjusted_difference", "adjusted_ci_low", "adjusted_ci_high", "adjusted_df"),
 }
 
 
@@ -188,7 +189,7 @@ def follow_up(
     rule = result.settings.get("rule") or FlagRule()
     confidence = float(result.settings.get("confidence", 0.95))
     z = iv.normal_quantile(confidence)
-    estimate, low, high = _GAP_COLUMNS[gap]
+    estimate, low, high, dof = _GAP_COLUMNS[gap]
     others = [b for b in by if b != time]
 
     table = pd.DataFrame(
@@ -200,6 +201,9 @@ def follow_up(
             "gap": comparisons[estimate].to_numpy(dtype=float),
             "gap_ci_low": comparisons[low].to_numpy(dtype=float),
             "gap_ci_high": comparisons[high].to_numpy(dtype=float),
+            "_df": comparisons[dof].to_numpy(dtype=float)
+            if dof in comparisons.columns
+            else np.full(len(comparisons), np.inf),
             "flag": comparisons["flag"].to_numpy(),
         }
     )
@@ -286,7 +290,14 @@ def _trend(series: pd.DataFrame, time: str, z: float) -> tuple[float, float, flo
     except (TypeError, ValueError):
         return np.nan, np.nan, np.nan
     y = series["gap"].to_numpy(dtype=float)
-    se = (series["gap_ci_high"] - series["gap_ci_low"]).to_numpy(dtype=float) / (2.0 * z)
+    # The standard error behind each year's interval: its half-width over the quantile the
+    # interval used (t with the comparison's degrees of freedom, normal where they are inf).
+    dof = series["_df"].to_numpy(dtype=float)
+    quantile = np.full(len(series), z)
+    finite = np.isfinite(dof) & (dof > 0)
+    level = 2.0 * float(stats.norm.sf(z))
+    quantile[finite] = stats.t.isf(level / 2.0, dof[finite])
+    se = (series["gap_ci_high"] - series["gap_ci_low"]).to_numpy(dtype=float) / (2.0 * quantile)
     ok = np.isfinite(x) & np.isfinite(y) & np.isfinite(se) & (se > 0)
     if ok.sum() < 2 or np.unique(x[ok]).size < 2:
         return np.nan, np.nan, np.nan

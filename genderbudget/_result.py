@@ -30,21 +30,28 @@ class Result:
     comparisons : pandas.DataFrame
         One row per measure x breakdown cell, women vs men. Columns: ``measure, <by...>,
         n_women, n_men, units_women, units_men, women, men, difference, difference_ci_low,
-        difference_ci_high, ratio, ratio_ci_low, ratio_ci_high, ci_method, confidence,
-        p_value, test_method, p_adjusted, p_adjust_method, corrected_confidence,
+        difference_ci_high, difference_df, ratio, ratio_ci_low, ratio_ci_high, ci_method,
+        confidence, p_value, test_method, p_adjusted, p_adjust_method, corrected_confidence,
         difference_corrected_ci_low, difference_corrected_ci_high, ratio_corrected_ci_low,
         ratio_corrected_ci_high, adjusted_difference, adjusted_ci_low, adjusted_ci_high,
-        adjusted_p_value, adjusted_p_adjusted, adjusted_corrected_confidence,
-        adjusted_corrected_ci_low, adjusted_corrected_ci_high, adjustment_method, flag,
-        disadvantaged, note``. ``units_*`` count the clusters of a clustered ratio (else the
-        persons, or rows, the interval treats as independent). The ``*_corrected_*``
-        intervals are at the multiplicity-corrected level of each comparison and exclude 0
-        exactly when the corrected p-value is below the rule's ``alpha``.
-        ``difference`` is women − men, ``ratio`` is women / men; the adjusted
-        columns hold the gap with the justified factors held equal (NaN, with the reason in
-        ``adjustment_method`` or ``note``, when none are given or the model cannot be
-        fitted); ``flag`` is one of ``unexplained_gap, explained_gap, no_gap,
-        insufficient_data, not_assessed`` and ``disadvantaged`` is ``women``, ``men`` or
+        adjusted_df, adjusted_p_value, adjusted_p_adjusted, adjusted_corrected_confidence,
+        adjusted_corrected_ci_low, adjusted_corrected_ci_high, adjustment_method, e_value,
+        e_value_ci, detectable_difference, flag, disadvantaged, note``.
+
+        ``difference`` is women − men, ``ratio`` is women / men. ``units_*`` count the
+        clusters of a clustered ratio (else the persons, or rows, the interval treats as
+        independent). ``difference_df`` and ``adjusted_df`` are the degrees of freedom of
+        the t reference behind each interval and test (``inf`` for a normal reference). The
+        ``*_corrected_*`` intervals are at the multiplicity-corrected level of each
+        comparison and exclude 0 exactly when the corrected p-value is below the rule's
+        ``alpha``. The adjusted columns hold the gap with the justified factors held equal
+        (NaN, with the reason in ``adjustment_method`` or ``note``, when none are given or
+        the model cannot be fitted). ``e_value`` and ``e_value_ci`` say how strong an
+        undeclared factor would have to be to explain the gap the verdict rests on away
+        (VanderWeele & Ding 2017), ``detectable_difference`` the smallest gap the test
+        detects with 80 % power at the corrected level. ``flag`` is one of
+        ``unexplained_gap, explained_gap, no_gap, insufficient_data, not_assessed`` and
+        ``disadvantaged`` is ``women``, ``men`` or
         None.
     exclusions : pandas.DataFrame
         ``measure, column, reason, rows``: every input row a measure did not use.

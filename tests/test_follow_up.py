@@ -139,3 +139,24 @@ def test_missing_gap_gives_na_not_false() -> None:
     out = gb.follow_up(_result(table), time="ar", tolerance=0.01)
     assert out["met"].isna().tolist() == [False, True]
     assert np.isnan(out["trend_per_year"]).all()  # fewer than two years with a gap
+
+
+def test_trend_uses_the_standard_errors_behind_t_intervals() -> None:
+    data = gb.datasets.load_kriminalvarden()
+    cost = gb.ratio("kostnad", "varddygn", cluster="anstalt")
+    result = gb.analyse(data, cost, sex="kon", by="ar")
+    follow = gb.follow_up(result)
+    cmp = result.comparisons
+    # Hand computation: each year's standard error is the half-width of its CR2 t interval
+    # over the t quantile of its degrees of freedom; the trend is the WLS slope of the gaps
+    # on the years with weights 1 / se^2, and its interval is normal.
+    se = (cmp["difference_ci_high"] - cmp["difference_ci_low"]) / (
+        2 * stats.t.isf(0.025, cmp["difference_df"])
+    )
+    x = cmp["ar"].to_numpy(dtype=float)
+    w = 1 / se.to_numpy() ** 2
+    xc = x - np.average(x, weights=w)
+    slope = np.sum(w * xc * cmp["difference"].to_numpy()) / np.sum(w * xc**2)
+    half = stats.norm.isf(0.025) * np.sqrt(1 / np.sum(w * xc**2))
+    assert follow["trend_per_year"].iloc[0] == pytest.approx(slope, rel=1e-9)
+    assert follow["trend_ci_low"].iloc[0] == pytest.approx(slope - half, rel=1e-9)
