@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
+
+# The reference implementations in tests/reference are imported as ``reference.<module>``
+# (the tests run with --import-mode=importlib, which does not put this folder on the path).
+sys.path.insert(0, str(Path(__file__).parent))
 
 
 def _pandas(frame: pd.DataFrame) -> Any:

@@ -7,15 +7,11 @@ rows or their 2x2 tables; the Mantel-Haenszel risk difference by hand.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
 import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from reference import cr2_reference as ref
 from scipy import stats
 from statsmodels.stats.contingency_tables import StratifiedTable
 
@@ -23,23 +19,6 @@ import genderbudget as gb
 from genderbudget._adjust import fit_rate_model
 
 TOL = 1e-8
-REFERENCE = Path(__file__).parent / "reference"
-
-
-def _load_reference() -> ModuleType:
-    # The tests run with --import-mode=importlib, so the reference is loaded by path.
-    name = "cr2_reference_for_adjust"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, REFERENCE / "cr2_reference.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-ref = _load_reference()
 
 
 def _people(seed: int, size: int = 3000) -> pd.DataFrame:

@@ -8,39 +8,18 @@ its interval against the row-level CR2 / Bell-McCaffrey reference in ``tests/ref
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Callable
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from reference import cr2_reference as ref
 from scipy import stats
 
 import genderbudget as gb
 from genderbudget.datasets import generate_sis, load_sis
-
-REFERENCE = Path(__file__).parent / "reference"
-
-
-def _load_reference() -> ModuleType:
-    # The tests run with --import-mode=importlib, so the reference is loaded by path.
-    name = "cr2_reference_for_needs"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, REFERENCE / "cr2_reference.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-ref = _load_reference()
 
 TOL = 1e-10
 PER_NEED = gb.per_need("personaltimmar", "behov", days="varddygn", cluster="avdelning")

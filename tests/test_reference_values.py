@@ -9,15 +9,11 @@ hand computation. Tolerance 1e-10.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
 import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from reference import cr2_reference as ref
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import (
@@ -30,23 +26,6 @@ from statsmodels.stats.weightstats import DescrStatsW
 import genderbudget as gb
 
 TOL = 1e-10
-REFERENCE = Path(__file__).parent / "reference"
-
-
-def _load_reference() -> ModuleType:
-    # The tests run with --import-mode=importlib, so the reference is loaded by path.
-    name = "cr2_reference_for_values"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, REFERENCE / "cr2_reference.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-ref = _load_reference()
 SEEDS = [0, 1, 2, 3, 4]
 
 

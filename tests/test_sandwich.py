@@ -9,36 +9,18 @@ HC2 covariance.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from reference import cr2_reference as ref
 
 from genderbudget._sandwich import cr2_clusters, hc2_persons
 
 REFERENCE = Path(__file__).parent / "reference"
 TOL = 1e-10
-
-
-def _load_reference() -> ModuleType:
-    # The tests run with --import-mode=importlib, so the reference is loaded by path.
-    name = "cr2_reference_for_sandwich"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, REFERENCE / "cr2_reference.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-ref = _load_reference()
 
 
 def _rows(seed: int) -> tuple[np.ndarray, ...]:

@@ -1,0 +1,1 @@
+"""Independent reference implementations and data for the tests (see README.md)."""
