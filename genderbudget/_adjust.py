@@ -58,7 +58,10 @@ METHOD = {
     "mean": "OLS, HC2 (t, Bell-McCaffrey df)",
     "ratio": "WLS of ratios, HC1 over units (t, units - k df)",
 }
-METHOD_CLUSTER = "WLS of ratios, CR2 over units (t, Bell-McCaffrey df)"
+METHOD_CLUSTER = {
+    "mean": "OLS clustered by unit, CR2 (t, Bell-McCaffrey df)",
+    "ratio": "WLS of ratios, CR2 over units (t, Bell-McCaffrey df)",
+}
 MH_METHOD = "Mantel-Haenszel risk difference (Greenland-Robins), CMH test"
 MH_METHOD_CORRECTED = (
     "Mantel-Haenszel risk difference (Greenland-Robins), CMH test with continuity correction"
@@ -359,7 +362,7 @@ def _linear(
     confidence: float,
     units: pd.DataFrame | None = None,
 ) -> dict[str, object]:
-    method = METHOD[kind] if units is None else METHOD_CLUSTER
+    method = METHOD[kind] if units is None else METHOD_CLUSTER[kind]
     weight_column = "n" if kind == "mean" else "sx"
     live = cell.loc[cell[weight_column] != 0]
     if set(live["sex"]) != {"women", "men"}:
@@ -374,7 +377,7 @@ def _linear(
     contrast[0, 1] = 1.0
     weight = live[weight_column].to_numpy(dtype=float)
     sy = live["sy"].to_numpy(dtype=float)
-    if kind == "mean":
+    if kind == "mean" and units is None:
         has_syy = bool(live["has_syy"].all())
         syy = live["syy"].to_numpy(dtype=float) if has_syy else None
         fit = hc2_persons(x, weight, sy, syy, contrast)
@@ -392,7 +395,7 @@ def _linear(
             method,
             notes,
         )
-    if units is None:
+    if units is None and kind == "ratio":
         # Every row a unit: HC1 from the pattern sums, t with units - k degrees of freedom.
         bread = np.linalg.inv(x.T @ (weight[:, None] * x))
         beta = bread @ (x.T @ sy)
@@ -410,6 +413,8 @@ def _linear(
             float(beta[1]), float(np.sqrt(covariance[1, 1])), size - k, confidence, method, notes
         )
     # Clusters: one row per cluster x pattern x sex, the CR2 variance over clusters.
+    if units is None:  # pragma: no cover - a mean without clusters is handled above
+        raise ValueError("a clustered fit needs the sums per cluster")
     keys = [*factors, "sex"]
     position = pd.Series(np.arange(len(live)), index=pd.MultiIndex.from_frame(live[keys]))
     row = position.reindex(pd.MultiIndex.from_frame(units[keys])).to_numpy()

@@ -239,7 +239,7 @@ def analyse(
     for m in measures:
         stats = cells.stats.loc[cells.stats["measure"] == m.name]
         per_sex = per_cell = None
-        if cells.units is not None and m.kind == "ratio" and m.cluster is not None:
+        if cells.units is not None and m.clustered:
             units = cells.units.loc[cells.units["measure"] == m.name]
             per_sex, per_cell = cluster_inference(units, by_list)
         est = estimate(stats.reset_index(drop=True), m.kind, by_list, confidence, per_sex)
@@ -264,7 +264,7 @@ def analyse(
         {m.name: m.direction for m in measures},
         rule,
         adjusted=bool(justified_list),
-        clustered_measures=[m.name for m in measures if m.kind == "ratio" and m.cluster],
+        clustered_measures=[m.name for m in measures if m.clustered],
     )
 
     used = est_table.groupby("measure", sort=False)["rows"].sum()

@@ -347,6 +347,10 @@ def collect_cells(
                 derived[f"__yy{i}"] = nw.when(ok).then(value(m.sum_sq)).otherwise(0.0)
         for c in m.nonnegative:
             checks[f"__neg{i}_{c}"] = ok & (value(c) < 0)
+        if m.kind == "mean" and m.cluster is not None:
+            # A clustered mean is the ratio of sums sum(y) / n over the units.
+            persons = value(n) if n is not None else nw.lit(1.0)
+            derived[f"__x{i}"] = nw.when(ok).then(persons).otherwise(0.0)
         if m.kind == "ratio":
             x = value(cols[1]) if m.weight is None else value(cols[1]) * value(cols[2])
             derived[f"__x{i}"] = nw.when(ok).then(x).otherwise(0.0)
@@ -405,7 +409,7 @@ def collect_cells(
         frame_i, excluded = _measure_stats(cells, i, m, by=by, n=n)
         frames.append(frame_i)
         exclusions.extend(excluded)
-        if m.kind == "ratio" and m.cluster is not None:
+        if m.clustered:
             unit_tables.append(_unit_sums(cells, i, m, by=by))
     stats = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     units_table = pd.concat(unit_tables, ignore_index=True) if unit_tables else None
@@ -436,7 +440,7 @@ def collect_cells(
     unit_frames = [
         _unit_sums(complete, i, m, by=[*by, *justified])
         for i, m in enumerate(measures)
-        if m.kind == "ratio" and m.cluster is not None
+        if m.clustered
     ]
     return CellStats(
         stats=stats,
@@ -571,7 +575,7 @@ def _measure_stats(
     has_syy = f"__yy{i}" in cells.columns
 
     keys = ["sex", *by]
-    if m.kind == "ratio" and m.cluster is not None:
+    if m.clustered and m.cluster is not None:
         cluster = cells[m.cluster].map(_python)
         missing_cluster = cluster.map(_is_missing) & (work["rows"] > 0)
         rows = int(work.loc[missing_cluster, "rows"].sum())
@@ -581,15 +585,20 @@ def _measure_stats(
             )
         work = work.loc[~missing_cluster].copy()
         work["__cluster"] = cluster.loc[~missing_cluster]
+        per_cluster = ["rows", "n", "sy", "sx", "syy"]
         per_unit = (
-            work.groupby([*keys, "__cluster"], dropna=False, sort=False)[["rows", "n", "sy", "sx"]]
+            work.groupby([*keys, "__cluster"], dropna=False, sort=False)[per_cluster]
             .sum()
             .reset_index()
         )
         per_unit["units"] = (per_unit["rows"] > 0).astype(np.float64)
-        per_unit["syy"] = per_unit["sy"] ** 2
-        per_unit["sxx"] = per_unit["sx"] ** 2
-        per_unit["sxy"] = per_unit["sx"] * per_unit["sy"]
+        if m.kind == "ratio":
+            per_unit["syy"] = per_unit["sy"] ** 2
+            per_unit["sxx"] = per_unit["sx"] ** 2
+            per_unit["sxy"] = per_unit["sx"] * per_unit["sy"]
+        else:  # a mean keeps the persons' sum of squares; its interval uses the units' sums
+            per_unit["sxx"] = 0.0
+            per_unit["sxy"] = 0.0
         work = per_unit.drop(columns="__cluster")
     elif m.kind == "ratio":
         work["units"] = work["rows"]

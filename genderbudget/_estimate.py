@@ -218,6 +218,24 @@ def _lookup(frame: pd.DataFrame, table: pd.DataFrame, keys: list[str], column: s
     return series.reindex(wanted).to_numpy()
 
 
+def _clustered(
+    out: pd.DataFrame,
+    clustered: pd.DataFrame,
+    by: Sequence[str],
+    notes: list[pd.Series],
+    index: pd.Index,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Look up the CR2 standard errors and df of :func:`cluster_inference` for ``out``."""
+    keys = [*by, "sex"]
+    se = _lookup(out, clustered, keys, "_se").astype(float)
+    df = _lookup(out, clustered, keys, "_df").astype(float)
+    extra = _lookup(out, clustered, keys, "_cr2_note")
+    notes.append(
+        pd.Series([v if isinstance(v, str) else "" for v in extra], index=index, dtype=object)
+    )
+    return se, df, se * se
+
+
 def estimate(
     stats: pd.DataFrame,
     kind: str,
@@ -263,9 +281,12 @@ def estimate(
             var[~(n > 1) | ~out["has_syy"].to_numpy(dtype=bool)] = np.nan
             se = np.sqrt(var / n)
             df = n - 1.0
+            if clustered is not None:
+                se, df, var = _clustered(out, clustered, by, notes, index)
             low, high = iv.t_interval(est, se, df, confidence)
             notes.append(_note((n == 1), NOTE_ONE, index))
-            notes.append(_note((n > 1) & ~out["has_syy"].to_numpy(dtype=bool), NOTE_NO_SS, index))
+            no_ss = (n > 1) & ~out["has_syy"].to_numpy(dtype=bool) & (clustered is None)
+            notes.append(_note(no_ss, NOTE_NO_SS, index))
         elif kind == "ratio":
             sx = out["sx"].to_numpy(dtype=float)
             sxx, sxy = out["sxx"].to_numpy(dtype=float), out["sxy"].to_numpy(dtype=float)
@@ -276,16 +297,7 @@ def estimate(
             se = np.sqrt(var)
             df = units - 1.0
             if clustered is not None:
-                keys = [*by, "sex"]
-                se = _lookup(out, clustered, keys, "_se").astype(float)
-                df = _lookup(out, clustered, keys, "_df").astype(float)
-                var = se * se
-                extra = _lookup(out, clustered, keys, "_cr2_note")
-                notes.append(
-                    pd.Series(
-                        [v if isinstance(v, str) else "" for v in extra], index=index, dtype=object
-                    )
-                )
+                se, df, var = _clustered(out, clustered, by, notes, index)
             low, high = iv.t_interval(est, se, df, confidence)
             notes.append(_note((n > 0) & (sx == 0), NOTE_ZERO_DEN, index))
             notes.append(_note((units == 1) & (sx != 0), NOTE_ONE_UNIT, index))
@@ -361,15 +373,15 @@ def compare(
         elif kind in ("mean", "ratio"):
             se_w, se_m = women["_se"].to_numpy(dtype=float), men["_se"].to_numpy(dtype=float)
             se = np.sqrt(se_w**2 + se_m**2)
-            if kind == "mean":
-                df = iv.welch_df(women["_var"], nw_, men["_var"], nm)
-            elif clustered is None:
-                uw, um = women["units"].to_numpy(dtype=float), men["units"].to_numpy(dtype=float)
-                df = iv.welch_df(se_w**2 * uw, uw, se_m**2 * um, um)
-            else:
+            if clustered is not None:
                 cells = women.reset_index()
                 se = _lookup(cells, clustered, list(by), "_dse").astype(float)
                 df = _lookup(cells, clustered, list(by), "_ddf").astype(float)
+            elif kind == "mean":
+                df = iv.welch_df(women["_var"], nw_, men["_var"], nm)
+            else:
+                uw, um = women["units"].to_numpy(dtype=float), men["units"].to_numpy(dtype=float)
+                df = iv.welch_df(se_w**2 * uw, uw, se_m**2 * um, um)
             d_low, d_high = iv.t_interval(difference, se, df, confidence)
             r_low, r_high = iv.log_ratio_interval(w, se_w**2, m, se_m**2, confidence, df=df)
             dse, ddf = np.asarray(se, dtype=float), np.asarray(df, dtype=float)

@@ -40,7 +40,8 @@ class Measure:
     denominator : str or None
         The denominator column of a ratio.
     cluster : str or None
-        For a ratio: the column whose values are the units (clusters) of the delta method.
+        For a ratio or a mean: the column whose values are the units (clusters) that the
+        interval treats as independent.
     sum_sq : str or None
         For a mean on pre-aggregated input: the column with the sum of squared values.
     direction : {"higher_is_better", "lower_is_better", "resource", "neutral"}
@@ -83,6 +84,11 @@ class Measure:
     def __post_init__(self) -> None:
         if self.direction not in DIRECTIONS:
             raise ValueError(BAD_DIRECTION.format(value=self.direction))
+
+    @property
+    def clustered(self) -> bool:
+        """Whether the measure's interval treats its clusters, not its persons, as the units."""
+        return self.cluster is not None and self.kind in ("ratio", "mean")
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -185,6 +191,7 @@ def mean(
     column: str,
     *,
     sum_sq: str | None = None,
+    cluster: str | None = None,
     name: str | None = None,
     direction: Direction = "resource",
     label: str | None = None,
@@ -199,7 +206,13 @@ def mean(
         amounts in the row's group.
     sum_sq : str, optional
         Pre-aggregated input only: the column with the sum of squared amounts in the group,
-        needed for the interval. Without it the interval is NaN and the reason is given.
+        needed for the interval. Without it the interval is NaN and the reason is given
+        (unless ``cluster`` is given: the clustered interval needs only the sums per unit).
+    cluster : str, optional
+        Column identifying the units (prisons, youth-home units) when the amounts of persons
+        in one unit move together — a cost per client set by the unit's budget. The mean is
+        then the ratio of sums ``sum y / n`` over units, with the small-sample CR2 interval
+        of :func:`ratio`; without it every person is independent.
     name : str, optional
         Label in the ``measure`` column; default the column name.
     direction : str, default "resource"
@@ -216,7 +229,11 @@ def mean(
     Notes
     -----
     Per sex: the mean with a t interval. Women vs men: Welch's t (unequal variances) for
-    the difference; the ratio of means with a delta-method interval on the log scale.
+    the difference; the ratio of means with a delta-method interval on the log scale. With
+    ``cluster``: each sex's mean is a weighted least-squares intercept over its units (the
+    units' means weighted by their persons) with the CR2 variance and Bell-McCaffrey degrees
+    of freedom, and the difference the coefficient of an indicator for women in one such fit
+    clustered by unit (Bell & McCaffrey 2002; Pustejovsky & Tipton 2018).
 
     Examples
     --------
@@ -227,10 +244,13 @@ def mean(
     column = _column(column, "column", "mean")
     if sum_sq is not None:
         sum_sq = _column(sum_sq, "sum_sq", "mean")
+    if cluster is not None:
+        cluster = _column(cluster, "cluster", "mean")
     return Measure(
         kind="mean",
         name=_name(name, column),
         column=column,
+        cluster=cluster,
         sum_sq=sum_sq,
         direction=direction,
         label=label,

@@ -52,6 +52,10 @@ NOTE_AGGREGATED_RATIO = (
     "pre-aggregated ratio: the sum of squares of {column!r} per person is not known, "
     "so no interval; analyse the rows to get one"
 )
+NOTE_AGGREGATED_CLUSTER = (
+    "pre-aggregated input with cluster {cluster!r}: the persons behind each row's sum of "
+    "{column!r} are not known per cluster, so no interval; analyse the rows to get one"
+)
 NOTE_CLUSTER = (
     "ratio with cluster={cluster!r}: the interval needs the persons and {column!r} of "
     "every sex per cluster, which were not given; no interval"
@@ -75,7 +79,9 @@ def _method_note(m: Measure, aggregated: bool, has_syy: bool, clusters: bool) ->
     """Why the interval cannot be computed for this measure at all ("" when it can)."""
     if aggregated and m.kind == "ratio":
         return NOTE_AGGREGATED_RATIO.format(column=m.column)
-    if m.kind == "ratio" and m.cluster is not None and not clusters:
+    if m.clustered and aggregated:
+        return NOTE_AGGREGATED_CLUSTER.format(column=m.column, cluster=m.cluster)
+    if m.clustered and not clusters:
         return NOTE_CLUSTER.format(cluster=m.cluster, column=m.column)
     if m.kind != "rate" and not has_syy:
         template = NOTE_NO_SS_TOTAL if m.kind == "total" else NOTE_NO_SS
@@ -167,7 +173,7 @@ def _one_measure(
     # For a 0/1 rate y squared is y, so the sum of squares is the number who got it.
     syy = sy if m.kind == "rate" else stats["syy"].to_numpy(dtype=float)
     has_syy = bool(stats["has_syy"].all()) if len(stats) else False
-    clustered = m.kind == "ratio" and m.cluster is not None
+    clustered = m.clustered
     method_note = _method_note(m, aggregated, has_syy, clusters=units is not None)
 
     persons = _cell_sum(stats, n, by)

@@ -214,7 +214,7 @@ class Result:
                 "min_difference": (
                     rule.difference_threshold(measure.name) if rule is not None else 0.0
                 ),
-                "clustered": measure.kind == "ratio" and measure.cluster is not None,
+                "clustered": measure.clustered,
                 "alpha": alpha,
             }
             rows.append(

@@ -291,3 +291,31 @@ def test_missing_justified_factor_is_reported_for_the_adjusted_gap_only() -> Non
         "adjusted gap leaves out 10 rows with a missing justified factor"
         in (result.comparisons.loc[0, "note"])
     )
+
+
+def test_clustered_mean_adjustment_is_cr2_over_units() -> None:
+    data = _people(7)
+    measure = gb.mean("kostnad", cluster="enhet")
+    row = gb.analyse(data, measure, sex="kon", justified=["klass"]).comparisons.iloc[0]
+    # The persons summed per unit x pattern x sex, then WLS of the cell means with the persons
+    # as weights and the row-level CR2 reference with its df (identity working model).
+    keys = ["enhet", "klass", "kon"]
+    units = data.groupby(keys)["kostnad"].agg(["sum", "size"]).reset_index()
+    design = pd.get_dummies(units[["klass"]].astype(str), drop_first=True, dtype=float)
+    design.insert(0, "women", (units["kon"] == "K").astype(float))
+    design.insert(0, "const", 1.0)
+    x = design.to_numpy()
+    persons = units["size"].to_numpy(float)
+    means = units["sum"].to_numpy(float) / persons
+    target = np.ones(len(units))
+    contrast = (design.columns == "women").astype(float)
+    fit = sm.WLS(means, x, weights=persons).fit()
+    cov = ref.cr2_vcov(x, means, persons, units["enhet"].to_numpy(), target=target)
+    df = ref.bm_df(x, means, persons, units["enhet"].to_numpy(), contrast, target=target)
+    se = np.sqrt(contrast @ cov @ contrast)
+    q = stats.t.isf(0.025, df)
+    estimate = fit.params[list(design.columns).index("women")]
+    assert row["adjusted_difference"] == pytest.approx(estimate, rel=TOL)
+    assert row["adjusted_ci_low"] == pytest.approx(estimate - q * se, rel=1e-9)
+    assert row["adjusted_df"] == pytest.approx(df, rel=1e-9)
+    assert row["adjustment_method"].startswith("OLS clustered by unit, CR2")

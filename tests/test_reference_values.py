@@ -281,3 +281,52 @@ def test_holm_adjustment_by_hand() -> None:
         np.testing.assert_allclose(adjusted["p_adjusted"], multipletests(p, method=method)[1])
     none = gb.analyse(data, gb.rate("a"), sex="kon", by="ar", p_adjust="none").comparisons
     np.testing.assert_allclose(none["p_adjusted"], none["p_value"], rtol=0)
+
+
+def test_clustered_mean_matches_the_cr2_reference_over_unit_means() -> None:
+    data = _people(12)
+    result = gb.analyse(data, gb.mean("kostnad", cluster="anstalt"), sex="kon")
+    units = data.groupby(["kon", "anstalt"])["kostnad"].agg(["sum", "size"]).reset_index()
+    x = np.column_stack([np.ones(len(units)), (units["kon"] == "K").to_numpy(float)])
+    persons = units["size"].to_numpy(float)
+    means = units["sum"].to_numpy(float) / persons
+    clusters = units["anstalt"].to_numpy()
+    target = np.ones(len(units))
+    # The mean over units: WLS of the unit means with the persons as weights, the row-level
+    # CR2 reference (identity working model over the unit rows) and its Satterthwaite df.
+    se = np.sqrt(ref.cr2_vcov(x, means, persons, clusters, target=target)[1, 1])
+    df = ref.bm_df(x, means, persons, clusters, np.array([0.0, 1.0]), target=target)
+    cmp = result.comparisons.iloc[0]
+    women = data.loc[data.kon == "K", "kostnad"].mean()
+    men = data.loc[data.kon == "M", "kostnad"].mean()
+    q = stats.t.isf(0.025, df)
+    assert cmp["difference"] == pytest.approx(women - men, rel=TOL)
+    assert cmp["difference_ci_low"] == pytest.approx(women - men - q * se, rel=1e-9)
+    assert cmp["difference_df"] == pytest.approx(df, rel=1e-9)
+    assert (cmp["units_women"], cmp["units_men"]) == (12, 12)
+    # Each sex on its own: the intercept over that sex's units.
+    for sex, code in (("women", "K"), ("men", "M")):
+        part = units.loc[units["kon"] == code]
+        ones = np.ones((len(part), 1))
+        w, y = part["size"].to_numpy(float), part["sum"].to_numpy(float) / part["size"]
+        se1 = np.sqrt(
+            ref.cr2_vcov(ones, y, w, np.arange(len(part)), target=np.ones(len(part)))[0, 0]
+        )
+        df1 = ref.bm_df(ones, y, w, np.arange(len(part)), np.ones(1), target=np.ones(len(part)))
+        row = _row(result.estimates, sex=sex)
+        assert row["ci_high"] == pytest.approx(
+            row["estimate"] + stats.t.isf(0.025, df1) * se1, rel=1e-9
+        )
+
+
+def test_clustered_mean_from_counts_equals_the_rows() -> None:
+    data = _people(13)
+    rows = gb.analyse(data, gb.mean("kostnad", cluster="anstalt"), sex="kon")
+    counts = (
+        data.groupby(["kon", "anstalt"]).agg(n=("kostnad", "size"), kostnad=("kostnad", "sum"))
+    ).reset_index()
+    aggregated = gb.analyse(counts, gb.mean("kostnad", cluster="anstalt"), sex="kon", n="n")
+    columns = ["difference", "difference_ci_low", "difference_ci_high", "p_value"]
+    pd.testing.assert_frame_equal(
+        aggregated.comparisons[columns], rows.comparisons[columns], rtol=1e-10
+    )
