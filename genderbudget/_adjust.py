@@ -285,7 +285,8 @@ def _rate_glm(cell: pd.DataFrame, factors: Sequence[str], confidence: float) -> 
     mu_m = 1.0 / (1.0 + np.exp(-(as_men @ beta)))
     estimate = float(np.sum(n * (mu_w - mu_m)) / total_n)
     gradient = ((n * mu_w * (1 - mu_w)) @ as_women - (n * mu_m * (1 - mu_m)) @ as_men) / total_n
-    se = float(np.sqrt(gradient @ fit.cov @ gradient))
+    # A variance is >= 0; rounding can make a tiny one negative.
+    se = float(np.sqrt(max(float(gradient @ fit.cov @ gradient), 0.0)))
     return _normal_result(estimate, se, confidence, method, fit.notes)
 
 
@@ -389,7 +390,7 @@ def _linear(
             return _normal_result(float(fit.params[1]), np.nan, confidence, method, notes)
         return _t_result(
             float(fit.params[1]),
-            float(np.sqrt(fit.cov[1, 1])),
+            float(np.sqrt(max(fit.cov[1, 1], 0.0))),
             float(fit.df[0]),
             confidence,
             method,
@@ -410,7 +411,12 @@ def _linear(
         meat = x.T @ (residual_ss[:, None] * x)
         covariance = size / (size - k) * bread @ meat @ bread
         return _t_result(
-            float(beta[1]), float(np.sqrt(covariance[1, 1])), size - k, confidence, method, notes
+            float(beta[1]),
+            float(np.sqrt(max(covariance[1, 1], 0.0))),
+            size - k,
+            confidence,
+            method,
+            notes,
         )
     # Clusters: one row per cluster x pattern x sex, the CR2 variance over clusters.
     if units is None:  # pragma: no cover - a mean without clusters is handled above

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from genderbudget import _intervals as iv
-from genderbudget._adjust import fit_rate_model
+from genderbudget._adjust import NOTE_NO_FACTOR_LEFT, fit_rate_model, varying_factors
 from genderbudget._analyse import BAD_CONFIDENCE, JUSTIFIED_IN_BY, JUSTIFIED_IS_SEX, _as_list
 from genderbudget._cells import STAT_COLUMNS, collect_cells
 from genderbudget._estimate import cluster_inference, compare, estimate
@@ -421,18 +421,30 @@ def equalize(
     parts = []
     for key, cell in groups:
         key_tuple = key if isinstance(key, tuple) else (key,)
+        cell_patterns = None if patterns is None else _in_cell(patterns, by_list, key_tuple)
+        cell_basis, cell_justified, still = basis, justified_list, ""
+        if basis == BASIS_ADJUSTED and cell_patterns is not None:
+            # The one policy for factors that do not vary in a cell (as in analyse): left
+            # out, and with none left the target is the other sex's rate, interval and all.
+            compared = cell_patterns.loc[cell_patterns["sex"].isin(["women", "men"])]
+            cell_justified = varying_factors(compared, justified_list)
+            if not cell_justified:
+                cell_basis = BASIS_PARITY
+                still = NOTE_NO_FACTOR_LEFT.format(names=", ".join(map(repr, justified_list)))
         rows = _cell_plan(
             cell.reset_index(drop=True),
-            None if patterns is None else _in_cell(patterns, by_list, key_tuple),
+            cell_patterns,
             within=within,
-            justified=justified_list,
-            basis=basis,
+            justified=cell_justified,
+            basis=cell_basis,
             rate_target=rate_target,
             good=good,
             confidence=confidence,
             kind=m.kind,
             clusters=None if clusters is None else _in_cell(clusters, by_list, key_tuple),
         )
+        if still:
+            rows["note"] = [f"{still}; {n}" if n else still for n in rows["note"]]
         for column, value in zip(by_list, key_tuple, strict=True):
             rows[column] = pd.Series([value] * len(rows), index=rows.index, dtype=object)
         parts.append(rows)

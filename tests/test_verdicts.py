@@ -229,3 +229,24 @@ def test_e_value_and_detectable_difference_columns_by_hand() -> None:
         )
         expected = (stats.t.isf(0.05 / (2 * m), df) + stats.t.ppf(0.8, df)) * np.sqrt(a + b)
         assert row.detectable_difference == pytest.approx(expected, rel=1e-9)
+
+
+def test_equalize_with_a_constant_factor_is_the_plan_without_it() -> None:
+    data = _mixed(5).assign(ett=1)
+    plain = gb.equalize(data, "arbete", sex="kon", by="ar")
+    same = gb.equalize(data, "arbete", sex="kon", by="ar", justified="ett")
+    columns = ["needed", "needed_ci_low", "needed_ci_high", "change", "target_rate"]
+    pd.testing.assert_frame_equal(same[columns], plain[columns])
+    assert same["note"].str.contains("does not vary here").all()
+
+
+def test_a_factor_that_coincides_with_sex_is_handled_alike_everywhere() -> None:
+    data = _mixed(6)
+    data["avdelning"] = np.where(data["kon"] == "K", "kvinnor", "män")
+    note = "justified factor 'avdelning' coincides with sex"
+    result = gb.analyse(data, gb.mean("kostnad"), sex="kon", by="ar", justified="avdelning")
+    assert result.comparisons["adjusted_difference"].isna().all()
+    assert result.comparisons["note"].str.contains(note).all()
+    parts = gb.oaxaca(data, "kostnad", sex="kon", factors="avdelning", by="ar")
+    assert parts.loc[parts["component"] != "gap", "estimate"].isna().all()
+    assert parts["note"].str.contains(note).all()
