@@ -1,0 +1,53 @@
+"""Intervals at the corrected level: the pieces, against statsmodels and hand computation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from statsmodels.stats.proportion import confint_proportions_2indep
+
+from genderbudget._multiplicity import (
+    corrected_level,
+    newcombe_at,
+    newcombe_pvalue,
+    t_interval_at,
+    wald_pvalue,
+)
+
+
+@pytest.mark.parametrize(
+    ("x1", "n1", "x2", "n2"), [(30, 80, 60, 100), (5, 40, 12, 45), (70, 90, 20, 60)]
+)
+def test_newcombe_pvalue_is_where_statsmodels_newcombe_interval_touches_zero(
+    x1: int, n1: int, x2: int, n2: int
+) -> None:
+    p = float(newcombe_pvalue(np.array([x1]), np.array([n1]), np.array([x2]), np.array([n2]))[0])
+    # statsmodels: confint_proportions_2indep(..., method="newcomb", compare="diff") at
+    # alpha = p has a bound at 0 (to the bisection's precision).
+    low, high = confint_proportions_2indep(x1, n1, x2, n2, method="newcomb", alpha=p)
+    assert min(abs(low), abs(high)) == pytest.approx(0.0, abs=1e-9)
+    mine = newcombe_at(np.array([x1]), np.array([n1]), np.array([x2]), np.array([n2]), p)
+    assert mine[0][0] == pytest.approx(low, abs=1e-12)
+    assert mine[1][0] == pytest.approx(high, abs=1e-12)
+
+
+def test_equal_rates_have_newcombe_pvalue_one() -> None:
+    p = newcombe_pvalue(np.array([10.0]), np.array([40.0]), np.array([20.0]), np.array([80.0]))
+    assert p[0] == 1.0
+
+
+def test_corrected_level_by_hand() -> None:
+    # Hand computation: alpha * p / p_adjusted; Bonferroni's alpha / m where both are 0.
+    level = corrected_level(
+        np.array([0.01, 0.2, 0.0, np.nan]), np.array([0.04, 0.6, 0.0, 0.5]), 0.05, 5
+    )
+    np.testing.assert_allclose(level[:3], [0.0125, 0.05 / 3, 0.01], rtol=1e-12)
+    assert np.isnan(level[3])
+
+
+def test_t_interval_and_its_p_value_are_dual() -> None:
+    estimate, se, df = np.array([1.3, -0.4]), np.array([0.5, 0.3]), np.array([7.0, np.inf])
+    p = wald_pvalue(estimate, se, df)
+    low, high = t_interval_at(estimate, se, df, p)
+    # At the level of its own p-value the interval just touches 0.
+    np.testing.assert_allclose(np.minimum(abs(low), abs(high)), 0.0, atol=1e-12)
