@@ -2,24 +2,33 @@
 
 For every measure and breakdown cell the women-vs-men gap is re-estimated with the factors
 the user declared justified (for example security class and sentence length) held equal.
-The fits use one row per factor pattern x sex with its counts and sums, never the person
-rows, and give the same coefficients as the row-level fits:
+The fits use one row per factor pattern x sex (x cluster) with its counts and sums, never the
+person rows, and give the same coefficients as the row-level fits:
 
 - rate: a binomial GLM (logit link) with sex and the factors; the adjusted difference is the
   marginal standardisation ``mean_i[p(i as a woman)] - mean_i[p(i as a man)]`` over all
   women and men of the cell, with a delta-method interval (the same quantity and standard
-  error as statsmodels ``Logit.get_margeff(at="overall", dummy=True)`` on the rows);
-- rate, ``method="mantel-haenszel"``: the Mantel-Haenszel risk difference over the factor
-  strata with the Greenland-Robins variance and the Cochran-Mantel-Haenszel test;
-- mean: OLS with sex and the factors, HC1 robust covariance from the cell sums;
+  error as statsmodels ``Logit.get_margeff(at="overall", dummy=True)`` on the rows). When
+  women and men are separated in some pattern the maximum-likelihood estimate does not
+  exist and Firth's penalised likelihood gives the fit (Heinze & Schemper 2002);
+- rate, ``method="mantel-haenszel"`` (or ``"mantel-haenszel-corrected"``): the
+  Mantel-Haenszel risk difference over the factor strata with the Greenland-Robins variance
+  and the Cochran-Mantel-Haenszel test without (or with) continuity correction;
+- mean: OLS with sex and the factors, the HC2 covariance with Bell-McCaffrey degrees of
+  freedom from the cell sums; with a cluster, CR2 over the units;
 - ratio of sums: WLS of the pattern ratios with the denominators as weights (the same as WLS
-  of ``y_i / x_i`` with weights ``x_i`` on the rows), HC1 robust covariance over rows, or
-  cluster-robust covariance over the measure's clusters (e.g. prisons) when it has one.
+  of ``y_i / x_i`` with weights ``x_i`` on the rows), HC1 over rows with t on units - k
+  degrees of freedom, or, with a cluster (e.g. prisons), the CR2 covariance over the units
+  with Bell-McCaffrey degrees of freedom (:mod:`genderbudget._sandwich`) — the same
+  reference distribution as the unadjusted comparison.
 
-Factors enter as categories (one dummy per level but the first). A factor with one level in
-a cell is left out there; a factor that coincides with sex makes the gap unidentifiable and
-gives NaN with the reason; levels in which nobody or everybody got a rate-outcome are set
-aside (their predicted difference is 0, the limit of the maximum-likelihood fit).
+Factors enter as categories (one dummy per level but the first). The one policy for
+degenerate factors (:func:`varying_factors`): a factor that does not vary in a cell is left
+out there, and when none is left the caller copies the unadjusted comparison; a factor that
+coincides with sex makes the gap unidentifiable and gives NaN with the reason; levels in
+which nobody or everybody got a rate-outcome are set aside (their predicted difference is 0,
+the limit of the maximum-likelihood fit). An adjusted gap of a clustered measure that rests
+on a single unit of one sex for some value of the factors gets no interval or test.
 """
 
 from __future__ import annotations
@@ -495,12 +504,7 @@ def adjust(
             # No factor varies here: adjusting changes nothing, so the adjusted comparison is
             # the raw one (copied by the caller), whatever the method.
             names = ", ".join(repr(f) for f in factors)
-            result = _nan_result(
-                MH_METHOD_CORRECTED
-                if kind == "rate" and method == "mantel-haenszel-corrected"
-                else (MH_METHOD if kind == "rate" and method == "mantel-haenszel" else "none"),
-                [NOTE_NO_FACTOR_LEFT.format(names=names)],
-            )
+            result = _nan_result("none", [NOTE_NO_FACTOR_LEFT.format(names=names)])
             result["_same_as_raw"] = True
         elif kind == "rate" and method in ("mantel-haenszel", "mantel-haenszel-corrected"):
             result = _rate_mh(

@@ -158,6 +158,9 @@ def analyse(
     - the ratio women / men of means and ratios: on the log scale, with the t quantile of
       the difference.
 
+    - count, total: recorded in full, so no interval or test; ``share`` gives each sex's
+      share of the cell.
+
     Adjusted gaps (``justified=``): see :mod:`genderbudget._adjust`; means use HC2 with
     Bell-McCaffrey degrees of freedom, clustered ratios CR2 over the units, rates the
     logistic model (Firth's penalised likelihood when women and men are separated). A
@@ -169,8 +172,6 @@ def analyse(
     ``ratio_corrected_ci_low/high`` and the ``adjusted_corrected_*`` columns): it excludes
     0 exactly when the corrected p-value is below the rule's ``alpha``, so it never
     contradicts the verdict (see :mod:`genderbudget._multiplicity`).
-    - count, total: recorded in full, so no interval or test; ``share`` gives each sex's
-      share of the cell.
 
     p-values are adjusted across all comparisons of the call (Holm by default). Empty cells,
     cells with one sex only and zero counts give NaN with the reason in ``note``. Validated

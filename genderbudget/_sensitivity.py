@@ -40,10 +40,10 @@ Which outcome scales the bound covers
   binary outcome based on the risk ratio". So the bound is stated to extend to a ratio of means
   of a non-negative outcome, but then the outcome-side parameter RR_UD is a ratio of *mean
   outcomes* across levels of U, not a ratio of risks, and the E-value must be read on that
-  scale. The full text of Ding & VanderWeele (2016), and so the section of it that carries
-  the extension, was not available when this module was written; until it has been checked,
-  an E-value of a ratio of means should be presented with that caveat, and a difference of
-  means needs the conversion above first.
+  scale. The section of Ding & VanderWeele (2016) that carries the extension is not cited
+  here, so an E-value of a ratio of means (which :func:`verdict_sensitivity` reports for
+  amounts) is to be read with that caveat; a difference of means needs the conversion above
+  first.
 
 The bound says nothing about a factor that is a *consequence* of sex (a mediator): adjusting
 for such a factor is a choice of estimand (the ``justified`` factors of the analysis), not
