@@ -88,6 +88,50 @@ def _units(
     return pd.concat(frames, ignore_index=True), truth
 
 
+def _noise(
+    rng: np.random.Generator, reps: int, women: int, men: int
+) -> tuple[pd.DataFrame, dict[str, float]]:
+    """As :func:`_units` without a real factor, plus a unit-level 0/1 column unrelated to cost.
+
+    The trap of few units: declaring such a column justified must not turn "no gap" into an
+    unjustified one.
+    """
+    table, _ = _units(rng, reps, women, men, factor=False)
+    table["brus"] = rng.integers(0, 2, len(table))
+    return table, {"adjusted": 0.0}
+
+
+def _unit_means(
+    rng: np.random.Generator, reps: int, women: int, men: int
+) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Cost per client set by the unit: every client of a unit costs the unit's amount.
+
+    Persons per unit are drawn first (women's units smaller), each a full year of 230
+    care-days at the unit's cost per day, so the mean cost per client is 3500 x 230 for
+    either sex whatever the unit's size.
+    """
+    frames = []
+    for sex, count in (("K", women), ("M", men)):
+        mean_persons = 30.0 if sex == "K" else 90.0
+        persons = np.maximum(
+            np.round(rng.lognormal(np.log(mean_persons) - 0.18, 0.6, (reps, count))), 1
+        )
+        level = np.exp(0.2 * rng.standard_normal((reps, count)) - 0.02)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "rep": np.repeat(np.arange(reps), count),
+                    "enhet": [f"{sex}{j}" for _ in range(reps) for j in range(count)],
+                    "kon": sex,
+                    "antal": persons.ravel(),
+                    "kostnad": (COST_PER_DAY * 230.0 * level * persons).ravel(),
+                }
+            )
+        )
+    value = COST_PER_DAY * 230.0
+    return pd.concat(frames, ignore_index=True), {"women": value, "men": value, "difference": 0.0}
+
+
 def _rates(
     rng: np.random.Generator, reps: int, women: int, men: int, *, factor: bool
 ) -> tuple[pd.DataFrame, dict[str, float]]:
@@ -191,6 +235,22 @@ def scenarios() -> list[Scenario]:
                 ("klass",),
             )
         )
+    out.append(
+        Scenario(
+            "cost per care-day adjusted for a unit-level noise column, 3 vs 8 units",
+            lambda rng, reps: _noise(rng, reps, 3, 8),
+            cost,
+            ("brus",),
+        )
+    )
+    per_client = gb.mean("kostnad", cluster="enhet", name="kostnad per klient")
+    out.append(
+        Scenario(
+            "cost per client set by the unit (mean with cluster=), 3 vs 8 units",
+            lambda rng, reps: _unit_means(rng, reps, 3, 8),
+            per_client,
+        )
+    )
     rate = gb.rate("fick")
     for women, men in ((30, 30), (250, 4000)):
         out.append(

@@ -39,6 +39,8 @@ CHOSEN = [
     "cost per care-day, 3 vs 3 units",
     "cost per care-day, 3 vs 8 units",
     "cost per care-day adjusted for class, 3 vs 8 units",
+    "cost per care-day adjusted for a unit-level noise column, 3 vs 8 units",
+    "cost per client set by the unit (mean with cluster=), 3 vs 8 units",
     "access rate, 30 vs 30 persons",
     "access rate adjusted for a factor, 250 vs 4000 persons",
     "mean amount (sd of log 0.5) adjusted for a factor, 250 vs 4000 persons",
