@@ -9,6 +9,9 @@ corrected intervals (they exclude 0 exactly when the corrected p-value is below 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -250,3 +253,19 @@ def test_a_factor_that_coincides_with_sex_is_handled_alike_everywhere() -> None:
     parts = gb.oaxaca(data, "kostnad", sex="kon", factors="avdelning", by="ar")
     assert parts.loc[parts["component"] != "gap", "estimate"].isna().all()
     assert parts["note"].str.contains(note).all()
+
+
+def test_clustered_and_corrected_results_are_the_same_on_every_engine(
+    constructor: Callable[[pd.DataFrame], Any],
+) -> None:
+    data = _mixed(7)
+    measures = [
+        gb.ratio("kostnad", "varddygn", cluster="enhet", name="per_dygn"),
+        gb.mean("kostnad", cluster="enhet", name="per_klient"),
+        gb.rate("arbete"),
+    ]
+    expected = gb.analyse(data, measures, sex="kon", by="ar", justified="klass").comparisons
+    result = gb.analyse(
+        constructor(data), measures, sex="kon", by="ar", justified="klass"
+    ).comparisons
+    pd.testing.assert_frame_equal(result, expected, rtol=1e-10)
