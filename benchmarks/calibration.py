@@ -132,6 +132,36 @@ def _unit_means(
     return pd.concat(frames, ignore_index=True), {"women": value, "men": value, "difference": 0.0}
 
 
+def _unit_access(
+    rng: np.random.Generator, reps: int, women: int, men: int
+) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Access decided per unit: each unit's share ``expit(logit(0.55) + 0.5 u)``.
+
+    Persons per unit as in :func:`_unit_means`; the units' shares vary around the same
+    level for both sexes, so there is no gap, but the persons of a unit are not independent.
+    """
+    frames = []
+    for sex, count in (("K", women), ("M", men)):
+        mean_persons = 30.0 if sex == "K" else 90.0
+        persons = np.maximum(
+            np.round(rng.lognormal(np.log(mean_persons) - 0.18, 0.6, (reps, count))), 1
+        ).astype(int)
+        logit = np.log(0.55 / 0.45) + 0.5 * rng.standard_normal((reps, count))
+        got = rng.binomial(persons, 1.0 / (1.0 + np.exp(-logit)))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "rep": np.repeat(np.arange(reps), count),
+                    "enhet": [f"{sex}{j}" for _ in range(reps) for j in range(count)],
+                    "kon": sex,
+                    "antal": persons.ravel(),
+                    "fick": got.ravel(),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True), {"difference": 0.0}
+
+
 def _rates(
     rng: np.random.Generator, reps: int, women: int, men: int, *, factor: bool
 ) -> tuple[pd.DataFrame, dict[str, float]]:
@@ -251,6 +281,15 @@ def scenarios() -> list[Scenario]:
             per_client,
         )
     )
+    for clustered in (False, True):
+        out.append(
+            Scenario(
+                "access decided per unit, 6 vs 39 units, "
+                + ("rate with cluster=" if clustered else "persons taken as independent"),
+                lambda rng, reps: _unit_access(rng, reps, 6, 39),
+                gb.rate("fick", cluster="enhet") if clustered else gb.rate("fick"),
+            )
+        )
     rate = gb.rate("fick")
     for women, men in ((30, 30), (250, 4000)):
         out.append(

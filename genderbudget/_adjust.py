@@ -68,6 +68,7 @@ METHOD = {
     "ratio": "WLS of ratios, HC1 over units (t, units - k df)",
 }
 METHOD_CLUSTER = {
+    "rate": "linear probability model clustered by unit, CR2 (t, Bell-McCaffrey df)",
     "mean": "OLS clustered by unit, CR2 (t, Bell-McCaffrey df)",
     "ratio": "WLS of ratios, CR2 over units (t, Bell-McCaffrey df)",
 }
@@ -373,7 +374,7 @@ def _linear(
     units: pd.DataFrame | None = None,
 ) -> dict[str, object]:
     method = METHOD[kind] if units is None else METHOD_CLUSTER[kind]
-    weight_column = "n" if kind == "mean" else "sx"
+    weight_column = "n" if kind in ("mean", "rate") else "sx"
     live = cell.loc[cell[weight_column] != 0]
     if set(live["sex"]) != {"women", "men"}:
         return _nan_result(method, [NOTE_ONE_SEX])
@@ -506,6 +507,13 @@ def adjust(
             names = ", ".join(repr(f) for f in factors)
             result = _nan_result("none", [NOTE_NO_FACTOR_LEFT.format(names=names)])
             result["_same_as_raw"] = True
+        elif kind == "rate" and units is not None:
+            # Access decided per unit: a linear probability model, CR2 over the units.
+            mask = np.ones(len(units), dtype=bool)
+            for column, value in keys.items():
+                mask &= (units[column] == value).to_numpy()
+            in_cell = units.loc[mask & units["sex"].isin(["women", "men"]).to_numpy()]
+            result = _linear(cell, left, "rate", confidence, in_cell)
         elif kind == "rate" and method in ("mantel-haenszel", "mantel-haenszel-corrected"):
             result = _rate_mh(
                 cell, left, confidence, continuity=method == "mantel-haenszel-corrected"

@@ -243,9 +243,14 @@ def analyse(
         if cells.units is not None and m.clustered:
             units = cells.units.loc[cells.units["measure"] == m.name]
             per_sex, per_cell = cluster_inference(units, by_list)
-        est = estimate(stats.reset_index(drop=True), m.kind, by_list, confidence, per_sex)
+        # A clustered rate is a clustered mean of a 0/1 outcome: the same CR2 statistics.
+        kind = "mean" if m.kind == "rate" and m.clustered else m.kind
+        est = estimate(stats.reset_index(drop=True), kind, by_list, confidence, per_sex)
+        if kind != m.kind:
+            est["ci_low"] = est["ci_low"].clip(lower=0.0)
+            est["ci_high"] = est["ci_high"].clip(upper=1.0)
         estimates.append(est)
-        comparisons.append(compare(est, m.kind, by_list, confidence, per_cell))
+        comparisons.append(compare(est, kind, by_list, confidence, per_cell))
 
     est_table = _sort(pd.concat(estimates, ignore_index=True), names, by_list, with_sex=True)
     cmp_table = _sort(pd.concat(comparisons, ignore_index=True), names, by_list, with_sex=False)
@@ -255,7 +260,9 @@ def analyse(
         cmp_table, cells, measures, by_list, justified_list, confidence, adjustment
     )
     cmp_table["adjusted_p_adjusted"] = adjust_p(cmp_table["adjusted_p_value"], p_adjust)
-    cmp_table["_kind"] = cmp_table["measure"].map({m.name: m.kind for m in measures})
+    cmp_table["_kind"] = cmp_table["measure"].map(
+        {m.name: "mean" if m.kind == "rate" and m.clustered else m.kind for m in measures}
+    )
     cmp_table = corrected_intervals(cmp_table, rule.alpha)
     cmp_table["adjusted_df"] = cmp_table["_adjusted_df"]
     cmp_table = verdict_sensitivity(cmp_table, rule.alpha)

@@ -347,8 +347,8 @@ def collect_cells(
                 derived[f"__yy{i}"] = nw.when(ok).then(value(m.sum_sq)).otherwise(0.0)
         for c in m.nonnegative:
             checks[f"__neg{i}_{c}"] = ok & (value(c) < 0)
-        if m.kind == "mean" and m.cluster is not None:
-            # A clustered mean is the ratio of sums sum(y) / n over the units.
+        if m.kind in ("mean", "rate") and m.cluster is not None:
+            # A clustered mean or rate is the ratio of sums sum(y) / n over the units.
             persons = value(n) if n is not None else nw.lit(1.0)
             derived[f"__x{i}"] = nw.when(ok).then(persons).otherwise(0.0)
         if m.kind == "ratio":

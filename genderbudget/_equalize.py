@@ -40,6 +40,12 @@ __all__ = ["equalize", "equalize_columns"]
 
 _EPS: Final[float] = 1e-9
 
+CLUSTERED_RATE = (
+    "equalize plans places per person, so the rate {name!r} with cluster= is not supported "
+    "here yet: pass gb.rate({column!r}) without cluster (the places needed do not depend on "
+    "the clustering; only their interval would), and judge with gb.analyse whether the gap "
+    "is supported."
+)
 NOT_A_RATE = (
     "equalize works on a rate (the share who get something, e.g. gb.rate('arbetsdrift')) or "
     "a ratio with a better side (e.g. gb.per_need('personaltimmar', 'behov', "
@@ -144,6 +150,8 @@ def _check_measure(measure: Measure | str) -> Measure:
         raise TypeError(NOT_A_RATE.format(what=repr(measure)))
     if measure.kind not in ("rate", "ratio"):
         raise ValueError(NOT_A_RATE.format(what=f"a {measure.kind} measure {measure.name!r}"))
+    if measure.kind == "rate" and measure.cluster is not None:
+        raise ValueError(CLUSTERED_RATE.format(name=measure.name, column=measure.column))
     if measure.direction not in ("higher_is_better", "lower_is_better"):
         raise ValueError(
             NO_DIRECTION.format(

@@ -40,8 +40,8 @@ class Measure:
     denominator : str or None
         The denominator column of a ratio.
     cluster : str or None
-        For a ratio or a mean: the column whose values are the units (clusters) that the
-        interval treats as independent.
+        For a ratio, a mean or a rate: the column whose values are the units (clusters) that
+        the interval treats as independent.
     sum_sq : str or None
         For a mean on pre-aggregated input: the column with the sum of squared values.
     direction : {"higher_is_better", "lower_is_better", "resource", "neutral"}
@@ -88,7 +88,7 @@ class Measure:
     @property
     def clustered(self) -> bool:
         """Whether the measure's interval treats its clusters, not its persons, as the units."""
-        return self.cluster is not None and self.kind in ("ratio", "mean")
+        return self.cluster is not None and self.kind in ("ratio", "mean", "rate")
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -147,6 +147,7 @@ def count(
 def rate(
     column: str,
     *,
+    cluster: str | None = None,
     name: str | None = None,
     direction: Direction = "higher_is_better",
     label: str | None = None,
@@ -158,6 +159,11 @@ def rate(
     column : str
         A 0/1 or boolean column (one row per person), or, for pre-aggregated input, the
         number of persons in the row's group who got it.
+    cluster : str, optional
+        Column identifying the units (prisons, youth-home units) when access is decided per
+        unit — work places are offered by the prison — so that persons of one unit are not
+        independent. The share is then a ratio of sums over units with the small-sample CR2
+        interval of :func:`ratio`; without it every person is independent.
     name : str, optional
         Label in the ``measure`` column; default the column name.
     direction : str, default "higher_is_better"
@@ -173,7 +179,12 @@ def rate(
     -----
     Per sex: the share with a Wilson score interval. Women vs men: the difference with
     Newcombe's hybrid score interval (method 10 in Newcombe 1998), the ratio with the
-    Katz log interval, and a two-sided test of equal shares.
+    Katz log interval, and a two-sided test of equal shares. With ``cluster``: each sex's
+    share is a weighted least-squares intercept over its units (the units' shares weighted
+    by their persons) with the CR2 variance and Bell-McCaffrey degrees of freedom (clipped
+    to [0, 1]), the difference the coefficient of an indicator for women in one such fit
+    clustered by unit, and the adjusted gap a linear probability model with the factors,
+    CR2 over the units (Bell & McCaffrey 2002; Pustejovsky & Tipton 2018).
 
     Examples
     --------
@@ -182,8 +193,15 @@ def rate(
     'arbetsdrift'
     """
     column = _column(column, "column", "rate")
+    if cluster is not None:
+        cluster = _column(cluster, "cluster", "rate")
     return Measure(
-        kind="rate", name=_name(name, column), column=column, direction=direction, label=label
+        kind="rate",
+        name=_name(name, column),
+        column=column,
+        cluster=cluster,
+        direction=direction,
+        label=label,
     )
 
 

@@ -319,3 +319,33 @@ def test_clustered_mean_adjustment_is_cr2_over_units() -> None:
     assert row["adjusted_ci_low"] == pytest.approx(estimate - q * se, rel=1e-9)
     assert row["adjusted_df"] == pytest.approx(df, rel=1e-9)
     assert row["adjustment_method"].startswith("OLS clustered by unit, CR2")
+
+
+def test_clustered_rate_adjustment_is_a_linear_probability_model_with_cr2() -> None:
+    data = _people(8)
+    row = gb.analyse(
+        data, gb.rate("arbete", cluster="enhet"), sex="kon", justified=["klass"]
+    ).comparisons.iloc[0]
+    keys = ["enhet", "klass", "kon"]
+    units = data.groupby(keys)["arbete"].agg(["sum", "size"]).reset_index()
+    design = pd.get_dummies(units[["klass"]].astype(str), drop_first=True, dtype=float)
+    design.insert(0, "women", (units["kon"] == "K").astype(float))
+    design.insert(0, "const", 1.0)
+    persons = units["size"].to_numpy(float)
+    shares = units["sum"].to_numpy(float) / persons
+    contrast = (design.columns == "women").astype(float)
+    target = np.ones(len(units))
+    # statsmodels WLS of the cell shares with the persons as weights (the linear probability
+    # model on the persons) and the row-level CR2 reference over the units.
+    fit = sm.WLS(shares, design.to_numpy(), weights=persons).fit()
+    cov = ref.cr2_vcov(design.to_numpy(), shares, persons, units["enhet"].to_numpy(), target=target)
+    df = ref.bm_df(
+        design.to_numpy(), shares, persons, units["enhet"].to_numpy(), contrast, target=target
+    )
+    estimate = fit.params[list(design.columns).index("women")]
+    se = np.sqrt(contrast @ cov @ contrast)
+    assert row["adjusted_difference"] == pytest.approx(estimate, rel=TOL)
+    assert row["adjusted_ci_high"] == pytest.approx(
+        estimate + stats.t.isf(0.025, df) * se, rel=1e-9
+    )
+    assert row["adjustment_method"].startswith("linear probability model clustered by unit")

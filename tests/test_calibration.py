@@ -42,6 +42,7 @@ CHOSEN = [
     "cost per care-day adjusted for a unit-level noise column, 3 vs 8 units",
     "cost per client set by the unit (mean with cluster=), 3 vs 8 units",
     "access rate, 30 vs 30 persons",
+    "access decided per unit, 6 vs 39 units, rate with cluster=",
     "access rate adjusted for a factor, 250 vs 4000 persons",
     "mean amount (sd of log 0.5) adjusted for a factor, 250 vs 4000 persons",
 ]
@@ -61,3 +62,9 @@ def test_no_true_gap_is_flagged_at_most_at_the_rules_level(name: str) -> None:
 def test_the_scenarios_cover_three_to_eight_units_per_sex() -> None:
     units = [name for name in SCENARIOS if "units" in name]
     assert {"cost per care-day, 3 vs 3 units", "cost per care-day, 8 vs 8 units"} <= set(units)
+
+
+def test_persons_taken_as_independent_when_access_is_decided_per_unit_is_wrong() -> None:
+    # Why rate(..., cluster=) exists: the person-level test flags far more than 5 %.
+    name = "access decided per unit, 6 vs 39 units, persons taken as independent"
+    assert calibration.run(SCENARIOS[name], 300, seed=3)["test"] > 0.15

@@ -330,3 +330,26 @@ def test_clustered_mean_from_counts_equals_the_rows() -> None:
     pd.testing.assert_frame_equal(
         aggregated.comparisons[columns], rows.comparisons[columns], rtol=1e-10
     )
+
+
+def test_clustered_rate_matches_the_cr2_reference_over_unit_shares() -> None:
+    data = _people(14)
+    result = gb.analyse(data, gb.rate("arbetsdrift", cluster="anstalt"), sex="kon")
+    units = data.groupby(["kon", "anstalt"])["arbetsdrift"].agg(["sum", "size"]).reset_index()
+    x = np.column_stack([np.ones(len(units)), (units["kon"] == "K").to_numpy(float)])
+    persons = units["size"].to_numpy(float)
+    shares = units["sum"].to_numpy(float) / persons
+    clusters = units["anstalt"].to_numpy()
+    target = np.ones(len(units))
+    # The share over units: WLS of the units' shares with the persons as weights, the
+    # row-level CR2 reference (identity working model) and its Satterthwaite df.
+    se = np.sqrt(ref.cr2_vcov(x, shares, persons, clusters, target=target)[1, 1])
+    df = ref.bm_df(x, shares, persons, clusters, np.array([0.0, 1.0]), target=target)
+    cmp = result.comparisons.iloc[0]
+    q = stats.t.isf(0.025, df)
+    assert cmp["difference_ci_low"] == pytest.approx(cmp["difference"] - q * se, rel=1e-9)
+    assert cmp["p_value"] == pytest.approx(
+        2 * stats.t.sf(abs(cmp["difference"]) / se, df), rel=1e-8
+    )
+    estimates = result.estimates
+    assert (estimates["ci_low"] >= 0).all() and (estimates["ci_high"] <= 1).all()

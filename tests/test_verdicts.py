@@ -263,9 +263,15 @@ def test_clustered_and_corrected_results_are_the_same_on_every_engine(
         gb.ratio("kostnad", "varddygn", cluster="enhet", name="per_dygn"),
         gb.mean("kostnad", cluster="enhet", name="per_klient"),
         gb.rate("arbete"),
+        gb.rate("arbete", cluster="enhet", name="arbete_enhet"),
     ]
     expected = gb.analyse(data, measures, sex="kon", by="ar", justified="klass").comparisons
     result = gb.analyse(
         constructor(data), measures, sex="kon", by="ar", justified="klass"
     ).comparisons
     pd.testing.assert_frame_equal(result, expected, rtol=1e-10)
+
+
+def test_equalize_refuses_a_clustered_rate_with_the_fix() -> None:
+    with pytest.raises(ValueError, match=r"pass gb\.rate\('arbete'\) without cluster"):
+        gb.equalize(_mixed(0), gb.rate("arbete", cluster="enhet"), sex="kon", by="ar")
