@@ -45,7 +45,7 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from genderbudget import _intervals as iv
 from genderbudget._firth import firth_logit
-from genderbudget._sandwich import cr2_clusters, hc2_persons
+from genderbudget._sandwich import RobustFit, cr2_clusters, hc2_persons
 
 __all__ = ["ADJUSTED_COLUMNS", "RateFit", "adjust", "fit_rate_model"]
 
@@ -366,6 +366,14 @@ def _t_result(
     }
 
 
+def _women_result(
+    fit: RobustFit, confidence: float, method: str, notes: list[str]
+) -> dict[str, object]:
+    """Report the women coefficient (column 1) of a robust fit with its t interval and test."""
+    se = float(np.sqrt(max(fit.cov[1, 1], 0.0)))
+    return _t_result(float(fit.params[1]), se, float(fit.df[0]), confidence, method, notes)
+
+
 def _linear(
     cell: pd.DataFrame,
     factors: Sequence[str],
@@ -398,14 +406,7 @@ def _linear(
             )
         if weight.sum() <= k:
             return _normal_result(float(fit.params[1]), np.nan, confidence, method, notes)
-        return _t_result(
-            float(fit.params[1]),
-            float(np.sqrt(max(fit.cov[1, 1], 0.0))),
-            float(fit.df[0]),
-            confidence,
-            method,
-            notes,
-        )
+        return _women_result(fit, confidence, method, notes)
     if units is None and kind == "ratio":
         # Every row a unit: HC1 from the pattern sums, t with units - k degrees of freedom.
         bread = np.linalg.inv(x.T @ (weight[:, None] * x))
@@ -451,14 +452,7 @@ def _linear(
         return _normal_result(
             float(fit.params[1]), np.nan, confidence, method, [*notes, NOTE_LONE_UNIT]
         )
-    return _t_result(
-        float(fit.params[1]),
-        float(np.sqrt(max(fit.cov[1, 1], 0.0))),
-        float(fit.df[0]),
-        confidence,
-        method,
-        notes,
-    )
+    return _women_result(fit, confidence, method, notes)
 
 
 def adjust(
