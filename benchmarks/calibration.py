@@ -47,6 +47,24 @@ class Scenario:
     n: str | None = "antal"
 
 
+def _sizes(rng: np.random.Generator, mean: float, shape: tuple[int, int]) -> np.ndarray:
+    """Unit sizes, log-normal with sd of the log 0.6 and about the given mean."""
+    return rng.lognormal(np.log(mean) - 0.18, 0.6, size=shape)
+
+
+def _unit_frame(sex: str, **columns: np.ndarray) -> pd.DataFrame:
+    """One row per replicate x unit of one sex, from (replicates x units) arrays."""
+    reps, count = next(iter(columns.values())).shape
+    return pd.DataFrame(
+        {
+            "rep": np.repeat(np.arange(reps), count),
+            "enhet": [f"{sex}{j}" for _ in range(reps) for j in range(count)],
+            "kon": sex,
+            **{name: values.ravel() for name, values in columns.items()},
+        }
+    )
+
+
 def _units(
     rng: np.random.Generator, reps: int, women: int, men: int, *, factor: bool
 ) -> tuple[pd.DataFrame, dict[str, float]]:
@@ -62,23 +80,19 @@ def _units(
     frames = []
     for sex, count in sizes.items():
         mean_days = 7000.0 if sex == "K" else 20000.0
-        days = np.round(rng.lognormal(np.log(mean_days) - 0.18, 0.6, size=(reps, count))) + 50
+        days = np.round(_sizes(rng, mean_days, (reps, count))) + 50
         level = np.exp(0.2 * rng.standard_normal((reps, count)) - 0.02)
         klass = np.zeros((reps, count), dtype=int)
         if factor:
             klass = (rng.random((reps, count)) < (0.7 if sex == "K" else 0.3)).astype(int)
         cost_per_day = COST_PER_DAY * level * (1.0 + 0.3 * klass)
         frames.append(
-            pd.DataFrame(
-                {
-                    "rep": np.repeat(np.arange(reps), count),
-                    "enhet": [f"{sex}{j}" for _ in range(reps) for j in range(count)],
-                    "kon": sex,
-                    "klass": klass.ravel(),
-                    "antal": np.maximum(np.round(days / 230.0), 1).ravel(),
-                    "varddygn": days.ravel(),
-                    "kostnad": (cost_per_day * days).ravel(),
-                }
+            _unit_frame(
+                sex,
+                klass=klass,
+                antal=np.maximum(np.round(days / 230.0), 1),
+                varddygn=days,
+                kostnad=cost_per_day * days,
             )
         )
     truth = {"women": COST_PER_DAY, "men": COST_PER_DAY} if not factor else {}
@@ -113,20 +127,10 @@ def _unit_means(
     frames = []
     for sex, count in (("K", women), ("M", men)):
         mean_persons = 30.0 if sex == "K" else 90.0
-        persons = np.maximum(
-            np.round(rng.lognormal(np.log(mean_persons) - 0.18, 0.6, (reps, count))), 1
-        )
+        persons = np.maximum(np.round(_sizes(rng, mean_persons, (reps, count))), 1)
         level = np.exp(0.2 * rng.standard_normal((reps, count)) - 0.02)
         frames.append(
-            pd.DataFrame(
-                {
-                    "rep": np.repeat(np.arange(reps), count),
-                    "enhet": [f"{sex}{j}" for _ in range(reps) for j in range(count)],
-                    "kon": sex,
-                    "antal": persons.ravel(),
-                    "kostnad": (COST_PER_DAY * 230.0 * level * persons).ravel(),
-                }
-            )
+            _unit_frame(sex, antal=persons, kostnad=COST_PER_DAY * 230.0 * level * persons)
         )
     value = COST_PER_DAY * 230.0
     return pd.concat(frames, ignore_index=True), {"women": value, "men": value, "difference": 0.0}
@@ -143,22 +147,10 @@ def _unit_access(
     frames = []
     for sex, count in (("K", women), ("M", men)):
         mean_persons = 30.0 if sex == "K" else 90.0
-        persons = np.maximum(
-            np.round(rng.lognormal(np.log(mean_persons) - 0.18, 0.6, (reps, count))), 1
-        ).astype(int)
+        persons = np.maximum(np.round(_sizes(rng, mean_persons, (reps, count))), 1).astype(int)
         logit = np.log(0.55 / 0.45) + 0.5 * rng.standard_normal((reps, count))
         got = rng.binomial(persons, 1.0 / (1.0 + np.exp(-logit)))
-        frames.append(
-            pd.DataFrame(
-                {
-                    "rep": np.repeat(np.arange(reps), count),
-                    "enhet": [f"{sex}{j}" for _ in range(reps) for j in range(count)],
-                    "kon": sex,
-                    "antal": persons.ravel(),
-                    "fick": got.ravel(),
-                }
-            )
-        )
+        frames.append(_unit_frame(sex, antal=persons, fick=got))
     return pd.concat(frames, ignore_index=True), {"difference": 0.0}
 
 

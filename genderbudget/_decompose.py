@@ -1154,36 +1154,28 @@ def _decompose_cell(
         if len(every) == 1:
             notes.append(NOTE_ONE_LEVEL.format(factor=factor, value=_plain(every[0])))
             continue
-        if numeric[factor]:
-            if len(in_women) == 1 and len(in_men) == 1:
-                detail = (
-                    f"it is {_plain(in_women[0])!r} for every woman and "
-                    f"{_plain(in_men[0])!r} for every man"
-                )
-                notes.append(NOTE_FACTOR_IS_SEX.format(factor=factor, detail=detail))
-                return _empty_cell(
-                    spec,
-                    **counts,
-                    note="; ".join(notes),
-                    gap=True,
-                    women_mean=women_mean,
-                    men_mean=men_mean,
-                )
-        else:
-            shared = [v for v in every if v in in_women and v in in_men]
-            if not shared:
-                only_w = _listing(_sorted(in_women))
-                only_m = _listing(_sorted(in_men))
-                detail = f"{only_w} occur only for women and {only_m} only for men"
-                notes.append(NOTE_FACTOR_IS_SEX.format(factor=factor, detail=detail))
-                return _empty_cell(
-                    spec,
-                    **counts,
-                    note="; ".join(notes),
-                    gap=True,
-                    women_mean=women_mean,
-                    men_mean=men_mean,
-                )
+        shared = [v for v in every if v in in_women and v in in_men]
+        detail = None
+        if numeric[factor] and len(in_women) == 1 and len(in_men) == 1:
+            detail = (
+                f"it is {_plain(in_women[0])!r} for every woman and "
+                f"{_plain(in_men[0])!r} for every man"
+            )
+        elif not numeric[factor] and not shared:
+            only_w = _listing(_sorted(in_women))
+            only_m = _listing(_sorted(in_men))
+            detail = f"{only_w} occur only for women and {only_m} only for men"
+        if detail is not None:
+            notes.append(NOTE_FACTOR_IS_SEX.format(factor=factor, detail=detail))
+            return _empty_cell(
+                spec,
+                **counts,
+                note="; ".join(notes),
+                gap=True,
+                women_mean=women_mean,
+                men_mean=men_mean,
+            )
+        if not numeric[factor]:
             common[factor] = shared
             for sex_word, present in (("men", in_men), ("women", in_women)):
                 alone = [v for v in every if v in present and v not in shared]

@@ -283,19 +283,27 @@ def test_holm_adjustment_by_hand() -> None:
     np.testing.assert_allclose(none["p_adjusted"], none["p_value"], rtol=0)
 
 
-def test_clustered_mean_matches_the_cr2_reference_over_unit_means() -> None:
-    data = _people(12)
-    result = gb.analyse(data, gb.mean("kostnad", cluster="anstalt"), sex="kon")
-    units = data.groupby(["kon", "anstalt"])["kostnad"].agg(["sum", "size"]).reset_index()
+def _difference_over_units(data: pd.DataFrame, column: str) -> tuple[pd.DataFrame, float, float]:
+    """Reference for a clustered mean or rate: women - men over the prisons.
+
+    WLS of the units' means (or shares) with the persons as weights, and the row-level CR2
+    reference (identity working model over the unit rows) with its Satterthwaite df.
+    """
+    units = data.groupby(["kon", "anstalt"])[column].agg(["sum", "size"]).reset_index()
     x = np.column_stack([np.ones(len(units)), (units["kon"] == "K").to_numpy(float)])
     persons = units["size"].to_numpy(float)
     means = units["sum"].to_numpy(float) / persons
     clusters = units["anstalt"].to_numpy()
     target = np.ones(len(units))
-    # The mean over units: WLS of the unit means with the persons as weights, the row-level
-    # CR2 reference (identity working model over the unit rows) and its Satterthwaite df.
     se = np.sqrt(ref.cr2_vcov(x, means, persons, clusters, target=target)[1, 1])
     df = ref.bm_df(x, means, persons, clusters, np.array([0.0, 1.0]), target=target)
+    return units, float(se), float(df)
+
+
+def test_clustered_mean_matches_the_cr2_reference_over_unit_means() -> None:
+    data = _people(12)
+    result = gb.analyse(data, gb.mean("kostnad", cluster="anstalt"), sex="kon")
+    units, se, df = _difference_over_units(data, "kostnad")
     cmp = result.comparisons.iloc[0]
     women = data.loc[data.kon == "K", "kostnad"].mean()
     men = data.loc[data.kon == "M", "kostnad"].mean()
@@ -335,16 +343,7 @@ def test_clustered_mean_from_counts_equals_the_rows() -> None:
 def test_clustered_rate_matches_the_cr2_reference_over_unit_shares() -> None:
     data = _people(14)
     result = gb.analyse(data, gb.rate("arbetsdrift", cluster="anstalt"), sex="kon")
-    units = data.groupby(["kon", "anstalt"])["arbetsdrift"].agg(["sum", "size"]).reset_index()
-    x = np.column_stack([np.ones(len(units)), (units["kon"] == "K").to_numpy(float)])
-    persons = units["size"].to_numpy(float)
-    shares = units["sum"].to_numpy(float) / persons
-    clusters = units["anstalt"].to_numpy()
-    target = np.ones(len(units))
-    # The share over units: WLS of the units' shares with the persons as weights, the
-    # row-level CR2 reference (identity working model) and its Satterthwaite df.
-    se = np.sqrt(ref.cr2_vcov(x, shares, persons, clusters, target=target)[1, 1])
-    df = ref.bm_df(x, shares, persons, clusters, np.array([0.0, 1.0]), target=target)
+    _, se, df = _difference_over_units(data, "arbetsdrift")
     cmp = result.comparisons.iloc[0]
     q = stats.t.isf(0.025, df)
     assert cmp["difference_ci_low"] == pytest.approx(cmp["difference"] - q * se, rel=1e-9)
