@@ -82,6 +82,9 @@ NO_DRIVER = "driver must name at least one column of drivers (e.g. 'mottagare'),
 class Allocation:
     """Costs allocated to women and men: the tidy tables of :func:`allocate`.
 
+    The object is immutable: every table attribute returns a fresh copy, so changing a
+    returned frame never changes the allocation.
+
     Attributes
     ----------
     table : pandas.DataFrame
@@ -121,15 +124,35 @@ class Allocation:
     True
     """
 
-    table: pd.DataFrame
-    totals: pd.DataFrame
-    sensitivity: pd.DataFrame
-    overhead: pd.DataFrame
+    _table: pd.DataFrame
+    _totals: pd.DataFrame
+    _sensitivity: pd.DataFrame
+    _overhead: pd.DataFrame
     settings: Mapping[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "settings", MappingProxyType(dict(self.settings)))
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """Costs per cost object x driver x sex (a copy)."""
+        return self._table.copy()
+
+    @property
+    def totals(self) -> pd.DataFrame:
+        """Costs summed over the cost objects, per driver x sex (a copy)."""
+        return self._totals.copy()
+
+    @property
+    def sensitivity(self) -> pd.DataFrame:
+        """How the split changes with the driver (a copy)."""
+        return self._sensitivity.copy()
+
+    @property
+    def overhead(self) -> pd.DataFrame:
+        """The first stage: each overhead pool spread over the cost objects (a copy)."""
+        return self._overhead.copy()
 
 
 def _where(frame: pd.DataFrame, keys: Sequence[str], limit: int = 10) -> str:

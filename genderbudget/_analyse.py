@@ -8,6 +8,7 @@ from typing import Any, Literal, get_args
 import numpy as np
 import pandas as pd
 
+from genderbudget import _intervals as iv
 from genderbudget._adjust import ADJUSTED_COLUMNS, ADJUSTED_INTERNAL, adjust
 from genderbudget._cells import CellStats, collect_cells
 from genderbudget._estimate import (
@@ -22,7 +23,7 @@ from genderbudget._flags import FlagRule, assign_flags, resource_access
 from genderbudget._measures import Measure
 from genderbudget._multiplicity import corrected_intervals
 from genderbudget._representation import representation
-from genderbudget._result import Result
+from genderbudget._result import Result, Settings
 from genderbudget._sensitivity import verdict_sensitivity
 from genderbudget._sex import SEX_CATEGORIES
 
@@ -265,6 +266,7 @@ def analyse(
     )
     cmp_table = corrected_intervals(cmp_table, rule.alpha)
     cmp_table["adjusted_df"] = cmp_table["_adjusted_df"]
+    cmp_table = _with_standard_errors(cmp_table, confidence)
     cmp_table = verdict_sensitivity(cmp_table, rule.alpha)
     cmp_table = assign_flags(
         cmp_table,
@@ -301,19 +303,41 @@ def analyse(
         accounting,
         together,
         cells.rows_in,
-        {
-            "sex": sex,
-            "by": tuple(by_list),
-            "n": n,
-            "confidence": confidence,
-            "p_adjust": p_adjust,
-            "justified": tuple(justified_list),
-            "adjustment": adjustment,
-            "rule": rule,
-            "measures": tuple(measures),
-        },
+        Settings(
+            sex=sex,
+            by=tuple(by_list),
+            n=n,
+            confidence=confidence,
+            p_adjust=p_adjust,
+            justified=tuple(justified_list),
+            adjustment=adjustment,
+            rule=rule,
+            measures=tuple(measures),
+        ),
         _representation=_sort(shares, names, by_list, with_sex=True),
+        _cells=cells,
     )
+
+
+def _with_standard_errors(comparisons: pd.DataFrame, confidence: float) -> pd.DataFrame:
+    """Add ``difference_se`` and ``adjusted_se``: the standard errors behind the intervals.
+
+    For means, ratios and adjusted gaps the interval is ``estimate +- q * se`` (``q`` the t
+    quantile on ``difference_df`` or ``adjusted_df`` degrees of freedom, normal where they
+    are inf), and the column is that ``se``. The score interval of a rate difference
+    (Newcombe) is not of that form; its column is the half-width over the normal quantile,
+    the standard error a normal interval of the same width would have. An adjusted
+    comparison that is the raw one (no factor varies) has the raw standard error.
+    """
+    out = comparisons.copy()
+    score = (out["_kind"] == "rate").to_numpy()
+    half = (out["difference_ci_high"] - out["difference_ci_low"]).to_numpy(dtype=float) / 2.0
+    implied = half / iv.normal_quantile(confidence)
+    out["difference_se"] = np.where(score, implied, out["_dse"].to_numpy(dtype=float))
+    same = out["_same_as_raw"].fillna(False).to_numpy(dtype=bool)
+    adjusted = out["_adjusted_se"].to_numpy(dtype=float)
+    out["adjusted_se"] = np.where(same, out["difference_se"].to_numpy(dtype=float), adjusted)
+    return out
 
 
 def _with_adjustment(

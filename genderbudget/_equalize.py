@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
@@ -32,9 +33,11 @@ import pandas as pd
 from genderbudget import _intervals as iv
 from genderbudget._adjust import NOTE_NO_FACTOR_LEFT, fit_rate_model, varying_factors
 from genderbudget._analyse import BAD_CONFIDENCE, JUSTIFIED_IN_BY, JUSTIFIED_IS_SEX, _as_list
-from genderbudget._cells import STAT_COLUMNS, collect_cells
+from genderbudget._cells import STAT_COLUMNS, CellStats, collect_cells
 from genderbudget._estimate import cluster_inference, compare, estimate
 from genderbudget._measures import Measure, rate
+from genderbudget._regroup import regroup
+from genderbudget._result import Result
 
 __all__ = ["equalize", "equalize_columns"]
 
@@ -75,6 +78,27 @@ BUDGET_NEUTRAL_WITH = (
     "budget_neutral=True re-allocates the existing places between women and men at the pooled "
     "rate of each breakdown cell, so it cannot be combined with {what}. Drop {what}, or use "
     "budget_neutral=False."
+)
+NO_SEX = (
+    "equalize needs sex='...', the column with the sex codes, when it is given a dataframe "
+    "(with the Result of gb.analyse it takes the result's)."
+)
+RESULT_HAS = (
+    "{what} belongs to the pass over the rows; with the Result of gb.analyse the plan uses the "
+    "result's counts. Give it to gb.analyse instead."
+)
+RESULT_SEX = (
+    "sex={sex!r} is not the sex column of this result ({result_sex!r}); leave sex= out when "
+    "planning on a Result."
+)
+RESULT_BREAKDOWNS = (
+    "{missing} is not a breakdown of this result (by={by}); a plan on a Result can use its "
+    "breakdowns only. Add the column to gb.analyse(..., by=[...]), or plan on the data."
+)
+RESULT_FACTORS = (
+    "justified={justified} differs from the result's justified factors {result}; a plan on a "
+    "Result uses the factors of its adjusted gaps. Leave justified= out, pass [] for the raw "
+    "parity target, or plan on the data."
 )
 WITHIN_CLASH = (
     "within={within!r} is also {role}; within= names the units (e.g. prisons) the places are "
@@ -174,14 +198,14 @@ def equalize(
     data: Any,
     measure: Measure | str,
     *,
-    sex: str,
-    by: str | Sequence[str] = (),
+    sex: str | None = None,
+    by: str | Sequence[str] | None = None,
     within: str | None = None,
     target: str | float = "parity",
-    justified: str | Sequence[str] = (),
+    justified: str | Sequence[str] | None = None,
     unit_cost: float | None = None,
     budget_neutral: bool = False,
-    confidence: float = 0.95,
+    confidence: float | None = None,
     n: str | None = None,
     mapping: Mapping[object, str] | None = None,
 ) -> pd.DataFrame:
@@ -189,20 +213,25 @@ def equalize(
 
     Parameters
     ----------
-    data : dataframe
-        One row per person, or with ``n`` one row per group (pre-aggregated: the rate's
-        column is then the number who got it). pandas, polars, DuckDB, ...
+    data : dataframe or Result
+        The Result of :func:`analyse` — the plan then works from the statistics the result
+        already holds, without a second pass over the rows, and takes the sex column,
+        breakdowns, justified factors and confidence of the call — or the data: one row per
+        person, or with ``n`` one row per group (pre-aggregated: the rate's column is then
+        the number who got it). pandas, polars, DuckDB, ...
     measure : Measure or str
         A rate made with :func:`rate`, or the name of a 0/1 column; or a ratio with a better
         side, such as :func:`per_need` (staff hours per need-weighted care-day), for which
         the plan is in units of the numerator (hours) instead of persons. Its
         ``direction`` says which side is disadvantaged: with ``"higher_is_better"`` (the
         default of :func:`rate` and :func:`per_need`) the sex with the lower value, with
-        ``"lower_is_better"`` the higher.
-    sex : str
-        Column with the sex codes (see :func:`normalize_sex`).
+        ``"lower_is_better"`` the higher. With a Result: one of its measures (or its name).
+    sex : str, optional
+        Column with the sex codes (see :func:`normalize_sex`); needed with data, taken from
+        the result with a Result.
     by : str or list of str, optional
-        Breakdown columns (e.g. year); every cell gets its own target.
+        Breakdown columns (e.g. year); every cell gets its own target. With a Result: any
+        of its breakdowns (default all of them, except ``within``).
     within : str, optional
         The units the places are counted in (e.g. prisons, units). The target still comes
         from the breakdown cell; each unit of the disadvantaged sex gets the places that
@@ -214,6 +243,8 @@ def equalize(
         non-negative number in the measure's unit.
     justified : str or list of str, optional
         Factors that legitimately affect the rate (e.g. security class, sentence length).
+        With a Result the default is the result's factors for a rate (none for a ratio);
+        ``[]`` gives the raw parity target.
         With ``target="parity"`` the target is then the rate the disadvantaged persons would
         have as the other sex with their own factors, from the logistic model with sex and
         the factors fitted on the cell's collapsed patterns (as in :func:`analyse`). Rates
@@ -225,12 +256,12 @@ def equalize(
         Re-allocate existing places instead of adding: both sexes are brought to the pooled
         rate of the cell; the disadvantaged sex gains what the other gives up and the cost
         is 0. Not with ``within``, ``justified`` or a numeric target.
-    confidence : float, default 0.95
-        Level of the interval of ``needed``.
+    confidence : float, optional
+        Level of the interval of ``needed``; default 0.95, or the result's.
     n : str, optional
-        Pre-aggregated input: the column with the number of persons per row.
+        Pre-aggregated input: the column with the number of persons per row (data only).
     mapping : dict, optional
-        Extra sex codes, e.g. ``{"X": "unknown"}``.
+        Extra sex codes, e.g. ``{"X": "unknown"}`` (data only).
 
     Returns
     -------
@@ -258,14 +289,19 @@ def equalize(
 
         Persons of unknown sex get their own row, with no target. Input rows that no row
         counts (a missing outcome, breakdown value or count) are named in every ``note``
-        with their number and reason, so rows in = the plan's ``n`` + those rows.
+        with their number and reason, so rows in = the plan's ``n`` + those rows. On a
+        Result these are the rows the result did not use for the measure.
+
+        The plan is the same, number for number, whether it is made from a Result or from
+        the data with the same options.
 
     Raises
     ------
     ValueError
         The measure is not a rate or has no better side, the target is not "parity" or a
-        rate in [0, 1], the unit cost is negative, options clash, or the data fail the
-        checks of :func:`analyse` (missing columns, unknown sex codes, outcomes not 0/1).
+        rate in [0, 1], the unit cost is negative, options clash, the data fail the checks
+        of :func:`analyse` (missing columns, unknown sex codes, outcomes not 0/1), or — with
+        a Result — the measure, a breakdown or the factors are not the result's.
 
     See Also
     --------
@@ -338,7 +374,17 @@ def equalize(
     2  unknown     9        7          NaN      NaN       0        0.0
 
     Women in 2018 would have had 58.5 % in work as men with their own security classes and
-    sentences; 32 more work places at 250,000 kr a year each close the gap.
+    sentences; 32 more work places at 250,000 kr a year each close the gap. The same plan
+    from the result of :func:`analyse`, without a second pass over the rows:
+
+    >>> result = gb.analyse(
+    ...     data, gb.rate("arbetsdrift"), sex="kon", by="ar",
+    ...     justified=["sakerhetsklass", "strafflangd"],
+    ... )
+    >>> plans = gb.equalize(result, "arbetsdrift", unit_cost=250_000)
+    >>> plans.loc[(plans["ar"] == 2018) & (plans["sex"] == "women"), ["needed", "change"]].round(3)
+       needed  change
+    6  31.283      32
 
     For resources against needs, the staff hours that girls aged 12–14 at SiS lacked in
     2018 to get as many hours per unit of need as boys of their age (450 kr an hour is an
@@ -352,12 +398,126 @@ def equalize(
     0  women        0.261  65759.902      33984.914   65760  29592000.0
     1    men        0.205 -51165.101     -75887.925       0         0.0
     """
-    m = _check_measure(measure)
+    if isinstance(data, Result):
+        options = _options_from_result(
+            data,
+            measure,
+            sex=sex,
+            by=by,
+            within=within,
+            justified=justified,
+            confidence=confidence,
+            n=n,
+            mapping=mapping,
+        )
+    else:
+        if sex is None:
+            raise TypeError(NO_SEX)
+        options = _Options(
+            measure=_check_measure(measure),
+            sex=sex,
+            by=_as_list(() if by is None else by, "by"),
+            within=within,
+            justified=_as_list(() if justified is None else justified, "justified"),
+            confidence=0.95 if confidence is None else confidence,
+        )
+    plan = _check_plan(options, target, unit_cost, budget_neutral)
+    keys = [*options.by, *([within] if within else [])]
+    if isinstance(data, Result):
+        assert data._cells is not None
+        cells = regroup(data._cells, plan.measure.name, keys, plan.justified)
+    else:
+        cells = collect_cells(
+            data,
+            [plan.measure],
+            sex=options.sex,
+            by=keys,
+            n=n,
+            mapping=mapping,
+            justified=plan.justified,
+        )
+    return _plan_table(cells, plan)
+
+
+@dataclass(frozen=True)
+class _Options:
+    """The options of one plan, before the checks that do not depend on the input."""
+
+    measure: Measure
+    sex: str
+    by: list[str]
+    within: str | None
+    justified: list[str]
+    confidence: float
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The checked options of one plan."""
+
+    measure: Measure
+    by: list[str]
+    within: str | None
+    justified: list[str]
+    confidence: float
+    rate_target: float | None
+    unit_cost: float | None
+    basis: str
+
+
+def _options_from_result(
+    result: Result,
+    measure: Measure | str,
+    *,
+    sex: str | None,
+    by: str | Sequence[str] | None,
+    within: str | None,
+    justified: str | Sequence[str] | None,
+    confidence: float | None,
+    n: str | None,
+    mapping: Mapping[object, str] | None,
+) -> _Options:
+    """Take the measure, sex, breakdowns and factors of a plan from a result."""
+    settings = result.settings
+    if n is not None or mapping is not None:
+        raise ValueError(RESULT_HAS.format(what="n= or mapping="))
+    if sex is not None and sex != settings.sex:
+        raise ValueError(RESULT_SEX.format(sex=sex, result_sex=settings.sex))
+    m = _check_measure(settings.measure(measure))
+    by_list = list(settings.by) if by is None else _as_list(by, "by")
+    if within is not None and by is None:
+        by_list = [b for b in by_list if b != within]
+    missing = [c for c in [*by_list, *([within] if within else [])] if c not in settings.by]
+    if missing:
+        raise ValueError(RESULT_BREAKDOWNS.format(missing=missing, by=list(settings.by)))
+    if justified is None:
+        justified_list = list(settings.justified) if m.kind == "rate" else []
+    else:
+        justified_list = _as_list(justified, "justified")
+        if justified_list and set(justified_list) != set(settings.justified):
+            raise ValueError(
+                RESULT_FACTORS.format(justified=justified_list, result=list(settings.justified))
+            )
+        justified_list = list(settings.justified) if justified_list else []
+    return _Options(
+        measure=m,
+        sex=settings.sex,
+        by=by_list,
+        within=within,
+        justified=justified_list,
+        confidence=settings.confidence if confidence is None else confidence,
+    )
+
+
+def _check_plan(
+    options: _Options, target: str | float, unit_cost: float | None, budget_neutral: bool
+) -> _Plan:
+    """Check the options against each other; name the clash and the fix."""
+    m, sex, by_list, within = options.measure, options.sex, options.by, options.within
+    justified_list = options.justified
     is_ratio = m.kind == "ratio"
     if not isinstance(sex, str):
         raise TypeError(f"sex must be the name of the sex column, got {sex!r}.")
-    by_list = _as_list(by, "by")
-    justified_list = _as_list(justified, "justified")
     if sex in by_list:
         raise ValueError(f"The sex column {sex!r} cannot also be a breakdown (by=).")
     if sex in justified_list:
@@ -377,7 +537,7 @@ def equalize(
                 raise ValueError(WITHIN_CLASH.format(within=within, role=role))
     if is_ratio and justified_list:
         raise ValueError(RATIO_JUSTIFIED.format(name=m.name))
-    confidence = _check_number(confidence, BAD_CONFIDENCE, low=_EPS, high=1 - _EPS)
+    confidence = _check_number(options.confidence, BAD_CONFIDENCE, low=_EPS, high=1 - _EPS)
     bad_target = BAD_RATIO_TARGET if is_ratio else BAD_TARGET
     rate_target: float | None = None
     if isinstance(target, str):
@@ -400,11 +560,31 @@ def equalize(
         ):
             if clash:
                 raise ValueError(BUDGET_NEUTRAL_WITH.format(what=what))
-
-    keys = [*by_list, *([within] if within else [])]
-    cells = collect_cells(
-        data, [m], sex=sex, by=keys, n=n, mapping=mapping, justified=justified_list
+    if budget_neutral:
+        basis = BASIS_NEUTRAL
+    elif rate_target is not None:
+        basis = BASIS_RATE
+    elif justified_list:
+        basis = BASIS_ADJUSTED
+    else:
+        basis = BASIS_PARITY
+    return _Plan(
+        measure=m,
+        by=by_list,
+        within=within,
+        justified=justified_list,
+        confidence=confidence,
+        rate_target=rate_target,
+        unit_cost=cost_per_place,
+        basis=basis,
     )
+
+
+def _plan_table(cells: CellStats, plan: _Plan) -> pd.DataFrame:
+    """Plan every breakdown cell from its sufficient statistics and assemble the table."""
+    m, by_list, within, justified_list = plan.measure, plan.by, plan.within, plan.justified
+    is_ratio = m.kind == "ratio"
+    keys = [*by_list, *([within] if within else [])]
     stats = cells.stats.loc[cells.stats["n"] > 0, [*keys, "sex", *STAT_COLUMNS]]
     patterns = None
     if justified_list and cells.patterns is not None:
@@ -415,15 +595,7 @@ def equalize(
     # of analyse.
     clusters = cells.units if is_ratio and m.cluster is not None else None
     good = 1.0 if m.direction == "higher_is_better" else -1.0
-
-    if budget_neutral:
-        basis = BASIS_NEUTRAL
-    elif rate_target is not None:
-        basis = BASIS_RATE
-    elif justified_list:
-        basis = BASIS_ADJUSTED
-    else:
-        basis = BASIS_PARITY
+    basis = plan.basis
 
     groups = stats.groupby(by_list, sort=True, dropna=False) if by_list else [((), stats)]
     parts = []
@@ -445,9 +617,9 @@ def equalize(
             within=within,
             justified=cell_justified,
             basis=cell_basis,
-            rate_target=rate_target,
+            rate_target=plan.rate_target,
             good=good,
-            confidence=confidence,
+            confidence=plan.confidence,
             kind=m.kind,
             clusters=None if clusters is None else _in_cell(clusters, by_list, key_tuple),
         )
@@ -463,12 +635,12 @@ def equalize(
     for column in by_list:
         out[column] = out[column].infer_objects()
     out["measure"] = m.name
-    out["unit_cost"] = np.nan if cost_per_place is None else cost_per_place
+    out["unit_cost"] = np.nan if plan.unit_cost is None else plan.unit_cost
     if basis == BASIS_NEUTRAL:
         out["cost"] = np.where(out["sex"] == "unknown", np.nan, 0.0)
     else:
         out["cost"] = out["change"].abs() * out["unit_cost"]
-    out["confidence"] = confidence
+    out["confidence"] = plan.confidence
     out["method"] = out["target_basis"].map(RATIO_METHOD if is_ratio else METHOD).fillna("")
     excluded = _exclusion_note(cells.exclusions)
     if excluded:

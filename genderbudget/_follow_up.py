@@ -7,10 +7,8 @@ from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from genderbudget import _intervals as iv
-from genderbudget._flags import FlagRule
 from genderbudget._measures import Measure
 from genderbudget._result import Result
 
@@ -23,16 +21,20 @@ TIME_NOT_BY = (
     "time={time!r} is not a breakdown of this result (by={by!r}). Run gb.analyse(..., "
     "by=[{time!r}, ...]) so there is one comparison per year."
 )
-UNKNOWN_MEASURE = "The result has no measure {name!r}; its measures are {names}."
 BAD_GAP = "gap must be 'difference' or 'adjusted', got {value!r}."
 NO_ADJUSTED = (
     "gap='adjusted' needs a result with justified factors: gb.analyse(..., justified=[...])."
 )
 BAD_NUMBER = "{name} must be a finite number{extra}, got {value!r}."
 
+NO_TIME = (
+    "follow_up needs the breakdown that holds the year: time='...' (one of the result's "
+    "breakdowns {by!r})."
+)
+
 _GAP_COLUMNS: Final[dict[str, tuple[str, str, str, str]]] = {
-    "difference": ("difference", "difference_ci_low", "difference_ci_high", "difference_df"),
-    "adjusted": ("adjusted_difference", "adjusted_ci_low", "adjusted_ci_high", "adjusted_df"),
+    "difference": ("difference", "difference_ci_low", "difference_ci_high", "difference_se"),
+    "adjusted": ("adjusted_difference", "adjusted_ci_low", "adjusted_ci_high", "adjusted_se"),
 }
 
 
@@ -77,7 +79,7 @@ def follow_up(
     result: Result,
     measure: Measure | str | None = None,
     *,
-    time: str = "ar",
+    time: str | None = None,
     target: float = 0.0,
     target_year: int | None = None,
     tolerance: float | None = None,
@@ -91,8 +93,9 @@ def follow_up(
         From :func:`analyse` with the time column among the breakdowns (``by``).
     measure : Measure or str, optional
         The measure to follow; default every measure of the result.
-    time : str, default "ar"
-        The breakdown column holding the year.
+    time : str, optional
+        The breakdown column holding the year; may be left out when the result has one
+        breakdown only.
     target : float, default 0.0
         The target gap women - men in the measure's unit (0: equal; for a rate in
         proportions).
@@ -133,11 +136,12 @@ def follow_up(
 
     Notes
     -----
-    The trend treats the yearly gaps as independent estimates with known variances (the
-    standard errors implied by their intervals, ``(high - low) / (2 z)``; for the score
-    intervals of rates this is an approximation): ``slope = (X'WX)^-1 X'W y`` with
-    covariance ``(X'WX)^-1``, the same as statsmodels ``WLS(...).fit(cov_type="fixed
-    scale")``. It needs at least two years with an interval.
+    The trend treats the yearly gaps as independent estimates with known variances, the
+    squared standard errors the result holds for them (``difference_se`` or
+    ``adjusted_se``: the ``se`` of each t or normal interval; for the score interval of a
+    rate difference the half-width over the normal quantile, an approximation):
+    ``slope = (X'WX)^-1 X'W y`` with covariance ``(X'WX)^-1``, the same as statsmodels
+    ``WLS(...).fit(cov_type="fixed scale")``. It needs at least two years with an interval.
 
     Examples
     --------
@@ -159,12 +163,16 @@ def follow_up(
     """
     if not isinstance(result, Result):
         raise TypeError(NOT_A_RESULT.format(value=type(result).__name__))
-    by = list(result.settings.get("by", ()))
+    by = list(result.settings.by)
+    if time is None:
+        if len(by) != 1:
+            raise ValueError(NO_TIME.format(by=by))
+        time = by[0]
     if time not in by:
         raise ValueError(TIME_NOT_BY.format(time=time, by=by))
     if gap not in _GAP_COLUMNS:
         raise ValueError(BAD_GAP.format(value=gap))
-    if gap == "adjusted" and not result.settings.get("justified"):
+    if gap == "adjusted" and not result.settings.justified:
         raise ValueError(NO_ADJUSTED)
     target = _finite_number(target, "target")
     if tolerance is not None:
@@ -181,15 +189,12 @@ def follow_up(
     comparisons = result.comparisons
     names = list(dict.fromkeys(comparisons["measure"]))
     if measure is not None:
-        name = measure.name if isinstance(measure, Measure) else measure
-        if name not in names:
-            raise ValueError(UNKNOWN_MEASURE.format(name=name, names=names))
+        name = result.settings.measure(measure).name
         comparisons = comparisons.loc[comparisons["measure"] == name]
 
-    rule = result.settings.get("rule") or FlagRule()
-    confidence = float(result.settings.get("confidence", 0.95))
-    z = iv.normal_quantile(confidence)
-    estimate, low, high, dof = _GAP_COLUMNS[gap]
+    rule = result.settings.rule
+    z = iv.normal_quantile(result.settings.confidence)
+    estimate, low, high, se = _GAP_COLUMNS[gap]
     others = [b for b in by if b != time]
 
     table = pd.DataFrame(
@@ -201,9 +206,7 @@ def follow_up(
             "gap": comparisons[estimate].to_numpy(dtype=float),
             "gap_ci_low": comparisons[low].to_numpy(dtype=float),
             "gap_ci_high": comparisons[high].to_numpy(dtype=float),
-            "_df": comparisons[dof].to_numpy(dtype=float)
-            if dof in comparisons.columns
-            else np.full(len(comparisons), np.inf),
+            "_se": comparisons[se].to_numpy(dtype=float),
             "flag": comparisons["flag"].to_numpy(),
         }
     )
@@ -290,14 +293,7 @@ def _trend(series: pd.DataFrame, time: str, z: float) -> tuple[float, float, flo
     except (TypeError, ValueError):
         return np.nan, np.nan, np.nan
     y = series["gap"].to_numpy(dtype=float)
-    # The standard error behind each year's interval: its half-width over the quantile the
-    # interval used (t with the comparison's degrees of freedom, normal where they are inf).
-    dof = series["_df"].to_numpy(dtype=float)
-    quantile = np.full(len(series), z)
-    finite = np.isfinite(dof) & (dof > 0)
-    level = 2.0 * float(stats.norm.sf(z))
-    quantile[finite] = stats.t.isf(level / 2.0, dof[finite])
-    se = (series["gap_ci_high"] - series["gap_ci_low"]).to_numpy(dtype=float) / (2.0 * quantile)
+    se = series["_se"].to_numpy(dtype=float)
     ok = np.isfinite(x) & np.isfinite(y) & np.isfinite(se) & (se > 0)
     if ok.sum() < 2 or np.unique(x[ok]).size < 2:
         return np.nan, np.nan, np.nan

@@ -4,14 +4,73 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any, Literal
 
 import pandas as pd
 
+from genderbudget._cells import CellStats
 from genderbudget._explain import Persons, explain, explain_together
+from genderbudget._flags import FlagRule
+from genderbudget._measures import Measure
 
-__all__ = ["Result"]
+__all__ = ["Result", "Settings"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The options of one call of :func:`genderbudget.analyse`, as it used them.
+
+    Attributes
+    ----------
+    sex : str
+        The sex column.
+    by : tuple of str
+        The breakdown columns.
+    n : str or None
+        The count column of pre-aggregated input (None: one row per person).
+    confidence : float
+        Level of every interval.
+    p_adjust : str
+        Multiple-testing adjustment across the comparisons (``holm``, ``bonferroni``,
+        ``fdr_bh`` or ``none``).
+    justified : tuple of str
+        The justified factors.
+    adjustment : str
+        How adjusted rate gaps were estimated (``model``, ``mantel-haenszel``,
+        ``mantel-haenszel-corrected``).
+    rule : FlagRule
+        Significance level, materiality thresholds and minimum sizes of the flags.
+    measures : tuple of Measure
+        The measures, in the order of the tables.
+    """
+
+    sex: str
+    by: tuple[str, ...] = ()
+    n: str | None = None
+    confidence: float = 0.95
+    p_adjust: str = "holm"
+    justified: tuple[str, ...] = ()
+    adjustment: str = "model"
+    rule: FlagRule = field(default_factory=FlagRule)
+    measures: tuple[Measure, ...] = ()
+
+    def measure(self, measure: Measure | str) -> Measure:
+        """Return the measure of this call with the name of ``measure``.
+
+        Raises
+        ------
+        ValueError
+            The call had no measure of that name; the message lists the names it had.
+        """
+        name = measure.name if isinstance(measure, Measure) else measure
+        for m in self.measures:
+            if m.name == name:
+                return m
+        names = [m.name for m in self.measures]
+        raise ValueError(UNKNOWN_MEASURE.format(name=name, names=names))
+
+
+UNKNOWN_MEASURE = "The result has no measure {name!r}; its measures are {names}."
 
 
 @dataclass(frozen=True, repr=False)
@@ -30,19 +89,22 @@ class Result:
     comparisons : pandas.DataFrame
         One row per measure x breakdown cell, women vs men. Columns: ``measure, <by...>,
         n_women, n_men, units_women, units_men, women, men, difference, difference_ci_low,
-        difference_ci_high, difference_df, ratio, ratio_ci_low, ratio_ci_high, ci_method,
-        confidence, p_value, test_method, p_adjusted, p_adjust_method, corrected_confidence,
-        difference_corrected_ci_low, difference_corrected_ci_high, ratio_corrected_ci_low,
-        ratio_corrected_ci_high, adjusted_difference, adjusted_ci_low, adjusted_ci_high,
-        adjusted_df, adjusted_p_value, adjusted_p_adjusted, adjusted_corrected_confidence,
-        adjusted_corrected_ci_low, adjusted_corrected_ci_high, adjustment_method, e_value,
-        e_value_ci, detectable_difference, flag, disadvantaged, note``.
+        difference_ci_high, difference_se, difference_df, ratio, ratio_ci_low, ratio_ci_high,
+        ci_method, confidence, p_value, test_method, p_adjusted, p_adjust_method,
+        corrected_confidence, difference_corrected_ci_low, difference_corrected_ci_high,
+        ratio_corrected_ci_low, ratio_corrected_ci_high, adjusted_difference, adjusted_ci_low,
+        adjusted_ci_high, adjusted_se, adjusted_df, adjusted_p_value, adjusted_p_adjusted,
+        adjusted_corrected_confidence, adjusted_corrected_ci_low, adjusted_corrected_ci_high,
+        adjustment_method, e_value, e_value_ci, detectable_difference, flag, disadvantaged,
+        note``.
 
         ``difference`` is women − men, ``ratio`` is women / men. ``units_*`` count the
         clusters of a clustered ratio (else the persons, or rows, the interval treats as
         independent). ``difference_df`` and ``adjusted_df`` are the degrees of freedom of
-        the t reference behind each interval and test (``inf`` for a normal reference). The
-        ``*_corrected_*`` intervals are at the multiplicity-corrected level of each
+        the t reference behind each interval and test (``inf`` for a normal reference), and
+        ``difference_se`` and ``adjusted_se`` the standard errors behind the intervals (for
+        the score interval of a rate difference, its half-width over the normal quantile).
+        The ``*_corrected_*`` intervals are at the multiplicity-corrected level of each
         comparison and exclude 0 exactly when the corrected p-value is below the rule's
         ``alpha``. The adjusted columns hold the gap with the justified factors held equal
         (NaN, with the reason in ``adjustment_method`` or ``note``, when none are given or
@@ -73,8 +135,16 @@ class Result:
         in ``note``, for pre-aggregated totals and ratios and means without ``sum_sq``.
     rows_in : int
         Number of input rows.
-    settings : Mapping
-        The options of the call (sex, by, n, confidence, p_adjust, measures).
+    settings : Settings
+        The options of the call (sex, by, n, confidence, p_adjust, justified, adjustment,
+        rule, measures).
+
+    Notes
+    -----
+    The result also keeps the sufficient statistics of its one pass over the rows (per
+    measure x breakdown cell x sex, and per factor pattern and cluster where the call needed
+    them). :func:`equalize` and :func:`follow_up` build on a result without touching the
+    input rows again.
 
     Examples
     --------
@@ -93,11 +163,9 @@ class Result:
     _accounting: pd.DataFrame
     _resource_access: pd.DataFrame
     rows_in: int
-    settings: Mapping[str, Any] = field(default_factory=dict)
+    settings: Settings
     _representation: pd.DataFrame = field(default_factory=pd.DataFrame)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "settings", MappingProxyType(dict(self.settings)))
+    _cells: CellStats | None = field(default=None, compare=False)
 
     @property
     def estimates(self) -> pd.DataFrame:
@@ -187,15 +255,13 @@ class Result:
         Andelen i arbetsdrift är 15,2 procentenheter lägre för kvinnor än för män ...
         """
         labels = dict(labels or {})
-        measures = {m.name: m for m in self.settings.get("measures", ())}
-        justified = tuple(labels.get(f, f) for f in self.settings.get("justified", ()))
-        rule = self.settings.get("rule")
-        min_n = rule.min_n if rule is not None else 0
-        alpha = rule.alpha if rule is not None else float("nan")
-        by = list(self.settings.get("by", ()))
+        measures = {m.name: m for m in self.settings.measures}
+        justified = tuple(labels.get(f, f) for f in self.settings.justified)
+        rule = self.settings.rule
+        by = list(self.settings.by)
         tests = int(self._comparisons["p_value"].notna().sum())
         adjusted_tests = int(self._comparisons["adjusted_p_value"].notna().sum())
-        corrected = self.settings.get("p_adjust", "none") != "none"
+        corrected = self.settings.p_adjust != "none"
         rows = []
         for record in self._comparisons.to_dict("records"):
             measure = measures[record["measure"]]
@@ -208,14 +274,12 @@ class Result:
                 "direction": measure.direction,
                 "unit": measure.unit,
                 "justified": justified,
-                "min_n": min_n,
-                "min_units": rule.min_units if rule is not None else 0,
-                "min_relative": rule.min_relative if rule is not None else float("nan"),
-                "min_difference": (
-                    rule.difference_threshold(measure.name) if rule is not None else 0.0
-                ),
+                "min_n": rule.min_n,
+                "min_units": rule.min_units,
+                "min_relative": rule.min_relative,
+                "min_difference": rule.difference_threshold(measure.name),
                 "clustered": measure.clustered,
-                "alpha": alpha,
+                "alpha": rule.alpha,
             }
             rows.append(
                 {
@@ -252,8 +316,8 @@ class Result:
             ``<by...>, resource_measure, access_measure, sex, text``.
         """
         labels = dict(labels or {})
-        measures = {m.name: m for m in self.settings.get("measures", ())}
-        by = list(self.settings.get("by", ()))
+        measures = {m.name: m for m in self.settings.measures}
+        by = list(self.settings.by)
         rows = []
         for record in self._resource_access.to_dict("records"):
             resource = measures[record["resource_measure"]]
@@ -279,7 +343,7 @@ class Result:
 
     def __repr__(self) -> str:
         measures = ", ".join(dict.fromkeys(self._estimates["measure"]))
-        by = list(self.settings.get("by", ()))
+        by = list(self.settings.by)
         return (
             f"Result(measures=[{measures}], by={by}, rows_in={self.rows_in:,}, "
             f"estimates={len(self._estimates)} rows, comparisons={len(self._comparisons)} rows, "

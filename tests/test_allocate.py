@@ -368,3 +368,20 @@ def test_unknown_sex_code_is_named() -> None:
 def test_bad_round_to(value: Any) -> None:
     with pytest.raises(ValueError, match="round_to must be a positive number"):
         _call(_costs(), _drivers(), round_to=value)
+
+
+def test_allocation_is_immutable() -> None:
+    costs = pd.DataFrame({"objekt": ["a"], "kostnad": [300.0]})
+    drivers = pd.DataFrame({"objekt": ["a", "a"], "kon": ["K", "M"], "antal": [1, 2]})
+    split = gb.allocate(
+        costs, drivers, cost_object="objekt", amount="kostnad", sex="kon", driver="antal"
+    )
+    for name in ("table", "totals", "sensitivity", "overhead"):
+        before = getattr(split, name)
+        frame = getattr(split, name)
+        frame["changed"] = 1
+        frame.iloc[:, 0] = None
+        pd.testing.assert_frame_equal(getattr(split, name), before)
+    assert split.totals["amount"].sum() == 300.0
+    with pytest.raises(AttributeError):
+        split.table = pd.DataFrame()  # type: ignore[misc]

@@ -250,8 +250,10 @@ def test_result_is_immutable() -> None:
     assert (result.estimates["estimate"] >= 0).all()
     with pytest.raises(AttributeError):
         result.rows_in = 3  # type: ignore[misc]
-    with pytest.raises(TypeError):
-        result.settings["sex"] = "x"  # type: ignore[index]
+    with pytest.raises(AttributeError):
+        result.settings.sex = "x"  # type: ignore[misc]
+    assert result.settings.sex == "kon"
+    assert result.settings.measure("arbete").kind == "rate"
 
 
 def test_exclusion_of_missing_cluster_is_reported() -> None:
