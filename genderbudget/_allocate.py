@@ -13,7 +13,6 @@ the cost objects sum to the input total.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -22,8 +21,8 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from genderbudget._analyse import _as_list
-from genderbudget._cells import _plural, small_table
+from genderbudget._cells import small_table
+from genderbudget._options import check_columns, check_number, counted
 from genderbudget._rounding import grouped_largest_remainder, round_within
 from genderbudget._sex import SEX_CATEGORIES, normalize_sex
 
@@ -182,10 +181,10 @@ def _numbers(
     bad = (np.isnan(converted) & ~missing) | text
     if bad.any():
         values = raw[bad].astype(str).value_counts()
-        shown = ", ".join(f"{v!r} ({_plural(int(c))})" for v, c in values.head(10).items())
+        shown = ", ".join(f"{v!r} ({counted(int(c))})" for v, c in values.head(10).items())
         raise ValueError(
             NOT_NUMERIC.format(
-                column=column, table=table, rows=_plural(int(bad.sum())), values=shown
+                column=column, table=table, rows=counted(int(bad.sum())), values=shown
             )
         )
     if missing.any():
@@ -193,7 +192,7 @@ def _numbers(
             MISSING_VALUES.format(
                 column=column,
                 table=table,
-                rows=_plural(int(missing.sum())),
+                rows=counted(int(missing.sum())),
                 where=_where(frame.loc[missing], keys),
             )
         )
@@ -203,7 +202,7 @@ def _numbers(
             NEGATIVE.format(
                 column=column,
                 table=table,
-                rows=_plural(int(negative.sum())),
+                rows=counted(int(negative.sum())),
                 where=_where(frame.loc[negative], keys),
                 what=what,
             )
@@ -230,7 +229,7 @@ def _ore(
     )
     whole = round_within(ore, cells)
     note = SUB_ORE_NOTE.format(
-        rows=_plural(int(fraction.sum()), "amount"),
+        rows=counted(int(fraction.sum()), "amount"),
         column=column,
         table=table,
         cells=" of each " + ", ".join(by) if by else "",
@@ -346,14 +345,13 @@ def allocate(
     By recipients women get 59.2 % of the 2021 administration cost, by cases handled 62.1 %:
     the choice of driver moves the split by 2.9 percentage points.
     """
-    by_list = _as_list(by, "by")
-    drivers_list = _as_list(driver, "driver")
+    by_list = check_columns(by, "by")
+    drivers_list = check_columns(driver, "driver")
     if not drivers_list:
         raise ValueError(NO_DRIVER.format(value=driver))
     if round_to is not None:
-        if isinstance(round_to, bool) or not isinstance(round_to, int | float):
-            raise ValueError(BAD_ROUND.format(value=round_to))
-        if not (math.isfinite(round_to) and round_to > 0):
+        round_to = check_number(round_to, "round_to", low=0.0, message=BAD_ROUND)
+        if round_to == 0:
             raise ValueError(BAD_ROUND.format(value=round_to))
 
     keys = [*by_list, cost_object]

@@ -22,6 +22,13 @@ from genderbudget._estimate import (
 from genderbudget._flags import FlagRule, assign_flags, resource_access
 from genderbudget._measures import Measure
 from genderbudget._multiplicity import corrected_intervals
+from genderbudget._options import (
+    check_choice,
+    check_column,
+    check_columns,
+    check_confidence,
+    check_roles,
+)
 from genderbudget._representation import representation
 from genderbudget._result import Result, Settings
 from genderbudget._sensitivity import verdict_sensitivity
@@ -31,17 +38,6 @@ __all__ = ["analyse"]
 
 PAdjust = Literal["holm", "bonferroni", "fdr_bh", "none"]
 Adjustment = Literal["model", "mantel-haenszel", "mantel-haenszel-corrected"]
-JUSTIFIED_IS_SEX = (
-    "The sex column {sex!r} cannot be a justified factor: the gap between women and men "
-    "would be explained by sex itself."
-)
-JUSTIFIED_IN_BY = (
-    "Column {column!r} is both a breakdown (by=) and a justified factor (justified=); within "
-    "a breakdown cell it is constant, so it cannot explain anything there. Use it in one place."
-)
-
-BAD_OPTION = "{name}={value!r} is not allowed. Allowed values: {allowed}."
-BAD_CONFIDENCE = "confidence must be a number strictly between 0 and 1 (e.g. 0.95), got {value!r}."
 DUPLICATE_NAMES = (
     "Two measures have the same name {name!r}; give one of them another name with name='...'."
 )
@@ -49,21 +45,6 @@ NOT_A_MEASURE = (
     "measures must be a measure or a list of measures made with gb.count(), gb.rate(...), "
     "gb.mean(...), gb.ratio(...) or gb.total(...); got {value!r}."
 )
-SEX_IN_BY = "The sex column {sex!r} cannot also be a breakdown (by=); it is always split by sex."
-
-
-def _as_list(value: str | Sequence[str], name: str) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    items = list(value)
-    for item in items:
-        if not isinstance(item, str):
-            raise TypeError(
-                f"{name} must be a column name or a list of column names, got {item!r}."
-            )
-    if len(set(items)) != len(items):
-        raise ValueError(f"{name} lists a column twice: {items!r}.")
-    return items
 
 
 def analyse(
@@ -203,35 +184,20 @@ def analyse(
     for name in names:
         if names.count(name) > 1:
             raise ValueError(DUPLICATE_NAMES.format(name=name))
-    if not isinstance(sex, str):
-        raise TypeError(f"sex must be the name of the sex column, got {sex!r}.")
-    by_list = _as_list(by, "by")
-    if sex in by_list:
-        raise ValueError(SEX_IN_BY.format(sex=sex))
-    if isinstance(confidence, bool) or not isinstance(confidence, int | float):
-        raise ValueError(BAD_CONFIDENCE.format(value=confidence))
-    if not 0.0 < float(confidence) < 1.0:
-        raise ValueError(BAD_CONFIDENCE.format(value=confidence))
-    confidence = float(confidence)
+    sex = check_column(sex, "sex")
+    by_list = check_columns(by, "by")
+    check_roles(sex, by_list)
+    confidence = check_confidence(confidence)
     if rule is None:
         rule = FlagRule()
     if not isinstance(rule, FlagRule):
         raise TypeError(f"rule must be a gb.FlagRule, got {rule!r}.")
     if p_adjust is None:
         p_adjust = rule.p_adjust
-    allowed = get_args(PAdjust)
-    if p_adjust not in allowed:
-        raise ValueError(BAD_OPTION.format(name="p_adjust", value=p_adjust, allowed=allowed))
-    if adjustment not in get_args(Adjustment):
-        raise ValueError(
-            BAD_OPTION.format(name="adjustment", value=adjustment, allowed=get_args(Adjustment))
-        )
-    justified_list = _as_list(justified, "justified")
-    if sex in justified_list:
-        raise ValueError(JUSTIFIED_IS_SEX.format(sex=sex))
-    for column in justified_list:
-        if column in by_list:
-            raise ValueError(JUSTIFIED_IN_BY.format(column=column))
+    check_choice(p_adjust, "p_adjust", get_args(PAdjust))
+    check_choice(adjustment, "adjustment", get_args(Adjustment))
+    justified_list = check_columns(justified, "justified")
+    check_roles(sex, by_list, justified_list)
 
     cells = collect_cells(
         data, measures, sex=sex, by=by_list, n=n, mapping=mapping, justified=justified_list

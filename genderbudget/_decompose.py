@@ -24,9 +24,9 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import stats as st
 
-from genderbudget._analyse import BAD_CONFIDENCE
 from genderbudget._cells import ColumnNotFoundError, collect_cells
 from genderbudget._measures import Measure, mean, ratio
+from genderbudget._options import BAD_CONFIDENCE
 
 __all__ = ["decompose_cost", "oaxaca"]
 

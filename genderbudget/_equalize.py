@@ -32,10 +32,16 @@ import pandas as pd
 
 from genderbudget import _intervals as iv
 from genderbudget._adjust import NOTE_NO_FACTOR_LEFT, fit_rate_model, varying_factors
-from genderbudget._analyse import BAD_CONFIDENCE, JUSTIFIED_IN_BY, JUSTIFIED_IS_SEX, _as_list
 from genderbudget._cells import STAT_COLUMNS, CellStats, collect_cells
 from genderbudget._estimate import cluster_inference, compare, estimate
 from genderbudget._measures import Measure, rate
+from genderbudget._options import (
+    check_column,
+    check_columns,
+    check_confidence,
+    check_number,
+    check_roles,
+)
 from genderbudget._regroup import regroup
 from genderbudget._result import Result
 
@@ -183,15 +189,6 @@ def _check_measure(measure: Measure | str) -> Measure:
             )
         )
     return measure
-
-
-def _check_number(value: object, message: str, *, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise ValueError(message.format(value=value))
-    number = float(value)
-    if not (math.isfinite(number) and low <= number <= high):
-        raise ValueError(message.format(value=value))
-    return number
 
 
 def equalize(
@@ -416,9 +413,9 @@ def equalize(
         options = _Options(
             measure=_check_measure(measure),
             sex=sex,
-            by=_as_list(() if by is None else by, "by"),
+            by=check_columns(() if by is None else by, "by"),
             within=within,
-            justified=_as_list(() if justified is None else justified, "justified"),
+            justified=check_columns(() if justified is None else justified, "justified"),
             confidence=0.95 if confidence is None else confidence,
         )
     plan = _check_plan(options, target, unit_cost, budget_neutral)
@@ -484,7 +481,7 @@ def _options_from_result(
     if sex is not None and sex != settings.sex:
         raise ValueError(RESULT_SEX.format(sex=sex, result_sex=settings.sex))
     m = _check_measure(settings.measure(measure))
-    by_list = list(settings.by) if by is None else _as_list(by, "by")
+    by_list = list(settings.by) if by is None else check_columns(by, "by")
     if within is not None and by is None:
         by_list = [b for b in by_list if b != within]
     missing = [c for c in [*by_list, *([within] if within else [])] if c not in settings.by]
@@ -493,7 +490,7 @@ def _options_from_result(
     if justified is None:
         justified_list = list(settings.justified) if m.kind == "rate" else []
     else:
-        justified_list = _as_list(justified, "justified")
+        justified_list = check_columns(justified, "justified")
         if justified_list and set(justified_list) != set(settings.justified):
             raise ValueError(
                 RESULT_FACTORS.format(justified=justified_list, result=list(settings.justified))
@@ -516,18 +513,9 @@ def _check_plan(
     m, sex, by_list, within = options.measure, options.sex, options.by, options.within
     justified_list = options.justified
     is_ratio = m.kind == "ratio"
-    if not isinstance(sex, str):
-        raise TypeError(f"sex must be the name of the sex column, got {sex!r}.")
-    if sex in by_list:
-        raise ValueError(f"The sex column {sex!r} cannot also be a breakdown (by=).")
-    if sex in justified_list:
-        raise ValueError(JUSTIFIED_IS_SEX.format(sex=sex))
-    for column in justified_list:
-        if column in by_list:
-            raise ValueError(JUSTIFIED_IN_BY.format(column=column))
+    check_roles(check_column(sex, "sex"), by_list, justified_list)
     if within is not None:
-        if not isinstance(within, str):
-            raise TypeError(f"within must be the name of a column, got {within!r}.")
+        check_column(within, "within")
         for role, columns in (
             ("the sex column", [sex]),
             ("a breakdown (by=)", by_list),
@@ -537,18 +525,19 @@ def _check_plan(
                 raise ValueError(WITHIN_CLASH.format(within=within, role=role))
     if is_ratio and justified_list:
         raise ValueError(RATIO_JUSTIFIED.format(name=m.name))
-    confidence = _check_number(options.confidence, BAD_CONFIDENCE, low=_EPS, high=1 - _EPS)
+    confidence = check_confidence(options.confidence)
     bad_target = BAD_RATIO_TARGET if is_ratio else BAD_TARGET
     rate_target: float | None = None
     if isinstance(target, str):
         if target != "parity":
             raise ValueError(bad_target.format(value=target))
     else:
-        rate_target = _check_number(target, bad_target, low=0.0, high=math.inf if is_ratio else 1.0)
+        high = math.inf if is_ratio else 1.0
+        rate_target = check_number(target, "target", low=0.0, high=high, message=bad_target)
     cost_per_place = (
         None
         if unit_cost is None
-        else _check_number(unit_cost, BAD_UNIT_COST, low=0.0, high=math.inf)
+        else check_number(unit_cost, "unit_cost", low=0.0, message=BAD_UNIT_COST)
     )
     if not isinstance(budget_neutral, bool):
         raise TypeError(f"budget_neutral must be True or False, got {budget_neutral!r}.")

@@ -10,6 +10,7 @@ import pandas as pd
 
 from genderbudget import _intervals as iv
 from genderbudget._measures import Measure
+from genderbudget._options import check_choice, check_number
 from genderbudget._result import Result
 
 __all__ = ["follow_up", "follow_up_columns"]
@@ -21,11 +22,10 @@ TIME_NOT_BY = (
     "time={time!r} is not a breakdown of this result (by={by!r}). Run gb.analyse(..., "
     "by=[{time!r}, ...]) so there is one comparison per year."
 )
-BAD_GAP = "gap must be 'difference' or 'adjusted', got {value!r}."
 NO_ADJUSTED = (
     "gap='adjusted' needs a result with justified factors: gb.analyse(..., justified=[...])."
 )
-BAD_NUMBER = "{name} must be a finite number{extra}, got {value!r}."
+BAD_YEAR = "target_year must be a year (an integer), got {value!r}."
 
 NO_TIME = (
     "follow_up needs the breakdown that holds the year: time='...' (one of the result's "
@@ -64,15 +64,6 @@ def follow_up_columns(by: Sequence[str], time: str) -> list[str]:
         "trend_ci_low",
         "trend_ci_high",
     ]
-
-
-def _finite_number(value: object, name: str, extra: str = "") -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise ValueError(BAD_NUMBER.format(name=name, extra=extra, value=value))
-    number = float(value)
-    if not np.isfinite(number):
-        raise ValueError(BAD_NUMBER.format(name=name, extra=extra, value=value))
-    return number
 
 
 def follow_up(
@@ -170,21 +161,16 @@ def follow_up(
         time = by[0]
     if time not in by:
         raise ValueError(TIME_NOT_BY.format(time=time, by=by))
-    if gap not in _GAP_COLUMNS:
-        raise ValueError(BAD_GAP.format(value=gap))
+    check_choice(gap, "gap", tuple(_GAP_COLUMNS))
     if gap == "adjusted" and not result.settings.justified:
         raise ValueError(NO_ADJUSTED)
-    target = _finite_number(target, "target")
+    target = check_number(target, "target")
     if tolerance is not None:
-        tolerance = _finite_number(tolerance, "tolerance", " >= 0")
-        if tolerance < 0:
-            raise ValueError(BAD_NUMBER.format(name="tolerance", extra=" >= 0", value=tolerance))
+        tolerance = check_number(tolerance, "tolerance", low=0.0)
     if target_year is not None and (
         isinstance(target_year, bool) or not isinstance(target_year, int | np.integer)
     ):
-        raise ValueError(
-            BAD_NUMBER.format(name="target_year", extra=" (a year)", value=target_year)
-        )
+        raise ValueError(BAD_YEAR.format(value=target_year))
 
     comparisons = result.comparisons
     names = list(dict.fromkeys(comparisons["measure"]))

@@ -24,6 +24,8 @@ import pandas as pd
 from narwhals.dependencies import is_polars_dataframe, is_polars_series
 from numpy.typing import NDArray
 
+from genderbudget._options import word_for
+
 if TYPE_CHECKING:
     import polars as pl
 
@@ -139,10 +141,6 @@ def _show(value: object) -> str:
     return repr(value)
 
 
-def _plural(n: int, singular: str, plural: str) -> str:
-    return singular if n == 1 else plural
-
-
 def _prepare_mapping(
     mapping: Mapping[Any, str] | None,
 ) -> tuple[dict[object, int], dict[str, int]]:
@@ -202,13 +200,13 @@ def _code_value(value: object, exact: dict[object, int], folded: dict[str, int])
 def _unrecognised_message(column: str, offending: list[tuple[object, int]]) -> str:
     ranked = sorted(offending, key=lambda item: (-item[1], _show(item[0])))
     listed = ", ".join(
-        f"{_show(value)} ({count} {_plural(count, 'row', 'rows')})"
+        f"{_show(value)} ({count} {word_for(count, 'row', 'rows')})"
         for value, count in ranked[:_MAX_LISTED_VALUES]
     )
     n_more = len(ranked) - _MAX_LISTED_VALUES
     if n_more > 0:
         listed += MORE_VALUES_MESSAGE.format(
-            n=n_more, values_word=_plural(n_more, "value", "values")
+            n=n_more, values_word=word_for(n_more, "value", "values")
         )
     return UNRECOGNISED_SEX_MESSAGE.format(
         column=column, values=listed, example=_show(ranked[0][0])
@@ -680,7 +678,7 @@ def _validate(parsed: _Parsed) -> tuple[NDArray[np.bool_], NDArray[np.bool_], ND
 
 def _positions_text(rows: NDArray[np.intp]) -> str:
     shown = ", ".join(str(row) for row in rows[:_MAX_LISTED_POSITIONS])
-    text = f"{_plural(len(rows), 'position', 'positions')} {shown}"
+    text = f"{word_for(len(rows), 'position', 'positions')} {shown}"
     if len(rows) > _MAX_LISTED_POSITIONS:
         text += f" … and {len(rows) - _MAX_LISTED_POSITIONS} more"
     return text
@@ -823,14 +821,14 @@ def sex_from_personnummer(
     n_invalid, details = _invalid_details(reasons)
     if n_invalid:
         column = _column_name(series.name)
-        values_word = _plural(n_invalid, "value", "values")
+        values_word = word_for(n_invalid, "value", "values")
         if invalid == "raise":
             raise ValueError(
                 INVALID_PERSONNUMMER_MESSAGE.format(
                     column=column,
                     n=n_invalid,
                     values_word=values_word,
-                    verb=_plural(n_invalid, "is", "are"),
+                    verb=word_for(n_invalid, "is", "are"),
                     details=details,
                 )
             )
@@ -839,7 +837,7 @@ def sex_from_personnummer(
                 column=column,
                 n=n_invalid,
                 values_word=values_word,
-                verb=_plural(n_invalid, "it was", "they were"),
+                verb=word_for(n_invalid, "it was", "they were"),
                 details=details,
             ),
             UserWarning,

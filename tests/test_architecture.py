@@ -64,3 +64,24 @@ def test_public_names_are_exported_and_documented() -> None:
         assert doc.strip(), name
         if callable(obj) and name not in {"Measure", "Result"}:
             assert "Examples" in doc, f"{name} has no Examples section"
+
+
+def test_no_module_imports_another_modules_private_helpers() -> None:
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("genderbudget"):
+                # Private modules are the package's structure; private names inside a
+                # module are its own.
+                here = PACKAGE.parent.joinpath(*node.module.split("."))
+                private = [
+                    a.name
+                    for a in node.names
+                    if a.name.startswith("_")
+                    and not (here / f"{a.name}.py").exists()
+                    and not (here / a.name).is_dir()
+                ]
+                if private:
+                    offenders.append(f"{path.relative_to(PACKAGE)}: {node.module} {private}")
+    assert offenders == []

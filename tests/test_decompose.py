@@ -19,7 +19,7 @@ import statsmodels.api as sm
 from scipy import stats
 from statsmodels.stats.oaxaca import OaxacaBlinder
 
-from genderbudget._analyse import BAD_CONFIDENCE
+from genderbudget._options import BAD_CONFIDENCE
 from genderbudget._decompose import (
     BAD_REFERENCE,
     COLLINEAR,

@@ -116,7 +116,10 @@ def test_kriminalvarden_gap_closed_by_2020() -> None:
     [
         ({"time": "year"}, "time='year' is not a breakdown of this result"),
         ({"gap": "adjusted"}, "gap='adjusted' needs a result with justified factors"),
-        ({"gap": "ratio"}, "gap must be 'difference' or 'adjusted'"),
+        (
+            {"gap": "ratio"},
+            "gap='ratio' is not allowed. Allowed values: \\('difference', 'adjusted'\\)",
+        ),
         ({"measure": "andl"}, "The result has no measure 'andl'"),
         ({"tolerance": -1.0}, "tolerance must be a finite number >= 0"),
         ({"target": float("nan")}, "target must be a finite number"),

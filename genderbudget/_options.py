@@ -1,0 +1,222 @@
+"""The checks of the public functions' options, and their messages, in one place.
+
+Every public function checks its arguments with these helpers, so one option gets one
+message everywhere: it names the argument, the value given and what is allowed. Checks of
+the data itself (columns, sex codes, numbers in the rows) live with the pass over the rows
+(:mod:`genderbudget._cells`, :mod:`genderbudget._sex`).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = [
+    "BAD_CONFIDENCE",
+    "BAD_OPTION",
+    "JUSTIFIED_IN_BY",
+    "JUSTIFIED_IS_SEX",
+    "SEX_IN_BY",
+    "check_choice",
+    "check_column",
+    "check_columns",
+    "check_confidence",
+    "check_number",
+    "check_roles",
+    "counted",
+    "word_for",
+]
+
+BAD_OPTION = "{name}={value!r} is not allowed. Allowed values: {allowed}."
+BAD_CONFIDENCE = "confidence must be a number strictly between 0 and 1 (e.g. 0.95), got {value!r}."
+BAD_NUMBER = "{name} must be {what}, got {value!r}."
+NOT_A_COLUMN = "{name} must be the name of a column, got {value!r}."
+NOT_COLUMNS = "{name} must be a column name or a list of column names, got {value!r}."
+TWICE = "{name} lists a column twice: {value!r}."
+SEX_IN_BY = "The sex column {sex!r} cannot also be a breakdown (by=); it is always split by sex."
+JUSTIFIED_IS_SEX = (
+    "The sex column {sex!r} cannot be a justified factor: the gap between women and men "
+    "would be explained by sex itself."
+)
+JUSTIFIED_IN_BY = (
+    "Column {column!r} is both a breakdown (by=) and a justified factor (justified=); within "
+    "a breakdown cell it is constant, so it cannot explain anything there. Use it in one place."
+)
+
+
+def check_columns(value: str | Sequence[str], name: str) -> list[str]:
+    """Return a column name or a list of column names as a list, each name once.
+
+    Parameters
+    ----------
+    value : str or sequence of str
+        What the caller gave.
+    name : str
+        The argument's name, for the message.
+
+    Returns
+    -------
+    list of str
+
+    Raises
+    ------
+    TypeError
+        An item is not a string, or ``value`` is not a sequence.
+    ValueError
+        A column is listed twice.
+
+    Examples
+    --------
+    >>> check_columns("ar", "by")
+    ['ar']
+    >>> check_columns(["ar", "anstalt"], "by")
+    ['ar', 'anstalt']
+    """
+    if isinstance(value, str):
+        return [value]
+    try:
+        items = list(value)
+    except TypeError:
+        raise TypeError(NOT_COLUMNS.format(name=name, value=value)) from None
+    for item in items:
+        if not isinstance(item, str):
+            raise TypeError(NOT_COLUMNS.format(name=name, value=item))
+    if len(set(items)) != len(items):
+        raise ValueError(TWICE.format(name=name, value=items))
+    return items
+
+
+def check_column(value: object, name: str) -> str:
+    """Return ``value`` if it is a column name; else raise a TypeError naming the argument.
+
+    Examples
+    --------
+    >>> check_column("kon", "sex")
+    'kon'
+    """
+    if not isinstance(value, str):
+        raise TypeError(NOT_A_COLUMN.format(name=name, value=value))
+    return value
+
+
+def check_number(
+    value: object,
+    name: str,
+    *,
+    low: float = -math.inf,
+    high: float = math.inf,
+    what: str | None = None,
+    message: str | None = None,
+) -> float:
+    """Return ``value`` as a float if it is a finite real number in ``[low, high]``.
+
+    Parameters
+    ----------
+    value : object
+        What the caller gave. Booleans are not numbers here.
+    name : str
+        The argument's name, for the message.
+    low, high : float, optional
+        The closed range allowed.
+    what : str, optional
+        How the message describes the allowed values; default from the range.
+    message : str, optional
+        A message with a ``{value!r}`` field to raise instead of the generic one.
+
+    Raises
+    ------
+    ValueError
+        Not a real number, not finite, or out of range.
+
+    Examples
+    --------
+    >>> check_number(250_000, "unit_cost", low=0.0)
+    250000.0
+    """
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    number = float(value) if ok else math.nan  # type: ignore[arg-type]
+    if not (math.isfinite(number) and low <= number <= high):
+        if message is not None:
+            raise ValueError(message.format(value=value))
+        raise ValueError(BAD_NUMBER.format(name=name, what=what or _range(low, high), value=value))
+    return number
+
+
+def check_confidence(value: object) -> float:
+    """Return a confidence level strictly between 0 and 1 as a float.
+
+    Examples
+    --------
+    >>> check_confidence(0.9)
+    0.9
+    """
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    if not (ok and 0.0 < float(value) < 1.0):  # type: ignore[arg-type]
+        raise ValueError(BAD_CONFIDENCE.format(value=value))
+    return float(value)  # type: ignore[arg-type]
+
+
+def check_choice(value: Any, name: str, allowed: Sequence[str]) -> str:
+    """Return ``value`` if it is one of ``allowed``; else say which values are.
+
+    Examples
+    --------
+    >>> check_choice("holm", "p_adjust", ("holm", "none"))
+    'holm'
+    """
+    if not isinstance(value, str) or value not in allowed:
+        raise ValueError(BAD_OPTION.format(name=name, value=value, allowed=tuple(allowed)))
+    return value
+
+
+def check_roles(sex: str, by: Sequence[str], justified: Sequence[str] = ()) -> None:
+    """Check that the sex column, the breakdowns and the justified factors are distinct.
+
+    Raises
+    ------
+    ValueError
+        The sex column is a breakdown or a factor, or a factor is also a breakdown.
+    """
+    if sex in by:
+        raise ValueError(SEX_IN_BY.format(sex=sex))
+    if sex in justified:
+        raise ValueError(JUSTIFIED_IS_SEX.format(sex=sex))
+    for column in justified:
+        if column in by:
+            raise ValueError(JUSTIFIED_IN_BY.format(column=column))
+
+
+def word_for(count: int, one: str, many: str) -> str:
+    """Return ``one`` for a count of 1 and ``many`` otherwise (for messages).
+
+    Examples
+    --------
+    >>> word_for(2, "value", "values")
+    'values'
+    """
+    return one if count == 1 else many
+
+
+def counted(count: int, word: str = "row", many: str | None = None) -> str:
+    """Return a count with its word, e.g. ``1 row`` or ``2,000 rows`` (for messages).
+
+    Examples
+    --------
+    >>> counted(2000)
+    '2,000 rows'
+    >>> counted(1, "amount")
+    '1 amount'
+    """
+    return f"{count:,} {word_for(count, word, many or word + 's')}"
+
+
+def _range(low: float, high: float) -> str:
+    if math.isinf(low) and math.isinf(high):
+        return "a finite number"
+    if math.isinf(high):
+        return f"a finite number >= {low:g}"
+    if math.isinf(low):
+        return f"a finite number <= {high:g}"
+    return f"a number between {low:g} and {high:g}"
