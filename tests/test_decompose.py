@@ -19,7 +19,6 @@ import statsmodels.api as sm
 from scipy import stats
 from statsmodels.stats.oaxaca import OaxacaBlinder
 
-from genderbudget._options import BAD_CONFIDENCE
 from genderbudget._decompose import (
     BAD_REFERENCE,
     COLLINEAR,
@@ -35,6 +34,7 @@ from genderbudget._decompose import (
     decompose_cost,
     oaxaca,
 )
+from genderbudget._options import BAD_CONFIDENCE
 from genderbudget.datasets import load_kriminalvarden
 
 TOL = 1e-8
