@@ -17,7 +17,7 @@ import sys
 import pandas as pd
 
 import genderbudget as gb
-from genderbudget._explain import flag_label
+from genderbudget._texts import flag_label
 
 SEX_SV = {"women": "kvinnor", "men": "män", "unknown": "okänt"}
 
