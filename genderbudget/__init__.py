@@ -24,6 +24,7 @@ from genderbudget._measures import Measure, count, mean, per_need, rate, ratio, 
 from genderbudget._phase_in import phase_in
 from genderbudget._result import Result
 from genderbudget._sex import normalize_sex, sex_from_personnummer
+from genderbudget._texts import method_label
 
 __all__ = [
     "Allocation",
@@ -38,6 +39,7 @@ __all__ = [
     "equalize",
     "follow_up",
     "mean",
+    "method_label",
     "normalize_sex",
     "oaxaca",
     "per_need",

@@ -2,8 +2,9 @@
 
 Every word the library shows lives in ``texts.json`` next to this module, one section per
 language (``sv``, ``en``). This module loads the file once, checks that every language has
-every template and word the code asks for (and nothing else), and looks labels up
-(:func:`flag_label` for the flags of a comparison).
+every template and word the code asks for (and nothing else), and looks labels up:
+:func:`flag_label` for the flags of a comparison and :func:`method_label` for the method
+codes of the output tables.
 
 Each sentence is written once. A verdict template, ``verdict/<flag>/<variant>``, is either
 one string, used for every direction of the measure, or an object keyed by direction. In an
@@ -28,7 +29,7 @@ from typing import Any, Literal, get_args
 
 from genderbudget._measures import DIRECTIONS
 
-__all__ = ["flag_label"]
+__all__ = ["flag_label", "method_label"]
 
 Lang = Literal["sv", "en"]
 LANGS: tuple[str, ...] = get_args(Lang)
@@ -62,6 +63,60 @@ DIRECTION_GROUPS: dict[str, tuple[str, ...]] = {
 DEFAULT = "default"
 # Names of the multiple-testing corrections, as ``p_adjust_method`` gives them.
 P_ADJUST_METHODS: tuple[str, ...] = ("holm", "bonferroni", "fdr_bh")
+
+# The codes the method columns of the output tables hold, each with a label in every
+# language under ``methods/<code>``. A test checks that every code a table can produce is
+# listed here.
+METHOD_CODES: tuple[str, ...] = (
+    # no method: a figure recorded in full, a test not possible, no correction
+    "none",
+    # intervals of one sex's estimate (estimates.ci_method) and of shares
+    # (representation.ci_method)
+    "wilson",
+    "t",
+    "delta_t_units",
+    "delta_t_persons",
+    "cr2_bm",
+    # intervals of the difference and the ratio (comparisons.ci_method)
+    "newcombe_katz",
+    "welch_t_delta_log",
+    "delta_welch_t_delta_log",
+    "cr2_bm_delta_log",
+    # tests (comparisons.test_method)
+    "two_proportion_z_pooled",
+    "fisher_exact",
+    "welch_t",
+    "welch_t_delta",
+    # multiple-testing corrections (comparisons.p_adjust_method)
+    "holm",
+    "bonferroni",
+    "fdr_bh",
+    # adjusted gaps (comparisons.adjustment_method)
+    "logistic_standardised_delta",
+    "ols_hc2_bm",
+    "wls_ratio_hc1_units",
+    "lpm_cr2_bm",
+    "ols_cr2_bm",
+    "wls_ratio_cr2_bm",
+    "mantel_haenszel",
+    "mantel_haenszel_corrected",
+    "none_no_factors",
+    "none_raw_comparison",
+    # parts of a decomposition (oaxaca and decompose_cost, ci_method)
+    "delta_jann_normal",
+    "jackknife_units_t",
+    # places needed to close a gap (equalize, method)
+    "other_rate_newcombe",
+    "adjusted_rate_logistic_delta",
+    "given_rate_wilson",
+    "pooled_rate_newcombe",
+    "other_ratio_t",
+    "given_ratio_t",
+    "pooled_ratio_t",
+    # the gap followed up (follow_up, gap_basis)
+    "difference",
+    "adjusted",
+)
 
 DIFFERENCE_FIELDS = frozenset(
     {
@@ -167,6 +222,8 @@ def _schema() -> dict[tuple[str, ...], frozenset[str] | None]:
     schema["numbers", "p_plain"] = frozenset({"p"})
     for method in P_ADJUST_METHODS:
         schema["p_adjust_methods", method] = plain
+    for code in METHOD_CODES:
+        schema["methods", code] = plain
     schema["together",] = TOGETHER_FIELDS
     schema["sensitivity", "e_value"] = frozenset({"e_value", "e_value_ci"})
     schema["sensitivity", "detectable_small"] = frozenset({"detectable"})
@@ -356,4 +413,72 @@ def flag_label(flag: str, *, lang: Lang = "sv") -> str:
     """
     texts = language(lang)
     name: str = texts["flags"][choice(flag, "flag", FLAGS)]
+    return name
+
+
+def method_label(code: str, *, lang: Lang = "sv") -> str:
+    """Name of a method code in plain words, for tables and footnotes.
+
+    The method columns of the output tables hold short stable codes: ``ci_method`` and
+    ``test_method``, ``p_adjust_method`` and ``adjustment_method`` of
+    :func:`genderbudget.analyse`'s tables, ``ci_method`` of :func:`genderbudget.oaxaca` and
+    :func:`genderbudget.decompose_cost`, ``method`` of :func:`genderbudget.equalize` and
+    ``gap_basis`` of :func:`genderbudget.follow_up`. This gives the words for one of them.
+
+    Parameters
+    ----------
+    code : str
+        A method code, e.g. ``"wilson"``, ``"two_proportion_z_pooled"`` or
+        ``"logistic_standardised_delta"``.
+    lang : {"sv", "en"}, default "sv"
+        Language.
+
+    Returns
+    -------
+    str
+        The label, starting in lower case unless it starts with a name.
+
+    Raises
+    ------
+    ValueError
+        Unknown code (the message lists the known ones) or language.
+
+    Notes
+    -----
+    The codes, by the column that holds them:
+
+    - ``estimates.ci_method``: ``none`` (a count or total recorded in full), ``wilson``
+      (rate), ``t`` (mean), ``delta_t_units`` (ratio), ``cr2_bm`` (clustered).
+    - ``comparisons.ci_method`` (difference, then ratio): ``none``, ``newcombe_katz``,
+      ``welch_t_delta_log``, ``delta_welch_t_delta_log``, ``cr2_bm_delta_log``.
+    - ``comparisons.test_method``: ``two_proportion_z_pooled``, ``fisher_exact`` (an
+      expected count below 5), ``welch_t``, ``welch_t_delta``, ``cr2_bm``, ``none``.
+    - ``comparisons.p_adjust_method``: ``holm``, ``bonferroni``, ``fdr_bh``, ``none``.
+    - ``comparisons.adjustment_method``: ``logistic_standardised_delta``, ``ols_hc2_bm``,
+      ``wls_ratio_hc1_units``, ``lpm_cr2_bm``, ``ols_cr2_bm``, ``wls_ratio_cr2_bm``,
+      ``mantel_haenszel``, ``mantel_haenszel_corrected``, ``none_no_factors``,
+      ``none_raw_comparison`` (no justified factor varies in the cell).
+    - ``representation.ci_method``: ``delta_t_persons``, ``delta_t_units`` (clustered),
+      ``none``.
+    - ``ci_method`` of :func:`genderbudget.oaxaca`: ``delta_jann_normal``; of
+      :func:`genderbudget.decompose_cost`: ``jackknife_units_t``.
+    - ``method`` of :func:`genderbudget.equalize`: ``other_rate_newcombe``,
+      ``adjusted_rate_logistic_delta``, ``given_rate_wilson``, ``pooled_rate_newcombe``,
+      ``other_ratio_t``, ``given_ratio_t``, ``pooled_ratio_t``.
+    - ``gap_basis`` of :func:`genderbudget.follow_up`: ``difference``, ``adjusted``.
+
+    Examples
+    --------
+    >>> import genderbudget as gb
+    >>> gb.method_label("wilson")
+    'Wilsons intervall'
+    >>> gb.method_label("two_proportion_z_pooled", lang="en")
+    'two-proportion z-test (pooled)'
+    >>> result = gb.analyse(gb.datasets.load_kriminalvarden(), [gb.rate("arbetsdrift")],
+    ...                     sex="kon", by="ar")
+    >>> result.comparisons["test_method"].map(gb.method_label).iloc[0]
+    'z-test för två andelar (poolad)'
+    """
+    texts = language(lang)
+    name: str = texts["methods"][choice(code, "code", METHOD_CODES)]
     return name
