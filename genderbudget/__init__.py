@@ -7,6 +7,8 @@ The one flow::
                  ->  per-sex estimates with intervals, women-vs-men comparisons
                  ->  gaps adjusted for justified factors, flags, plain-language texts
                  ->  tidy tables (``Result``)
+                 ->  words and number formats from one language file (``texts.json``):
+                     explanations, flag and method labels, Swedish or English numbers
 
 Only the group-by touches the user's dataframe engine (through narwhals); everything after
 it works on a small pandas table, so pandas, polars and DuckDB input, and micro data and
