@@ -7,6 +7,8 @@ The one flow::
                  ->  per-sex estimates with intervals, women-vs-men comparisons
                  ->  gaps adjusted for justified factors, flags, plain-language texts
                  ->  tidy tables (``Result``)
+                 ->  words and number formats from one language file (``texts.json``):
+                     explanations, flag and method labels, Swedish or English numbers
 
 Only the group-by touches the user's dataframe engine (through narwhals); everything after
 it works on a small pandas table, so pandas, polars and DuckDB input, and micro data and
@@ -24,6 +26,7 @@ from genderbudget._measures import Measure, count, mean, per_need, rate, ratio, 
 from genderbudget._phase_in import phase_in
 from genderbudget._result import Result
 from genderbudget._sex import normalize_sex, sex_from_personnummer
+from genderbudget._texts import method_label
 
 __all__ = [
     "Allocation",
@@ -38,6 +41,7 @@ __all__ = [
     "equalize",
     "follow_up",
     "mean",
+    "method_label",
     "normalize_sex",
     "oaxaca",
     "per_need",

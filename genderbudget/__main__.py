@@ -17,39 +17,34 @@ import sys
 import pandas as pd
 
 import genderbudget as gb
-from genderbudget._explain import flag_label
+from genderbudget._format import format_decimal, format_number, format_p_value
+from genderbudget._texts import Lang, flag_label
 
 SEX_SV = {"women": "kvinnor", "men": "män", "unknown": "okänt"}
+LANG: Lang = "sv"
 
 
-def _number(value: float, decimals: int) -> str:
-    if pd.isna(value):
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", " ").replace(".", ",").replace("-", "−")
+def _column(values: pd.Series, decimals: int, shift: int = 0) -> pd.Series:
+    """Format a column of a table; ``shift=2`` shows proportions in percent."""
+    return values.map(lambda v: format_decimal(v, LANG, decimals, shift))
 
 
-def _p_value(value: float) -> str:
-    if pd.isna(value):
-        return "–"
-    return "< 0,001" if value < 0.001 else _number(value, 3)
+def _interval(low: float, high: float, decimals: int, shift: int = 0) -> str:
+    """Format the interval of a table cell; ``shift=2`` shows proportions in percent."""
+    return " – ".join(format_decimal(v, LANG, decimals, shift) for v in (low, high))
 
 
-def _interval(low: float, high: float, decimals: int) -> str:
-    return f"{_number(low, decimals)} – {_number(high, decimals)}"
-
-
-def _estimates(result: gb.Result, measure: str, scale: float, decimals: int) -> pd.DataFrame:
+def _estimates(result: gb.Result, measure: str, shift: int, decimals: int) -> pd.DataFrame:
     est = result.estimates
     est = est.loc[est["measure"] == measure]
     table = pd.DataFrame(
         {
             "år": est["ar"],
             "kön": est["sex"].map(SEX_SV),
-            "antal": est["n"].map(lambda v: _number(v, 0)),
-            "skattning": (est["estimate"] * scale).map(lambda v: _number(v, decimals)),
+            "antal": _column(est["n"], 0),
+            "skattning": _column(est["estimate"], decimals, shift),
             "95 % KI": [
-                _interval(lo * scale, hi * scale, decimals)
+                _interval(lo, hi, decimals, shift)
                 for lo, hi in zip(est["ci_low"], est["ci_high"], strict=True)
             ],
         }
@@ -57,23 +52,23 @@ def _estimates(result: gb.Result, measure: str, scale: float, decimals: int) -> 
     return table.reset_index(drop=True)
 
 
-def _comparisons(result: gb.Result, measure: str, scale: float, decimals: int) -> pd.DataFrame:
+def _comparisons(result: gb.Result, measure: str, shift: int, decimals: int) -> pd.DataFrame:
     cmp = result.comparisons
     cmp = cmp.loc[cmp["measure"] == measure]
     return pd.DataFrame(
         {
             "år": cmp["ar"],
-            "kvinnor − män": (cmp["difference"] * scale).map(lambda v: _number(v, decimals)),
+            "kvinnor − män": _column(cmp["difference"], decimals, shift),
             "KI efter Holm": [
-                _interval(lo * scale, hi * scale, decimals)
+                _interval(lo, hi, decimals, shift)
                 for lo, hi in zip(
                     cmp["difference_corrected_ci_low"],
                     cmp["difference_corrected_ci_high"],
                     strict=True,
                 )
             ],
-            "kvinnor / män": cmp["ratio"].map(lambda v: _number(v, 2)),
-            "p (Holm)": cmp["p_adjusted"].map(_p_value),
+            "kvinnor / män": _column(cmp["ratio"], 2),
+            "p (Holm)": cmp["p_adjusted"].map(lambda v: format_p_value(v, lang=LANG)),
         }
     ).reset_index(drop=True)
 
@@ -90,15 +85,15 @@ def _plan(data: pd.DataFrame, justified: list[str]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "år": women["ar"],
-            "kvinnor": women["n"].map(lambda v: _number(v, 0)),
-            "i arbetsdrift": women["current"].map(lambda v: _number(v, 0)),
-            "platser som saknas": women["needed"].map(lambda v: _number(v, 1)),
+            "kvinnor": _column(women["n"], 0),
+            "i arbetsdrift": _column(women["current"], 0),
+            "platser som saknas": _column(women["needed"], 1),
             "95 % KI": [
                 _interval(lo, hi, 1)
                 for lo, hi in zip(women["needed_ci_low"], women["needed_ci_high"], strict=True)
             ],
-            "nya platser": women["change"].map(lambda v: _number(v, 0)),
-            "kostnad (kr)": women["cost"].map(lambda v: _number(v, 0)),
+            "nya platser": _column(women["change"], 0),
+            "kostnad (kr)": _column(women["cost"], 0),
         }
     ).reset_index(drop=True)
 
@@ -117,7 +112,7 @@ def _sis_table() -> pd.DataFrame:
         part = cmp.loc[cmp["measure"] == measure].reset_index(drop=True)
         columns["år"] = part["ar"]
         columns[f"kvot {title}"] = [
-            f"{_number(r, 2)} ({_interval(lo, hi, 2)})"
+            f"{format_number(r, lang=LANG, decimals=2)} ({_interval(lo, hi, 2)})"
             for r, lo, hi in zip(
                 part["ratio"],
                 part["ratio_corrected_ci_low"],
@@ -148,7 +143,7 @@ def _pension_table() -> pd.DataFrame:
     names = {"mottagare": "mottagare", "arenden": "ärenden", "kontakter": "kontakter"}
     out = pd.DataFrame({"år": table.index})
     for driver, word in names.items():
-        out[f"efter {word} (%)"] = (table[driver] * 100).map(lambda v: _number(v, 1)).to_numpy()
+        out[f"efter {word} (%)"] = _column(table[driver], 1, shift=2).to_numpy()
     return out
 
 
@@ -169,22 +164,22 @@ def main() -> int:
     line = "=" * 78
     print(line)
     print("genderbudget – Kriminalvården, SYNTETISKA exempeldata (inte verkliga uppgifter)")
-    rows, prisons = _number(len(data), 0), data["anstalt"].nunique()
+    rows, prisons = format_number(len(data), lang=LANG, decimals=0), data["anstalt"].nunique()
     print(f"{rows} rader (intagna 1 oktober per år), {prisons} anstalter")
     print(line)
     with pd.option_context("display.width", 120, "display.max_columns", 20):
         print("\nKostnad per vårddygn (kr), anstalter som enheter\n")
-        print(_estimates(result, cost.name, 1.0, 0).to_string(index=False))
+        print(_estimates(result, cost.name, 0, 0).to_string(index=False))
         print(
             "\nKvinnor jämfört med män, kostnad per vårddygn (kr); KI efter Holm är intervallet"
             "\npå den korrigerade nivån, som utesluter 0 precis när p (Holm) < 0,05, så att"
             "\nintervall och bedömning stämmer överens\n"
         )
-        print(_comparisons(result, cost.name, 1.0, 0).to_string(index=False))
+        print(_comparisons(result, cost.name, 0, 0).to_string(index=False))
         print("\nAndel i arbetsdrift (%)\n")
-        print(_estimates(result, work.name, 100.0, 1).to_string(index=False))
+        print(_estimates(result, work.name, 2, 1).to_string(index=False))
         print("\nKvinnor jämfört med män, andel i arbetsdrift (procentenheter)\n")
-        print(_comparisons(result, work.name, 100.0, 1).to_string(index=False))
+        print(_comparisons(result, work.name, 2, 1).to_string(index=False))
     print("\nBedömning (säkerhetsklass och strafflängd angivna som sakliga skäl)\n")
     for row in result.explain(labels=justified).itertuples(index=False):
         print(f"  {row.ar}: {row.text}")
@@ -196,7 +191,7 @@ def main() -> int:
     print(
         "\nArbetsplatser som behövs för att kvinnor ska ha samma andel i arbetsdrift som män"
         "\nmed samma säkerhetsklass och strafflängd (antagen kostnad "
-        f"{_number(PLACE_COST, 0)} kr per plats och år)\n"
+        f"{format_number(PLACE_COST, lang=LANG, decimals=0)} kr per plats och år)\n"
     )
     with pd.option_context("display.width", 120, "display.max_columns", 20):
         print(_plan(data, list(justified)).to_string(index=False))
@@ -204,7 +199,7 @@ def main() -> int:
     print("\nRader in / använda / exkluderade per mått:")
     for row in excluded.itertuples(index=False):
         numbers = (row.rows_in, row.rows_used, row.rows_excluded)
-        counts = " / ".join(_number(float(v), 0) for v in numbers)  # type: ignore[arg-type]
+        counts = " / ".join(format_number(float(v), lang=LANG, decimals=0) for v in numbers)  # type: ignore[arg-type]
         print(f"  {row.measure}: {counts}")
 
     print(f"\n{line}")

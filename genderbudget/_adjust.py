@@ -63,19 +63,17 @@ ADJUSTED_COLUMNS = (
 ADJUSTED_INTERNAL = ("_adjusted_se", "_adjusted_df", "_same_as_raw")
 
 METHOD = {
-    "rate": "logistic GLM, marginal standardisation (delta method)",
-    "mean": "OLS, HC2 (t, Bell-McCaffrey df)",
-    "ratio": "WLS of ratios, HC1 over units (t, units - k df)",
+    "rate": "logistic_standardised_delta",
+    "mean": "ols_hc2_bm",
+    "ratio": "wls_ratio_hc1_units",
 }
 METHOD_CLUSTER = {
-    "rate": "linear probability model clustered by unit, CR2 (t, Bell-McCaffrey df)",
-    "mean": "OLS clustered by unit, CR2 (t, Bell-McCaffrey df)",
-    "ratio": "WLS of ratios, CR2 over units (t, Bell-McCaffrey df)",
+    "rate": "lpm_cr2_bm",
+    "mean": "ols_cr2_bm",
+    "ratio": "wls_ratio_cr2_bm",
 }
-MH_METHOD = "Mantel-Haenszel risk difference (Greenland-Robins), CMH test"
-MH_METHOD_CORRECTED = (
-    "Mantel-Haenszel risk difference (Greenland-Robins), CMH test with continuity correction"
-)
+MH_METHOD = "mantel_haenszel"
+MH_METHOD_CORRECTED = "mantel_haenszel_corrected"
 
 NOTE_NO_FACTORS = "no justified factors given"
 NOTE_NOT_APPLICABLE = "not applicable to head-counts and totals"

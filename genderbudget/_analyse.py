@@ -100,7 +100,8 @@ def analyse(
         For rates: the logistic model with marginal standardisation, or the stratified
         Mantel-Haenszel risk difference as a cross-check, with the Cochran-Mantel-Haenszel
         test without or with Yates's continuity correction (R's ``mantelhaen.test``
-        corrects by default); ``adjustment_method`` says which.
+        corrects by default); ``adjustment_method`` says which (``"mantel_haenszel"``,
+        ``"mantel_haenszel_corrected"``; :func:`method_label` gives the words).
     mapping : dict, optional
         Extra sex codes, e.g. ``{"X": "unknown"}``.
 
@@ -320,7 +321,7 @@ def _with_adjustment(
         out = comparisons.copy()
         for column in (*ADJUSTED_COLUMNS, *ADJUSTED_INTERNAL):
             out[column] = np.nan
-        out["adjustment_method"] = "none (no justified factors given)"
+        out["adjustment_method"] = "none_no_factors"
         out["adjustment_note"] = ""
         out["_same_as_raw"] = False
     else:
@@ -350,7 +351,7 @@ def _with_adjustment(
             ("_ddf", "_adjusted_df"),
         ):
             out.loc[same, adjusted_column] = out.loc[same, raw]
-        out.loc[same, "adjustment_method"] = "none (no factor varies: the raw comparison)"
+        out.loc[same, "adjustment_method"] = "none_raw_comparison"
         missing = cells.pattern_exclusions
         if missing is not None and len(missing):
             left_out = missing.groupby("measure")["rows"].sum()

@@ -172,8 +172,8 @@ NOTE_JACKKNIFE_GAPS = (
     "leaving out {units} makes {rows} not estimable ({reason}): their se and interval are NaN"
 )
 
-DELTA_METHOD = "delta method, stochastic regressors (Jann 2008); normal"
-JACKKNIFE_METHOD = "delete-one-unit jackknife (CV3); t, units - 1 df"
+DELTA_METHOD = "delta_jann_normal"
+JACKKNIFE_METHOD = "jackknife_units_t"
 NOTE_EXCLUDED = "left out before the decomposition (whole table): {parts}"
 
 _GROUP_WORDS = {"women": "women", "men": "men", "pooled": "women and men together"}
@@ -258,7 +258,9 @@ def oaxaca(
           of the cell, NaN where it cannot be estimated (the reason in ``note``).
         - ``ci_low``, ``ci_high`` (float): the interval ``estimate -/+ z * se``.
         - ``confidence`` (float): the ``confidence`` option.
-        - ``ci_method`` (str): how ``se`` and the interval were computed.
+        - ``ci_method`` (str): how ``se`` and the interval were computed, as a code:
+          ``"delta_jann_normal"`` (oaxaca) or ``"jackknife_units_t"`` (decompose_cost);
+          :func:`genderbudget.method_label` gives its words.
         - ``share_of_gap`` (float): ``estimate / gap`` (1 on the gap row; NaN if the gap
           is 0).
         - ``women_mean``, ``men_mean`` (float): each sex's mean outcome in the cell.

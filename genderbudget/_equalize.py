@@ -133,17 +133,15 @@ BASIS_RATE: Final[str] = "rate"
 BASIS_NEUTRAL: Final[str] = "budget_neutral"
 
 METHOD: Final[Mapping[str, str]] = {
-    BASIS_PARITY: "other sex's rate; Newcombe hybrid score interval of the difference",
-    BASIS_ADJUSTED: (
-        "logistic GLM, as the other sex with own factor mix; delta method with own outcomes"
-    ),
-    BASIS_RATE: "given rate; Wilson interval of the own rate",
-    BASIS_NEUTRAL: "pooled rate; Newcombe hybrid score interval of the difference",
+    BASIS_PARITY: "other_rate_newcombe",
+    BASIS_ADJUSTED: "adjusted_rate_logistic_delta",
+    BASIS_RATE: "given_rate_wilson",
+    BASIS_NEUTRAL: "pooled_rate_newcombe",
 }
 RATIO_METHOD: Final[Mapping[str, str]] = {
-    BASIS_PARITY: "other sex's ratio; t interval of the difference, variances as in analyse",
-    BASIS_RATE: "given ratio; t interval of the own ratio",
-    BASIS_NEUTRAL: "pooled ratio; t interval of the difference, variances as in analyse",
+    BASIS_PARITY: "other_ratio_t",
+    BASIS_RATE: "given_ratio_t",
+    BASIS_NEUTRAL: "pooled_ratio_t",
 }
 
 
@@ -282,7 +280,10 @@ def equalize(
           target (rounded up), 0 when at or beyond it or for the advantaged sex; negative
           for the sex that gives up with ``budget_neutral``, or for a ``"lower_is_better"``
           measure;
-        - ``new_rate = (current + change) / base``; ``cost = |change| * unit_cost``.
+        - ``new_rate = (current + change) / base``; ``cost = |change| * unit_cost``;
+        - ``method``: the target and the interval of ``needed`` as a code (e.g.
+          ``"other_rate_newcombe"``; empty on rows without a target), in words by
+          :func:`genderbudget.method_label`.
 
         Persons of unknown sex get their own row, with no target. Input rows that no row
         counts (a missing outcome, breakdown value or count) are named in every ``note``

@@ -79,19 +79,19 @@ CI_METHOD = {
     "total": "none",
     "rate": "wilson",
     "mean": "t",
-    "ratio": "delta (t, units - 1 df)",
+    "ratio": "delta_t_units",
 }
-CI_METHOD_CLUSTER = "CR2 (t, Bell-McCaffrey df)"
+CI_METHOD_CLUSTER = "cr2_bm"
 COMPARISON_CI_METHOD = {
     "count": "none",
     "total": "none",
-    "rate": "newcombe hybrid score; katz log",
-    "mean": "welch t; delta log (t)",
-    "ratio": "delta (welch-satterthwaite t); delta log (t)",
+    "rate": "newcombe_katz",
+    "mean": "welch_t_delta_log",
+    "ratio": "delta_welch_t_delta_log",
 }
-COMPARISON_CI_METHOD_CLUSTER = "CR2 over units (t, Bell-McCaffrey df); delta log (t)"
-TEST_METHOD = {"mean": "Welch t", "ratio": "Welch t (delta)"}
-TEST_METHOD_CLUSTER = "t, CR2 over units (Bell-McCaffrey df)"
+COMPARISON_CI_METHOD_CLUSTER = "cr2_bm_delta_log"
+TEST_METHOD = {"mean": "welch_t", "ratio": "welch_t_delta"}
+TEST_METHOD_CLUSTER = "cr2_bm"
 
 NOTE_EMPTY = "no persons in this cell"
 NOTE_ONE = "fewer than 2 persons: no interval"

@@ -3,30 +3,55 @@
 One comparison (a row of the ``comparisons`` table with its flag, plus what the presentation
 layer knows about the measure: label, kind, direction and the labels of the justified
 factors) becomes one or two sentences: what the difference is, and what the flag says about
-it. Every word comes from ``texts.json`` next to this module; the code only picks a template
-and fills in numbers, so the wording can be reviewed and changed without touching Python.
-
-The number formatting used here (:func:`format_number`, :func:`format_percent`,
-:func:`format_points`, :func:`format_amount`) follows Swedish or English conventions and is
-meant to be reused by every presentation verb.
+it. Every word comes from ``texts.json`` (loaded and checked by
+:mod:`genderbudget._texts`), every number is formatted by :mod:`genderbudget._format`; the
+code here only picks a template and fills it in, so the wording can be reviewed and changed
+without touching Python.
 """
 
 from __future__ import annotations
 
-import json
 import math
-import string
-from collections.abc import Iterable, Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
-from importlib import resources
-from typing import Any, Literal, get_args
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-import pandas as pd
-
+from genderbudget._format import (
+    amount_decimals,
+    format_amount,
+    format_confidence,
+    format_decimal,
+    format_number,
+    format_percent,
+    format_points,
+    format_probability,
+    round_half_up,
+    to_float,
+)
 from genderbudget._measures import DIRECTIONS
+from genderbudget._texts import (
+    BAD_OPTION,
+    FLAGS,
+    LANGS,
+    P_ADJUST_METHODS,
+    PERSONS,
+    SEXES,
+    VARIANTS,
+    Lang,
+    Persons,
+    choice,
+    flag_label,
+    language,
+    load_texts,
+    quoted,
+    validate_texts,
+)
 
 __all__ = [
+    "FLAGS",
+    "LANGS",
+    "VARIANTS",
+    "Lang",
+    "Persons",
     "amount_decimals",
     "explain",
     "explain_together",
@@ -37,22 +62,11 @@ __all__ = [
     "format_points",
 ]
 
-Lang = Literal["sv", "en"]
-LANGS: tuple[str, ...] = get_args(Lang)
-SEXES: tuple[str, ...] = ("women", "men")
-Persons = Literal["adults", "children"]
-PERSONS: tuple[str, ...] = get_args(Persons)
-# Words for the sexes in every template: "Kvinnor ... än män" or "Flickor ... än pojkar".
-PERSON_FIELDS = frozenset({"women_plural", "women_capitalised", "men_plural", "men_capitalised"})
+# The loader and the validator under the names they had when they lived here.
+_texts = load_texts
+_validate = validate_texts
+
 KINDS: tuple[str, ...] = ("count", "rate", "mean", "ratio", "total")
-# The flags of ``genderbudget._flags``; a test keeps the two lists equal.
-FLAGS: tuple[str, ...] = (
-    "unexplained_gap",
-    "explained_gap",
-    "no_gap",
-    "insufficient_data",
-    "not_assessed",
-)
 # How each kind is worded: rates in percent and percentage points, amounts (means, ratios,
 # totals) in the measure's own unit, head-counts as numbers of women and men.
 SHAPE: dict[str, str] = {
@@ -62,68 +76,6 @@ SHAPE: dict[str, str] = {
     "total": "amount",
     "count": "count",
 }
-SHAPES: tuple[str, ...] = ("rate", "amount", "count")
-CHANGES: tuple[str, ...] = ("higher", "lower", "equal", "unknown")
-# The cases each flag's verdict distinguishes; every one needs a template per direction.
-VARIANTS: dict[str, tuple[str, ...]] = {
-    "unexplained_gap": ("factors", "factors_reversed", "no_factors"),
-    "explained_gap": ("factors",),
-    "no_gap": ("default", "not_supported", "not_material"),
-    "insufficient_data": ("too_few", "too_few_units", "no_test", "no_adjustment"),
-    "not_assessed": ("default",),
-}
-
-DIFFERENCE_FIELDS = frozenset(
-    {
-        "label",
-        "label_capitalised",
-        "share_label",
-        "measure_phrase",
-        "difference",
-        "ci",
-        "ci_clause",
-        "women",
-        "men",
-    }
-    | PERSON_FIELDS
-)
-VERDICT_FIELDS = frozenset(
-    {
-        "label",
-        "label_capitalised",
-        "share_label",
-        "measure_phrase",
-        "factors",
-        "factors_considered",
-        "adjusted_difference",
-        "adjusted_ci_clause",
-        "disadvantaged",
-        "disadvantaged_genitive",
-        "n_women",
-        "n_men",
-        "min_n",
-        "units_women",
-        "units_men",
-        "min_units",
-        "p_clause",
-        "alpha",
-    }
-    | PERSON_FIELDS
-)
-# Names of the multiple-testing corrections, as ``p_adjust_method`` gives them.
-P_ADJUST_METHODS: tuple[str, ...] = ("holm", "bonferroni", "fdr_bh")
-TOGETHER_FIELDS = frozenset(
-    {
-        "sex",
-        "sex_capitalised",
-        "resource_label",
-        "access_label",
-        "resource_own",
-        "resource_other",
-        "access_own",
-        "access_other",
-    }
-)
 
 EXPLAIN_KEYS = (
     "measure",
@@ -151,12 +103,10 @@ TOGETHER_KEYS = (
     "access_kind",
 )
 
-BAD_OPTION = "{name}={value!r} is not allowed. Allowed values: {allowed}."
 MISSING_KEYS = (
     "{function}() needs the row keys {missing}; the row has {present}. Add them (see the "
     "docstring of {function}() for what each one holds)."
 )
-NOT_A_NUMBER = "{function}() expects a number (or NaN) for {key!r}, got {value!r}."
 BAD_LABEL = "{key} must be a non-empty string or None, got {value!r}."
 BAD_FACTOR = "justified must hold the factor labels as non-empty strings, got {value!r}."
 EXPLAINED_WITHOUT_FACTORS = (
@@ -173,412 +123,6 @@ NOT_THE_PATTERN = (
     "sex={sex!r} the numbers do not show that: {resource} is {resource_own} against "
     "{resource_other}, {access} is {access_own} against {access_other}."
 )
-BAD_DECIMALS = "decimals must be an integer >= 0, got {value!r}."
-TEXTS_PROBLEM = "texts.json is not valid: {problems}."
-
-
-# --- the text file -------------------------------------------------------------------------
-
-
-def _schema() -> dict[tuple[str, ...], frozenset[str] | None]:
-    """Every path each language must have, with the placeholders its template may use.
-
-    ``None`` marks a list of strings (the rate-label prefixes); an empty set a plain word.
-    """
-    plain: frozenset[str] = frozenset()
-    schema: dict[tuple[str, ...], frozenset[str] | None] = {("rate_prefixes",): None}
-    for shape in SHAPES:
-        for change in CHANGES:
-            schema["difference", shape, change] = DIFFERENCE_FIELDS
-        schema["phrase", shape] = frozenset({"label", "share_label"})
-        schema["noun", shape] = frozenset({"label", "share_label"})
-    for flag, variants in VARIANTS.items():
-        schema["flags", flag] = plain
-        for direction in DIRECTIONS:
-            for variant in variants:
-                schema["verdict", flag, direction, variant] = VERDICT_FIELDS
-    for persons in PERSONS:
-        for sex in SEXES:
-            for form in ("plural", "capitalised", "genitive"):
-                schema["persons", persons, sex, form] = plain
-    for number in ("one", "many"):
-        schema["grammar", "factors_considered", number] = plain
-    for word in ("separator", "last"):
-        schema["list", word] = plain
-    for word in ("decimal", "thousands", "minus", "missing"):
-        schema["numbers", word] = plain
-    for name in ("percent", "points", "points_short"):
-        schema["numbers", name] = frozenset({"value"})
-    schema["numbers", "unit"] = frozenset({"value", "unit"})
-    schema["numbers", "range"] = frozenset({"low", "high"})
-    schema["numbers", "range_signed"] = frozenset({"low", "high"})
-    schema["numbers", "ci"] = frozenset({"confidence", "range"})
-    schema["numbers", "ci_corrected"] = frozenset({"confidence", "range", "tests"})
-    schema["numbers", "ci_clause"] = frozenset({"ci"})
-    schema["numbers", "ci_parenthesised"] = frozenset({"ci"})
-    schema["numbers", "p_adjusted"] = frozenset({"p", "method"})
-    schema["numbers", "p_plain"] = frozenset({"p"})
-    for method in P_ADJUST_METHODS:
-        schema["p_adjust_methods", method] = plain
-    schema["together",] = TOGETHER_FIELDS
-    schema["sensitivity", "e_value"] = frozenset({"e_value", "e_value_ci"})
-    schema["sensitivity", "detectable_small"] = frozenset({"detectable"})
-    schema["sensitivity", "detectable_large"] = frozenset({"detectable"})
-    return schema
-
-
-def _leaves(node: Any, path: tuple[str, ...] = ()) -> dict[tuple[str, ...], Any]:
-    if isinstance(node, dict):
-        out: dict[tuple[str, ...], Any] = {}
-        for key, value in node.items():
-            out.update(_leaves(value, (*path, key)))
-        return out
-    return {path: node}
-
-
-def _validate(texts: Mapping[str, Any]) -> None:
-    """Check that every template exists in every language and uses only known placeholders.
-
-    Parameters
-    ----------
-    texts : mapping
-        The parsed content of ``texts.json``.
-
-    Raises
-    ------
-    ValueError
-        Listing every problem with its path: a missing language, template or word, a key
-        that is not known, a value of the wrong type, a template with unbalanced braces or
-        a placeholder it cannot be given.
-    """
-    if not isinstance(texts, Mapping) or sorted(texts) != sorted(LANGS):
-        found = sorted(texts) if isinstance(texts, Mapping) else type(texts).__name__
-        raise ValueError(
-            TEXTS_PROBLEM.format(problems=f"/: languages {found}, expected {sorted(LANGS)}")
-        )
-    schema = _schema()
-    problems: list[str] = []
-    for lang in LANGS:
-        leaves = _leaves(texts[lang])
-        problems += [f"{'/'.join((lang, *p))}: missing" for p in sorted(set(schema) - set(leaves))]
-        problems += [
-            f"{'/'.join((lang, *p))}: unknown key" for p in sorted(set(leaves) - set(schema))
-        ]
-        for path in sorted(set(schema) & set(leaves)):
-            allowed, value, where = schema[path], leaves[path], "/".join((lang, *path))
-            if allowed is None:
-                if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-                    problems.append(f"{where}: not a list of strings")
-            elif not isinstance(value, str):
-                problems.append(f"{where}: not a string")
-            else:
-                try:
-                    names = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
-                except ValueError as error:
-                    problems.append(f"{where}: {error}")
-                    continue
-                if names - allowed:
-                    problems.append(
-                        f"{where}: unknown placeholders {sorted(names - allowed)} "
-                        f"(allowed: {sorted(allowed)})"
-                    )
-    if problems:
-        raise ValueError(TEXTS_PROBLEM.format(problems="; ".join(problems)))
-
-
-@cache
-def _texts() -> dict[str, Any]:
-    """Load and validate ``texts.json`` once (from the installed package)."""
-    raw = resources.files("genderbudget").joinpath("texts.json").read_text(encoding="utf-8")
-    texts: dict[str, Any] = json.loads(raw)
-    _validate(texts)
-    return texts
-
-
-def _choice(value: Any, name: str, allowed: Sequence[str]) -> str:
-    if not isinstance(value, str) or value not in allowed:
-        raise ValueError(BAD_OPTION.format(name=name, value=value, allowed=_quoted(allowed)))
-    return value
-
-
-def _quoted(values: Iterable[str]) -> str:
-    return ", ".join(repr(v) for v in values)
-
-
-def _language(lang: Any) -> dict[str, Any]:
-    texts: dict[str, Any] = _texts()[_choice(lang, "lang", LANGS)]
-    return texts
-
-
-def flag_label(flag: str, *, lang: Lang = "sv") -> str:
-    """Name of a flag in plain words.
-
-    Parameters
-    ----------
-    flag : str
-        One of ``unexplained_gap``, ``explained_gap``, ``no_gap``, ``insufficient_data``,
-        ``not_assessed``.
-    lang : {"sv", "en"}, default "sv"
-        Language.
-
-    Returns
-    -------
-    str
-        The name, in lower case, for tables and legends.
-
-    Raises
-    ------
-    ValueError
-        Unknown flag or language.
-
-    Examples
-    --------
-    >>> flag_label("explained_gap")
-    'skillnad som förklaras av sakliga faktorer'
-    >>> flag_label("unexplained_gap", lang="en")
-    'difference that may be unjustified'
-    """
-    texts = _language(lang)
-    name: str = texts["flags"][_choice(flag, "flag", FLAGS)]
-    return name
-
-
-# --- numbers -------------------------------------------------------------------------------
-
-
-def _float(value: Any, key: str = "value", function: str = "format_number") -> float:
-    """Return a row value as a float; None, NaN, pandas' NA and NaT give NaN."""
-    if value is None:
-        return math.nan
-    if isinstance(value, str):
-        raise ValueError(NOT_A_NUMBER.format(function=function, key=key, value=value))
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        missing = pd.isna(value)
-        if isinstance(missing, bool) and missing:
-            return math.nan
-        raise ValueError(NOT_A_NUMBER.format(function=function, key=key, value=value)) from None
-
-
-def _decimal(value: float, decimals: int, shift: int = 0) -> Decimal:
-    """Round half away from zero on the shortest decimal form of ``value``, after x 10**shift."""
-    exact = Decimal(repr(float(value))).scaleb(shift)
-    return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-
-
-def _check_decimals(decimals: Any) -> int:
-    if isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0:
-        raise ValueError(BAD_DECIMALS.format(value=decimals))
-    return decimals
-
-
-def _format(value: Any, lang: Any, decimals: int, shift: int = 0) -> str:
-    numbers = _language(lang)["numbers"]
-    decimals = _check_decimals(decimals)
-    x = _float(value)
-    if not math.isfinite(x):
-        missing: str = numbers["missing"]
-        return missing
-    rounded = _decimal(x, decimals, shift)
-    digits = f"{abs(rounded):,.{decimals}f}"
-    integer, _, fraction = digits.partition(".")
-    text = integer.replace(",", numbers["thousands"])
-    if fraction:
-        text += numbers["decimal"] + fraction
-    # Rounding to zero drops the sign: never "−0,0".
-    return numbers["minus"] + text if rounded < 0 else text
-
-
-def format_number(value: float, *, lang: Lang, decimals: int) -> str:
-    """Format a number with the language's decimal mark, thousands separator and minus sign.
-
-    Parameters
-    ----------
-    value : float
-        The number; NaN, None and infinite values are shown as a dash.
-    lang : {"sv", "en"}
-        Swedish: decimal comma, narrow no-break space between thousands. English: decimal
-        point, comma between thousands. Both use the minus sign U+2212.
-    decimals : int
-        Number of decimals, >= 0.
-
-    Returns
-    -------
-    str
-        The formatted number.
-
-    Raises
-    ------
-    ValueError
-        Unknown language, negative ``decimals``, or a value that is not a number.
-
-    Notes
-    -----
-    Rounds half away from zero on the shortest decimal form of the value (so 2.675 gives
-    2.68, as a reader expects, not 2.67 as binary floating point would). A value that rounds
-    to zero is shown without a sign.
-
-    Examples
-    --------
-    >>> format_number(-1234.5, lang="en", decimals=1)
-    '−1,234.5'
-    >>> format_number(2.675, lang="sv", decimals=2)
-    '2,68'
-    >>> format_number(float("nan"), lang="sv", decimals=0)
-    '–'
-    """
-    return _format(value, lang, decimals)
-
-
-def format_percent(value: float, *, lang: Lang, decimals: int = 1) -> str:
-    """Format a proportion as a percentage ("45,0 %" in Swedish, "45.0%" in English).
-
-    Parameters
-    ----------
-    value : float
-        A proportion (0.45 for 45 %); NaN gives a dash (without the sign).
-    lang : {"sv", "en"}
-        Language.
-    decimals : int, default 1
-        Decimals of the percentage.
-
-    Returns
-    -------
-    str
-        The percentage with its sign.
-
-    Examples
-    --------
-    >>> format_percent(0.554, lang="sv")
-    '55,4 %'
-    >>> format_percent(0.554, lang="en")
-    '55.4%'
-    """
-    text = _format(value, lang, decimals, shift=2)
-    if not math.isfinite(_float(value)):
-        return text
-    template: str = _language(lang)["numbers"]["percent"]
-    return template.format(value=text)
-
-
-def format_points(value: float, *, lang: Lang, decimals: int = 1, short: bool = False) -> str:
-    """Format a difference of two proportions in percentage points.
-
-    Parameters
-    ----------
-    value : float
-        A difference of proportions (-0.123 for 12.3 percentage points less); NaN gives a
-        dash (without the unit).
-    lang : {"sv", "en"}
-        Language.
-    decimals : int, default 1
-        Decimals of the percentage points.
-    short : bool, default False
-        The short unit ("p.e." in Swedish; English has no common abbreviation).
-
-    Returns
-    -------
-    str
-        The number of percentage points with the unit.
-
-    Examples
-    --------
-    >>> format_points(-0.123, lang="sv")
-    '−12,3 procentenheter'
-    >>> format_points(0.118, lang="sv", short=True)
-    '11,8 p.e.'
-    >>> format_points(0.118, lang="en")
-    '11.8 percentage points'
-    """
-    text = _format(value, lang, decimals, shift=2)
-    if not math.isfinite(_float(value)):
-        return text
-    template: str = _language(lang)["numbers"]["points_short" if short else "points"]
-    return template.format(value=text)
-
-
-def amount_decimals(values: Iterable[float]) -> int:
-    """Decimals that show a group of amounts (a difference and its interval) alike.
-
-    Parameters
-    ----------
-    values : iterable of float
-        The amounts shown together; NaN and infinite values are ignored.
-
-    Returns
-    -------
-    int
-        0 when the largest absolute value is at least 100; otherwise up to 2 decimals (more
-        below 1, so that the largest value keeps two significant digits), minus the trailing
-        decimals that are zero for every value.
-
-    Examples
-    --------
-    >>> amount_decimals([4035.2, 3147.4])
-    0
-    >>> amount_decimals([3.2, 1.1, 5.25])
-    2
-    >>> amount_decimals([3.2, 1.1, 5.3])
-    1
-    >>> amount_decimals([0.042, 0.051])
-    3
-    """
-    finite = [abs(x) for x in (_float(v) for v in values) if math.isfinite(x)]
-    largest = max(finite, default=0.0)
-    if largest >= 100 or largest == 0:
-        return 0
-    most = 2 if largest >= 1 else min(max(2, 1 - math.floor(math.log10(largest))), 12)
-    decimals = most
-    while decimals > 0 and all(_decimal(x, decimals - 1) == _decimal(x, decimals) for x in finite):
-        decimals -= 1
-    return decimals
-
-
-def format_amount(
-    value: float, *, lang: Lang, decimals: int | None = None, unit: str | None = None
-) -> str:
-    """Format an amount in the measure's own unit (cost, days, hours, ...).
-
-    Parameters
-    ----------
-    value : float
-        The amount; NaN gives a dash (without the unit).
-    lang : {"sv", "en"}
-        Language.
-    decimals : int, optional
-        Decimals; by default :func:`amount_decimals` of the value alone.
-    unit : str, optional
-        Appended after a space, e.g. ``"kr"``.
-
-    Returns
-    -------
-    str
-        The formatted amount.
-
-    Examples
-    --------
-    >>> format_amount(4035.2, lang="en", unit="SEK")
-    '4,035 SEK'
-    >>> format_amount(3.25, lang="sv")
-    '3,25'
-    """
-    if decimals is None:
-        decimals = amount_decimals([value])
-    text = _format(value, lang, decimals)
-    if unit and math.isfinite(_float(value)):
-        template: str = _language(lang)["numbers"]["unit"]
-        return template.format(value=text, unit=unit)
-    return text
-
-
-def _confidence(confidence: float, lang: Lang) -> str:
-    """Confidence level in percent, with only the decimals it has: 0.95 gives "95"."""
-    if not math.isfinite(confidence):
-        return format_number(confidence, lang=lang, decimals=0)
-    exponent = Decimal(repr(confidence)).scaleb(2).normalize().as_tuple().exponent
-    decimals = min(-exponent, 2) if isinstance(exponent, int) and exponent < 0 else 0
-    return _format(confidence, lang, decimals, shift=2)
 
 
 # --- explanations --------------------------------------------------------------------------
@@ -590,8 +134,8 @@ def _require(row: Mapping[str, Any], keys: Sequence[str], function: str) -> None
         raise ValueError(
             MISSING_KEYS.format(
                 function=function,
-                missing=_quoted(missing),
-                present=_quoted(str(k) for k in row.keys()),
+                missing=quoted(missing),
+                present=quoted(str(k) for k in row.keys()),
             )
         )
 
@@ -612,7 +156,7 @@ def _text(value: Any, key: str) -> str | None:
 def _sex(value: Any, name: str) -> str | None:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    return _choice(value, name, SEXES)
+    return choice(value, name, SEXES)
 
 
 def _factors(value: Any) -> tuple[str, ...]:
@@ -660,7 +204,7 @@ def _gap(value: float, shape: str, lang: Lang, decimals: int, unit: str | None, 
 def _bound(value: float, shape: str, lang: Lang, decimals: int) -> str:
     """Format an interval bound like a difference, without the unit."""
     if shape == "rate":
-        return _format(value, lang, 1, shift=2)
+        return format_decimal(value, lang, 1, shift=2)
     return format_number(value, lang=lang, decimals=decimals)
 
 
@@ -688,7 +232,7 @@ def _interval(
     """
     if not (math.isfinite(low) and math.isfinite(high)):
         return ""
-    numbers = _language(lang)["numbers"]
+    numbers = language(lang)["numbers"]
     a, b = sorted((sign * low, sign * high))
     # "−1,2–5,0" reads as a subtraction: a range with a negative bound is written out.
     template = numbers["range_signed"] if a < 0 or b < 0 else numbers["range"]
@@ -714,29 +258,21 @@ def _corrected(
     tests_key = "adjusted_tests" if prefix == "adjusted_" else "tests"
     low, high, confidence = fallback
     if low_key in row and level_key in row:
-        c_low = _float(row[low_key], low_key, "explain")
-        c_high = _float(row[f"{prefix}corrected_ci_high"], low_key, "explain")
-        c_level = _float(row[level_key], level_key, "explain")
+        c_low = to_float(row[low_key], low_key, "explain")
+        c_high = to_float(row[f"{prefix}corrected_ci_high"], low_key, "explain")
+        c_level = to_float(row[level_key], level_key, "explain")
         if math.isfinite(c_low) and math.isfinite(c_high) and math.isfinite(c_level):
-            tests = _float(_get(row, tests_key), tests_key, "explain")
+            tests = to_float(_get(row, tests_key), tests_key, "explain")
             whole = abs(c_level * 100 - round(c_level * 100)) < 1e-9
-            return c_low, c_high, _format(c_level, lang, 0 if whole else 1, shift=2), tests
-    return low, high, _confidence(confidence, lang), math.nan
-
-
-def _plain_decimal(value: float, lang: Lang) -> str:
-    """Format a probability with the decimals it needs, up to three (0,05; 0,1; 0,001)."""
-    for decimals in (1, 2, 3):
-        if _decimal(value, decimals) == _decimal(value, 6):
-            return _format(value, lang, decimals)
-    return _format(value, lang, 3)
+            return c_low, c_high, format_decimal(c_level, lang, 0 if whole else 1, shift=2), tests
+    return low, high, format_confidence(confidence, lang), math.nan
 
 
 def _p_clause(p: float, method: Any, lang: Lang) -> str:
     """Say the p-value and its correction: "p-värde 0,214 efter Holms korrigering ..."."""
-    texts = _language(lang)
+    texts = language(lang)
     numbers = texts["numbers"]
-    shown = _format(p, lang, 3)
+    shown = format_decimal(p, lang, 3)
     if method in P_ADJUST_METHODS:
         name = texts["p_adjust_methods"][method]
         return str(numbers["p_adjusted"].format(p=shown, method=name))
@@ -744,7 +280,7 @@ def _p_clause(p: float, method: Any, lang: Lang) -> str:
 
 
 def _person_words(texts: Mapping[str, Any], persons: Any) -> dict[str, dict[str, str]]:
-    words: dict[str, dict[str, str]] = texts["persons"][_choice(persons, "persons", PERSONS)]
+    words: dict[str, dict[str, str]] = texts["persons"][choice(persons, "persons", PERSONS)]
     return words
 
 
@@ -850,7 +386,7 @@ def explain(row: Mapping[str, Any], *, lang: Lang = "sv", persons: Persons = "ad
     8,1–16,5). Skillnaden kvarstår när säkerhetsklass och strafflängd beaktas (justerad
     skillnad 11,8 p.e.) och kan därför vara osaklig, till kvinnors nackdel.
     """
-    texts = _language(lang)
+    texts = language(lang)
     sexes = _person_words(texts, persons)
     person_fields = _person_fields(sexes)
     _require(row, EXPLAIN_KEYS, "explain")
@@ -858,16 +394,16 @@ def explain(row: Mapping[str, Any], *, lang: Lang = "sv", persons: Persons = "ad
     if measure is None:
         raise ValueError(BAD_LABEL.format(key="measure", value=row["measure"]))
     label = _text(_get(row, "label"), "label") or measure
-    kind = _choice(row["kind"], "kind", KINDS)
-    direction = _choice(row["direction"], "direction", DIRECTIONS)
-    flag = _choice(row["flag"], "flag", FLAGS)
+    kind = choice(row["kind"], "kind", KINDS)
+    direction = choice(row["direction"], "direction", DIRECTIONS)
+    flag = choice(row["flag"], "flag", FLAGS)
     disadvantaged = _sex(_get(row, "disadvantaged"), "disadvantaged")
     factors = _factors(row["justified"])
     shape = SHAPE[kind]
     unit = _text(_get(row, "unit"), "unit") if shape == "amount" else None
 
     def number(key: str) -> float:
-        return _float(_get(row, key), key, "explain")
+        return to_float(_get(row, key), key, "explain")
 
     def number_or_nan(key: str) -> float:
         return number(key) if key in row else math.nan
@@ -896,7 +432,9 @@ def explain(row: Mapping[str, Any], *, lang: Lang = "sv", persons: Persons = "ad
     if not math.isfinite(difference):
         change, sign = "unknown", 1
     elif (
-        _decimal(abs(difference), 1 if shape == "rate" else decimals, 2 if shape == "rate" else 0)
+        round_half_up(
+            abs(difference), 1 if shape == "rate" else decimals, 2 if shape == "rate" else 0
+        )
         == 0
     ):
         change, sign = "equal", 1
@@ -970,7 +508,7 @@ def explain(row: Mapping[str, Any], *, lang: Lang = "sv", persons: Persons = "ad
         p_clause=_p_clause(number("p_adjusted"), _get(row, "p_adjust_method"), lang)
         if variant == "not_supported"
         else "",
-        alpha=_plain_decimal(number("alpha"), lang) if variant == "not_supported" else "",
+        alpha=format_probability(number("alpha"), lang) if variant == "not_supported" else "",
     )
     # Below the minimum n the estimates are not shown, only the counts.
     if variant in ("too_few", "too_few_units"):
@@ -989,10 +527,10 @@ def _sensitivity_sentence(
     unit: str | None,
 ) -> str:
     """Say the E-value of an unexplained gap, or the detectable gap of one not supported."""
-    texts = _language(lang)["sensitivity"]
+    texts = language(lang)["sensitivity"]
 
     def value(key: str) -> float:
-        return _float(row[key], key, "explain") if key in row else math.nan
+        return to_float(row[key], key, "explain") if key in row else math.nan
 
     if flag == "unexplained_gap":
         e, e_ci = value("e_value"), value("e_value_ci")
@@ -1075,18 +613,18 @@ def explain_together(
     from the structure, for example smaller units, while lower access means that the
     service does not reach women to the same extent.
     """
-    texts = _language(lang)
+    texts = language(lang)
     sexes = _person_words(texts, persons)
     _require(row, TOGETHER_KEYS, "explain_together")
     sex = _sex(row["sex"], "sex")
     if sex is None:
-        raise ValueError(BAD_OPTION.format(name="sex", value=None, allowed=_quoted(SEXES)))
+        raise ValueError(BAD_OPTION.format(name="sex", value=None, allowed=quoted(SEXES)))
     other = "men" if sex == "women" else "women"
     phrases: dict[str, str] = {}
     numbers: dict[str, tuple[float, float]] = {}
     shown: dict[str, tuple[str, str]] = {}
     for part in ("resource", "access"):
-        shape = SHAPE[_choice(row[f"{part}_kind"], f"{part}_kind", KINDS)]
+        shape = SHAPE[choice(row[f"{part}_kind"], f"{part}_kind", KINDS)]
         label = _text(_get(row, f"{part}_label"), f"{part}_label") or _text(
             _get(row, f"{part}_measure"), f"{part}_measure"
         )
@@ -1094,15 +632,15 @@ def explain_together(
             raise ValueError(
                 MISSING_KEYS.format(
                     function="explain_together",
-                    missing=_quoted([f"{part}_label"]),
-                    present=_quoted(str(k) for k in row.keys()),
+                    missing=quoted([f"{part}_label"]),
+                    present=quoted(str(k) for k in row.keys()),
                 )
             )
         phrases[part] = texts["noun"][shape].format(
             label=label, share_label=_share_label(label, texts)
         )
         own, against = (
-            _float(row[f"{part}_{s}"], f"{part}_{s}", "explain_together") for s in (sex, other)
+            to_float(row[f"{part}_{s}"], f"{part}_{s}", "explain_together") for s in (sex, other)
         )
         numbers[part] = (own, against)
         shown[part] = (

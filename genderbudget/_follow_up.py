@@ -108,6 +108,8 @@ def follow_up(
         gap_basis, flag, target, tolerance, distance, met, met_with_confidence, first_met,
         target_year, met_by_target_year, trend_per_year, trend_ci_low, trend_ci_high``:
 
+        - ``gap_basis``: ``"difference"`` or ``"adjusted"``, the ``gap`` option (a method
+          code, see :func:`genderbudget.method_label`);
         - ``distance = gap - target``; ``met``: ``|distance| <= tolerance``;
           ``met_with_confidence``: the whole interval of the gap within
           ``target +- tolerance``;

@@ -120,10 +120,10 @@ def proportion_test(
         if expected[i] < min_expected:
             table = [[x1_[i], n1_[i] - x1_[i]], [x2_[i], n2_[i] - x2_[i]]]
             p_values[i] = float(stats.fisher_exact(np.asarray(table).round()).pvalue)
-            methods[i] = "Fisher exact"
+            methods[i] = "fisher_exact"
         else:
             p_values[i] = float(2.0 * stats.norm.sf(abs(z[i])))
-            methods[i] = "two-proportion z (pooled)"
+            methods[i] = "two_proportion_z_pooled"
     return p_values, methods
 
 

@@ -33,8 +33,8 @@ REPRESENTATION_COLUMNS = (
 )
 RESOURCE_KINDS = ("total", "rate", "mean", "ratio")
 
-CI_METHOD = "delta (t, persons - 1 df)"
-CI_CLUSTER = "delta over clusters (t, clusters - 1 df)"
+CI_METHOD = "delta_t_persons"
+CI_CLUSTER = "delta_t_units"
 CI_NONE = "none"
 
 NOTE_EMPTY_CELL = "no persons in this cell: no shares"

@@ -79,7 +79,7 @@ def test_rate_model_on_cells_equals_logit_on_rows(seed: int) -> None:
     assert cmp["adjusted_ci_low"] == pytest.approx(low, abs=1e-7)
     assert cmp["adjusted_ci_high"] == pytest.approx(high, abs=1e-7)
     assert cmp["adjusted_p_value"] == pytest.approx(margeff.pvalues[women], abs=1e-7)
-    assert cmp["adjustment_method"].startswith("logistic GLM")
+    assert cmp["adjustment_method"] == "logistic_standardised_delta"
 
 
 def test_mean_adjustment_equals_ols_hc2_with_bell_mccaffrey_df_on_rows() -> None:
@@ -102,7 +102,7 @@ def test_mean_adjustment_equals_ols_hc2_with_bell_mccaffrey_df_on_rows() -> None
     assert cmp["adjusted_ci_high"] == pytest.approx(fit.params["women"] + q * se, rel=TOL)
     p = 2 * stats.t.sf(abs(fit.params["women"]) / se, df)
     assert cmp["adjusted_p_value"] == pytest.approx(p, rel=1e-6)
-    assert cmp["adjustment_method"] == "OLS, HC2 (t, Bell-McCaffrey df)"
+    assert cmp["adjustment_method"] == "ols_hc2_bm"
 
 
 def test_ratio_adjustment_equals_wls_on_rows_and_cr2_over_clusters() -> None:
@@ -140,7 +140,8 @@ def test_ratio_adjustment_equals_wls_on_rows_and_cr2_over_clusters() -> None:
     assert cmp.loc["clusters", "adjusted_difference"] == pytest.approx(estimate, rel=TOL)
     assert cmp.loc["clusters", "adjusted_ci_low"] == pytest.approx(estimate - q * se, rel=1e-9)
     assert cmp.loc["clusters", "adjusted_ci_high"] == pytest.approx(estimate + q * se, rel=1e-9)
-    assert "CR2" in cmp.loc["clusters", "adjustment_method"]
+    assert cmp.loc["clusters", "adjustment_method"] == "wls_ratio_cr2_bm"
+    assert cmp.loc["rows", "adjustment_method"] == "wls_ratio_hc1_units"
 
 
 def test_mantel_haenszel_cross_check() -> None:
@@ -318,7 +319,7 @@ def test_clustered_mean_adjustment_is_cr2_over_units() -> None:
     assert row["adjusted_difference"] == pytest.approx(estimate, rel=TOL)
     assert row["adjusted_ci_low"] == pytest.approx(estimate - q * se, rel=1e-9)
     assert row["adjusted_df"] == pytest.approx(df, rel=1e-9)
-    assert row["adjustment_method"].startswith("OLS clustered by unit, CR2")
+    assert row["adjustment_method"] == "ols_cr2_bm"
 
 
 def test_clustered_rate_adjustment_is_a_linear_probability_model_with_cr2() -> None:
@@ -348,4 +349,4 @@ def test_clustered_rate_adjustment_is_a_linear_probability_model_with_cr2() -> N
     assert row["adjusted_ci_high"] == pytest.approx(
         estimate + stats.t.isf(0.025, df) * se, rel=1e-9
     )
-    assert row["adjustment_method"].startswith("linear probability model clustered by unit")
+    assert row["adjustment_method"] == "lpm_cr2_bm"

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from genderbudget.__main__ import main
+
+NNBSP = "\u202f"  # narrow no-break space: the Swedish thousands separator of the library
 
 
 def test_demo_prints_the_tables(capsys: pytest.CaptureFixture[str]) -> None:
@@ -16,11 +20,23 @@ def test_demo_prints_the_tables(capsys: pytest.CaptureFixture[str]) -> None:
         "Andel i arbetsdrift (%)",
         "Bedömning (säkerhetsklass och strafflängd angivna som sakliga skäl)",
         "Arbetsplatser som behövs",
-        "27 207 / 27 207 / 0",
+        f"27{NNBSP}207 / 27{NNBSP}207 / 0",
     ):
         assert heading in out, heading
     # 39 new places in 2016 at 250 000 kr each (the equalize table of the README).
-    assert "9 750 000" in out
+    assert f"9{NNBSP}750{NNBSP}000" in out
+
+
+def test_demo_tables_format_numbers_like_the_explanations(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # One formatter: tables and sentences separate thousands the same way, and never with a
+    # plain space, which a line break or a column split could tear apart.
+    main()
+    out = capsys.readouterr().out
+    assert re.findall(r"\d \d{3}(?!\d)", out) == []
+    assert f"3{NNBSP}986 2{NNBSP}783 – 5{NNBSP}190" in out  # women's cost per care-day, 2016
+    assert f"(3{NNBSP}986 mot 3{NNBSP}001)" in out  # the same estimates in a sentence
 
 
 def test_demo_prints_the_sis_and_pension_examples(capsys: pytest.CaptureFixture[str]) -> None:

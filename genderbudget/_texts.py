@@ -1,0 +1,484 @@
+"""The language file ``texts.json``: loading, validation and label lookup.
+
+Every word the library shows lives in ``texts.json`` next to this module, one section per
+language (``sv``, ``en``). This module loads the file once, checks that every language has
+every template and word the code asks for (and nothing else), and looks labels up:
+:func:`flag_label` for the flags of a comparison and :func:`method_label` for the method
+codes of the output tables.
+
+Each sentence is written once. A verdict template, ``verdict/<flag>/<variant>``, is either
+one string, used for every direction of the measure, or an object keyed by direction. In an
+object a direction takes its own key when there is one, else the key of its group
+(``better_or_worse`` for ``higher_is_better`` and ``lower_is_better``: the measures where a
+gap is to someone's disadvantage), else ``default``. The validator rejects an object in
+which some direction finds no template, a key that is neither a direction, a group nor
+``default``, a key no direction reaches, a key whose template is the one it would fall back
+to, and an object that gives every direction the same template (write it as one string).
+:func:`load_texts` returns the file with this fallback resolved, every template under
+``verdict/<flag>/<direction>/<variant>``.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from importlib import resources
+from typing import Any, Literal, get_args
+
+from genderbudget._measures import DIRECTIONS
+
+__all__ = ["flag_label", "method_label"]
+
+Lang = Literal["sv", "en"]
+LANGS: tuple[str, ...] = get_args(Lang)
+SEXES: tuple[str, ...] = ("women", "men")
+Persons = Literal["adults", "children"]
+PERSONS: tuple[str, ...] = get_args(Persons)
+# Words for the sexes in every template: "Kvinnor ... än män" or "Flickor ... än pojkar".
+PERSON_FIELDS = frozenset({"women_plural", "women_capitalised", "men_plural", "men_capitalised"})
+# The flags of ``genderbudget._flags``; a test keeps the two lists equal.
+FLAGS: tuple[str, ...] = (
+    "unexplained_gap",
+    "explained_gap",
+    "no_gap",
+    "insufficient_data",
+    "not_assessed",
+)
+SHAPES: tuple[str, ...] = ("rate", "amount", "count")
+CHANGES: tuple[str, ...] = ("higher", "lower", "equal", "unknown")
+# The cases each flag's verdict distinguishes; every one needs a template per direction.
+VARIANTS: dict[str, tuple[str, ...]] = {
+    "unexplained_gap": ("factors", "factors_reversed", "no_factors"),
+    "explained_gap": ("factors",),
+    "no_gap": ("default", "not_supported", "not_material"),
+    "insufficient_data": ("too_few", "too_few_units", "no_test", "no_adjustment"),
+    "not_assessed": ("default",),
+}
+# Groups of directions a verdict template may be written for once (see the module notes).
+DIRECTION_GROUPS: dict[str, tuple[str, ...]] = {
+    "better_or_worse": ("higher_is_better", "lower_is_better"),
+}
+DEFAULT = "default"
+# Names of the multiple-testing corrections, as ``p_adjust_method`` gives them.
+P_ADJUST_METHODS: tuple[str, ...] = ("holm", "bonferroni", "fdr_bh")
+
+# The codes the method columns of the output tables hold, each with a label in every
+# language under ``methods/<code>``. A test checks that every code a table can produce is
+# listed here.
+METHOD_CODES: tuple[str, ...] = (
+    # no method: a figure recorded in full, a test not possible, no correction
+    "none",
+    # intervals of one sex's estimate (estimates.ci_method) and of shares
+    # (representation.ci_method)
+    "wilson",
+    "t",
+    "delta_t_units",
+    "delta_t_persons",
+    "cr2_bm",
+    # intervals of the difference and the ratio (comparisons.ci_method)
+    "newcombe_katz",
+    "welch_t_delta_log",
+    "delta_welch_t_delta_log",
+    "cr2_bm_delta_log",
+    # tests (comparisons.test_method)
+    "two_proportion_z_pooled",
+    "fisher_exact",
+    "welch_t",
+    "welch_t_delta",
+    # multiple-testing corrections (comparisons.p_adjust_method)
+    "holm",
+    "bonferroni",
+    "fdr_bh",
+    # adjusted gaps (comparisons.adjustment_method)
+    "logistic_standardised_delta",
+    "ols_hc2_bm",
+    "wls_ratio_hc1_units",
+    "lpm_cr2_bm",
+    "ols_cr2_bm",
+    "wls_ratio_cr2_bm",
+    "mantel_haenszel",
+    "mantel_haenszel_corrected",
+    "none_no_factors",
+    "none_raw_comparison",
+    # parts of a decomposition (oaxaca and decompose_cost, ci_method)
+    "delta_jann_normal",
+    "jackknife_units_t",
+    # places needed to close a gap (equalize, method)
+    "other_rate_newcombe",
+    "adjusted_rate_logistic_delta",
+    "given_rate_wilson",
+    "pooled_rate_newcombe",
+    "other_ratio_t",
+    "given_ratio_t",
+    "pooled_ratio_t",
+    # the gap followed up (follow_up, gap_basis)
+    "difference",
+    "adjusted",
+)
+
+DIFFERENCE_FIELDS = frozenset(
+    {
+        "label",
+        "label_capitalised",
+        "share_label",
+        "measure_phrase",
+        "difference",
+        "ci",
+        "ci_clause",
+        "women",
+        "men",
+    }
+    | PERSON_FIELDS
+)
+VERDICT_FIELDS = frozenset(
+    {
+        "label",
+        "label_capitalised",
+        "share_label",
+        "measure_phrase",
+        "factors",
+        "factors_considered",
+        "adjusted_difference",
+        "adjusted_ci_clause",
+        "disadvantaged",
+        "disadvantaged_genitive",
+        "n_women",
+        "n_men",
+        "min_n",
+        "units_women",
+        "units_men",
+        "min_units",
+        "p_clause",
+        "alpha",
+    }
+    | PERSON_FIELDS
+)
+TOGETHER_FIELDS = frozenset(
+    {
+        "sex",
+        "sex_capitalised",
+        "resource_label",
+        "access_label",
+        "resource_own",
+        "resource_other",
+        "access_own",
+        "access_other",
+    }
+)
+
+BAD_OPTION = "{name}={value!r} is not allowed. Allowed values: {allowed}."
+TEXTS_PROBLEM = "texts.json is not valid: {problems}."
+
+
+def quoted(values: Iterable[str]) -> str:
+    """Join values as their reprs: ``'a', 'b'``."""
+    return ", ".join(repr(v) for v in values)
+
+
+def choice(value: Any, name: str, allowed: Sequence[str]) -> str:
+    """Return ``value`` if it is one of ``allowed``, else raise the error that lists them."""
+    if not isinstance(value, str) or value not in allowed:
+        raise ValueError(BAD_OPTION.format(name=name, value=value, allowed=quoted(allowed)))
+    return value
+
+
+def _schema() -> dict[tuple[str, ...], frozenset[str] | None]:
+    """Every path each language must have, with the placeholders its template may use.
+
+    ``None`` marks a list of strings (the rate-label prefixes); an empty set a plain word.
+    The verdict templates are checked apart (:func:`_verdicts`), as they may fall back.
+    """
+    plain: frozenset[str] = frozenset()
+    schema: dict[tuple[str, ...], frozenset[str] | None] = {("rate_prefixes",): None}
+    for shape in SHAPES:
+        for change in CHANGES:
+            schema["difference", shape, change] = DIFFERENCE_FIELDS
+        schema["phrase", shape] = frozenset({"label", "share_label"})
+        schema["noun", shape] = frozenset({"label", "share_label"})
+    for flag in VARIANTS:
+        schema["flags", flag] = plain
+    for persons in PERSONS:
+        for sex in SEXES:
+            for form in ("plural", "capitalised", "genitive"):
+                schema["persons", persons, sex, form] = plain
+    for number in ("one", "many"):
+        schema["grammar", "factors_considered", number] = plain
+    for word in ("separator", "last"):
+        schema["list", word] = plain
+    for word in ("decimal", "thousands", "minus", "missing"):
+        schema["numbers", word] = plain
+    for name in ("percent", "points", "points_short"):
+        schema["numbers", name] = frozenset({"value"})
+    schema["numbers", "unit"] = frozenset({"value", "unit"})
+    schema["numbers", "range"] = frozenset({"low", "high"})
+    schema["numbers", "range_signed"] = frozenset({"low", "high"})
+    schema["numbers", "ci"] = frozenset({"confidence", "range"})
+    schema["numbers", "ci_corrected"] = frozenset({"confidence", "range", "tests"})
+    schema["numbers", "ci_clause"] = frozenset({"ci"})
+    schema["numbers", "ci_parenthesised"] = frozenset({"ci"})
+    schema["numbers", "p_adjusted"] = frozenset({"p", "method"})
+    schema["numbers", "p_plain"] = frozenset({"p"})
+    for method in P_ADJUST_METHODS:
+        schema["p_adjust_methods", method] = plain
+    for code in METHOD_CODES:
+        schema["methods", code] = plain
+    schema["together",] = TOGETHER_FIELDS
+    schema["sensitivity", "e_value"] = frozenset({"e_value", "e_value_ci"})
+    schema["sensitivity", "detectable_small"] = frozenset({"detectable"})
+    schema["sensitivity", "detectable_large"] = frozenset({"detectable"})
+    return schema
+
+
+def _leaves(node: Any, path: tuple[str, ...] = ()) -> dict[tuple[str, ...], Any]:
+    if isinstance(node, dict):
+        out: dict[tuple[str, ...], Any] = {}
+        for key, value in node.items():
+            out.update(_leaves(value, (*path, key)))
+        return out
+    return {path: node}
+
+
+def _fallbacks(direction: str) -> tuple[str, ...]:
+    """Keys a direction's verdict template is looked up under, in order."""
+    groups = tuple(group for group, members in DIRECTION_GROUPS.items() if direction in members)
+    return (direction, *groups, DEFAULT)
+
+
+def _check_template(value: Any, allowed: frozenset[str] | None, where: str) -> list[str]:
+    """Problems of one leaf: its type, its braces and its placeholders."""
+    if allowed is None:
+        if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            return [f"{where}: not a list of strings"]
+        return []
+    if not isinstance(value, str):
+        return [f"{where}: not a string"]
+    try:
+        names = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
+    except ValueError as error:
+        return [f"{where}: {error}"]
+    if names - allowed:
+        return [
+            f"{where}: unknown placeholders {sorted(names - allowed)} (allowed: {sorted(allowed)})"
+        ]
+    return []
+
+
+def _verdict(node: Any, where: str) -> tuple[dict[str, str], list[str]]:
+    """Resolve one ``verdict/<flag>/<variant>`` node to a template per direction."""
+    problems: list[str] = []
+    if not isinstance(node, dict):
+        problems = _check_template(node, VERDICT_FIELDS, where)
+        return ({} if problems else dict.fromkeys(DIRECTIONS, node)), problems
+    known = (*DIRECTIONS, *DIRECTION_GROUPS, DEFAULT)
+    for key in sorted(set(node) - set(known)):
+        problems.append(f"{where}/{key}: unknown key (allowed: {quoted(known)})")
+    for key in sorted(set(node) & set(known)):
+        problems += _check_template(node[key], VERDICT_FIELDS, f"{where}/{key}")
+    resolved: dict[str, str] = {}
+    used: set[str] = set()
+    for direction in DIRECTIONS:
+        found = next((key for key in _fallbacks(direction) if key in node), None)
+        if found is None:
+            options = quoted(_fallbacks(direction))
+            problems.append(f"{where}/{direction}: missing (no template under {options})")
+        else:
+            used.add(found)
+            resolved[direction] = node[found]
+    for key in sorted(set(node) & set(known) - used):
+        problems.append(f"{where}/{key}: never used, every direction has its own template")
+    for key in sorted(set(node) & used - {DEFAULT}):
+        chain = _fallbacks(key) if key in DIRECTIONS else (key, DEFAULT)
+        below = next((k for k in chain[1:] if k in node), None)
+        if below is not None and node[key] == node[below]:
+            problems.append(f"{where}/{key}: the same as {below!r}, which it falls back to")
+    if len(resolved) == len(DIRECTIONS) and len(set(map(str, resolved.values()))) == 1:
+        problems.append(f"{where}: the same for every direction, write it as one string")
+    return resolved, problems
+
+
+def _verdicts(node: Any, lang: str) -> tuple[dict[str, Any], list[str]]:
+    """Check the verdict section and return it as ``{flag: {direction: {variant: ...}}}``."""
+    if not isinstance(node, dict):
+        return {}, [f"{lang}/verdict: missing"]
+    problems = [f"{lang}/verdict/{flag}: unknown key" for flag in sorted(set(node) - set(VARIANTS))]
+    out: dict[str, Any] = {}
+    for flag, variants in VARIANTS.items():
+        out[flag] = {direction: {} for direction in DIRECTIONS}
+        given = node.get(flag, {})
+        if not isinstance(given, dict):
+            problems.append(f"{lang}/verdict/{flag}: not an object")
+            continue
+        for variant in sorted(set(given) - set(variants)):
+            problems.append(f"{lang}/verdict/{flag}/{variant}: unknown key")
+        for variant in variants:
+            where = f"{lang}/verdict/{flag}/{variant}"
+            if variant not in given:
+                problems.append(f"{where}: missing")
+                continue
+            resolved, found = _verdict(given[variant], where)
+            problems += found
+            for direction, template in resolved.items():
+                out[flag][direction][variant] = template
+    return out, problems
+
+
+def validate_texts(texts: Mapping[str, Any]) -> dict[str, Any]:
+    """Check the content of ``texts.json`` and return it with the fallback resolved.
+
+    Parameters
+    ----------
+    texts : mapping
+        The parsed content of ``texts.json``.
+
+    Returns
+    -------
+    dict
+        The same texts, each verdict template under ``verdict/<flag>/<direction>/<variant>``
+        (see the module notes for the fallback rule).
+
+    Raises
+    ------
+    ValueError
+        Listing every problem with its path: a missing language, template or word, a key
+        that is not known, a value of the wrong type, a template with unbalanced braces or
+        a placeholder it cannot be given, a verdict template written twice.
+    """
+    if not isinstance(texts, Mapping) or sorted(texts) != sorted(LANGS):
+        found = sorted(texts) if isinstance(texts, Mapping) else type(texts).__name__
+        raise ValueError(
+            TEXTS_PROBLEM.format(problems=f"/: languages {found}, expected {sorted(LANGS)}")
+        )
+    schema = _schema()
+    problems: list[str] = []
+    resolved: dict[str, Any] = {}
+    for lang in LANGS:
+        section = {k: v for k, v in texts[lang].items() if k != "verdict"}
+        leaves = _leaves(section)
+        problems += [f"{'/'.join((lang, *p))}: missing" for p in sorted(set(schema) - set(leaves))]
+        problems += [
+            f"{'/'.join((lang, *p))}: unknown key" for p in sorted(set(leaves) - set(schema))
+        ]
+        for path in sorted(set(schema) & set(leaves)):
+            problems += _check_template(leaves[path], schema[path], "/".join((lang, *path)))
+        verdicts, found = _verdicts(texts[lang].get("verdict"), lang)
+        problems += found
+        resolved[lang] = {**section, "verdict": verdicts}
+    if problems:
+        raise ValueError(TEXTS_PROBLEM.format(problems="; ".join(problems)))
+    return resolved
+
+
+@cache
+def load_texts() -> dict[str, Any]:
+    """Load and validate ``texts.json`` once (from the installed package), fallback resolved."""
+    raw = resources.files("genderbudget").joinpath("texts.json").read_text(encoding="utf-8")
+    return validate_texts(json.loads(raw))
+
+
+def language(lang: Any) -> dict[str, Any]:
+    """Return the texts of one language; an unknown ``lang`` is an error listing the allowed."""
+    texts: dict[str, Any] = load_texts()[choice(lang, "lang", LANGS)]
+    return texts
+
+
+def flag_label(flag: str, *, lang: Lang = "sv") -> str:
+    """Name of a flag in plain words.
+
+    Parameters
+    ----------
+    flag : str
+        One of ``unexplained_gap``, ``explained_gap``, ``no_gap``, ``insufficient_data``,
+        ``not_assessed``.
+    lang : {"sv", "en"}, default "sv"
+        Language.
+
+    Returns
+    -------
+    str
+        The name, in lower case, for tables and legends.
+
+    Raises
+    ------
+    ValueError
+        Unknown flag or language.
+
+    Examples
+    --------
+    >>> flag_label("explained_gap")
+    'skillnad som förklaras av sakliga faktorer'
+    >>> flag_label("unexplained_gap", lang="en")
+    'difference that may be unjustified'
+    """
+    texts = language(lang)
+    name: str = texts["flags"][choice(flag, "flag", FLAGS)]
+    return name
+
+
+def method_label(code: str, *, lang: Lang = "sv") -> str:
+    """Name of a method code in plain words, for tables and footnotes.
+
+    The method columns of the output tables hold short stable codes: ``ci_method`` and
+    ``test_method``, ``p_adjust_method`` and ``adjustment_method`` of
+    :func:`genderbudget.analyse`'s tables, ``ci_method`` of :func:`genderbudget.oaxaca` and
+    :func:`genderbudget.decompose_cost`, ``method`` of :func:`genderbudget.equalize` and
+    ``gap_basis`` of :func:`genderbudget.follow_up`. This gives the words for one of them.
+
+    Parameters
+    ----------
+    code : str
+        A method code, e.g. ``"wilson"``, ``"two_proportion_z_pooled"`` or
+        ``"logistic_standardised_delta"``.
+    lang : {"sv", "en"}, default "sv"
+        Language.
+
+    Returns
+    -------
+    str
+        The label, starting in lower case unless it starts with a name.
+
+    Raises
+    ------
+    ValueError
+        Unknown code (the message lists the known ones) or language.
+
+    Notes
+    -----
+    The codes, by the column that holds them:
+
+    - ``estimates.ci_method``: ``none`` (a count or total recorded in full), ``wilson``
+      (rate), ``t`` (mean), ``delta_t_units`` (ratio), ``cr2_bm`` (clustered).
+    - ``comparisons.ci_method`` (difference, then ratio): ``none``, ``newcombe_katz``,
+      ``welch_t_delta_log``, ``delta_welch_t_delta_log``, ``cr2_bm_delta_log``.
+    - ``comparisons.test_method``: ``two_proportion_z_pooled``, ``fisher_exact`` (an
+      expected count below 5), ``welch_t``, ``welch_t_delta``, ``cr2_bm``, ``none``.
+    - ``comparisons.p_adjust_method``: ``holm``, ``bonferroni``, ``fdr_bh``, ``none``.
+    - ``comparisons.adjustment_method``: ``logistic_standardised_delta``, ``ols_hc2_bm``,
+      ``wls_ratio_hc1_units``, ``lpm_cr2_bm``, ``ols_cr2_bm``, ``wls_ratio_cr2_bm``,
+      ``mantel_haenszel``, ``mantel_haenszel_corrected``, ``none_no_factors``,
+      ``none_raw_comparison`` (no justified factor varies in the cell).
+    - ``representation.ci_method``: ``delta_t_persons``, ``delta_t_units`` (clustered),
+      ``none``.
+    - ``ci_method`` of :func:`genderbudget.oaxaca`: ``delta_jann_normal``; of
+      :func:`genderbudget.decompose_cost`: ``jackknife_units_t``.
+    - ``method`` of :func:`genderbudget.equalize`: ``other_rate_newcombe``,
+      ``adjusted_rate_logistic_delta``, ``given_rate_wilson``, ``pooled_rate_newcombe``,
+      ``other_ratio_t``, ``given_ratio_t``, ``pooled_ratio_t``.
+    - ``gap_basis`` of :func:`genderbudget.follow_up`: ``difference``, ``adjusted``.
+
+    Examples
+    --------
+    >>> import genderbudget as gb
+    >>> gb.method_label("wilson")
+    'Wilsons intervall'
+    >>> gb.method_label("two_proportion_z_pooled", lang="en")
+    'two-proportion z-test (pooled)'
+    >>> result = gb.analyse(gb.datasets.load_kriminalvarden(), [gb.rate("arbetsdrift")],
+    ...                     sex="kon", by="ar")
+    >>> result.comparisons["test_method"].map(gb.method_label).iloc[0]
+    'z-test för två andelar (poolad)'
+    """
+    texts = language(lang)
+    name: str = texts["methods"][choice(code, "code", METHOD_CODES)]
+    return name
