@@ -28,8 +28,8 @@ from genderbudget._format import (
     to_float,
 )
 from genderbudget._measures import DIRECTIONS
+from genderbudget._options import BAD_OPTION, check_choice, quoted
 from genderbudget._texts import (
-    BAD_OPTION,
     FLAGS,
     LANGS,
     P_ADJUST_METHODS,
@@ -38,11 +38,9 @@ from genderbudget._texts import (
     VARIANTS,
     Lang,
     Persons,
-    choice,
     flag_label,
     language,
     load_texts,
-    quoted,
     validate_texts,
 )
 
@@ -156,7 +154,7 @@ def _text(value: Any, key: str) -> str | None:
 def _sex(value: Any, name: str) -> str | None:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    return choice(value, name, SEXES)
+    return check_choice(value, name, SEXES)
 
 
 def _factors(value: Any) -> tuple[str, ...]:
@@ -280,7 +278,7 @@ def _p_clause(p: float, method: Any, lang: Lang) -> str:
 
 
 def _person_words(texts: Mapping[str, Any], persons: Any) -> dict[str, dict[str, str]]:
-    words: dict[str, dict[str, str]] = texts["persons"][choice(persons, "persons", PERSONS)]
+    words: dict[str, dict[str, str]] = texts["persons"][check_choice(persons, "persons", PERSONS)]
     return words
 
 
@@ -394,9 +392,9 @@ def explain(row: Mapping[str, Any], *, lang: Lang = "sv", persons: Persons = "ad
     if measure is None:
         raise ValueError(BAD_LABEL.format(key="measure", value=row["measure"]))
     label = _text(_get(row, "label"), "label") or measure
-    kind = choice(row["kind"], "kind", KINDS)
-    direction = choice(row["direction"], "direction", DIRECTIONS)
-    flag = choice(row["flag"], "flag", FLAGS)
+    kind = check_choice(row["kind"], "kind", KINDS)
+    direction = check_choice(row["direction"], "direction", DIRECTIONS)
+    flag = check_choice(row["flag"], "flag", FLAGS)
     disadvantaged = _sex(_get(row, "disadvantaged"), "disadvantaged")
     factors = _factors(row["justified"])
     shape = SHAPE[kind]
@@ -624,7 +622,7 @@ def explain_together(
     numbers: dict[str, tuple[float, float]] = {}
     shown: dict[str, tuple[str, str]] = {}
     for part in ("resource", "access"):
-        shape = SHAPE[choice(row[f"{part}_kind"], f"{part}_kind", KINDS)]
+        shape = SHAPE[check_choice(row[f"{part}_kind"], f"{part}_kind", KINDS)]
         label = _text(_get(row, f"{part}_label"), f"{part}_label") or _text(
             _get(row, f"{part}_measure"), f"{part}_measure"
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "check_number",
     "check_roles",
     "counted",
+    "quoted",
     "word_for",
 ]
 
@@ -167,8 +168,19 @@ def check_choice(value: Any, name: str, allowed: Sequence[str]) -> str:
     'holm'
     """
     if not isinstance(value, str) or value not in allowed:
-        raise ValueError(BAD_OPTION.format(name=name, value=value, allowed=tuple(allowed)))
+        raise ValueError(BAD_OPTION.format(name=name, value=value, allowed=quoted(allowed)))
     return value
+
+
+def quoted(values: Iterable[str]) -> str:
+    """Join values as their reprs, for messages.
+
+    Examples
+    --------
+    >>> quoted(["holm", "none"])
+    "'holm', 'none'"
+    """
+    return ", ".join(repr(v) for v in values)
 
 
 def check_roles(sex: str, by: Sequence[str], justified: Sequence[str] = ()) -> None:

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import json
 import string
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from typing import Any, Literal, get_args
 
 from genderbudget._measures import DIRECTIONS
+from genderbudget._options import check_choice, quoted
 
 __all__ = ["flag_label", "method_label"]
 
@@ -168,20 +169,7 @@ TOGETHER_FIELDS = frozenset(
     }
 )
 
-BAD_OPTION = "{name}={value!r} is not allowed. Allowed values: {allowed}."
 TEXTS_PROBLEM = "texts.json is not valid: {problems}."
-
-
-def quoted(values: Iterable[str]) -> str:
-    """Join values as their reprs: ``'a', 'b'``."""
-    return ", ".join(repr(v) for v in values)
-
-
-def choice(value: Any, name: str, allowed: Sequence[str]) -> str:
-    """Return ``value`` if it is one of ``allowed``, else raise the error that lists them."""
-    if not isinstance(value, str) or value not in allowed:
-        raise ValueError(BAD_OPTION.format(name=name, value=value, allowed=quoted(allowed)))
-    return value
 
 
 def _schema() -> dict[tuple[str, ...], frozenset[str] | None]:
@@ -379,7 +367,7 @@ def load_texts() -> dict[str, Any]:
 
 def language(lang: Any) -> dict[str, Any]:
     """Return the texts of one language; an unknown ``lang`` is an error listing the allowed."""
-    texts: dict[str, Any] = load_texts()[choice(lang, "lang", LANGS)]
+    texts: dict[str, Any] = load_texts()[check_choice(lang, "lang", LANGS)]
     return texts
 
 
@@ -412,7 +400,7 @@ def flag_label(flag: str, *, lang: Lang = "sv") -> str:
     'difference that may be unjustified'
     """
     texts = language(lang)
-    name: str = texts["flags"][choice(flag, "flag", FLAGS)]
+    name: str = texts["flags"][check_choice(flag, "flag", FLAGS)]
     return name
 
 
@@ -480,5 +468,5 @@ def method_label(code: str, *, lang: Lang = "sv") -> str:
     'z-test för två andelar (poolad)'
     """
     texts = language(lang)
-    name: str = texts["methods"][choice(code, "code", METHOD_CODES)]
+    name: str = texts["methods"][check_choice(code, "code", METHOD_CODES)]
     return name

@@ -85,3 +85,17 @@ def test_no_module_imports_another_modules_private_helpers() -> None:
                 if private:
                     offenders.append(f"{path.relative_to(PACKAGE)}: {node.module} {private}")
     assert offenders == []
+
+
+def test_options_are_checked_in_one_module() -> None:
+    # The shared option messages are defined once, in _options.py.
+    shared = {"BAD_OPTION", "BAD_CONFIDENCE", "SEX_IN_BY", "JUSTIFIED_IS_SEX", "JUSTIFIED_IN_BY"}
+    defined: dict[str, list[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name) and target.id in shared:
+                        defined.setdefault(target.id, []).append(path.name)
+    assert {name: files for name, files in defined.items() if files != ["_options.py"]} == {}

@@ -120,7 +120,7 @@ def test_sum_sq_without_n() -> None:
     [
         ({"confidence": 95}, "confidence must be a number strictly between 0 and 1"),
         ({"confidence": "0.95"}, "confidence must be a number strictly between 0 and 1"),
-        ({"p_adjust": "BH"}, "p_adjust='BH' is not allowed. Allowed values: ('holm',"),
+        ({"p_adjust": "BH"}, "p_adjust='BH' is not allowed. Allowed values: 'holm',"),
         ({"by": ["kön"]}, "The sex column 'kön' cannot also be a breakdown"),
         ({"by": ["ar", "ar"]}, "by lists a column twice"),
     ],

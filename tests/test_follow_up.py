@@ -118,7 +118,7 @@ def test_kriminalvarden_gap_closed_by_2020() -> None:
         ({"gap": "adjusted"}, "gap='adjusted' needs a result with justified factors"),
         (
             {"gap": "ratio"},
-            "gap='ratio' is not allowed. Allowed values: \\('difference', 'adjusted'\\)",
+            "gap='ratio' is not allowed. Allowed values: 'difference', 'adjusted'.",
         ),
         ({"measure": "andl"}, "The result has no measure 'andl'"),
         ({"tolerance": -1.0}, "tolerance must be a finite number >= 0"),
