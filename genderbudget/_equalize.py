@@ -85,6 +85,10 @@ BUDGET_NEUTRAL_WITH = (
     "rate of each breakdown cell, so it cannot be combined with {what}. Drop {what}, or use "
     "budget_neutral=False."
 )
+TWO_UNIT_NAMES = (
+    "cluster={cluster!r} and within={within!r} disagree; within= is the former name of "
+    "cluster=. Give cluster= only."
+)
 NO_SEX = (
     "equalize needs sex='...', the column with the sex codes, when it is given a dataframe "
     "(with the Result of gb.analyse it takes the result's)."
@@ -107,7 +111,7 @@ RESULT_FACTORS = (
     "parity target, or plan on the data."
 )
 WITHIN_CLASH = (
-    "within={within!r} is also {role}; within= names the units (e.g. prisons) the places are "
+    "cluster={within!r} is also {role}; cluster= names the units (e.g. prisons) the places are "
     "counted in and must be a column of its own."
 )
 
@@ -195,7 +199,7 @@ def equalize(
     *,
     sex: str | None = None,
     by: str | Sequence[str] | None = None,
-    within: str | None = None,
+    cluster: str | None = None,
     target: str | float = "parity",
     justified: str | Sequence[str] | None = None,
     unit_cost: float | None = None,
@@ -203,6 +207,7 @@ def equalize(
     confidence: float | None = None,
     n: str | None = None,
     mapping: Mapping[object, str] | None = None,
+    within: str | None = None,
 ) -> pd.DataFrame:
     """How many more persons must get something, or how much more resource, to close a gap.
 
@@ -226,12 +231,13 @@ def equalize(
         the result with a Result.
     by : str or list of str, optional
         Breakdown columns (e.g. year); every cell gets its own target. With a Result: any
-        of its breakdowns (default all of them, except ``within``).
-    within : str, optional
+        of its breakdowns (default all of them, except ``cluster``).
+    cluster : str, optional
         The units the places are counted in (e.g. prisons, units). The target still comes
         from the breakdown cell; each unit of the disadvantaged sex gets the places that
         bring it to the target. Units above the target keep their places, so the units'
-        ``change`` can add up to more than the cell's.
+        ``change`` can add up to more than the cell's. The same word as a measure's
+        ``cluster=``: the units (prisons, wards) the persons belong to.
     target : "parity" or float, default "parity"
         ``"parity"``: the other sex's rate in the cell (adjusted for ``justified`` if
         given). A number between 0 and 1: that rate for each sex; for a ratio, any
@@ -250,19 +256,21 @@ def equalize(
     budget_neutral : bool, default False
         Re-allocate existing places instead of adding: both sexes are brought to the pooled
         rate of the cell; the disadvantaged sex gains what the other gives up and the cost
-        is 0. Not with ``within``, ``justified`` or a numeric target.
+        is 0. Not with ``cluster``, ``justified`` or a numeric target.
     confidence : float, optional
         Level of the interval of ``needed``; default 0.95, or the result's.
     n : str, optional
         Pre-aggregated input: the column with the number of persons per row (data only).
     mapping : dict, optional
         Extra sex codes, e.g. ``{"X": "unknown"}`` (data only).
+    within : str, optional
+        Former name of ``cluster``, still accepted.
 
     Returns
     -------
     pandas.DataFrame
         One row per breakdown cell (x unit) x sex with the columns ``measure, <by>,
-        [<within>], sex, n, base, current, current_rate, target_rate, target_basis, needed,
+        [<cluster>], sex, n, base, current, current_rate, target_rate, target_basis, needed,
         needed_ci_low, needed_ci_high, change, new_rate, unit_cost, cost, confidence,
         method, note``:
 
@@ -275,7 +283,7 @@ def equalize(
           its interval at ``confidence``, from the sampling uncertainty of the target *and*
           of the row's own rate or ratio (see Notes), so that it covers 0 when the data do
           not show a shortfall; NaN with the reason in ``note`` when a side has no
-          variance estimate (e.g. a unit of ``within`` that is the measure's only cluster);
+          variance estimate (e.g. a unit of ``cluster`` that is the measure's only cluster);
         - ``change``: whole places (or whole units of the resource) added to reach the
           target (rounded up), 0 when at or beyond it or for the advantaged sex; negative
           for the sex that gives up with ``budget_neutral``, or for a ``"lower_is_better"``
@@ -315,12 +323,12 @@ def equalize(
       difference of the other sex's and the own proportion (Newcombe 1998, method 10; the
       interval :func:`analyse` reports for women - men, mirrored), so the interval of
       ``needed`` covers 0 exactly when the unadjusted difference interval of
-      :func:`analyse` does. Rows of ``within`` use the unit's own counts;
+      :func:`analyse` does. Rows of ``cluster`` use the unit's own counts;
     - ratio, parity target: ``base`` times the t interval of ``R_other - R_own``, with
       the variances and degrees of freedom of :func:`analyse` (its estimates, with the
       units of ``cluster``, small-sample CR2 variances when the measure has a cluster). For
       whole sexes it is the difference interval :func:`analyse` reports, mirrored, so
-      the two agree on whether it covers 0. For a unit of ``within`` against the other
+      the two agree on whether it covers 0. For a unit of ``cluster`` against the other
       sex, the variance is ``V(R_other) + V(R_own)`` with Welch-Satterthwaite degrees of
       freedom ``(v1 + v2)^2 / (v1^2 / df1 + v2^2 / df2)`` (Satterthwaite 1946); a unit
       that is a single cluster of the measure has no interval;
@@ -340,7 +348,7 @@ def equalize(
       the model covariance, ``a`` the gradient of the target and ``c = sum_S w_i x_i`` that
       of ``S``'s fitted count (``w_i = p_i (1 - p_i)``). For a whole sex the bracket is 0
       (the delta method of ``needed`` as a function of the coefficients); for a unit of
-      ``within`` it is the unit's own binomial variance that the model does not hold. The
+      ``cluster`` it is the unit's own binomial variance that the model does not hold. The
       interval is ``needed +- z * se``. In a simulation of 400 data sets of 1,500 persons
       from a known logistic model, the 95 % interval covered the true shortfall in 95-96 %
       of them, for the whole sex and for each of three units. Patterns in factor
@@ -396,6 +404,7 @@ def equalize(
     0  women        0.261  65759.902      33984.914   65760  29592000.0
     1    men        0.205 -51165.101     -75887.925       0         0.0
     """
+    within = _unit_column(cluster, within)
     if isinstance(data, Result):
         options = _options_from_result(
             data,
@@ -435,6 +444,13 @@ def equalize(
             justified=plan.justified,
         )
     return _plan_table(cells, plan)
+
+
+def _unit_column(cluster: str | None, within: str | None) -> str | None:
+    """Return the units' column, from ``cluster`` or its former name ``within``."""
+    if within is not None and cluster is not None and within != cluster:
+        raise ValueError(TWO_UNIT_NAMES.format(cluster=cluster, within=within))
+    return cluster if cluster is not None else within
 
 
 @dataclass(frozen=True)
@@ -544,7 +560,7 @@ def _check_plan(
         raise TypeError(f"budget_neutral must be True or False, got {budget_neutral!r}.")
     if budget_neutral:
         for what, clash in (
-            ("within=", within is not None),
+            ("cluster=", within is not None),
             ("justified=", bool(justified_list)),
             ("a numeric target=", rate_target is not None),
         ):

@@ -277,9 +277,9 @@ def _p_clause(p: float, method: Any, lang: Lang) -> str:
     return str(numbers["p_plain"].format(p=shown))
 
 
-def _person_words(texts: Mapping[str, Any], persons: Any) -> dict[str, dict[str, str]]:
-    words: dict[str, dict[str, str]] = texts["persons"][check_choice(persons, "persons", PERSONS)]
-    return words
+def _person_words(texts: Mapping[str, Any], words: Any) -> dict[str, dict[str, str]]:
+    chosen: dict[str, dict[str, str]] = texts["persons"][check_choice(words, "words", PERSONS)]
+    return chosen
 
 
 def _person_fields(words: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
@@ -288,7 +288,7 @@ def _person_fields(words: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
     }
 
 
-def explain(row: Mapping[str, Any], *, lang: Lang = "sv", persons: Persons = "adults") -> str:
+def explain(row: Mapping[str, Any], *, lang: Lang = "sv", words: Persons = "adults") -> str:
     """One or two sentences that say what a women-vs-men comparison shows.
 
     The first sentence gives the difference in the direction it goes, with its confidence
@@ -342,7 +342,7 @@ def explain(row: Mapping[str, Any], *, lang: Lang = "sv", persons: Persons = "ad
         Rates are proportions (0.45), their differences too (−0.123).
     lang : {"sv", "en"}, default "sv"
         Language of the text.
-    persons : {"adults", "children"}, default "adults"
+    words : {"adults", "children"}, default "adults"
         Words for the sexes: women and men (*kvinnor och män*), or girls and boys (*flickor
         och pojkar*) for children and youths. The row's keys stay ``women``/``men``.
 
@@ -385,7 +385,7 @@ def explain(row: Mapping[str, Any], *, lang: Lang = "sv", persons: Persons = "ad
     skillnad 11,8 p.e.) och kan därför vara osaklig, till kvinnors nackdel.
     """
     texts = language(lang)
-    sexes = _person_words(texts, persons)
+    sexes = _person_words(texts, words)
     person_fields = _person_fields(sexes)
     _require(row, EXPLAIN_KEYS, "explain")
     measure = _text(row["measure"], "measure")
@@ -556,7 +556,7 @@ def _sensitivity_sentence(
 
 
 def explain_together(
-    row: Mapping[str, Any], *, lang: Lang = "sv", persons: Persons = "adults"
+    row: Mapping[str, Any], *, lang: Lang = "sv", words: Persons = "adults"
 ) -> str:
     """Explain that one sex gets more of a resource but less access, in plain words.
 
@@ -580,7 +580,7 @@ def explain_together(
           percent, other kinds as amounts).
     lang : {"sv", "en"}, default "sv"
         Language of the text.
-    persons : {"adults", "children"}, default "adults"
+    words : {"adults", "children"}, default "adults"
         Words for the sexes: women and men, or girls and boys.
 
     Returns
@@ -612,7 +612,7 @@ def explain_together(
     service does not reach women to the same extent.
     """
     texts = language(lang)
-    sexes = _person_words(texts, persons)
+    sexes = _person_words(texts, words)
     _require(row, TOGETHER_KEYS, "explain_together")
     sex = _sex(row["sex"], "sex")
     if sex is None:

@@ -71,6 +71,19 @@ class Settings:
 
 
 UNKNOWN_MEASURE = "The result has no measure {name!r}; its measures are {names}."
+TWO_NAMES = (
+    "words={words!r} and persons={persons!r} disagree; persons= is the former name of words=. "
+    "Give words= only."
+)
+
+
+def _words(words: Persons, persons: Persons | None) -> Persons:
+    """Return the words for the sexes, from ``words`` or its former name ``persons``."""
+    if persons is None:
+        return words
+    if words != "adults" and words != persons:
+        raise ValueError(TWO_NAMES.format(words=words, persons=persons))
+    return persons
 
 
 @dataclass(frozen=True, repr=False)
@@ -219,7 +232,8 @@ class Result:
         lang: Literal["sv", "en"] = "sv",
         *,
         labels: Mapping[str, str] | None = None,
-        persons: Persons = "adults",
+        words: Persons = "adults",
+        persons: Persons | None = None,
     ) -> pd.DataFrame:
         """Plain-language explanation of every comparison, generated from the numbers.
 
@@ -231,9 +245,11 @@ class Result:
             Words for justified factors (and measures) by column or measure name, e.g.
             ``{"sakerhetsklass": "säkerhetsklass"}``; by default the names themselves, and a
             measure's own ``label``.
-        persons : {"adults", "children"}, default "adults"
+        words : {"adults", "children"}, default "adults"
             Words for the sexes in the texts: women and men (*kvinnor och män*), or girls
             and boys (*flickor och pojkar*) for children and youths.
+        persons : {"adults", "children"}, optional
+            Former name of ``words``, still accepted.
 
         Returns
         -------
@@ -254,6 +270,7 @@ class Result:
         ...                               "strafflangd": "strafflängd"})["text"][0])
         Andelen i arbetsdrift är 15,2 procentenheter lägre för kvinnor än för män ...
         """
+        chosen = _words(words, persons)
         labels = dict(labels or {})
         measures = {m.name: m for m in self.settings.measures}
         justified = tuple(labels.get(f, f) for f in self.settings.justified)
@@ -287,7 +304,7 @@ class Result:
                     **{b: record[b] for b in by},
                     "flag": record["flag"],
                     "disadvantaged": record["disadvantaged"],
-                    "text": explain(row, lang=lang, persons=persons),
+                    "text": explain(row, lang=lang, words=chosen),
                 }
             )
         return pd.DataFrame(rows, columns=["measure", *by, "flag", "disadvantaged", "text"])
@@ -297,7 +314,8 @@ class Result:
         lang: Literal["sv", "en"] = "sv",
         *,
         labels: Mapping[str, str] | None = None,
-        persons: Persons = "adults",
+        words: Persons = "adults",
+        persons: Persons | None = None,
     ) -> pd.DataFrame:
         """Explain each row of :attr:`resource_access` in plain language.
 
@@ -307,14 +325,17 @@ class Result:
             Language of the texts.
         labels : dict, optional
             Words for measures by name; by default each measure's ``label`` or name.
-        persons : {"adults", "children"}, default "adults"
+        words : {"adults", "children"}, default "adults"
             Words for the sexes: women and men, or girls and boys.
+        persons : {"adults", "children"}, optional
+            Former name of ``words``, still accepted.
 
         Returns
         -------
         pandas.DataFrame
             ``<by...>, resource_measure, access_measure, sex, text``.
         """
+        chosen = _words(words, persons)
         labels = dict(labels or {})
         measures = {m.name: m for m in self.settings.measures}
         by = list(self.settings.by)
@@ -335,7 +356,7 @@ class Result:
                     "resource_measure": resource.name,
                     "access_measure": access.name,
                     "sex": record["sex"],
-                    "text": explain_together(row, lang=lang, persons=persons),
+                    "text": explain_together(row, lang=lang, words=chosen),
                 }
             )
         columns = [*by, "resource_measure", "access_measure", "sex", "text"]

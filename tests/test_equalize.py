@@ -199,7 +199,7 @@ def test_adjusted_target_matches_logit_on_rows(seed: int) -> None:
 
 def test_adjusted_unit_interval_sums_the_linearised_estimate_over_persons() -> None:
     data = _people(8)
-    plan = gb.equalize(data, "arbete", sex="kon", justified=["klass", "band"], within="enhet")
+    plan = gb.equalize(data, "arbete", sex="kon", justified=["klass", "band"], cluster="enhet")
     fit, design = _logit_on_rows(data)
     x = design.to_numpy()
     beta = fit.params.to_numpy()
@@ -225,7 +225,7 @@ def test_adjusted_unit_interval_sums_the_linearised_estimate_over_persons() -> N
 def test_units_add_up_to_the_cell_and_each_is_rounded_up() -> None:
     data = _people(5)
     cell = gb.equalize(data, "arbete", sex="kon", justified=["klass", "band"])
-    units = gb.equalize(data, "arbete", sex="kon", justified=["klass", "band"], within="enhet")
+    units = gb.equalize(data, "arbete", sex="kon", justified=["klass", "band"], cluster="enhet")
     assert list(units.columns) == equalize_columns([], "enhet")
     women_units = units.loc[units["sex"] == "women"]
     assert set(women_units["enhet"]) == {"K1", "K2", "K3"}
@@ -290,7 +290,7 @@ def test_model_that_cannot_be_fitted_gives_a_reason() -> None:
         ({"unit_cost": "dyr"}, "unit_cost must be a non-negative number"),
         ({"budget_neutral": True, "justified": ["klass"]}, "cannot be combined with justified="),
         ({"budget_neutral": True, "target": 0.5}, "cannot be combined with a numeric target="),
-        ({"within": "klass", "justified": ["klass"]}, "within='klass' is also a justified"),
+        ({"cluster": "klass", "justified": ["klass"]}, "cluster='klass' is also a justified"),
         ({"confidence": 95}, "confidence must be a number strictly between 0 and 1"),
         ({"measure": "arbte"}, "Did you mean 'arbete'"),
     ],
@@ -502,7 +502,7 @@ def test_ratio_within_units_adds_up_to_the_cell() -> None:
     sis = gb.datasets.load_sis().query("ar == 2018 and aldersgrupp == '12-14'")
     measure = gb.per_need("personaltimmar", "behov", days="varddygn", cluster="avdelning")
     cell = gb.equalize(sis, measure, sex="kon")
-    units = gb.equalize(sis, measure, sex="kon", within="avdelning")
+    units = gb.equalize(sis, measure, sex="kon", cluster="avdelning")
     girls = units.loc[units["sex"] == "women"]
     # Hand: each unit's need-days times boys' ratio minus its hours; they sum to the cell's.
     assert girls["needed"].sum() == pytest.approx(_row(cell, "women")["needed"], rel=1e-10)
@@ -536,7 +536,7 @@ def test_sis_shortfall_interval_covers_0_exactly_when_analyse_does() -> None:
 def test_ratio_unit_that_is_the_only_cluster_has_no_interval() -> None:
     sis = gb.datasets.load_sis().query("ar == 2018 and aldersgrupp == '12-14'")
     clustered = gb.per_need("personaltimmar", "behov", days="varddygn", cluster="avdelning")
-    units = gb.equalize(sis, clustered, sex="kon", within="avdelning")
+    units = gb.equalize(sis, clustered, sex="kon", cluster="avdelning")
     girls = units.loc[units["sex"] == "women"]
     # A unit's own ratio has one cluster: its spread is unknown, and the note says why.
     assert girls["needed"].notna().all()
@@ -546,7 +546,7 @@ def test_ratio_unit_that_is_the_only_cluster_has_no_interval() -> None:
     )
     # Without a cluster the rows of each unit are its units: every unit gets an interval.
     rows = gb.per_need("personaltimmar", "behov", days="varddygn")
-    plain = gb.equalize(sis, rows, sex="kon", within="avdelning")
+    plain = gb.equalize(sis, rows, sex="kon", cluster="avdelning")
     several = plain.loc[(plain["sex"] == "women") & (plain["n"] > 1)]
     assert (several["needed_ci_low"] < several["needed"]).all()
     assert (several["needed"] < several["needed_ci_high"]).all()

@@ -621,7 +621,7 @@ def test_issue_example_for_resources_and_access_together() -> None:
 
 
 def test_children_are_girls_and_boys_in_swedish() -> None:
-    assert explain(BASE, persons="children") == (
+    assert explain(BASE, words="children") == (
         "Andelen i arbetsdrift är 12,3 procentenheter lägre för flickor än för pojkar "
         "(95 % KI 8,1–16,5). Skillnaden kvarstår när säkerhetsklass och strafflängd beaktas "
         "(justerad skillnad 11,8 p.e.) och kan därför vara osaklig, till flickors nackdel."
@@ -629,7 +629,7 @@ def test_children_are_girls_and_boys_in_swedish() -> None:
 
 
 def test_children_are_girls_and_boys_in_english() -> None:
-    assert explain(_row({}, "en"), lang="en", persons="children") == (
+    assert explain(_row({}, "en"), lang="en", words="children") == (
         "The share in work operations is 12.3 percentage points lower for girls than for boys "
         "(95% CI 8.1 to 16.5). The difference remains when security class and sentence "
         "length are taken into account (adjusted difference 11.8 percentage points) and may "
@@ -641,9 +641,9 @@ def test_children_are_girls_and_boys_in_english() -> None:
 @pytest.mark.parametrize(("persons", "found"), [("children", False), ("adults", True)])
 def test_no_adult_words_are_left_for_children(lang: Lang, persons: str, found: bool) -> None:
     adult = {"sv": r"\b(kvinn\w*|män|mäns)\b", "en": r"\b(wom[ae]n|men)\b"}[lang]
-    texts = [explain(_row(CASES[case], lang), lang=lang, persons=persons) for case in CASES]
+    texts = [explain(_row(CASES[case], lang), lang=lang, words=persons) for case in CASES]
     texts.append(
-        explain_together(TOGETHER["together_women_cost_and_work"], lang=lang, persons=persons)
+        explain_together(TOGETHER["together_women_cost_and_work"], lang=lang, words=persons)
     )
     hits = [text for text in texts if re.search(adult, text, flags=re.IGNORECASE)]
     # Every text names the sexes, so with adults every text has the words; with children none.
@@ -651,7 +651,7 @@ def test_no_adult_words_are_left_for_children(lang: Lang, persons: str, found: b
 
 
 def test_too_few_children_are_counted_as_girls_and_boys() -> None:
-    text = explain({**BASE, **CASES["rate_access_too_few_women"]}, persons="children")
+    text = explain({**BASE, **CASES["rate_access_too_few_women"]}, words="children")
     assert text.startswith(
         "Det finns för få personer för att bedöma skillnaden i andelen i arbetsdrift: "
         f"8 flickor och 3{NNBSP}911 pojkar"
@@ -659,8 +659,8 @@ def test_too_few_children_are_counted_as_girls_and_boys() -> None:
 
 
 def test_unknown_persons_lists_the_allowed_ones() -> None:
-    with pytest.raises(ValueError, match=r"persons='youths' is not allowed.*'adults', 'children'"):
-        explain(BASE, persons="youths")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"words='youths' is not allowed.*'adults', 'children'"):
+        explain(BASE, words="youths")  # type: ignore[arg-type]
 
 
 def test_a_row_of_a_pandas_frame_is_accepted() -> None:

@@ -47,7 +47,7 @@ def by_year_and_prison(prisons: pd.DataFrame) -> gb.Result:
     "options",
     [
         {"by": "ar"},
-        {"by": "ar", "within": "anstalt"},
+        {"by": "ar", "cluster": "anstalt"},
         {"by": "ar", "justified": []},
         {"by": [], "justified": []},
         {"by": "ar", "justified": [], "budget_neutral": True},
@@ -93,7 +93,7 @@ def test_equalize_and_follow_up_do_not_read_the_rows_again(
 
     monkeypatch.setattr(_cells, "collect_cells", no_second_pass)
     monkeypatch.setattr("genderbudget._equalize.collect_cells", no_second_pass)
-    plan = gb.equalize(per_prison, measure, by="ar", within="anstalt", unit_cost=250_000)
+    plan = gb.equalize(per_prison, measure, by="ar", cluster="anstalt", unit_cost=250_000)
     follow = gb.follow_up(per_year, gap="adjusted", target_year=2020)
     assert plan["n"].sum() == len(prisons)
     assert follow["met_by_target_year"].all()
@@ -163,3 +163,22 @@ def test_difference_se_of_a_mean_is_welchs() -> None:
     assert comparison["difference_ci_high"] == pytest.approx(
         comparison["difference"] + t * se, rel=1e-12
     )
+
+
+def test_explain_takes_words_and_its_former_name_persons(prisons: pd.DataFrame) -> None:
+    result = gb.analyse(prisons.query("ar == 2016"), gb.rate("arbetsdrift"), sex="kon")
+    children = result.explain(words="children")
+    pd.testing.assert_frame_equal(result.explain(persons="children"), children)
+    assert "flickor" in children["text"].iloc[0]
+    with pytest.raises(ValueError, match="persons= is the former name of words="):
+        result.explain(words="children", persons="adults")
+
+
+def test_equalize_takes_cluster_and_its_former_name_within(prisons: pd.DataFrame) -> None:
+    year = prisons.query("ar == 2016")
+    by_cluster = gb.equalize(year, "arbetsdrift", sex="kon", cluster="anstalt")
+    pd.testing.assert_frame_equal(
+        gb.equalize(year, "arbetsdrift", sex="kon", within="anstalt"), by_cluster
+    )
+    with pytest.raises(ValueError, match="within= is the former name of cluster="):
+        gb.equalize(year, "arbetsdrift", sex="kon", cluster="anstalt", within="ar")
