@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,14 @@ import pandas as pd
 from genderbudget._measures import Measure
 from genderbudget._sex import SEX_CATEGORIES, code_sex_values
 
-__all__ = ["CellStats", "ColumnNotFoundError", "collect_cells", "small_table"]
+__all__ = [
+    "CellStats",
+    "ColumnNotFoundError",
+    "breakdown_cells",
+    "collect_cells",
+    "in_cell",
+    "small_table",
+]
 
 STAT_COLUMNS = ("n", "rows", "units", "sy", "syy", "sx", "sxx", "sxy", "has_syy")
 
@@ -618,3 +625,27 @@ def _measure_stats(
     full["has_syy"] = has_syy
     full.insert(0, "measure", m.name)
     return full[["measure", *keys, *STAT_COLUMNS]], excluded
+
+
+def breakdown_cells(
+    table: pd.DataFrame, by: Sequence[str]
+) -> Iterator[tuple[dict[str, Any], pd.DataFrame]]:
+    """Yield each breakdown cell of a small table: its ``{column: value}`` and its rows.
+
+    Cells come in order of first appearance, a missing breakdown value is a cell of its own,
+    and without breakdowns the whole table is the one cell.
+    """
+    if not by:
+        yield {}, table
+        return
+    for key, cell in table.groupby(list(by), sort=False, dropna=False):
+        values = key if isinstance(key, tuple) else (key,)
+        yield dict(zip(by, values, strict=True)), cell
+
+
+def in_cell(table: pd.DataFrame, keys: Mapping[str, Any]) -> pd.DataFrame:
+    """Select the rows of ``table`` in the breakdown cell ``{column: value}``."""
+    mask = np.ones(len(table), dtype=bool)
+    for column, value in keys.items():
+        mask &= (table[column] == value).to_numpy()
+    return table.loc[mask]
