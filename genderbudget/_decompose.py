@@ -419,19 +419,8 @@ def oaxaca(
     reference = _check_reference(reference)
     confidence = _check_confidence(confidence)
     measure = mean(outcome, sum_sq=sum_sq)
-    return _decompose(
-        data,
-        measure,
-        sex=sex,
-        factors=factors,
-        by=by,
-        categorical=categorical,
-        reference=reference,
-        confidence=confidence,
-        n=n,
-        cluster=None,
-        mapping=mapping,
-    )
+    spec = _spec(measure, sex, factors, by, categorical, reference, confidence, n, None)
+    return _decompose(data, measure, spec, n=n, mapping=mapping)
 
 
 def decompose_cost(
@@ -598,19 +587,8 @@ def decompose_cost(
     reference = _check_reference(reference)
     confidence = _check_confidence(confidence)
     measure = ratio(cost, days)
-    return _decompose(
-        data,
-        measure,
-        sex=sex,
-        factors=factors,
-        by=by,
-        categorical=categorical,
-        reference=reference,
-        confidence=confidence,
-        n=None,
-        cluster=cluster,
-        mapping=mapping,
-    )
+    spec = _spec(measure, sex, factors, by, categorical, reference, confidence, None, cluster)
+    return _decompose(data, measure, spec, n=None, mapping=mapping)
 
 
 # --------------------------------------------------------------------------------------------
@@ -669,21 +647,16 @@ class _Spec:
 def _decompose(
     data: Any,
     measure: Measure,
+    spec: _Spec,
     *,
-    sex: str,
-    factors: str | Sequence[str],
-    by: str | Sequence[str],
-    categorical: str | Sequence[str],
-    reference: str,
-    confidence: float,
     n: str | None,
-    cluster: str | None,
     mapping: Mapping[object, str] | None,
 ) -> pd.DataFrame:
-    spec = _spec(measure, sex, factors, by, categorical, reference, confidence, n, cluster)
+    """Collect the pattern sums in one pass, decompose each breakdown cell, assemble."""
+    cluster = spec.cluster
     keys = list(dict.fromkeys([*spec.by, *spec.factors, *([cluster] if cluster else [])]))
     try:
-        cells = collect_cells(data, [measure], sex=sex, by=keys, n=n, mapping=mapping)
+        cells = collect_cells(data, [measure], sex=spec.sex, by=keys, n=n, mapping=mapping)
     except ColumnNotFoundError as error:
         raise ColumnNotFoundError(_with_roles(str(error), spec)) from None
     stats, numeric = _pattern_stats(cells.stats, spec)

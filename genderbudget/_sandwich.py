@@ -276,7 +276,7 @@ def hc1_units(
     Parameters
     ----------
     design : numpy.ndarray
-        One row per factor pattern (x sex), p columns.
+        The design of the factor patterns (x sex), one row each.
     weights, weighted_sums : numpy.ndarray
         Per row the summed denominator ``sum x`` (the weight) and numerator ``sum y``.
     sum_squares, weight_squares, cross_products : numpy.ndarray
