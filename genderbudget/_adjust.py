@@ -22,8 +22,13 @@ person rows, and give the same coefficients as the row-level fits:
   with Bell-McCaffrey degrees of freedom (:mod:`genderbudget._sandwich`) — the same
   reference distribution as the unadjusted comparison.
 
+The designs, fits and predictions are those of the model toolkit
+(:mod:`genderbudget._models`); this module chooses the model per measure and cell and puts
+what happened into words.
+
 Factors enter as categories (one dummy per level but the first). The one policy for
-degenerate factors (:func:`varying_factors`): a factor that does not vary in a cell is left
+degenerate factors (:func:`genderbudget._models.varying_factors`,
+:func:`genderbudget._models.coincides_with_sex`): a factor that does not vary in a cell is left
 out there, and when none is left the caller copies the unadjusted comparison; a factor that
 coincides with sex makes the gap unidentifiable and gives NaN with the reason; levels in
 which nobody or everybody got a rate-outcome are set aside (their predicted difference is 0,
@@ -277,8 +282,7 @@ def _women_result(
     fit: RobustFit, confidence: float, method: str, notes: list[str]
 ) -> dict[str, object]:
     """Report the women coefficient (column 1) of a robust fit with its t interval and test."""
-    se = float(np.sqrt(max(fit.cov[1, 1], 0.0)))
-    return _t_result(float(fit.params[1]), se, float(fit.df[0]), confidence, method, notes)
+    return _t_result(float(fit.params[1]), fit.se(1), float(fit.df[0]), confidence, method, notes)
 
 
 def _linear(

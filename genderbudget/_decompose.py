@@ -24,9 +24,9 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import stats as st
 
-from genderbudget._cells import ColumnNotFoundError, collect_cells
+from genderbudget._cells import ColumnNotFoundError, breakdown_cells, collect_cells
 from genderbudget._measures import Measure, mean, ratio
-from genderbudget._models import coincides_with_sex, gram_pinv, wls_min_norm
+from genderbudget._models import coincides_with_sex, gram_pinv, wls, wls_min_norm
 from genderbudget._options import BAD_CONFIDENCE
 
 __all__ = ["decompose_cost", "oaxaca"]
@@ -926,21 +926,16 @@ def _exclusion_note(exclusions: pd.DataFrame, spec: _Spec) -> str:
 
 
 def _cells(stats: pd.DataFrame, by: list[str]) -> list[tuple[tuple[Any, ...], pd.DataFrame]]:
-    """Split the pattern table into breakdown cells, in sorted order."""
+    """Split the pattern table into breakdown cells, in sorted order (as found if unsortable)."""
     if not by:
         return [((), stats)] if len(stats) else []
-    keys = stats[by].drop_duplicates()
+    cells = {tuple(key.values()): cell for key, cell in breakdown_cells(stats, by)}
+    keys = pd.DataFrame(list(cells), columns=by, dtype=object)
     try:
         keys = keys.sort_values(by, kind="stable")
     except TypeError:
         pass
-    out = []
-    for key in keys.itertuples(index=False, name=None):
-        mask = np.ones(len(stats), dtype=bool)
-        for column, value in zip(by, key, strict=True):
-            mask &= (stats[column] == value).to_numpy(dtype=bool)
-        out.append((tuple(key), stats.loc[mask]))
-    return out
+    return [(key, cells[key]) for key in keys.itertuples(index=False, name=None)]
 
 
 def _where(by: list[str], key: tuple[Any, ...]) -> str:
@@ -1489,14 +1484,14 @@ class _Variance:
         pooled_inverse = np.zeros((k + 1, k))
         gap = {s: np.zeros(len(groups[s].w)) for s in groups}
         if "pooled" in fits:
-            gram = sum((xp[s] * groups[s].w[:, np.newaxis]).T @ xp[s] for s in groups)
-            inverse = np.linalg.inv(np.asarray(gram))
+            # The pooled coefficients are the WLS of the sexes' fitted values on the pooled
+            # design (the residuals of a sex's regression are orthogonal to its factors),
+            # inverse @ sum_s xp_s' W_s fitted_s, so r' b_pooled[:k] puts x_s' W_s xp_s
+            # inverse[:, :k] r on b_s.
+            w = np.concatenate([groups[s].w for s in groups])
+            fitted_all = np.concatenate([fitted[s] for s in groups])
+            coef, inverse = wls(np.vstack([xp[s] for s in groups]), w, w * fitted_all)
             pooled_inverse = inverse[:, :k]
-            # The pooled coefficients are inverse @ sum_s xp_s' W_s fitted_s (the residuals
-            # of a sex's regression are orthogonal to its factors), so r' b_pooled[:k] puts
-            # x_s' W_s xp_s inverse[:, :k] r on b_s.
-            right = sum(xp[s].T @ (groups[s].w * fitted[s]) for s in groups)
-            coef = inverse @ np.asarray(right)
             for s in groups:
                 x = x_full[s][:, design.reduced]
                 pooled[s] = (x * groups[s].w[:, np.newaxis]).T @ xp[s] @ pooled_inverse

@@ -182,7 +182,7 @@ def cluster_inference(units: pd.DataFrame, by: Sequence[str]) -> tuple[pd.DataFr
                     codes[mask],
                     np.ones((1, 1)),
                 )
-                se, df = float(np.sqrt(max(fit.cov[0, 0], 0.0))), float(fit.df[0])
+                se, df = fit.se(0), float(fit.df[0])
             per_sex.append({**ids, "sex": sex, "_se": se, "_df": df, "_cr2_note": note})
         dse = ddf = np.nan
         both = np.isin(sexes, ["women", "men"])
@@ -195,7 +195,7 @@ def cluster_inference(units: pd.DataFrame, by: Sequence[str]) -> tuple[pd.DataFr
                 codes[both],
                 np.array([[0.0, 1.0]]),
             )
-            dse, ddf = float(np.sqrt(max(fit.cov[1, 1], 0.0))), float(fit.df[0])
+            dse, ddf = fit.se(1), float(fit.df[0])
         per_cell.append({**ids, "_dse": dse, "_ddf": ddf})
     return (
         pd.DataFrame(per_sex, columns=[*keys, "sex", "_se", "_df", "_cr2_note"]),

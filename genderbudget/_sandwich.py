@@ -79,6 +79,10 @@ class RobustFit:
     clusters: int
     supported: NDArray[np.bool_] | None = None
 
+    def se(self, index: int) -> float:
+        """Return the standard error of coefficient ``index`` (a variance below 0 counts as 0)."""
+        return float(np.sqrt(max(self.cov[index, index], 0.0)))
+
 
 def _inverse_sqrt_psd(matrix: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Symmetric generalised inverse square root, and the eigenvectors it leaves out."""
