@@ -88,10 +88,10 @@ def coincides_with_sex(
 ) -> bool:
     """Whether a factor on its own tells women from men exactly.
 
-    A categorical factor does when no value occurs for both sexes; a numeric factor (which
-    enters linearly) when it has one value for all women and another for all men. Either
-    way the indicator for women is a function of the factor's columns and the intercept, so
-    the gap cannot be separated from the factor.
+    A categorical factor does when no value occurs for both sexes (so also when one sex is
+    absent); a numeric factor (which enters linearly) when it has one value for all women
+    and another for all men. Either way the indicator for women is a function of the
+    factor's columns and the intercept, so the gap cannot be separated from the factor.
 
     Parameters
     ----------
@@ -108,7 +108,7 @@ def coincides_with_sex(
     in_men = list(dict.fromkeys(men_values))
     if numeric:
         return len(in_women) == 1 and len(in_men) == 1 and in_women[0] != in_men[0]
-    return bool(in_women) and bool(in_men) and not any(v in in_men for v in in_women)
+    return not any(v in in_men for v in in_women)
 
 
 def set_aside_degenerate(cell: pd.DataFrame, factors: Sequence[str]) -> pd.Series:
@@ -451,7 +451,10 @@ def standardised_difference(
     woman = predict_as(design, params, 1.0)
     man = predict_as(design, params, 0.0)
     estimate = float(np.sum(counts * (woman.rate - man.rate)) / total)
-    gradient = ((counts * woman.slope) @ woman.design - (counts * man.slope) @ man.design) / total
+    gradient = (
+        (counts * woman.rate * (1 - woman.rate)) @ woman.design
+        - (counts * man.rate * (1 - man.rate)) @ man.design
+    ) / total
     # A variance is >= 0; rounding can make a tiny one negative.
     return estimate, float(np.sqrt(max(float(gradient @ cov @ gradient), 0.0)))
 
