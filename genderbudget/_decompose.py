@@ -27,7 +27,7 @@ from scipy import stats as st
 from genderbudget._cells import ColumnNotFoundError, breakdown_cells, collect_cells
 from genderbudget._measures import Measure, mean, ratio
 from genderbudget._models import coincides_with_sex, gram_pinv, wls, wls_min_norm
-from genderbudget._options import BAD_CONFIDENCE
+from genderbudget._options import BAD_CONFIDENCE, SEX_IN_BY
 
 __all__ = ["decompose_cost", "oaxaca"]
 
@@ -79,10 +79,6 @@ LISTED_TWICE = "{name} lists the column {column!r} twice."
 NO_FACTORS = (
     "factors= must name at least one column with a factor declared justified (for example "
     "the unit's size or security class); got {value!r}."
-)
-SEX_IN_BY = (
-    "The sex column {sex!r} cannot also be a breakdown (by=); the decomposition always "
-    "compares women and men."
 )
 FACTOR_IN_BY = (
     "Factor {factor!r} is also a breakdown (by=): within each breakdown cell it has one value "
