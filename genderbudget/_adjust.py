@@ -22,8 +22,13 @@ person rows, and give the same coefficients as the row-level fits:
   with Bell-McCaffrey degrees of freedom (:mod:`genderbudget._sandwich`) — the same
   reference distribution as the unadjusted comparison.
 
+The designs, fits and predictions are those of the model toolkit
+(:mod:`genderbudget._models`); this module chooses the model per measure and cell and puts
+what happened into words.
+
 Factors enter as categories (one dummy per level but the first). The one policy for
-degenerate factors (:func:`varying_factors`): a factor that does not vary in a cell is left
+degenerate factors (:func:`genderbudget._models.varying_factors`,
+:func:`genderbudget._models.coincides_with_sex`): a factor that does not vary in a cell is left
 out there, and when none is left the caller copies the unadjusted comparison; a factor that
 coincides with sex makes the gap unidentifiable and gives NaN with the reason; levels in
 which nobody or everybody got a rate-outcome are set aside (their predicted difference is 0,
@@ -33,21 +38,26 @@ on a single unit of one sex for some value of the factors gets no interval or te
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
-from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from genderbudget import _intervals as iv
-from genderbudget._firth import firth_logit
-from genderbudget._sandwich import RobustFit, cr2_clusters, hc2_persons
+from genderbudget._cells import breakdown_cells, in_cell
+from genderbudget._models import (
+    Design,
+    fit_logistic_patterns,
+    sex_design,
+    standardised_difference,
+    varying_factors,
+    wls,
+)
+from genderbudget._sandwich import RobustFit, cr2_clusters, hc1_units, hc2_persons
 
-__all__ = ["ADJUSTED_COLUMNS", "RateFit", "adjust", "fit_rate_model"]
+__all__ = ["ADJUSTED_COLUMNS", "RateFit", "adjust", "fit_rate_model", "varying_factors"]
 
 ADJUSTED_COLUMNS = (
     "adjusted_difference",
@@ -74,6 +84,7 @@ METHOD_CLUSTER = {
 }
 MH_METHOD = "mantel_haenszel"
 MH_METHOD_CORRECTED = "mantel_haenszel_corrected"
+MH_METHODS = ("mantel-haenszel", "mantel-haenszel-corrected")
 
 NOTE_NO_FACTORS = "no justified factors given"
 NOTE_NOT_APPLICABLE = "not applicable to head-counts and totals"
@@ -102,53 +113,16 @@ NOTE_LONE_UNIT = (
 )
 
 
-@dataclass(frozen=True)
-class _Design:
-    matrix: np.ndarray  # rows: pattern x sex; columns: intercept, women, dummies
-    notes: list[str]
-    identified: bool
-
-
-def _design(cell: pd.DataFrame, factors: Sequence[str]) -> _Design:
-    women = (cell["sex"] == "women").to_numpy(dtype=float)
-    columns = [np.ones(len(cell)), women]
-    notes: list[str] = []
-    blocks: list[tuple[str, np.ndarray]] = []
-    for factor in factors:
-        levels = sorted(pd.unique(cell[factor]), key=lambda v: (str(type(v)), v))
-        if len(levels) < 2:
-            notes.append(NOTE_ONE_LEVEL.format(name=repr(factor)))
-            continue
-        values = cell[factor].to_numpy()
-        dummies = np.column_stack([(values == level).astype(float) for level in levels[1:]])
-        blocks.append((factor, dummies))
-    # Does a factor on its own determine sex?
-    coincide = []
-    for factor, dummies in blocks:
-        without = np.column_stack([columns[0], dummies])
-        if np.linalg.matrix_rank(np.column_stack([without, women])) == np.linalg.matrix_rank(
-            without
-        ):
-            coincide.append(factor)
-    if coincide:
-        names = ", ".join(repr(f) for f in coincide)
-        return _Design(np.empty((len(cell), 0)), [NOTE_COINCIDES.format(names=names)], False)
-    matrix = np.column_stack(columns)
-    collinear = []
-    for factor, dummies in blocks:
-        candidate = np.column_stack([matrix, dummies])
-        if np.linalg.matrix_rank(candidate) == matrix.shape[1] + dummies.shape[1]:
-            matrix = candidate
-        else:
-            collinear.append(factor)
-    if collinear:
-        notes.append(NOTE_COLLINEAR.format(names=", ".join(repr(f) for f in collinear)))
-    reduced = np.asarray(np.delete(matrix, 1, axis=1), dtype=float)
-    full = np.asarray(matrix, dtype=float)
-    identified = np.linalg.matrix_rank(full) > np.linalg.matrix_rank(reduced)
-    if not identified:
-        return _Design(matrix, [*notes, NOTE_COINCIDES.format(names="(combined)")], False)
-    return _Design(matrix, notes, True)
+def _design_notes(design: Design) -> list[str]:
+    """Say what the design did with each factor (left out, or coinciding with sex)."""
+    if design.coincide:
+        return [NOTE_COINCIDES.format(names=", ".join(repr(f) for f in design.coincide))]
+    notes = [NOTE_ONE_LEVEL.format(name=repr(f)) for f in design.one_level]
+    if design.collinear:
+        notes.append(NOTE_COLLINEAR.format(names=", ".join(repr(f) for f in design.collinear)))
+    if not design.identified:
+        notes.append(NOTE_COINCIDES.format(names="(combined)"))
+    return notes
 
 
 def _nan_result(method: str, notes: list[str]) -> dict[str, object]:
@@ -183,24 +157,6 @@ def _normal_result(
     }
 
 
-def _set_aside_degenerate(cell: pd.DataFrame, factors: Sequence[str]) -> pd.Series:
-    """Rows in factor levels where everybody or nobody (both sexes together) got it."""
-    aside = pd.Series(False, index=cell.index)
-    changed = True
-    while changed:
-        changed = False
-        for factor in factors:
-            live = cell.loc[~aside]
-            totals = live.groupby(factor, dropna=False, sort=False)[["n", "sy"]].sum()
-            degenerate = totals.index[(totals["sy"] == 0) | (totals["sy"] == totals["n"])]
-            if len(degenerate) and len(degenerate) < len(totals):
-                hit = cell[factor].isin(degenerate) & ~aside
-                if hit.any():
-                    aside |= hit
-                    changed = True
-    return aside
-
-
 @dataclass(frozen=True)
 class RateFit:
     """A logistic fit on collapsed cells: coefficients, covariance and the fitted rows."""
@@ -219,64 +175,30 @@ def fit_rate_model(cell: pd.DataFrame, factors: Sequence[str]) -> RateFit:
 
     ``cell`` has one row per factor pattern x sex with ``n`` persons and ``sy`` successes.
     Returns ``params is None`` with the reason in ``notes`` when the gap is not identified
-    or the model cannot be fitted.
+    or the model cannot be fitted. The fit is :func:`genderbudget._models.fit_logistic_patterns`;
+    this puts what it did into words.
     """
-    aside = _set_aside_degenerate(cell, factors)
-    set_aside = int(cell.loc[aside, "n"].sum())
-    notes = [NOTE_DEGENERATE.format(rows=set_aside)] if aside.any() else []
-    fit_cells = cell.loc[~aside]
-    if set(fit_cells["sex"]) != {"women", "men"}:
-        return RateFit(None, None, None, None, set_aside, [*notes, NOTE_ONE_SEX])
-    design = _design(fit_cells, factors)
-    notes = design.notes + notes
-    if not design.identified:
-        return RateFit(None, None, None, None, set_aside, notes)
-    x = design.matrix
-    n = fit_cells["n"].to_numpy(dtype=float)
-    successes = fit_cells["sy"].to_numpy(dtype=float)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            fit = sm.GLM(
-                np.column_stack([successes, n - successes]), x, family=sm.families.Binomial()
-            ).fit(tol=1e-13, maxiter=200)
-        except (np.linalg.LinAlgError, ValueError) as error:
-            reason = NOTE_NOT_FITTED.format(reason=error)
-            return RateFit(None, None, None, None, set_aside, [*notes, reason])
-    # statsmodels warns of "perfect prediction" (and divides by zero while checking) whenever
-    # collapsed cells are fitted exactly (a saturated fit), so separation is judged here
-    # instead: fitted rates at 0 or 1, diverging coefficients, or no convergence. Then the
-    # maximum-likelihood estimate does not exist and Firth's penalised likelihood, which
-    # always has a finite maximum, gives the fit (Heinze & Schemper 2002).
-    problems = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
-    fitted = np.asarray(fit.fittedvalues)
-    separated = bool(
-        np.any((fitted < 1e-9) | (fitted > 1 - 1e-9)) or np.any(np.abs(fit.params) > 25)
-    )
-    if problems or separated or not np.all(np.isfinite(fit.params)):
-        firth = firth_logit(x, successes, n)
-        if not firth.converged or not np.all(np.isfinite(firth.params)):
-            reason = NOTE_NOT_FITTED.format(
-                reason="no convergence, with or without Firth's penalty"
-            )
-            return RateFit(None, None, None, None, set_aside, [*notes, reason])
-        return RateFit(
-            np.asarray(firth.params),
-            np.asarray(firth.cov),
-            x,
-            n,
-            set_aside,
-            [*notes, NOTE_FIRTH],
-            fit_cells.index,
-        )
+    fit = fit_logistic_patterns(cell, factors)
+    notes = [NOTE_DEGENERATE.format(rows=fit.set_aside)] if fit.set_aside_rows else []
+    if fit.design is None:
+        return RateFit(None, None, None, None, fit.set_aside, [*notes, NOTE_ONE_SEX])
+    notes = _design_notes(fit.design) + notes
+    logistic = fit.logistic
+    if logistic is None or logistic.params is None or logistic.cov is None:
+        if fit.failure == "error":
+            notes.append(NOTE_NOT_FITTED.format(reason=logistic.error if logistic else ""))
+        elif fit.failure == "no_convergence":
+            reason = "no convergence, with or without Firth's penalty"
+            notes.append(NOTE_NOT_FITTED.format(reason=reason))
+        return RateFit(None, None, None, None, fit.set_aside, notes)
     return RateFit(
-        np.asarray(fit.params),
-        np.asarray(fit.cov_params()),
-        x,
-        n,
-        set_aside,
-        notes,
-        fit_cells.index,
+        logistic.params,
+        logistic.cov,
+        fit.design.matrix,
+        fit.counts,
+        fit.set_aside,
+        [*notes, NOTE_FIRTH] if logistic.firth else notes,
+        fit.fitted_index,
     )
 
 
@@ -285,16 +207,8 @@ def _rate_glm(cell: pd.DataFrame, factors: Sequence[str], confidence: float) -> 
     fit = fit_rate_model(cell, factors)
     if fit.params is None or fit.design is None or fit.counts is None or fit.cov is None:
         return _nan_result(method, fit.notes)
-    x, n, beta = fit.design, fit.counts, fit.params
-    total_n = float(n.sum()) + fit.set_aside
-    as_women, as_men = x.copy(), x.copy()
-    as_women[:, 1], as_men[:, 1] = 1.0, 0.0
-    mu_w = 1.0 / (1.0 + np.exp(-(as_women @ beta)))
-    mu_m = 1.0 / (1.0 + np.exp(-(as_men @ beta)))
-    estimate = float(np.sum(n * (mu_w - mu_m)) / total_n)
-    gradient = ((n * mu_w * (1 - mu_w)) @ as_women - (n * mu_m * (1 - mu_m)) @ as_men) / total_n
-    # A variance is >= 0; rounding can make a tiny one negative.
-    se = float(np.sqrt(max(float(gradient @ fit.cov @ gradient), 0.0)))
+    total = float(fit.counts.sum()) + fit.set_aside
+    estimate, se = standardised_difference(fit.design, fit.params, fit.cov, fit.counts, total)
     return _normal_result(estimate, se, confidence, method, fit.notes)
 
 
@@ -368,8 +282,7 @@ def _women_result(
     fit: RobustFit, confidence: float, method: str, notes: list[str]
 ) -> dict[str, object]:
     """Report the women coefficient (column 1) of a robust fit with its t interval and test."""
-    se = float(np.sqrt(max(fit.cov[1, 1], 0.0)))
-    return _t_result(float(fit.params[1]), se, float(fit.df[0]), confidence, method, notes)
+    return _t_result(float(fit.params[1]), fit.se(1), float(fit.df[0]), confidence, method, notes)
 
 
 def _linear(
@@ -379,78 +292,84 @@ def _linear(
     confidence: float,
     units: pd.DataFrame | None = None,
 ) -> dict[str, object]:
+    """Estimate the women coefficient of a linear model on the cell's patterns, robustly.
+
+    A mean without clusters: OLS on the persons with HC2; a ratio without clusters: WLS of
+    the pattern ratios with HC1 over the rows; with clusters (``units``): CR2 over them.
+    """
     method = METHOD[kind] if units is None else METHOD_CLUSTER[kind]
     weight_column = "n" if kind in ("mean", "rate") else "sx"
     live = cell.loc[cell[weight_column] != 0]
     if set(live["sex"]) != {"women", "men"}:
         return _nan_result(method, [NOTE_ONE_SEX])
-    design = _design(live, factors)
-    notes = list(design.notes)
+    design = sex_design(live, factors)
+    notes = _design_notes(design)
     if not design.identified:
         return _nan_result(method, notes)
     x = design.matrix
-    k = x.shape[1]
-    contrast = np.zeros((1, k))
-    contrast[0, 1] = 1.0
     weight = live[weight_column].to_numpy(dtype=float)
     sy = live["sy"].to_numpy(dtype=float)
-    if kind == "mean" and units is None:
-        has_syy = bool(live["has_syy"].all())
-        syy = live["syy"].to_numpy(dtype=float) if has_syy else None
-        fit = hc2_persons(x, weight, sy, syy, contrast)
-        if not has_syy:
-            return _normal_result(
-                float(fit.params[1]), np.nan, confidence, method, [*notes, NOTE_NO_SS]
-            )
-        if weight.sum() <= k:
-            return _normal_result(float(fit.params[1]), np.nan, confidence, method, notes)
+    if units is not None:
+        fit = _cluster_fit(live[[*factors, "sex"]], x, weight, sy, units)
+        if fit is None:
+            estimate = float(wls(x, weight, sy)[0][1])
+            return _normal_result(estimate, np.nan, confidence, method, [*notes, NOTE_FEW_CLUSTERS])
+        if fit.supported is not None and not bool(fit.supported[0]):
+            lone = [*notes, NOTE_LONE_UNIT]
+            return _normal_result(float(fit.params[1]), np.nan, confidence, method, lone)
         return _women_result(fit, confidence, method, notes)
-    if units is None and kind == "ratio":
-        # Every row a unit: HC1 from the pattern sums, t with units - k degrees of freedom.
-        bread = np.linalg.inv(x.T @ (weight[:, None] * x))
-        beta = bread @ (x.T @ sy)
-        fitted = x @ beta
-        syy = live["syy"].to_numpy(dtype=float)
-        sxx = live["sxx"].to_numpy(dtype=float)
-        sxy = live["sxy"].to_numpy(dtype=float)
-        residual_ss = np.maximum(syy - 2.0 * fitted * sxy + fitted**2 * sxx, 0.0)
-        size = live["units"].to_numpy(dtype=float).sum()
-        if size <= k:
-            return _normal_result(float(beta[1]), np.nan, confidence, method, notes)
-        meat = x.T @ (residual_ss[:, None] * x)
-        covariance = size / (size - k) * bread @ meat @ bread
-        return _t_result(
-            float(beta[1]),
-            float(np.sqrt(max(covariance[1, 1], 0.0))),
-            size - k,
-            confidence,
-            method,
-            notes,
-        )
-    # Clusters: one row per cluster x pattern x sex, the CR2 variance over clusters.
-    if units is None:  # pragma: no cover - a mean without clusters is handled above
-        raise ValueError("a clustered fit needs the sums per cluster")
-    keys = [*factors, "sex"]
-    position = pd.Series(np.arange(len(live)), index=pd.MultiIndex.from_frame(live[keys]))
-    row = position.reindex(pd.MultiIndex.from_frame(units[keys])).to_numpy()
+    if kind == "mean":
+        return _mean_gap(live, x, confidence, method, notes)
+    # Every row a unit: HC1 from the pattern sums, t with units - k degrees of freedom.
+    sums = {c: live[c].to_numpy(dtype=float) for c in ("syy", "sxx", "sxy", "units")}
+    fit = hc1_units(x, weight, sy, sums["syy"], sums["sxx"], sums["sxy"], sums["units"].sum())
+    return _women_result(fit, confidence, method, notes)
+
+
+def _women_contrast(k: int) -> np.ndarray:
+    contrast = np.zeros((1, k))
+    contrast[0, 1] = 1.0
+    return contrast
+
+
+def _mean_gap(
+    live: pd.DataFrame, x: np.ndarray, confidence: float, method: str, notes: list[str]
+) -> dict[str, object]:
+    """OLS on the persons of the patterns, HC2 with Bell-McCaffrey df."""
+    weight = live["n"].to_numpy(dtype=float)
+    sy = live["sy"].to_numpy(dtype=float)
+    has_syy = bool(live["has_syy"].all())
+    syy = live["syy"].to_numpy(dtype=float) if has_syy else None
+    fit = hc2_persons(x, weight, sy, syy, _women_contrast(x.shape[1]))
+    if not has_syy:
+        no_ss = [*notes, NOTE_NO_SS]
+        return _normal_result(float(fit.params[1]), np.nan, confidence, method, no_ss)
+    if weight.sum() <= x.shape[1]:
+        return _normal_result(float(fit.params[1]), np.nan, confidence, method, notes)
+    return _women_result(fit, confidence, method, notes)
+
+
+def _cluster_fit(
+    keys: pd.DataFrame, x: np.ndarray, weight: np.ndarray, sy: np.ndarray, units: pd.DataFrame
+) -> RobustFit | None:
+    """WLS on one row per cluster x pattern x sex, the CR2 variance over the clusters.
+
+    ``keys`` holds the factors and sex of each design row. None when a sex has fewer than 2
+    clusters; then the fit on the patterns gives the estimate alone.
+    """
+    columns = list(keys.columns)
+    position = pd.Series(np.arange(len(keys)), index=pd.MultiIndex.from_frame(keys))
+    row = position.reindex(pd.MultiIndex.from_frame(units[columns])).to_numpy()
     keep = ~np.isnan(row) & (units["sx"].to_numpy(dtype=float) > 0)
     unit = units.loc[keep]
     row = row[keep].astype(int)
-    few = [sex for sex in ("women", "men") if unit.loc[unit["sex"] == sex, "cluster"].nunique() < 2]
-    if few:
-        fit_all = hc2_persons(x, weight, sy, None, contrast)
-        return _normal_result(
-            float(fit_all.params[1]), np.nan, confidence, method, [*notes, NOTE_FEW_CLUSTERS]
-        )
+    contrast = _women_contrast(x.shape[1])
+    if any(unit.loc[unit["sex"] == sex, "cluster"].nunique() < 2 for sex in ("women", "men")):
+        return None
     codes = pd.factorize(unit["cluster"])[0].astype(np.int64)
-    fit = cr2_clusters(
+    return cr2_clusters(
         x[row], unit["sx"].to_numpy(dtype=float), unit["sy"].to_numpy(dtype=float), codes, contrast
     )
-    if fit.supported is not None and not bool(fit.supported[0]):
-        return _normal_result(
-            float(fit.params[1]), np.nan, confidence, method, [*notes, NOTE_LONE_UNIT]
-        )
-    return _women_result(fit, confidence, method, notes)
 
 
 def adjust(
@@ -486,56 +405,47 @@ def adjust(
         ``<by...>`` and :data:`ADJUSTED_COLUMNS`, one row per breakdown cell.
     """
     rows = []
-    groups = patterns.groupby(list(by), sort=False, dropna=False) if by else [((), patterns)]
-    for key, cell in groups:
-        keys = dict(zip(by, key if isinstance(key, tuple) else (key,), strict=True))
-        cell = cell.loc[cell["sex"].isin(["women", "men"]) & (cell["n"] > 0)]
-        left = varying_factors(cell, factors)
-        if kind in ("count", "total"):
-            result = _nan_result("none", [NOTE_NOT_APPLICABLE])
-        elif not left and len(cell):
-            # No factor varies here: adjusting changes nothing, so the adjusted comparison is
-            # the raw one (copied by the caller), whatever the method.
-            names = ", ".join(repr(f) for f in factors)
-            result = _nan_result("none", [NOTE_NO_FACTOR_LEFT.format(names=names)])
-            result["_same_as_raw"] = True
-        elif kind == "rate" and units is not None:
-            # Access decided per unit: a linear probability model, CR2 over the units.
-            mask = np.ones(len(units), dtype=bool)
-            for column, value in keys.items():
-                mask &= (units[column] == value).to_numpy()
-            in_cell = units.loc[mask & units["sex"].isin(["women", "men"]).to_numpy()]
-            result = _linear(cell, left, "rate", confidence, in_cell)
-        elif kind == "rate" and method in ("mantel-haenszel", "mantel-haenszel-corrected"):
-            result = _rate_mh(
-                cell, left, confidence, continuity=method == "mantel-haenszel-corrected"
-            )
-        elif kind == "rate":
-            result = _rate_glm(cell, left, confidence)
-        else:
-            cell_units = None
-            if units is not None:
-                mask = np.ones(len(units), dtype=bool)
-                for column, value in keys.items():
-                    mask &= (units[column] == value).to_numpy()
-                cell_units = units.loc[mask & units["sex"].isin(["women", "men"]).to_numpy()]
-            result = _linear(cell, left, kind, confidence, cell_units)
-        dropped = [f for f in factors if f not in left]
-        if dropped and left and kind not in ("count", "total"):
-            notes = [NOTE_ONE_LEVEL.format(name=repr(f)) for f in dropped]
-            result["adjustment_note"] = "; ".join([*notes, str(result["adjustment_note"])]).strip(
-                "; "
-            )
+    for keys, cell in breakdown_cells(patterns, by):
+        compared = cell.loc[cell["sex"].isin(["women", "men"]) & (cell["n"] > 0)]
+        cell_units = None
+        if units is not None:
+            cell_units = in_cell(units, keys)
+            cell_units = cell_units.loc[cell_units["sex"].isin(["women", "men"])]
+        result = _adjust_cell(compared, kind, factors, confidence, method, cell_units)
         rows.append({**keys, **result})
     return pd.DataFrame(rows, columns=[*by, *ADJUSTED_COLUMNS, *ADJUSTED_INTERNAL])
 
 
-def varying_factors(cell: pd.DataFrame, factors: Sequence[str]) -> list[str]:
-    """Return the factors that take more than one value among the women and men of a cell.
-
-    The one policy for degenerate factors: a factor constant within a cell cannot explain
-    anything there and is left out (with a note); when none is left, the adjusted comparison
-    is the raw one. A factor that coincides with sex is kept here and makes the adjusted gap
-    not estimable (see the design checks).
-    """
-    return [f for f in factors if cell[f].nunique(dropna=False) > 1]
+def _adjust_cell(
+    cell: pd.DataFrame,
+    kind: str,
+    factors: Sequence[str],
+    confidence: float,
+    method: str,
+    units: pd.DataFrame | None,
+) -> dict[str, object]:
+    """Adjust the gap of one breakdown cell (women and men with persons only)."""
+    if kind in ("count", "total"):
+        return _nan_result("none", [NOTE_NOT_APPLICABLE])
+    left = varying_factors(cell, factors)
+    if not left and len(cell):
+        # No factor varies here: adjusting changes nothing, so the adjusted comparison is
+        # the raw one (copied by the caller), whatever the method.
+        names = ", ".join(repr(f) for f in factors)
+        result = _nan_result("none", [NOTE_NO_FACTOR_LEFT.format(names=names)])
+        result["_same_as_raw"] = True
+        return result
+    if kind == "rate" and units is None and method in MH_METHODS:
+        result = _rate_mh(cell, left, confidence, continuity=method == "mantel-haenszel-corrected")
+    elif kind == "rate" and units is None:
+        result = _rate_glm(cell, left, confidence)
+    else:
+        # A mean or ratio; or access decided per unit: a linear probability model, CR2 over
+        # the units.
+        result = _linear(cell, left, kind, confidence, units)
+    dropped = [f for f in factors if f not in left]
+    if dropped and left:
+        notes = [NOTE_ONE_LEVEL.format(name=repr(f)) for f in dropped]
+        joined = "; ".join([*notes, str(result["adjustment_note"])])
+        result["adjustment_note"] = joined.strip("; ")
+    return result

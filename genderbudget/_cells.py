@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import narwhals as nw
@@ -21,7 +21,14 @@ import pandas as pd
 from genderbudget._measures import Measure
 from genderbudget._sex import SEX_CATEGORIES, code_sex_values
 
-__all__ = ["CellStats", "ColumnNotFoundError", "collect_cells", "small_table"]
+__all__ = [
+    "CellStats",
+    "ColumnNotFoundError",
+    "breakdown_cells",
+    "collect_cells",
+    "in_cell",
+    "small_table",
+]
 
 STAT_COLUMNS = ("n", "rows", "units", "sy", "syy", "sx", "sxx", "sxy", "has_syy")
 
@@ -187,6 +194,17 @@ def _missing(column: str, dtype: Any) -> nw.Expr:
     return expr
 
 
+def _narwhals_frame(data: Any, prefix: str = "") -> Any:
+    """Wrap a dataframe of any supported engine, or say that ``data`` is not one."""
+    try:
+        frame = nw.from_native(data)
+    except TypeError:
+        raise TypeError(prefix + NOT_A_FRAME.format(type=type(data).__name__)) from None
+    if not isinstance(frame, nw.DataFrame | nw.LazyFrame):
+        raise TypeError(prefix + NOT_A_FRAME.format(type=type(data).__name__))
+    return frame
+
+
 def small_table(data: Any, required: Mapping[str, str], *, argument: str) -> pd.DataFrame:
     """Check the columns of a small table and return them as a pandas frame of objects.
 
@@ -207,12 +225,7 @@ def small_table(data: Any, required: Mapping[str, str], *, argument: str) -> pd.
     -------
     pandas.DataFrame
     """
-    try:
-        frame = nw.from_native(data)
-    except TypeError:
-        raise TypeError(f"{argument}: " + NOT_A_FRAME.format(type=type(data).__name__)) from None
-    if not isinstance(frame, nw.DataFrame | nw.LazyFrame):
-        raise TypeError(f"{argument}: " + NOT_A_FRAME.format(type=type(data).__name__))
+    frame = _narwhals_frame(data, f"{argument}: ")
     _check_columns(list(frame.collect_schema()), required)
     return _to_pandas(frame.select(list(dict.fromkeys(required))))
 
@@ -250,16 +263,48 @@ def collect_cells(
     -------
     CellStats
     """
-    try:
-        frame = nw.from_native(data)
-    except TypeError:
-        raise TypeError(NOT_A_FRAME.format(type=type(data).__name__)) from None
-    if not isinstance(frame, nw.DataFrame | nw.LazyFrame):
-        raise TypeError(NOT_A_FRAME.format(type=type(data).__name__))
+    frame = _narwhals_frame(data)
     schema = dict(frame.collect_schema())
     by = list(by)
     justified = [j for j in justified if j not in by]
+    _check_request(schema, measures, sex=sex, by=by, justified=justified, n=n)
+    _check_numeric(frame, schema, measures, n)
+    clusters = [m.cluster for m in measures if m.cluster]
+    keys = list(dict.fromkeys([sex, *by, *justified, *clusters]))
+    cells = _group_rows(frame, _row_statistics(measures, schema, n), keys)
+    rows_in = int(cells["__rows"].sum())
+    _raise_on_bad_values(frame, cells, measures, schema, n)
+    cells["__sex"] = _coded_sex(cells, sex, mapping)
+    cells, exclusions = _drop_missing_breakdowns(cells, measures, by)
 
+    frames = []
+    unit_tables = []
+    for i, m in enumerate(measures):
+        frame_i, excluded = _measure_stats(cells, i, m, by=by, n=n)
+        frames.append(frame_i)
+        exclusions.extend(excluded)
+        if m.clustered:
+            unit_tables.append(_unit_sums(cells, i, m, by=by))
+    stats = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    units_table = pd.concat(unit_tables, ignore_index=True) if unit_tables else None
+    result = CellStats(
+        stats=stats, exclusions=_exclusion_frame(exclusions), rows_in=rows_in, units=units_table
+    )
+    if not justified:
+        return result
+    return _with_patterns(result, cells, measures, by=by, justified=justified, n=n)
+
+
+def _check_request(
+    schema: Mapping[str, Any],
+    measures: Sequence[Measure],
+    *,
+    sex: str,
+    by: Sequence[str],
+    justified: Sequence[str],
+    n: str | None,
+) -> None:
+    """Check that every column the call names is there and that the options fit the input."""
     required: dict[str, str] = {sex: "the sex column, sex="}
     for b in by:
         required.setdefault(b, "a breakdown column, by=")
@@ -284,6 +329,11 @@ def collect_cells(
             required.setdefault(m.sum_sq, f"the summed squares of measure {m.name!r}")
     _check_columns(list(schema), required)
 
+
+def _check_numeric(
+    frame: Any, schema: Mapping[str, Any], measures: Sequence[Measure], n: str | None
+) -> None:
+    """Refuse a count or value column that is not numeric, quoting its values."""
     numeric_roles: dict[str, str] = {}
     if n is not None:
         numeric_roles[n] = "the count column, n="
@@ -306,16 +356,24 @@ def collect_cells(
             )
         )
 
-    def value(column: str) -> nw.Expr:
-        return nw.col(column).cast(nw.Float64)
 
+def _value(column: str) -> nw.Expr:
+    return nw.col(column).cast(nw.Float64)
+
+
+def _row_statistics(
+    measures: Sequence[Measure], schema: Mapping[str, Any], n: str | None
+) -> dict[str, nw.Expr]:
+    """Per-row expressions to sum: use flags, missing-value attribution, the sums, checks.
+
+    The checks (``__bad``, ``__over``, ``__neg``) count rows with values a measure refuses.
+    """
     derived: dict[str, nw.Expr] = {}
     checks: dict[str, nw.Expr] = {}
     count_missing = _missing(n, schema[n]) if n is not None else nw.lit(value=False)
     if n is not None:
-        persons = value(n)
+        persons = _value(n)
         checks["__bad_n"] = (~count_missing) & ((persons < 0) | (persons != persons.round(0)))
-
     for i, m in enumerate(measures):
         cols = list(m.columns)
         missing_any = count_missing
@@ -329,38 +387,52 @@ def collect_cells(
             derived[f"__miss{i}_{c}"] = (~previous) & _missing(c, schema[c])
             previous = previous | _missing(c, schema[c])
         if n is not None:
-            derived[f"__w{i}"] = nw.when(ok).then(value(n)).otherwise(0.0)
-        if m.kind == "count":
-            continue
-        y = value(cols[0])
-        derived[f"__y{i}"] = nw.when(ok).then(y).otherwise(0.0)
-        if m.kind == "rate":
-            if n is None:
-                checks[f"__bad{i}"] = ok & (y != 0) & (y != 1)
-            else:
-                checks[f"__bad{i}"] = ok & ((y < 0) | (y != y.round(0)))
-                checks[f"__over{i}"] = ok & (y > value(n))
-        if m.kind in ("mean", "ratio", "total"):
-            if n is None or m.kind == "ratio":
-                derived[f"__yy{i}"] = nw.when(ok).then(y * y).otherwise(0.0)
-            elif m.sum_sq is not None:
-                derived[f"__yy{i}"] = nw.when(ok).then(value(m.sum_sq)).otherwise(0.0)
-        for c in m.nonnegative:
-            checks[f"__neg{i}_{c}"] = ok & (value(c) < 0)
-        if m.kind in ("mean", "rate") and m.cluster is not None:
-            # A clustered mean or rate is the ratio of sums sum(y) / n over the units.
-            persons = value(n) if n is not None else nw.lit(1.0)
-            derived[f"__x{i}"] = nw.when(ok).then(persons).otherwise(0.0)
-        if m.kind == "ratio":
-            x = value(cols[1]) if m.weight is None else value(cols[1]) * value(cols[2])
-            derived[f"__x{i}"] = nw.when(ok).then(x).otherwise(0.0)
-            derived[f"__xx{i}"] = nw.when(ok).then(x * x).otherwise(0.0)
-            derived[f"__xy{i}"] = nw.when(ok).then(x * y).otherwise(0.0)
+            derived[f"__w{i}"] = nw.when(ok).then(_value(n)).otherwise(0.0)
+        if m.kind != "count":
+            _measure_sums(derived, checks, i, m, ok, n)
+    return {**derived, **checks}
 
-    clusters = [m.cluster for m in measures if m.cluster]
-    keys = list(dict.fromkeys([sex, *by, *justified, *clusters]))
+
+def _measure_sums(
+    derived: dict[str, nw.Expr],
+    checks: dict[str, nw.Expr],
+    i: int,
+    m: Measure,
+    ok: nw.Expr,
+    n: str | None,
+) -> None:
+    """Add the sums of measure ``i`` (``__y``, ``__yy``, ``__x``, ...) and its value checks."""
+    cols = list(m.columns)
+    y = _value(cols[0])
+    derived[f"__y{i}"] = nw.when(ok).then(y).otherwise(0.0)
+    if m.kind == "rate":
+        if n is None:
+            checks[f"__bad{i}"] = ok & (y != 0) & (y != 1)
+        else:
+            checks[f"__bad{i}"] = ok & ((y < 0) | (y != y.round(0)))
+            checks[f"__over{i}"] = ok & (y > _value(n))
+    if m.kind in ("mean", "ratio", "total"):
+        if n is None or m.kind == "ratio":
+            derived[f"__yy{i}"] = nw.when(ok).then(y * y).otherwise(0.0)
+        elif m.sum_sq is not None:
+            derived[f"__yy{i}"] = nw.when(ok).then(_value(m.sum_sq)).otherwise(0.0)
+    for c in m.nonnegative:
+        checks[f"__neg{i}_{c}"] = ok & (_value(c) < 0)
+    if m.kind in ("mean", "rate") and m.cluster is not None:
+        # A clustered mean or rate is the ratio of sums sum(y) / n over the units.
+        persons = _value(n) if n is not None else nw.lit(1.0)
+        derived[f"__x{i}"] = nw.when(ok).then(persons).otherwise(0.0)
+    if m.kind == "ratio":
+        x = _value(cols[1]) if m.weight is None else _value(cols[1]) * _value(cols[2])
+        derived[f"__x{i}"] = nw.when(ok).then(x).otherwise(0.0)
+        derived[f"__xx{i}"] = nw.when(ok).then(x * x).otherwise(0.0)
+        derived[f"__xy{i}"] = nw.when(ok).then(x * y).otherwise(0.0)
+
+
+def _group_rows(frame: Any, derived: dict[str, nw.Expr], keys: list[str]) -> pd.DataFrame:
+    """Sum the row expressions per key combination: the one group-by, in the user's engine."""
     aggregates = [nw.len().alias("__rows")]
-    all_derived = {**derived, **checks}
+    all_derived = dict(derived)
     for name, expr in all_derived.items():
         as_number = (
             expr.cast(nw.Float64)
@@ -377,20 +449,24 @@ def collect_cells(
     cells = _to_pandas(grouped)
     numeric = [c for c in cells.columns if c.startswith("__")]
     cells[numeric] = cells[numeric].astype(np.float64)
-    rows_in = int(cells["__rows"].sum())
+    return cells
 
-    _raise_on_bad_values(frame, cells, measures, schema, n)
 
-    # Sex: code the few distinct raw values, with their row counts for the error message.
+def _coded_sex(cells: pd.DataFrame, sex: str, mapping: Mapping[object, str] | None) -> np.ndarray:
+    """Code the few distinct raw sex values, with their row counts for the error message."""
     codes, distinct = pd.factorize(cells[sex].map(_python), use_na_sentinel=False)
     counts = np.bincount(codes, weights=cells["__rows"].to_numpy(), minlength=len(distinct))
     coded = code_sex_values(
         [_python(v) for v in distinct], [int(c) for c in counts], column=sex, mapping=mapping
     )
-    cells["__sex"] = np.asarray(coded, dtype=object)[codes]
+    return np.asarray(coded, dtype=object)[codes]
 
+
+def _drop_missing_breakdowns(
+    cells: pd.DataFrame, measures: Sequence[Measure], by: Sequence[str]
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """Leave out rows whose breakdown value is missing, reported for every measure."""
     exclusions: list[dict[str, Any]] = []
-    # Rows whose breakdown value is missing are reported and left out of every measure.
     by_missing = pd.Series(False, index=cells.index)
     for b in by:
         now = cells[b].map(_is_missing) & ~by_missing
@@ -401,27 +477,19 @@ def collect_cells(
                     {"measure": m.name, "column": b, "reason": "missing_breakdown", "rows": rows}
                 )
         by_missing = by_missing | now
-    cells = cells.loc[~by_missing]
+    return cells.loc[~by_missing], exclusions
 
-    frames = []
-    unit_tables = []
-    for i, m in enumerate(measures):
-        frame_i, excluded = _measure_stats(cells, i, m, by=by, n=n)
-        frames.append(frame_i)
-        exclusions.extend(excluded)
-        if m.clustered:
-            unit_tables.append(_unit_sums(cells, i, m, by=by))
-    stats = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    units_table = pd.concat(unit_tables, ignore_index=True) if unit_tables else None
-    if not justified:
-        return CellStats(
-            stats=stats,
-            exclusions=_exclusion_frame(exclusions),
-            rows_in=rows_in,
-            units=units_table,
-        )
 
-    # The same cells, finer: by factor pattern, for the adjusted comparisons only.
+def _with_patterns(
+    result: CellStats,
+    cells: pd.DataFrame,
+    measures: Sequence[Measure],
+    *,
+    by: list[str],
+    justified: list[str],
+    n: str | None,
+) -> CellStats:
+    """Add the same cells, finer: by factor pattern, for the adjusted comparisons only."""
     factor_missing = pd.Series(False, index=cells.index)
     pattern_excluded: list[dict[str, Any]] = []
     for j in justified:
@@ -442,14 +510,11 @@ def collect_cells(
         for i, m in enumerate(measures)
         if m.clustered
     ]
-    return CellStats(
-        stats=stats,
-        exclusions=_exclusion_frame(exclusions),
-        rows_in=rows_in,
+    return replace(
+        result,
         patterns=pd.concat(pattern_frames, ignore_index=True),
         pattern_exclusions=_exclusion_frame(pattern_excluded),
         pattern_units=pd.concat(unit_frames, ignore_index=True) if unit_frames else None,
-        units=units_table,
     )
 
 
@@ -618,3 +683,27 @@ def _measure_stats(
     full["has_syy"] = has_syy
     full.insert(0, "measure", m.name)
     return full[["measure", *keys, *STAT_COLUMNS]], excluded
+
+
+def breakdown_cells(
+    table: pd.DataFrame, by: Sequence[str]
+) -> Iterator[tuple[dict[str, Any], pd.DataFrame]]:
+    """Yield each breakdown cell of a small table: its ``{column: value}`` and its rows.
+
+    Cells come in order of first appearance, a missing breakdown value is a cell of its own,
+    and without breakdowns the whole table is the one cell.
+    """
+    if not by:
+        yield {}, table
+        return
+    for key, cell in table.groupby(list(by), sort=False, dropna=False):
+        values = key if isinstance(key, tuple) else (key,)
+        yield dict(zip(by, values, strict=True)), cell
+
+
+def in_cell(table: pd.DataFrame, keys: Mapping[str, Any]) -> pd.DataFrame:
+    """Select the rows of ``table`` in the breakdown cell ``{column: value}``."""
+    mask = np.ones(len(table), dtype=bool)
+    for column, value in keys.items():
+        mask &= (table[column] == value).to_numpy()
+    return table.loc[mask]

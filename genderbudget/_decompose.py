@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
 import numpy as np
@@ -24,9 +24,10 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import stats as st
 
-from genderbudget._cells import ColumnNotFoundError, collect_cells
+from genderbudget._cells import ColumnNotFoundError, breakdown_cells, collect_cells
 from genderbudget._measures import Measure, mean, ratio
-from genderbudget._options import BAD_CONFIDENCE
+from genderbudget._models import coincides_with_sex, gram_pinv, wls, wls_min_norm
+from genderbudget._options import BAD_CONFIDENCE, SEX_IN_BY
 
 __all__ = ["decompose_cost", "oaxaca"]
 
@@ -59,8 +60,8 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
     "note",
 )
 
-# Relative tolerances of the rank decisions, on a design whose columns are scaled to norm 1.
-RANK_TOL = 1e-9
+# Relative tolerances of the identification decisions, on a design whose columns are scaled
+# to norm 1 (the rank itself is decided by :func:`genderbudget._models.wls_min_norm`).
 ESTIMABLE_TOL = 1e-7
 LOADING_TOL = 1e-6
 
@@ -78,10 +79,6 @@ LISTED_TWICE = "{name} lists the column {column!r} twice."
 NO_FACTORS = (
     "factors= must name at least one column with a factor declared justified (for example "
     "the unit's size or security class); got {value!r}."
-)
-SEX_IN_BY = (
-    "The sex column {sex!r} cannot also be a breakdown (by=); the decomposition always "
-    "compares women and men."
 )
 FACTOR_IN_BY = (
     "Factor {factor!r} is also a breakdown (by=): within each breakdown cell it has one value "
@@ -418,19 +415,8 @@ def oaxaca(
     reference = _check_reference(reference)
     confidence = _check_confidence(confidence)
     measure = mean(outcome, sum_sq=sum_sq)
-    return _decompose(
-        data,
-        measure,
-        sex=sex,
-        factors=factors,
-        by=by,
-        categorical=categorical,
-        reference=reference,
-        confidence=confidence,
-        n=n,
-        cluster=None,
-        mapping=mapping,
-    )
+    spec = _spec(measure, sex, factors, by, categorical, reference, confidence, n, None)
+    return _decompose(data, measure, spec, n=n, mapping=mapping)
 
 
 def decompose_cost(
@@ -597,19 +583,8 @@ def decompose_cost(
     reference = _check_reference(reference)
     confidence = _check_confidence(confidence)
     measure = ratio(cost, days)
-    return _decompose(
-        data,
-        measure,
-        sex=sex,
-        factors=factors,
-        by=by,
-        categorical=categorical,
-        reference=reference,
-        confidence=confidence,
-        n=None,
-        cluster=cluster,
-        mapping=mapping,
-    )
+    spec = _spec(measure, sex, factors, by, categorical, reference, confidence, None, cluster)
+    return _decompose(data, measure, spec, n=None, mapping=mapping)
 
 
 # --------------------------------------------------------------------------------------------
@@ -668,7 +643,41 @@ class _Spec:
 def _decompose(
     data: Any,
     measure: Measure,
+    spec: _Spec,
     *,
+    n: str | None,
+    mapping: Mapping[object, str] | None,
+) -> pd.DataFrame:
+    """Collect the pattern sums in one pass, decompose each breakdown cell, assemble."""
+    cluster = spec.cluster
+    keys = list(dict.fromkeys([*spec.by, *spec.factors, *([cluster] if cluster else [])]))
+    try:
+        cells = collect_cells(data, [measure], sex=spec.sex, by=keys, n=n, mapping=mapping)
+    except ColumnNotFoundError as error:
+        raise ColumnNotFoundError(_with_roles(str(error), spec)) from None
+    stats, numeric = _pattern_stats(cells.stats, spec)
+    excluded = _exclusion_note(cells.exclusions, spec)
+    records: list[dict[str, Any]] = []
+    for key, frame in _cells(stats, spec.by):
+        where = _where(spec.by, key)
+        cell_records = _decompose_cell(frame, spec, numeric, where)
+        if spec.kind == "ratio":
+            _jackknife(cell_records, frame, spec, numeric, where)
+        _intervals(cell_records, spec)
+        for record in cell_records:
+            notes = [record["note"], excluded] if excluded else [record["note"]]
+            record["note"] = "; ".join(note for note in notes if note)
+            record.update(dict(zip(spec.by, key, strict=True)))
+        records.extend(cell_records)
+    if not records and not spec.by:
+        note = "; ".join(n for n in (NOTE_EMPTY, excluded) if n)
+        records = _empty_cell(spec, n_women=0, n_men=0, n_unknown=0, note=note)
+        _intervals(records, spec)
+    return _table(records, spec)
+
+
+def _spec(
+    measure: Measure,
     sex: str,
     factors: str | Sequence[str],
     by: str | Sequence[str],
@@ -677,8 +686,8 @@ def _decompose(
     confidence: float,
     n: str | None,
     cluster: str | None,
-    mapping: Mapping[object, str] | None,
-) -> pd.DataFrame:
+) -> _Spec:
+    """Check the column options against each other and gather them."""
     if not isinstance(sex, str):
         raise TypeError(f"sex must be the name of the sex column, got {sex!r}.")
     by_list = _names(by, "by")
@@ -704,8 +713,7 @@ def _decompose(
         )
     if cluster is not None and not isinstance(cluster, str):
         raise TypeError(f"cluster must be a column name, got {cluster!r}.")
-
-    spec = _Spec(
+    return _Spec(
         kind=measure.kind,
         measure=measure.name,
         value=measure.column or "",
@@ -719,18 +727,16 @@ def _decompose(
         cluster=cluster,
         unit_word="persons" if measure.kind == "mean" else "rows",
     )
-    keys = list(dict.fromkeys([*by_list, *factor_list, *([cluster] if cluster else [])]))
-    try:
-        cells = collect_cells(data, [measure], sex=sex, by=keys, n=n, mapping=mapping)
-    except ColumnNotFoundError as error:
-        raise ColumnNotFoundError(_with_roles(str(error), spec)) from None
 
-    stats = cells.stats.copy()
+
+def _pattern_stats(cell_stats: pd.DataFrame, spec: _Spec) -> tuple[pd.DataFrame, dict[str, bool]]:
+    """Keep the used pattern rows, as floats; say which factors enter as (finite) numbers."""
+    stats = cell_stats.copy()
     for column in ("n", "rows", "units", "sy", "sx"):
         stats[column] = stats[column].astype(np.float64)
     stats = stats.loc[stats["rows"] > 0].reset_index(drop=True)
-    numeric = {f: _is_numeric(stats[f]) and f not in spec.categorical for f in factor_list}
-    for factor in factor_list:
+    numeric = {f: _is_numeric(stats[f]) and f not in spec.categorical for f in spec.factors}
+    for factor in spec.factors:
         if numeric[factor]:
             values = stats[factor].map(float).to_numpy(dtype=np.float64)
             stats[factor] = values
@@ -742,26 +748,12 @@ def _decompose(
                         factor=factor, rows=f"{rows:,} row" + ("" if rows == 1 else "s")
                     )
                 )
-    excluded = _exclusion_note(cells.exclusions, spec)
+    return stats, numeric
 
-    records: list[dict[str, Any]] = []
-    for key, frame in _cells(stats, by_list):
-        where = _where(by_list, key)
-        cell_records = _decompose_cell(frame, spec, numeric, where)
-        if spec.kind == "ratio":
-            _jackknife(cell_records, frame, spec, numeric, where)
-        _intervals(cell_records, spec)
-        for record in cell_records:
-            notes = [record["note"], excluded] if excluded else [record["note"]]
-            record["note"] = "; ".join(note for note in notes if note)
-            record.update(dict(zip(by_list, key, strict=True)))
-        records.extend(cell_records)
-    if not records and not by_list:
-        note = "; ".join(n for n in (NOTE_EMPTY, excluded) if n)
-        records = _empty_cell(spec, n_women=0, n_men=0, n_unknown=0, note=note)
-        _intervals(records, spec)
 
-    columns = ["measure", *by_list, *OUTPUT_COLUMNS]
+def _table(records: list[dict[str, Any]], spec: _Spec) -> pd.DataFrame:
+    """Assemble the output table with its fixed columns and types."""
+    columns = ["measure", *spec.by, *OUTPUT_COLUMNS]
     table = pd.DataFrame.from_records(records, columns=columns)
     table["measure"] = spec.measure
     for column in (
@@ -779,7 +771,7 @@ def _decompose(
         table[column] = table[column].astype(np.int64)
     table["note"] = table["note"].astype(object)
     table["ci_method"] = table["ci_method"].astype(object)
-    for column in by_list:
+    for column in spec.by:
         table[column] = table[column].infer_objects()
     return table
 
@@ -930,21 +922,16 @@ def _exclusion_note(exclusions: pd.DataFrame, spec: _Spec) -> str:
 
 
 def _cells(stats: pd.DataFrame, by: list[str]) -> list[tuple[tuple[Any, ...], pd.DataFrame]]:
-    """Split the pattern table into breakdown cells, in sorted order."""
+    """Split the pattern table into breakdown cells, in sorted order (as found if unsortable)."""
     if not by:
         return [((), stats)] if len(stats) else []
-    keys = stats[by].drop_duplicates()
+    cells = {tuple(key.values()): cell for key, cell in breakdown_cells(stats, by)}
+    keys = pd.DataFrame(list(cells), columns=by, dtype=object)
     try:
         keys = keys.sort_values(by, kind="stable")
     except TypeError:
         pass
-    out = []
-    for key in keys.itertuples(index=False, name=None):
-        mask = np.ones(len(stats), dtype=bool)
-        for column, value in zip(by, key, strict=True):
-            mask &= (stats[column] == value).to_numpy(dtype=bool)
-        out.append((tuple(key), stats.loc[mask]))
-    return out
+    return [(key, cells[key]) for key in keys.itertuples(index=False, name=None)]
 
 
 def _where(by: list[str], key: tuple[Any, ...]) -> str:
@@ -1027,22 +1014,6 @@ class _Fit:
         return projection
 
 
-def _solve(
-    x: FloatArray, y: FloatArray, w: FloatArray
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Weighted least squares by SVD on norm-1 columns: coefficients, null space, scale."""
-    root = np.sqrt(w / w.sum())
-    a = x * root[:, np.newaxis]
-    b = y * root
-    scale = np.sqrt((a**2).sum(axis=0))
-    scale[scale == 0.0] = 1.0
-    a = a / scale
-    u, s, vt = np.linalg.svd(a, full_matrices=a.shape[0] < a.shape[1])
-    rank = int((s > RANK_TOL * s[0]).sum()) if s.size and s[0] > 0 else 0
-    delta = vt[:rank].T @ ((u[:, :rank].T @ b) / s[:rank])
-    return delta / scale, vt[rank:].T, scale
-
-
 def _sum_patterns(rows: pd.DataFrame, factors: list[str]) -> pd.DataFrame:
     """Sum ``n, sy, sx, syy`` per factor pattern, patterns in order of first appearance."""
     values = {f: rows[f].to_numpy() for f in factors}
@@ -1116,36 +1087,121 @@ def _group(
     return _Group(patterns, total[keep] / weight[keep], weight[keep], syy), counts
 
 
+@dataclass(frozen=True)
+class _Head:
+    """What every row of a cell repeats: counts, each sex's mean, and the cell's notes."""
+
+    counts: dict[str, Any]
+    means: dict[str, float]
+    notes: list[str]
+
+    def empty(self, spec: _Spec, *, gap: bool = False) -> list[dict[str, Any]]:
+        """Return the cell's rows with every estimate NaN (the gap kept with ``gap=True``)."""
+        return _empty_cell(
+            spec,
+            **self.counts,
+            note="; ".join(self.notes),
+            gap=gap,
+            women_mean=self.means["women_mean"],
+            men_mean=self.means["men_mean"],
+        )
+
+
+def _head(
+    frame: pd.DataFrame, spec: _Spec, women: Mapping[str, float], men: Mapping[str, float]
+) -> _Head:
+    n_unknown = int(frame.loc[frame["sex"] == "unknown", "n"].sum())
+    notes: list[str] = []
+    if n_unknown:
+        notes.append(NOTE_UNKNOWN.format(count=f"{n_unknown:,}", unit=spec.unit_word))
+    counts: dict[str, Any] = {
+        "n_women": int(women["n"]),
+        "n_men": int(men["n"]),
+        "n_unknown": n_unknown,
+        "units_women": int(women["units"]),
+        "units_men": int(men["units"]),
+    }
+    means = {
+        "women_mean": women["sy"] / women["weight"] if women["weight"] > 0 else np.nan,
+        "men_mean": men["sy"] / men["weight"] if men["weight"] > 0 else np.nan,
+    }
+    return _Head(counts, means, notes)
+
+
 def _decompose_cell(
     frame: pd.DataFrame, spec: _Spec, numeric: Mapping[str, bool], where: str
 ) -> list[dict[str, Any]]:
     """Decompose one breakdown cell: point estimates, and for a mean their delta-method se."""
     women, wc = _group(frame, "women", spec, where)
     men, mc = _group(frame, "men", spec, where)
-    n_unknown = int(frame.loc[frame["sex"] == "unknown", "n"].sum())
-    notes: list[str] = []
-    if n_unknown:
-        notes.append(NOTE_UNKNOWN.format(count=f"{n_unknown:,}", unit=spec.unit_word))
-    counts: dict[str, Any] = {
-        "n_women": int(wc["n"]),
-        "n_men": int(mc["n"]),
-        "n_unknown": n_unknown,
-        "units_women": int(wc["units"]),
-        "units_men": int(mc["units"]),
-    }
-    women_mean = wc["sy"] / wc["weight"] if wc["weight"] > 0 else np.nan
-    men_mean = mc["sy"] / mc["weight"] if mc["weight"] > 0 else np.nan
-    means = {"women_mean": women_mean, "men_mean": men_mean}
+    head = _head(frame, spec, wc, mc)
     if not len(women.y) or not len(men.y):
         if not len(women.y) and not len(men.y):
-            notes.insert(0, NOTE_NO_ONE)
+            head.notes.insert(0, NOTE_NO_ONE)
         else:
-            notes.insert(0, NOTE_NO_WOMEN if not len(women.y) else NOTE_NO_MEN)
-        return _empty_cell(
-            spec, **counts, note="; ".join(notes), women_mean=women_mean, men_mean=men_mean
-        )
+            head.notes.insert(0, NOTE_NO_WOMEN if not len(women.y) else NOTE_NO_MEN)
+        return head.empty(spec)
+    roles = _factor_roles(women, men, spec, numeric, head.notes)
+    if roles is None:
+        return head.empty(spec, gap=True)
+    active, levels, common = roles
+    design = _design(active, numeric, levels, common)
+    x_full = {
+        "women": design.full(women.patterns, numeric),
+        "men": design.full(men.patterns, numeric),
+    }
+    coincides = _check_rank(design, x_full["women"], x_full["men"], women.w, men.w, where)
+    if coincides:
+        head.notes.append(coincides)
+        return head.empty(spec, gap=True)
+    fits = {
+        "women": _fit(design, x_full["women"], women),
+        "men": _fit(design, x_full["men"], men),
+    }
+    if spec.reference == "pooled":
+        fits["pooled"] = _fit_pooled(design, x_full["women"], x_full["men"], women, men)
+    gap = head.means["women_mean"] - head.means["men_mean"]
+    parts = _Parts(fits, len(design.owner))
+    rows = parts.rows(design, spec, active, x_full, (women.w, men.w), gap)
+    head.notes.extend(parts.notes(design, spec.reference))
+    if gap == 0:
+        head.notes.append(NOTE_NO_GAP)
+    se = np.full(len(rows), np.nan)
+    if spec.kind == "mean":
+        known = bool(frame["has_syy"].all())
+        variance = _Variance.of(design, x_full, women, men, fits, known_syy=known)
+        if variance.note:
+            head.notes.append(variance.note)
+        else:
+            for i, (_, _, value, terms) in enumerate(rows):
+                if not np.isnan(value):
+                    se[i] = variance.se(terms)
+    note = "; ".join(head.notes)
+    return [
+        {
+            "component": component,
+            "factor": factor,
+            "estimate": float(value),
+            "se": float(se[i]),
+            "share_of_gap": float(value / gap) if gap != 0 else np.nan,
+            **head.means,
+            **head.counts,
+            "reference": spec.reference,
+            "order": ORDER,
+            "note": note,
+        }
+        for i, (component, factor, value, _) in enumerate(rows)
+    ]
 
-    # Factors: left out when constant; NaN parts when they tell the sexes apart.
+
+def _factor_roles(
+    women: _Group, men: _Group, spec: _Spec, numeric: Mapping[str, bool], notes: list[str]
+) -> tuple[list[str], dict[str, list[Any]], dict[str, list[Any]]] | None:
+    """Sort the factors: left out when constant, None when one coincides with sex.
+
+    Returns the factors kept, the levels of each and, for categorical ones, the levels both
+    sexes have (over which their coefficients are normalised); notes say what was done.
+    """
     active: list[str] = []
     levels: dict[str, list[Any]] = {}
     common: dict[str, list[Any]] = {}
@@ -1156,175 +1212,153 @@ def _decompose_cell(
         if len(every) == 1:
             notes.append(NOTE_ONE_LEVEL.format(factor=factor, value=_plain(every[0])))
             continue
-        shared = [v for v in every if v in in_women and v in in_men]
-        detail = None
-        if numeric[factor] and len(in_women) == 1 and len(in_men) == 1:
-            detail = (
-                f"it is {_plain(in_women[0])!r} for every woman and "
-                f"{_plain(in_men[0])!r} for every man"
+        if coincides_with_sex(in_women, in_men, numeric=numeric[factor]):
+            notes.append(
+                NOTE_FACTOR_IS_SEX.format(
+                    factor=factor,
+                    detail=_coincide_detail(in_women, in_men, numeric=numeric[factor]),
+                )
             )
-        elif not numeric[factor] and not shared:
-            only_w = _listing(_sorted(in_women))
-            only_m = _listing(_sorted(in_men))
-            detail = f"{only_w} occur only for women and {only_m} only for men"
-        if detail is not None:
-            notes.append(NOTE_FACTOR_IS_SEX.format(factor=factor, detail=detail))
-            return _empty_cell(
-                spec,
-                **counts,
-                note="; ".join(notes),
-                gap=True,
-                women_mean=women_mean,
-                men_mean=men_mean,
-            )
+            return None
         if not numeric[factor]:
-            common[factor] = shared
-            for sex_word, present in (("men", in_men), ("women", in_women)):
-                alone = [v for v in every if v in present and v not in shared]
-                if alone:
-                    notes.append(
-                        NOTE_ONE_SEX_CATEGORIES.format(
-                            categories=("category " if len(alone) == 1 else "categories ")
-                            + _listing(alone),
-                            verb="occurs" if len(alone) == 1 else "occur",
-                            factor=factor,
-                            sex=sex_word,
-                            common=_listing(shared),
-                        )
-                    )
+            common[factor] = [v for v in every if v in in_women and v in in_men]
+            notes.extend(_one_sex_categories(factor, every, in_women, in_men, common[factor]))
         levels[factor] = every
         active.append(factor)
+    return active, levels, common
 
-    design = _design(active, numeric, levels, common)
-    xw_full = design.full(women.patterns, numeric)
-    xm_full = design.full(men.patterns, numeric)
-    coincides = _check_rank(design, xw_full, xm_full, women.w, men.w, where)
-    if coincides:
-        notes.append(coincides)
-        return _empty_cell(
-            spec,
-            **counts,
-            note="; ".join(notes),
-            gap=True,
-            women_mean=women_mean,
-            men_mean=men_mean,
+
+def _coincide_detail(in_women: list[Any], in_men: list[Any], *, numeric: bool) -> str:
+    """Say how a factor tells women from men."""
+    if numeric:
+        return (
+            f"it is {_plain(in_women[0])!r} for every woman and {_plain(in_men[0])!r} for every man"
         )
+    only_w = _listing(_sorted(in_women))
+    only_m = _listing(_sorted(in_men))
+    return f"{only_w} occur only for women and {only_m} only for men"
 
-    fits = {
-        "women": _fit(design, xw_full, women),
-        "men": _fit(design, xm_full, men),
-    }
-    if spec.reference == "pooled":
-        fits["pooled"] = _fit_pooled(design, xw_full, xm_full, women, men)
-    star = spec.reference
 
-    xw = women.w @ xw_full / women.w.sum()
-    xm = men.w @ xm_full / men.w.sum()
-    delta = xw - xm
-    gap = women_mean - men_mean
-    p = len(design.owner)
-    bw, bm, bs = fits["women"].coef, fits["men"].coef, fits[star].coef
+def _one_sex_categories(
+    factor: str, every: list[Any], in_women: list[Any], in_men: list[Any], shared: list[Any]
+) -> list[str]:
+    """Say which categories of a factor only one sex has."""
+    notes = []
+    for sex_word, present in (("men", in_men), ("women", in_women)):
+        alone = [v for v in every if v in present and v not in shared]
+        if alone:
+            notes.append(
+                NOTE_ONE_SEX_CATEGORIES.format(
+                    categories=("category " if len(alone) == 1 else "categories ")
+                    + _listing(alone),
+                    verb="occurs" if len(alone) == 1 else "occur",
+                    factor=factor,
+                    sex=sex_word,
+                    common=_listing(shared),
+                )
+            )
+    return notes
 
-    failures: list[tuple[str, FloatArray]] = []
 
-    def part(terms: list[tuple[str, FloatArray]]) -> float:
+_Row = tuple[str, str, float, "_Linear"]
+
+
+@dataclass
+class _Parts:
+    """The rows of a decomposition from the fits, and which of them are not identified."""
+
+    fits: Mapping[str, _Fit]
+    p: int
+    failures: list[tuple[str, FloatArray]] = field(default_factory=list)
+    total_failures: list[tuple[str, FloatArray]] = field(default_factory=list)
+    failed_parts: list[str] = field(default_factory=list)
+
+    def value(self, terms: list[tuple[str, FloatArray]]) -> float:
         """Evaluate a sum of ``c @ coef`` terms; NaN (failure recorded) if not identified."""
         per_group: dict[str, FloatArray] = {}
         for group, c in terms:
-            per_group[group] = per_group.get(group, np.zeros(p)) + c
+            per_group[group] = per_group.get(group, np.zeros(self.p)) + c
         value, identified = 0.0, True
         for group, c in per_group.items():
-            missing = fits[group].unidentified(c)
+            missing = self.fits[group].unidentified(c)
             if missing is None:
-                value += float(c @ fits[group].coef)
+                value += float(c @ self.fits[group].coef)
             else:
-                failures.append((group, missing))
+                self.failures.append((group, missing))
                 identified = False
         return value if identified else np.nan
 
-    # Each row: its value, the terms in the coefficients and the gradient in the mean factors.
-    rows: list[tuple[str, str, float, _Linear]] = []
-    gap_terms = _Linear([("women", xw), ("men", -xm)], {"women": bw, "men": -bm})
-    rows.append(("gap", TOTAL, gap, gap_terms))
-    total_terms = _Linear([(star, delta)], {"women": bs, "men": -bs})
-    explained_total = part(total_terms.coef)
-    total_failures = list(failures)
-    rows.append(("explained", TOTAL, explained_total, total_terms))
-    explained_rows: list[tuple[str, str, float, _Linear]] = []
-    unexplained_rows: list[tuple[str, str, float, _Linear]] = []
-    failed_parts: list[str] = []
-    zero = _Linear([], {})
-    for factor in spec.factors:
-        if factor not in active:
-            explained_rows.append(("explained", factor, 0.0, zero))
-            unexplained_rows.append(("unexplained", factor, 0.0, zero))
-            continue
-        mask = np.array([owner == factor for owner in design.owner], dtype=np.float64)
-        terms = _Linear([(star, delta * mask)], {"women": bs * mask, "men": -bs * mask})
-        value = part(terms.coef)
-        if np.isnan(value):
-            failed_parts.append(f"the explained part of {factor!r}")
-        explained_rows.append(("explained", factor, value, terms))
-        terms = _Linear(
-            [("women", xw * mask), ("men", -xm * mask), (star, -delta * mask)],
-            {"women": (bw - bs) * mask, "men": (bs - bm) * mask},
+    def rows(
+        self,
+        design: _Design,
+        spec: _Spec,
+        active: list[str],
+        x_full: Mapping[str, FloatArray],
+        weights: tuple[FloatArray, FloatArray],
+        gap: float,
+    ) -> list[_Row]:
+        """Each row: its value, the terms in the coefficients and the gradient in the means."""
+        star = spec.reference
+        xw = weights[0] @ x_full["women"] / weights[0].sum()
+        xm = weights[1] @ x_full["men"] / weights[1].sum()
+        delta = xw - xm
+        bw, bm, bs = self.fits["women"].coef, self.fits["men"].coef, self.fits[star].coef
+        gap_terms = _Linear([("women", xw), ("men", -xm)], {"women": bw, "men": -bm})
+        total_terms = _Linear([(star, delta)], {"women": bs, "men": -bs})
+        explained_total = self.value(total_terms.coef)
+        self.total_failures = list(self.failures)
+        explained: list[_Row] = []
+        unexplained: list[_Row] = []
+        zero = _Linear([], {})
+        for factor in spec.factors:
+            if factor not in active:
+                explained.append(("explained", factor, 0.0, zero))
+                unexplained.append(("unexplained", factor, 0.0, zero))
+                continue
+            mask = np.array([owner == factor for owner in design.owner], dtype=np.float64)
+            terms = _Linear([(star, delta * mask)], {"women": bs * mask, "men": -bs * mask})
+            explained.append(("explained", factor, self._part(terms, "explained", factor), terms))
+            terms = _Linear(
+                [("women", xw * mask), ("men", -xm * mask), (star, -delta * mask)],
+                {"women": (bw - bs) * mask, "men": (bs - bm) * mask},
+            )
+            value = self._part(terms, "unexplained", factor)
+            unexplained.append(("unexplained", factor, value, terms))
+        e0 = np.zeros(self.p)
+        e0[0] = 1.0
+        intercept_terms = _Linear([("women", e0), ("men", -e0)], {})
+        intercept = self.value(intercept_terms.coef)
+        if np.isnan(intercept):
+            self.failed_parts.append("the unexplained part of the intercept")
+        unexplained_terms = _Linear(
+            [("women", xw), ("men", -xm), (star, -delta)], {"women": bw - bs, "men": bs - bm}
         )
-        value = part(terms.coef)
+        return [
+            ("gap", TOTAL, gap, gap_terms),
+            ("explained", TOTAL, explained_total, total_terms),
+            *explained,
+            ("unexplained", TOTAL, gap - explained_total, unexplained_terms),
+            *unexplained,
+            ("unexplained", INTERCEPT, intercept, intercept_terms),
+        ]
+
+    def _part(self, terms: _Linear, component: str, factor: str) -> float:
+        value = self.value(terms.coef)
         if np.isnan(value):
-            failed_parts.append(f"the unexplained part of {factor!r}")
-        unexplained_rows.append(("unexplained", factor, value, terms))
-    e0 = np.zeros(p)
-    e0[0] = 1.0
-    intercept_terms = _Linear([("women", e0), ("men", -e0)], {})
-    intercept = part(intercept_terms.coef)
-    if np.isnan(intercept):
-        failed_parts.append("the unexplained part of the intercept")
-    unexplained_terms = _Linear(
-        [("women", xw), ("men", -xm), (star, -delta)], {"women": bw - bs, "men": bs - bm}
-    )
-    rows += explained_rows
-    rows.append(("unexplained", TOTAL, gap - explained_total, unexplained_terms))
-    rows += unexplained_rows
-    rows.append(("unexplained", INTERCEPT, intercept, intercept_terms))
+            self.failed_parts.append(f"the {component} part of {factor!r}")
+        return value
 
-    if total_failures:
-        reason = _reasons(total_failures, fits, design)
-        notes.append(NOTE_TOTALS_NOT_IDENTIFIED.format(reference=spec.reference, reason=reason))
-    elif failed_parts:
-        reason = _reasons(failures, fits, design)
-        parts = " and ".join(failed_parts) if len(failed_parts) <= 2 else ", ".join(failed_parts)
-        notes.append(NOTE_PARTS_NOT_IDENTIFIED.format(parts=parts, reason=reason))
-    if gap == 0:
-        notes.append(NOTE_NO_GAP)
-
-    se = np.full(len(rows), np.nan)
-    if spec.kind == "mean":
-        known = bool(frame["has_syy"].all())
-        variance = _Variance.of(
-            design, {"women": xw_full, "men": xm_full}, women, men, fits, known_syy=known
-        )
-        if variance.note:
-            notes.append(variance.note)
-        else:
-            for i, (_, _, value, terms) in enumerate(rows):
-                if not np.isnan(value):
-                    se[i] = variance.se(terms)
-    note = "; ".join(notes)
-    return [
-        {
-            "component": component,
-            "factor": factor,
-            "estimate": float(value),
-            "se": float(se[i]),
-            "share_of_gap": float(value / gap) if gap != 0 else np.nan,
-            **means,
-            **counts,
-            "reference": spec.reference,
-            "order": ORDER,
-            "note": note,
-        }
-        for i, (component, factor, value, _) in enumerate(rows)
-    ]
+    def notes(self, design: _Design, reference: str) -> list[str]:
+        """Say which parts the data do not identify, and why."""
+        if self.total_failures:
+            reason = _reasons(self.total_failures, self.fits, design)
+            return [NOTE_TOTALS_NOT_IDENTIFIED.format(reference=reference, reason=reason)]
+        if self.failed_parts:
+            reason = _reasons(self.failures, self.fits, design)
+            failed = self.failed_parts
+            parts = " and ".join(failed) if len(failed) <= 2 else ", ".join(failed)
+            return [NOTE_PARTS_NOT_IDENTIFIED.format(parts=parts, reason=reason)]
+        return []
 
 
 def _empty_cell(
@@ -1426,7 +1460,7 @@ class _Variance:
         for sex_word, group in groups.items():
             x = x_full[sex_word][:, design.reduced]
             persons = float(group.w.sum())
-            inverse, rank = _gram_pinv(x, group.w)
+            inverse, rank = gram_pinv(x, group.w)
             fitted[sex_word] = x_full[sex_word] @ fits[sex_word].coef
             f = fitted[sex_word]
             residual = group.syy - 2.0 * f * group.y * group.w + group.w * f**2
@@ -1446,14 +1480,14 @@ class _Variance:
         pooled_inverse = np.zeros((k + 1, k))
         gap = {s: np.zeros(len(groups[s].w)) for s in groups}
         if "pooled" in fits:
-            gram = sum((xp[s] * groups[s].w[:, np.newaxis]).T @ xp[s] for s in groups)
-            inverse = np.linalg.inv(np.asarray(gram))
+            # The pooled coefficients are the WLS of the sexes' fitted values on the pooled
+            # design (the residuals of a sex's regression are orthogonal to its factors),
+            # inverse @ sum_s xp_s' W_s fitted_s, so r' b_pooled[:k] puts x_s' W_s xp_s
+            # inverse[:, :k] r on b_s.
+            w = np.concatenate([groups[s].w for s in groups])
+            fitted_all = np.concatenate([fitted[s] for s in groups])
+            coef, inverse = wls(np.vstack([xp[s] for s in groups]), w, w * fitted_all)
             pooled_inverse = inverse[:, :k]
-            # The pooled coefficients are inverse @ sum_s xp_s' W_s fitted_s (the residuals
-            # of a sex's regression are orthogonal to its factors), so r' b_pooled[:k] puts
-            # x_s' W_s xp_s inverse[:, :k] r on b_s.
-            right = sum(xp[s].T @ (groups[s].w * fitted[s]) for s in groups)
-            coef = inverse @ np.asarray(right)
             for s in groups:
                 x = x_full[s][:, design.reduced]
                 pooled[s] = (x * groups[s].w[:, np.newaxis]).T @ xp[s] @ pooled_inverse
@@ -1493,17 +1527,6 @@ class _Variance:
             centred = phi - float(w @ phi) / persons
             variance += persons / (persons - 1.0) * float(w @ centred**2)
         return float(np.sqrt(max(variance, 0.0)))
-
-
-def _gram_pinv(x: FloatArray, w: FloatArray) -> tuple[FloatArray, int]:
-    """Pseudo-inverse of ``x' W x`` (by SVD on norm-1 columns) and the rank of ``x``."""
-    a = x * np.sqrt(w)[:, np.newaxis]
-    scale = np.sqrt((a**2).sum(axis=0))
-    scale[scale == 0.0] = 1.0
-    _, s, vt = np.linalg.svd(a / scale, full_matrices=False)
-    rank = int((s > RANK_TOL * s[0]).sum()) if s.size and s[0] > 0 else 0
-    inner = vt[:rank].T @ np.diag(1.0 / s[:rank] ** 2) @ vt[:rank]
-    return inner / np.outer(scale, scale), rank
 
 
 def _design(
@@ -1548,7 +1571,7 @@ def _design(
 
 def _fit(design: _Design, x_full: FloatArray, group: _Group) -> _Fit:
     x = x_full[:, design.reduced]
-    beta, null, scale = _solve(x, group.y, group.w)
+    beta, null, scale = wls_min_norm(x, group.y, group.w)
     absent = ~np.any(x != 0.0, axis=0)
     return _Fit(design.transform @ beta, null, scale, design.transform, absent)
 
@@ -1559,7 +1582,7 @@ def _fit_pooled(
     """Coefficients of the regression on both sexes with an indicator for women."""
     x = np.vstack([xw_full[:, design.reduced], xm_full[:, design.reduced]])
     indicator = np.r_[np.ones(len(women.y)), np.zeros(len(men.y))]
-    beta, _, scale = _solve(
+    beta, _, scale = wls_min_norm(
         np.column_stack([x, indicator]), np.r_[women.y, men.y], np.r_[women.w, men.w]
     )
     k = len(design.reduced)
@@ -1579,12 +1602,12 @@ def _check_rank(
     x = np.vstack([xw_full[:, design.reduced], xm_full[:, design.reduced]])
     w = np.r_[ww, wm]
     owners = [design.owner[j] for j in design.reduced]
-    _, null, _ = _solve(x, np.zeros(len(w)), w)
+    _, null, _ = wls_min_norm(x, np.zeros(len(w)), w)
     if null.shape[1]:
         names = _involved(null, owners)
         raise ValueError(COLLINEAR.format(factors=_listing(names), where=where))
     indicator = np.r_[np.ones(len(ww)), np.zeros(len(wm))]
-    _, null, _ = _solve(np.column_stack([x, indicator]), np.zeros(len(w)), w)
+    _, null, _ = wls_min_norm(np.column_stack([x, indicator]), np.zeros(len(w)), w)
     if null.shape[1]:
         names = _involved(null[:-1], owners)
         if len(names) == 1:

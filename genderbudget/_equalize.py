@@ -35,6 +35,7 @@ from genderbudget._adjust import NOTE_NO_FACTOR_LEFT, fit_rate_model, varying_fa
 from genderbudget._cells import STAT_COLUMNS, CellStats, collect_cells
 from genderbudget._estimate import cluster_inference, compare, estimate
 from genderbudget._measures import Measure, rate
+from genderbudget._models import other_sex_target, predict_as
 from genderbudget._options import (
     check_column,
     check_columns,
@@ -933,15 +934,10 @@ def _adjusted_targets(
             if s != "unknown":
                 notes[i].append(f"no adjusted target: {reason}")
         return
-    # Design row of each collapsed pattern x sex as it is, and as the other sex.
+    # Each collapsed pattern x sex predicted as its own sex and as the other sex.
     position = pd.Series(np.arange(len(fit.fitted_index)), index=fit.fitted_index)
-    as_own = fit.design
-    as_other = as_own.copy()
-    as_other[:, 1] = 1.0 - as_other[:, 1]
-    mu = 1.0 / (1.0 + np.exp(-(as_other @ fit.params)))
-    slope = mu * (1.0 - mu)
-    mu_own = 1.0 / (1.0 + np.exp(-(as_own @ fit.params)))
-    slope_own = mu_own * (1.0 - mu_own)
+    own = predict_as(fit.design, fit.params, fit.design[:, 1])
+    other = predict_as(fit.design, fit.params, 1.0 - fit.design[:, 1])
     z = iv.normal_quantile(confidence)
 
     keyed = patterns.loc[patterns["sex"] != "unknown"].merge(
@@ -966,18 +962,14 @@ def _adjusted_targets(
             mask = mask & (group_of[within] == row[within]).to_numpy()
         fitted = mask & in_fit
         aside = mask & ~in_fit
-        p = pos[fitted]
-        count = float(np.sum(n_k[fitted] * mu[p])) + float(np.sum(y_k[aside]))
+        as_other, variance = other_sex_target(own, other, fit.cov, pos[fitted], n_k[fitted])
+        count = as_other + float(np.sum(y_k[aside]))
         # Persons with a missing justified factor are not in the patterns: current level.
         missing_persons = float(row["n"]) - float(n_k[mask].sum())
         count += float(row["sy"]) - float(y_k[mask].sum())
         target_count[i] = count
         needed = count - float(row["sy"])
         if fitted.any():
-            a = (n_k[fitted] * slope[p]) @ as_other[p]
-            c = (n_k[fitted] * slope_own[p]) @ as_own[p]
-            own_variance = float(np.sum(n_k[fitted] * slope_own[p]))
-            variance = float(a @ fit.cov @ a - 2.0 * a @ fit.cov @ c) + own_variance
             se = math.sqrt(max(variance, 0.0))
             needed_low[i], needed_high[i] = needed - z * se, needed + z * se
         else:

@@ -9,11 +9,13 @@ twice.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from genderbudget import _intervals as iv
+from genderbudget._cells import breakdown_cells
 from genderbudget._sandwich import cr2_clusters
 
 __all__ = ["adjust_p", "compare", "comparison_columns", "estimate", "estimate_columns"]
@@ -160,10 +162,7 @@ def cluster_inference(units: pd.DataFrame, by: Sequence[str]) -> tuple[pd.DataFr
     keys = list(by)
     per_sex: list[dict[str, object]] = []
     per_cell: list[dict[str, object]] = []
-    groups = units.groupby(keys, sort=False, dropna=False) if keys else [((), units)]
-    for key, cell in groups:
-        values = key if isinstance(key, tuple) else (key,)
-        ids = dict(zip(keys, values, strict=True))
+    for ids, cell in breakdown_cells(units, keys):
         sx = cell["sx"].to_numpy(dtype=float)
         usable = cell.loc[sx > 0]
         left_out = int(((sx <= 0) & (cell["sy"].to_numpy(dtype=float) != 0)).sum())
@@ -183,7 +182,7 @@ def cluster_inference(units: pd.DataFrame, by: Sequence[str]) -> tuple[pd.DataFr
                     codes[mask],
                     np.ones((1, 1)),
                 )
-                se, df = float(np.sqrt(max(fit.cov[0, 0], 0.0))), float(fit.df[0])
+                se, df = fit.se(0), float(fit.df[0])
             per_sex.append({**ids, "sex": sex, "_se": se, "_df": df, "_cr2_note": note})
         dse = ddf = np.nan
         both = np.isin(sexes, ["women", "men"])
@@ -196,7 +195,7 @@ def cluster_inference(units: pd.DataFrame, by: Sequence[str]) -> tuple[pd.DataFr
                 codes[both],
                 np.array([[0.0, 1.0]]),
             )
-            dse, ddf = float(np.sqrt(max(fit.cov[1, 1], 0.0))), float(fit.df[0])
+            dse, ddf = fit.se(1), float(fit.df[0])
         per_cell.append({**ids, "_dse": dse, "_ddf": ddf})
     return (
         pd.DataFrame(per_sex, columns=[*keys, "sex", "_se", "_df", "_cr2_note"]),
@@ -344,11 +343,6 @@ def compare(
     out["units_men"] = men["units"].to_numpy(dtype=float)
     out["women"] = w
     out["men"] = m
-    size = len(out)
-    nan = np.full(size, np.nan)
-    d_low, d_high, r_low, r_high, p = nan.copy(), nan.copy(), nan.copy(), nan.copy(), nan.copy()
-    tests = np.full(size, "none", dtype=object)
-    dse, ddf, xw_, xm_, log_se = nan.copy(), nan.copy(), nan.copy(), nan.copy(), nan.copy()
     index = out.index
     notes = [
         _note(nw_ == 0, NOTE_NO_WOMEN, index),
@@ -358,68 +352,121 @@ def compare(
         difference = w - m
         ratio = np.where((m != 0) & np.isfinite(m), w / m, np.nan)
         if kind == "rate":
-            xw, xm = women["sy"].to_numpy(dtype=float), men["sy"].to_numpy(dtype=float)
-            xw_, xm_ = xw, xm
-            pooled = (xw + xm) / (nw_ + nm)
-            dse = np.sqrt(pooled * (1.0 - pooled) * (1.0 / nw_ + 1.0 / nm))
-            ddf = np.full(size, np.inf)
-            log_se = np.sqrt(1.0 / xw - 1.0 / nw_ + 1.0 / xm - 1.0 / nm)
-            d_low, d_high = iv.newcombe_difference(xw, nw_, xm, nm, confidence)
-            r_low, r_high = iv.katz_ratio(xw, nw_, xm, nm, confidence)
-            p, tests = iv.proportion_test(xw, nw_, xm, nm)
-            tests = np.where(tests == "", "none", tests)
-            undefined = (nw_ > 0) & (nm > 0) & ~np.isfinite(r_low)
-            notes.append(
-                _note(undefined, "ratio interval undefined (no one of one sex got it)", index)
-            )
+            parts = _compare_rates(women, men, confidence, notes)
         elif kind in ("mean", "ratio"):
-            se_w, se_m = women["_se"].to_numpy(dtype=float), men["_se"].to_numpy(dtype=float)
-            se = np.sqrt(se_w**2 + se_m**2)
-            if clustered is not None:
-                cells = women.reset_index()
-                se = _lookup(cells, clustered, list(by), "_dse").astype(float)
-                df = _lookup(cells, clustered, list(by), "_ddf").astype(float)
-            elif kind == "mean":
-                df = iv.welch_df(women["_var"], nw_, men["_var"], nm)
-            else:
-                uw, um = women["units"].to_numpy(dtype=float), men["units"].to_numpy(dtype=float)
-                df = iv.welch_df(se_w**2 * uw, uw, se_m**2 * um, um)
-            d_low, d_high = iv.t_interval(difference, se, df, confidence)
-            r_low, r_high = iv.log_ratio_interval(w, se_w**2, m, se_m**2, confidence, df=df)
-            dse, ddf = np.asarray(se, dtype=float), np.asarray(df, dtype=float)
-            log_se = np.sqrt(se_w**2 / w**2 + se_m**2 / m**2)
-            p = iv.t_pvalue(difference, se, df)
-            test_name = TEST_METHOD[kind] if clustered is None else TEST_METHOD_CLUSTER
-            tests = np.where(np.isfinite(p), test_name, "none")
-            both = (nw_ > 0) & (nm > 0) & np.isfinite(w) & np.isfinite(m)
-            no_var = both & (se == 0)
-            notes.append(_note(no_var, NOTE_NO_VARIATION, index))
-            notes.append(_note(both & ~((w > 0) & (m > 0)), NOTE_RATIO_UNDEFINED, index))
+            parts = _compare_spreads(women, men, kind, by, confidence, clustered, notes)
         else:
+            parts = _Comparison.none(len(out))
             notes.append(_note((nw_ > 0) | (nm > 0), NOTE_NO_SAMPLING, index))
     out["difference"] = difference
-    out["difference_ci_low"] = d_low
-    out["difference_ci_high"] = d_high
+    out["difference_ci_low"] = parts.d_low
+    out["difference_ci_high"] = parts.d_high
     out["ratio"] = ratio
-    out["ratio_ci_low"] = r_low
-    out["ratio_ci_high"] = r_high
+    out["ratio_ci_low"] = parts.r_low
+    out["ratio_ci_high"] = parts.r_high
     out["ci_method"] = (
         COMPARISON_CI_METHOD_CLUSTER if clustered is not None else COMPARISON_CI_METHOD[kind]
     )
     out["confidence"] = confidence
-    out["p_value"] = p
-    out["test_method"] = tests
+    out["p_value"] = parts.p
+    out["test_method"] = parts.tests
     out["note"] = _join(*notes)
     # Internal, for the intervals at the corrected level and the detectable differences: the
     # difference's standard error and degrees of freedom (inf: normal), the counts of a
     # rate, and the standard error of the log ratio.
-    out["_dse"] = dse
-    out["_ddf"] = ddf
-    out["difference_df"] = ddf
-    out["_xw"] = xw_
-    out["_xm"] = xm_
-    out["_log_se"] = log_se
+    out["_dse"] = parts.dse
+    out["_ddf"] = parts.ddf
+    out["difference_df"] = parts.ddf
+    out["_xw"] = parts.xw
+    out["_xm"] = parts.xm
+    out["_log_se"] = parts.log_se
     return out.reset_index()
+
+
+@dataclass(frozen=True)
+class _Comparison:
+    """Intervals, test and internal quantities of the women-vs-men comparisons of a kind."""
+
+    d_low: np.ndarray
+    d_high: np.ndarray
+    r_low: np.ndarray
+    r_high: np.ndarray
+    p: np.ndarray
+    tests: np.ndarray
+    dse: np.ndarray
+    ddf: np.ndarray
+    xw: np.ndarray
+    xm: np.ndarray
+    log_se: np.ndarray
+
+    @classmethod
+    def none(cls, size: int) -> _Comparison:
+        """No interval or test (head-counts and totals, recorded in full)."""
+
+        def nan() -> np.ndarray:
+            return np.full(size, np.nan)  # a new array for each column
+
+        tests = np.full(size, "none", dtype=object)
+        return cls(nan(), nan(), nan(), nan(), nan(), tests, nan(), nan(), nan(), nan(), nan())
+
+
+def _compare_rates(
+    women: pd.DataFrame, men: pd.DataFrame, confidence: float, notes: list[pd.Series]
+) -> _Comparison:
+    """Newcombe's difference, Katz's ratio and the proportion test of two rates."""
+    nw_, nm = women["n"].to_numpy(dtype=float), men["n"].to_numpy(dtype=float)
+    xw, xm = women["sy"].to_numpy(dtype=float), men["sy"].to_numpy(dtype=float)
+    pooled = (xw + xm) / (nw_ + nm)
+    dse = np.sqrt(pooled * (1.0 - pooled) * (1.0 / nw_ + 1.0 / nm))
+    log_se = np.sqrt(1.0 / xw - 1.0 / nw_ + 1.0 / xm - 1.0 / nm)
+    d_low, d_high = iv.newcombe_difference(xw, nw_, xm, nm, confidence)
+    r_low, r_high = iv.katz_ratio(xw, nw_, xm, nm, confidence)
+    p, tests = iv.proportion_test(xw, nw_, xm, nm)
+    tests = np.where(tests == "", "none", tests)
+    undefined = (nw_ > 0) & (nm > 0) & ~np.isfinite(r_low)
+    notes.append(
+        _note(undefined, "ratio interval undefined (no one of one sex got it)", women.index)
+    )
+    ddf = np.full(len(women), np.inf)
+    return _Comparison(d_low, d_high, r_low, r_high, p, tests, dse, ddf, xw, xm, log_se)
+
+
+def _compare_spreads(
+    women: pd.DataFrame,
+    men: pd.DataFrame,
+    kind: str,
+    by: Sequence[str],
+    confidence: float,
+    clustered: pd.DataFrame | None,
+    notes: list[pd.Series],
+) -> _Comparison:
+    """Welch (or CR2) t intervals and tests of two means or ratios, delta-log ratio."""
+    nw_, nm = women["n"].to_numpy(dtype=float), men["n"].to_numpy(dtype=float)
+    w, m = women["estimate"].to_numpy(dtype=float), men["estimate"].to_numpy(dtype=float)
+    difference = w - m
+    se_w, se_m = women["_se"].to_numpy(dtype=float), men["_se"].to_numpy(dtype=float)
+    se = np.sqrt(se_w**2 + se_m**2)
+    if clustered is not None:
+        cells = women.reset_index()
+        se = _lookup(cells, clustered, list(by), "_dse").astype(float)
+        df = _lookup(cells, clustered, list(by), "_ddf").astype(float)
+    elif kind == "mean":
+        df = iv.welch_df(women["_var"], nw_, men["_var"], nm)
+    else:
+        uw, um = women["units"].to_numpy(dtype=float), men["units"].to_numpy(dtype=float)
+        df = iv.welch_df(se_w**2 * uw, uw, se_m**2 * um, um)
+    d_low, d_high = iv.t_interval(difference, se, df, confidence)
+    r_low, r_high = iv.log_ratio_interval(w, se_w**2, m, se_m**2, confidence, df=df)
+    log_se = np.sqrt(se_w**2 / w**2 + se_m**2 / m**2)
+    p = iv.t_pvalue(difference, se, df)
+    test_name = TEST_METHOD[kind] if clustered is None else TEST_METHOD_CLUSTER
+    tests = np.where(np.isfinite(p), test_name, "none")
+    both = (nw_ > 0) & (nm > 0) & np.isfinite(w) & np.isfinite(m)
+    notes.append(_note(both & (se == 0), NOTE_NO_VARIATION, women.index))
+    notes.append(_note(both & ~((w > 0) & (m > 0)), NOTE_RATIO_UNDEFINED, women.index))
+    dse, ddf = np.asarray(se, dtype=float), np.asarray(df, dtype=float)
+    xw, xm = np.full(len(women), np.nan), np.full(len(women), np.nan)
+    return _Comparison(d_low, d_high, r_low, r_high, p, tests, dse, ddf, xw, xm, log_se)
 
 
 def adjust_p(p_values: pd.Series, method: str) -> pd.Series:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from genderbudget import _intervals as iv
 from genderbudget._measures import Measure
+from genderbudget._models import wls
 from genderbudget._options import check_choice, check_number
 from genderbudget._result import Result
 
@@ -290,9 +291,7 @@ def _trend(series: pd.DataFrame, time: str, z: float) -> tuple[float, float, flo
     # and keeps the normal equations well conditioned.
     centred = x[ok] - np.average(x[ok], weights=weight)
     design = np.column_stack([np.ones(ok.sum()), centred])
-    information = design.T @ (weight[:, None] * design)
-    covariance = np.linalg.inv(information)
-    coefficients = covariance @ (design.T @ (weight * y[ok]))
+    coefficients, covariance = wls(design, weight, weight * y[ok])
     slope = float(coefficients[1])
     half = z * float(np.sqrt(covariance[1, 1]))
     return slope, slope - half, slope + half

@@ -40,7 +40,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["RobustFit", "cr2_clusters", "hc2_persons"]
+from genderbudget._models import wls
+
+__all__ = ["RobustFit", "cr2_clusters", "hc1_units", "hc2_persons"]
 
 FloatArray = NDArray[np.float64]
 
@@ -76,6 +78,10 @@ class RobustFit:
     df: FloatArray
     clusters: int
     supported: NDArray[np.bool_] | None = None
+
+    def se(self, index: int) -> float:
+        """Return the standard error of coefficient ``index`` (a variance below 0 counts as 0)."""
+        return float(np.sqrt(max(self.cov[index, index], 0.0)))
 
 
 def _inverse_sqrt_psd(matrix: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -160,9 +166,7 @@ def cr2_clusters(
     sums = np.asarray(weighted_sums, dtype=np.float64)
     codes = np.asarray(clusters)
     p = x.shape[1]
-    xtw = x.T * w
-    bread = np.asarray(np.linalg.inv(xtw @ x), dtype=np.float64)
-    params = bread @ (x.T @ sums)
+    params, bread = wls(x, w, sums)
     z = np.divide(sums, w, out=np.zeros_like(sums), where=w != 0)
     residual = z - x @ params
     t_matrix = np.asarray((x.T * (w * w)) @ x, dtype=np.float64)
@@ -239,8 +243,7 @@ def hc2_persons(
     x = np.asarray(design, dtype=np.float64)
     n = np.asarray(counts, dtype=np.float64)
     s = np.asarray(sums, dtype=np.float64)
-    bread = np.asarray(np.linalg.inv((x.T * n) @ x), dtype=np.float64)
-    params = bread @ (x.T @ s)
+    params, bread = wls(x, n, s)
     leverage = np.einsum("ij,jk,ik->i", x, bread, x)
     g = 1.0 - leverage
     inverse = np.zeros_like(g)
@@ -261,3 +264,52 @@ def hc2_persons(
         qx = x * q[:, None]
         df.append(_satterthwaite(q * q, qx, qx, n, bread, t_matrix))
     return RobustFit(params, cov, np.asarray(df, dtype=np.float64), int(n.sum()))
+
+
+def hc1_units(
+    design: FloatArray,
+    weights: FloatArray,
+    weighted_sums: FloatArray,
+    sum_squares: FloatArray,
+    weight_squares: FloatArray,
+    cross_products: FloatArray,
+    units: float,
+) -> RobustFit:
+    """WLS of ratios on pattern rows whose units are independent, with the HC1 covariance.
+
+    Parameters
+    ----------
+    design : numpy.ndarray
+        The design of the factor patterns (x sex), one row each.
+    weights, weighted_sums : numpy.ndarray
+        Per row the summed denominator ``sum x`` (the weight) and numerator ``sum y``.
+    sum_squares, weight_squares, cross_products : numpy.ndarray
+        Per row ``sum y^2``, ``sum x^2`` and ``sum x y`` over its units.
+    units : float
+        Number of units (independent rows of the input) behind all rows.
+
+    Returns
+    -------
+    RobustFit
+        ``df`` is ``units - p`` for every coefficient; ``cov`` NaN when that is not positive.
+
+    Notes
+    -----
+    WLS of ``y_i / x_i`` with weights ``x_i`` on the units is WLS of the pattern ratios with
+    the pattern's ``sum x`` as weight. The residual sum of squares of pattern r,
+    ``sum (y_i - x_i f_r)^2 = syy - 2 f_r sxy + f_r^2 sxx``, gives the meat of the HC1
+    covariance ``units / (units - p) M [sum_r x_r x_r' RSS_r] M``.
+    """
+    x = np.asarray(design, dtype=np.float64)
+    params, bread = wls(x, weights, weighted_sums)
+    p = x.shape[1]
+    fitted = x @ params
+    residual_ss = np.maximum(
+        sum_squares - 2.0 * fitted * cross_products + fitted**2 * weight_squares, 0.0
+    )
+    df = np.array([units - p], dtype=np.float64)
+    if units <= p:
+        return RobustFit(params, np.full((p, p), np.nan), df, int(units))
+    meat = x.T @ (residual_ss[:, None] * x)
+    cov = units / (units - p) * bread @ meat @ bread
+    return RobustFit(params, np.asarray(cov, dtype=np.float64), df, int(units))
