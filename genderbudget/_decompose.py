@@ -27,7 +27,7 @@ from scipy import stats as st
 from genderbudget._cells import ColumnNotFoundError, breakdown_cells, collect_cells
 from genderbudget._measures import Measure, mean, ratio
 from genderbudget._models import coincides_with_sex, gram_pinv, wls, wls_min_norm
-from genderbudget._options import BAD_CONFIDENCE, SEX_IN_BY
+from genderbudget._options import SEX_IN_BY, check_column, check_columns, check_confidence
 
 __all__ = ["decompose_cost", "oaxaca"]
 
@@ -74,15 +74,17 @@ BAD_REFERENCE = (
     "regression on women and men together, with an indicator for sex), 'men' (men's "
     "coefficients), 'women' (women's coefficients)."
 )
-NOT_A_NAME = "{name} must be a column name or a list of column names, got {value!r}."
-LISTED_TWICE = "{name} lists the column {column!r} twice."
+TWO_FACTOR_NAMES = (
+    "justified={justified!r} and factors={factors!r} disagree; factors= is the former name of "
+    "justified=. Give justified= only."
+)
 NO_FACTORS = (
-    "factors= must name at least one column with a factor declared justified (for example "
+    "justified= must name at least one column with a factor declared justified (for example "
     "the unit's size or security class); got {value!r}."
 )
 FACTOR_IN_BY = (
     "Factor {factor!r} is also a breakdown (by=): within each breakdown cell it has one value "
-    "and cannot explain any of the gap. Remove it from factors= or from by=."
+    "and cannot explain any of the gap. Remove it from justified= or from by=."
 )
 FACTOR_IS_SEX_COLUMN = (
     "Factor {factor!r} is the sex column itself, so it cannot be a justified factor: it would "
@@ -90,9 +92,9 @@ FACTOR_IS_SEX_COLUMN = (
     "(for a prison: its size or security class)."
 )
 CATEGORICAL_NOT_FACTOR = (
-    "categorical= names {columns}, which {verb} not in factors={factors!r}. categorical= only "
+    "categorical= names {columns}, which {verb} not in justified={factors!r}. categorical= only "
     "says which of the factors enter as categories (one indicator per value) instead of as "
-    "numbers; add the column to factors= or remove it from categorical=."
+    "numbers; add the column to justified= or remove it from categorical=."
 )
 COLLINEAR = (
     "Factors {factors} are collinear{where}: one of them is a linear combination of the others "
@@ -186,7 +188,7 @@ def oaxaca(
     outcome: str,
     *,
     sex: str,
-    factors: str | Sequence[str],
+    justified: str | Sequence[str] | None = None,
     by: str | Sequence[str] = (),
     categorical: str | Sequence[str] = (),
     reference: Reference = "pooled",
@@ -194,6 +196,7 @@ def oaxaca(
     n: str | None = None,
     sum_sq: str | None = None,
     mapping: Mapping[object, str] | None = None,
+    factors: str | Sequence[str] | None = None,
 ) -> pd.DataFrame:
     r"""Twofold Oaxaca–Blinder decomposition of the gap in a mean, women − men.
 
@@ -214,7 +217,7 @@ def oaxaca(
     sex : str
         Column with sex codes (K/M, kvinna/man, ...; see :func:`normalize_sex`). Rows of
         unknown sex are left out (counted in ``n_unknown``).
-    factors : str or list of str
+    justified : str or list of str
         The factors declared justified (*sakliga*), e.g. unit size or security class. A
         numeric factor enters linearly; a non-numeric one (and any listed in
         ``categorical``) with one indicator per value. Rows with a missing factor value are
@@ -236,6 +239,8 @@ def oaxaca(
         of the regressions and so the summed squares (without them ``se`` is NaN).
     mapping : dict, optional
         Extra sex codes, e.g. ``{"X": "unknown"}``.
+    factors : str or list of str, optional
+        Former name of ``justified``, still accepted.
 
     Returns
     -------
@@ -397,7 +402,7 @@ def oaxaca(
     ...     data,
     ...     "arbetsdrift",
     ...     sex="kon",
-    ...     factors=["sakerhetsklass", "strafflangd"],
+    ...     justified=["sakerhetsklass", "strafflangd"],
     ...     categorical="sakerhetsklass",
     ...     by="ar",
     ... )
@@ -413,9 +418,10 @@ def oaxaca(
     2021          -0.006 -0.010       -0.003
     """
     reference = _check_reference(reference)
-    confidence = _check_confidence(confidence)
+    confidence = check_confidence(confidence)
     measure = mean(outcome, sum_sq=sum_sq)
-    spec = _spec(measure, sex, factors, by, categorical, reference, confidence, n, None)
+    chosen = _justified(justified, factors)
+    spec = _spec(measure, sex, chosen, by, categorical, reference, confidence, n, None)
     return _decompose(data, measure, spec, n=n, mapping=mapping)
 
 
@@ -425,13 +431,14 @@ def decompose_cost(
     days: str,
     *,
     sex: str,
-    factors: str | Sequence[str],
+    justified: str | Sequence[str] | None = None,
     by: str | Sequence[str] = (),
     categorical: str | Sequence[str] = (),
     reference: Reference = "pooled",
     cluster: str | None = None,
     confidence: float = 0.95,
     mapping: Mapping[object, str] | None = None,
+    factors: str | Sequence[str] | None = None,
 ) -> pd.DataFrame:
     r"""Oaxaca–Blinder decomposition of the gap in cost per care-day, women − men.
 
@@ -449,7 +456,7 @@ def decompose_cost(
         Numeric columns: the cost (numerator) and the care-days (denominator) of each row.
     sex : str
         Column with sex codes; rows of unknown sex are left out (counted in ``n_unknown``).
-    factors : str or list of str
+    justified : str or list of str
         The factors declared justified. A numeric factor enters linearly, a non-numeric one
         (and any listed in ``categorical``) with one indicator per value. Unit size usually
         acts through its inverse (fixed costs shared by fewer care-days), so pass a column
@@ -471,6 +478,8 @@ def decompose_cost(
         Confidence level of the intervals, strictly between 0 and 1.
     mapping : dict, optional
         Extra sex codes, e.g. ``{"X": "unknown"}``.
+    factors : str or list of str, optional
+        Former name of ``justified``, still accepted.
 
     Returns
     -------
@@ -550,7 +559,7 @@ def decompose_cost(
     ...     "kostnad",
     ...     "varddygn",
     ...     sex="kon",
-    ...     factors=["platser_inv", "sakerhetsklass"],
+    ...     justified=["platser_inv", "sakerhetsklass"],
     ...     categorical="sakerhetsklass",
     ...     by="ar",
     ...     cluster="anstalt",
@@ -581,9 +590,10 @@ def decompose_cost(
     44  2021      12.0  -222.0    246.0
     """
     reference = _check_reference(reference)
-    confidence = _check_confidence(confidence)
+    confidence = check_confidence(confidence)
     measure = ratio(cost, days)
-    spec = _spec(measure, sex, factors, by, categorical, reference, confidence, None, cluster)
+    chosen = _justified(justified, factors)
+    spec = _spec(measure, sex, chosen, by, categorical, reference, confidence, None, cluster)
     return _decompose(data, measure, spec, n=None, mapping=mapping)
 
 
@@ -596,30 +606,6 @@ def _check_reference(reference: object) -> Reference:
     if not isinstance(reference, str) or reference not in REFERENCES:
         raise ValueError(BAD_REFERENCE.format(value=reference))
     return reference  # type: ignore[return-value]
-
-
-def _check_confidence(confidence: object) -> float:
-    if isinstance(confidence, bool) or not isinstance(confidence, numbers.Real):
-        raise ValueError(BAD_CONFIDENCE.format(value=confidence))
-    if not 0.0 < float(confidence) < 1.0:
-        raise ValueError(BAD_CONFIDENCE.format(value=confidence))
-    return float(confidence)
-
-
-def _names(value: str | Sequence[str], name: str) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    try:
-        items = list(value)
-    except TypeError:
-        raise TypeError(NOT_A_NAME.format(name=name, value=value)) from None
-    for item in items:
-        if not isinstance(item, str):
-            raise TypeError(NOT_A_NAME.format(name=name, value=item))
-    for item in items:
-        if items.count(item) > 1:
-            raise ValueError(LISTED_TWICE.format(name=name, column=item))
-    return items
 
 
 @dataclass(frozen=True)
@@ -676,6 +662,16 @@ def _decompose(
     return _table(records, spec)
 
 
+def _justified(
+    justified: str | Sequence[str] | None, factors: str | Sequence[str] | None
+) -> str | Sequence[str]:
+    """Return the justified factors, from ``justified`` or its former name ``factors``."""
+    if justified is not None and factors is not None and justified != factors:
+        raise ValueError(TWO_FACTOR_NAMES.format(justified=justified, factors=factors))
+    chosen = justified if justified is not None else factors
+    return () if chosen is None else chosen
+
+
 def _spec(
     measure: Measure,
     sex: str,
@@ -688,11 +684,10 @@ def _spec(
     cluster: str | None,
 ) -> _Spec:
     """Check the column options against each other and gather them."""
-    if not isinstance(sex, str):
-        raise TypeError(f"sex must be the name of the sex column, got {sex!r}.")
-    by_list = _names(by, "by")
-    factor_list = _names(factors, "factors")
-    categorical_list = _names(categorical, "categorical")
+    check_column(sex, "sex")
+    by_list = check_columns(by, "by")
+    factor_list = check_columns(factors, "justified")
+    categorical_list = check_columns(categorical, "categorical")
     if not factor_list:
         raise ValueError(NO_FACTORS.format(value=factors))
     if sex in by_list:
@@ -879,7 +874,7 @@ def _with_roles(message: str, spec: _Spec) -> str:
     for factor in spec.factors:
         message = message.replace(
             f"Column {factor!r} (a breakdown column, by=)",
-            f"Column {factor!r} (a justified factor, factors=)",
+            f"Column {factor!r} (a justified factor, justified=)",
         )
     if spec.cluster is not None and spec.cluster not in spec.by + spec.factors:
         message = message.replace(

@@ -32,7 +32,7 @@ import pandas as pd
 
 from genderbudget import _intervals as iv
 from genderbudget._adjust import NOTE_NO_FACTOR_LEFT, fit_rate_model, varying_factors
-from genderbudget._cells import STAT_COLUMNS, CellStats, collect_cells
+from genderbudget._cells import STAT_COLUMNS, CellStats, breakdown_cells, collect_cells, in_cell
 from genderbudget._estimate import cluster_inference, compare, estimate
 from genderbudget._measures import Measure, rate
 from genderbudget._models import other_sex_target, predict_as
@@ -604,11 +604,9 @@ def _plan_table(cells: CellStats, plan: _Plan) -> pd.DataFrame:
     good = 1.0 if m.direction == "higher_is_better" else -1.0
     basis = plan.basis
 
-    groups = stats.groupby(by_list, sort=True, dropna=False) if by_list else [((), stats)]
     parts = []
-    for key, cell in groups:
-        key_tuple = key if isinstance(key, tuple) else (key,)
-        cell_patterns = None if patterns is None else _in_cell(patterns, by_list, key_tuple)
+    for key, cell in breakdown_cells(stats, by_list):
+        cell_patterns = None if patterns is None else in_cell(patterns, key)
         cell_basis, cell_justified, still = basis, justified_list, ""
         if basis == BASIS_ADJUSTED and cell_patterns is not None:
             # The one policy for factors that do not vary in a cell (as in analyse): left
@@ -628,11 +626,11 @@ def _plan_table(cells: CellStats, plan: _Plan) -> pd.DataFrame:
             good=good,
             confidence=plan.confidence,
             kind=m.kind,
-            clusters=None if clusters is None else _in_cell(clusters, by_list, key_tuple),
+            clusters=None if clusters is None else in_cell(clusters, key),
         )
         if still:
             rows["note"] = [f"{still}; {n}" if n else still for n in rows["note"]]
-        for column, value in zip(by_list, key_tuple, strict=True):
+        for column, value in key.items():
             rows[column] = pd.Series([value] * len(rows), index=rows.index, dtype=object)
         parts.append(rows)
     columns = equalize_columns(by_list, within)
@@ -658,14 +656,6 @@ def _plan_table(cells: CellStats, plan: _Plan) -> pd.DataFrame:
     out = out.assign(__sex=out["sex"].map(sex_order))
     out = out.sort_values([*keys, "__sex"], kind="stable").reset_index(drop=True)
     return out[columns]
-
-
-def _in_cell(frame: pd.DataFrame, by: Sequence[str], key: tuple[object, ...]) -> pd.DataFrame:
-    """Select the rows of ``frame`` in one breakdown cell."""
-    mask = np.ones(len(frame), dtype=bool)
-    for column, value in zip(by, key, strict=True):
-        mask = mask & (frame[column] == value).to_numpy()
-    return frame.loc[mask]
 
 
 def _exclusion_note(exclusions: pd.DataFrame) -> str:

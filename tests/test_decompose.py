@@ -222,7 +222,7 @@ def test_oaxaca_totals_match_statsmodels(seed: int, reference: Reference) -> Non
         rows,
         "utfall",
         sex="kon",
-        factors=["alder", "storlek_inv", "grupp"],
+        justified=["alder", "storlek_inv", "grupp"],
         reference=reference,
     )
     is_woman = (rows["kon"] == "K").to_numpy()
@@ -247,7 +247,7 @@ def test_oaxaca_detailed_parts_match_hand_computation(seed: int, reference: Refe
         rows,
         "utfall",
         sex="kon",
-        factors=["alder", "storlek_inv", "grupp"],
+        justified=["alder", "storlek_inv", "grupp"],
         reference=reference,
     )
     # The hand computation omits category "d"; the code under test another one.
@@ -275,7 +275,7 @@ def test_cost_decomposition_matches_wls_on_rows(seed: int, reference: Reference)
         "kostnad",
         "varddygn",
         sex="kon",
-        factors=["storlek_inv", "grupp"],
+        justified=["storlek_inv", "grupp"],
         reference=reference,
     )
     days = rows["varddygn"].to_numpy(float)
@@ -313,7 +313,7 @@ def test_cost_decomposition_matches_statsmodels_on_one_row_per_care_day(
         "kostnad",
         "varddygn",
         sex="kon",
-        factors=["storlek_inv", "grupp"],
+        justified=["storlek_inv", "grupp"],
         reference=reference,
     )
     expanded = rows.loc[rows.index.repeat(rows["varddygn"])]
@@ -332,9 +332,11 @@ def test_categorical_option_matches_string_categories() -> None:
     rows = _people(5)
     codes = {level: i + 1 for i, level in enumerate(LEVELS)}
     coded = rows.assign(grupp=rows["grupp"].map(codes))
-    as_strings = oaxaca(rows, "utfall", sex="kon", factors=["alder", "grupp"])
-    as_numbers = oaxaca(coded, "utfall", sex="kon", factors=["alder", "grupp"])
-    as_codes = oaxaca(coded, "utfall", sex="kon", factors=["alder", "grupp"], categorical=["grupp"])
+    as_strings = oaxaca(rows, "utfall", sex="kon", justified=["alder", "grupp"])
+    as_numbers = oaxaca(coded, "utfall", sex="kon", justified=["alder", "grupp"])
+    as_codes = oaxaca(
+        coded, "utfall", sex="kon", justified=["alder", "grupp"], categorical=["grupp"]
+    )
     np.testing.assert_allclose(as_codes["estimate"], as_strings["estimate"], rtol=1e-10)
     # Entered as a number, the code is one linear term: another model, another split.
     assert not np.allclose(as_numbers["estimate"], as_strings["estimate"], rtol=1e-3)
@@ -356,7 +358,7 @@ def test_gap_is_explained_plus_unexplained_and_details_sum_to_totals(
         "kostnad",
         "varddygn",
         sex="kon",
-        factors=["storlek_inv", "alder", "grupp"],
+        justified=["storlek_inv", "alder", "grupp"],
         by="ar",
         reference=reference,
     )
@@ -473,7 +475,7 @@ def test_every_engine_gives_the_same_table(constructor: Callable[..., Any]) -> N
 def test_columns_do_not_change_with_the_options(options: dict[str, Any]) -> None:
     rows = _people(10)
     table = decompose_cost(
-        rows, "kostnad", "varddygn", sex="kon", factors=["alder", "grupp"], **options
+        rows, "kostnad", "varddygn", sex="kon", justified=["alder", "grupp"], **options
     )
     by = [options["by"]] if "by" in options else []
     assert list(table.columns) == ["measure", *by, *OUTPUT_COLUMNS]
@@ -515,7 +517,7 @@ def test_unit_size_explains_most_of_the_cost_per_care_day_gap(reference: Referen
         "kostnad",
         "varddygn",
         sex="kon",
-        factors=["platser_inv", "sakerhetsklass"],
+        justified=["platser_inv", "sakerhetsklass"],
         categorical="sakerhetsklass",
         by="ar",
         cluster="anstalt",
@@ -544,7 +546,7 @@ def test_work_gap_before_2020_is_mostly_unexplained() -> None:
         data,
         "arbetsdrift",
         sex="kon",
-        factors=["sakerhetsklass", "strafflangd"],
+        justified=["sakerhetsklass", "strafflangd"],
         categorical="sakerhetsklass",
         by="ar",
     )
@@ -563,7 +565,9 @@ def _nan_parts_with_note(table: pd.DataFrame, note: str) -> None:
 
 def test_factor_identical_to_sex_gives_nan_parts_with_a_note() -> None:
     data = load_kriminalvarden()
-    table = decompose_cost(data, "kostnad", "varddygn", sex="kon", factors=["anstalt_for"], by="ar")
+    table = decompose_cost(
+        data, "kostnad", "varddygn", sex="kon", justified=["anstalt_for"], by="ar"
+    )
     _nan_parts_with_note(
         table,
         "justified factor 'anstalt_for' coincides with sex: the gap cannot be separated from "
@@ -575,14 +579,14 @@ def test_factor_identical_to_sex_gives_nan_parts_with_a_note() -> None:
     np.testing.assert_allclose(gap["estimate"], gap["women_mean"] - gap["men_mean"], rtol=1e-12)
     assert (gap["share_of_gap"] == 1.0).all()
     # A prison is for women or for men: the prison itself tells the sexes apart too.
-    table = decompose_cost(data, "kostnad", "varddygn", sex="kon", factors=["anstalt"])
+    table = decompose_cost(data, "kostnad", "varddygn", sex="kon", justified=["anstalt"])
     _nan_parts_with_note(table, "justified factor 'anstalt' coincides with sex")
 
 
 def test_numeric_factor_identical_to_sex_gives_nan_parts_with_a_note() -> None:
     rows = _people(11).assign(kvinnoanstalt=lambda d: (d["kon"] == "K").astype(float))
     rows.loc[rows["ar"] == 2021, "kvinnoanstalt"] = 0.0
-    table = oaxaca(rows, "utfall", sex="kon", factors=["alder", "kvinnoanstalt"], by="ar")
+    table = oaxaca(rows, "utfall", sex="kon", justified=["alder", "kvinnoanstalt"], by="ar")
     _nan_parts_with_note(
         table[table["ar"] == 2020],
         "justified factor 'kvinnoanstalt' coincides with sex: the gap cannot be separated "
@@ -601,7 +605,7 @@ def test_factors_that_together_tell_the_sexes_apart_give_nan_parts_with_a_note()
     rows["x2"] = np.where(women, 1.0 - rows["alder"], rows["alder"] / 10)
     rows["x3"] = np.where(women, 0.0, rows["alder"])
     # x1 + x2 - x3 / 10 is 1 for women and 0 for men, though no factor alone tells them apart.
-    table = oaxaca(rows, "utfall", sex="kon", factors=["x1", "x2", "x3"])
+    table = oaxaca(rows, "utfall", sex="kon", justified=["x1", "x2", "x3"])
     _nan_parts_with_note(table, "justified factors 'x1', 'x2' and 'x3' together coincide with sex")
 
 
@@ -613,7 +617,7 @@ def test_factors_that_together_tell_the_sexes_apart_give_nan_parts_with_a_note()
 def test_factor_with_one_value_in_a_cell_is_left_out_with_a_note() -> None:
     rows = _people(13)
     rows.loc[rows["ar"] == 2021, "storlek_inv"] = 0.01
-    table = oaxaca(rows, "utfall", sex="kon", factors=["storlek_inv", "grupp"], by="ar")
+    table = oaxaca(rows, "utfall", sex="kon", justified=["storlek_inv", "grupp"], by="ar")
     cell = table[table["ar"] == 2021]
     size = cell[cell["factor"] == "storlek_inv"]
     assert size["estimate"].tolist() == [0.0, 0.0]
@@ -622,7 +626,7 @@ def test_factor_with_one_value_in_a_cell_is_left_out_with_a_note() -> None:
         in cell["note"].iloc[0]
     )
     # The same as the decomposition without the factor.
-    alone = oaxaca(rows[rows["ar"] == 2021], "utfall", sex="kon", factors=["grupp"])
+    alone = oaxaca(rows[rows["ar"] == 2021], "utfall", sex="kon", justified=["grupp"])
     got, expected = _estimates(cell), _estimates(alone)
     for key, value in expected.items():
         assert got[key] == pytest.approx(value, rel=1e-10), key
@@ -633,7 +637,7 @@ def test_factor_with_one_value_in_a_cell_is_left_out_with_a_note() -> None:
 def test_cell_with_one_sex_gives_nan_rows_with_a_note() -> None:
     rows = _people(14)
     rows = rows[~((rows["ar"] == 2021) & (rows["kon"] == "K"))]
-    table = decompose_cost(rows, "kostnad", "varddygn", sex="kon", factors=["grupp"], by="ar")
+    table = decompose_cost(rows, "kostnad", "varddygn", sex="kon", justified=["grupp"], by="ar")
     cell = table[table["ar"] == 2021]
     assert cell["estimate"].isna().all()
     assert cell["women_mean"].isna().all()
@@ -646,17 +650,17 @@ def test_cell_with_one_sex_gives_nan_rows_with_a_note() -> None:
 def test_unknown_sex_is_left_out_and_counted() -> None:
     rows = _people(15)
     rows.loc[rows.index[:7], "kon"] = None
-    table = oaxaca(rows, "utfall", sex="kon", factors=["grupp"])
+    table = oaxaca(rows, "utfall", sex="kon", justified=["grupp"])
     assert set(table["n_unknown"]) == {7}
     assert "7 persons of unknown sex left out" in table["note"].iloc[0]
-    known = oaxaca(rows[rows["kon"].notna()], "utfall", sex="kon", factors=["grupp"])
+    known = oaxaca(rows[rows["kon"].notna()], "utfall", sex="kon", justified=["grupp"])
     np.testing.assert_allclose(table["estimate"], known["estimate"], rtol=1e-12)
 
 
 def test_rows_with_a_missing_factor_are_reported() -> None:
     rows = _people(16)
     rows.loc[rows.index[:5], "grupp"] = None
-    table = oaxaca(rows, "utfall", sex="kon", factors=["alder", "grupp"])
+    table = oaxaca(rows, "utfall", sex="kon", justified=["alder", "grupp"])
     assert (
         "left out before the decomposition (whole table): 5 rows with a missing 'grupp' "
         "(a factor)" in table["note"].iloc[0]
@@ -667,7 +671,7 @@ def test_rows_with_a_missing_factor_are_reported() -> None:
 def test_category_of_one_sex_only_is_normalised_over_the_shared_ones() -> None:
     rows = _people(17)
     rows.loc[(rows["kon"] == "K") & (rows["grupp"] == "d"), "grupp"] = "c"
-    table = oaxaca(rows, "utfall", sex="kon", factors=["alder", "grupp"], reference="pooled")
+    table = oaxaca(rows, "utfall", sex="kon", justified=["alder", "grupp"], reference="pooled")
     note = table["note"].iloc[0]
     assert "category 'd' of 'grupp' occurs only for men in this cell" in note
     assert "normalised over the categories both sexes have ('a', 'b' and 'c')" in note
@@ -702,7 +706,7 @@ def test_category_of_one_sex_only_is_normalised_over_the_shared_ones() -> None:
 def test_reference_sex_without_a_category_gives_nan_totals_with_a_note() -> None:
     rows = _people(18)
     rows.loc[(rows["kon"] == "K") & (rows["grupp"] == "d"), "grupp"] = "c"
-    table = oaxaca(rows, "utfall", sex="kon", factors=["alder", "grupp"], reference="women")
+    table = oaxaca(rows, "utfall", sex="kon", justified=["alder", "grupp"], reference="women")
     got = _estimates(table)
     assert np.isnan(got[("explained", "(total)")])
     assert np.isnan(got[("unexplained", "(total)")])
@@ -717,7 +721,7 @@ def test_reference_sex_without_a_category_gives_nan_totals_with_a_note() -> None
 def test_factor_constant_within_one_sex_leaves_its_unexplained_part_unidentified() -> None:
     rows = _people(19)
     rows.loc[rows["kon"] == "K", "storlek_inv"] = 0.05
-    table = oaxaca(rows, "utfall", sex="kon", factors=["storlek_inv", "grupp"])
+    table = oaxaca(rows, "utfall", sex="kon", justified=["storlek_inv", "grupp"])
     got = _estimates(table)
     assert np.isnan(got[("unexplained", "storlek_inv")])
     assert np.isnan(got[("unexplained", "(intercept)")])
@@ -737,14 +741,14 @@ def test_factor_constant_within_one_sex_leaves_its_unexplained_part_unidentified
 
 def test_unknown_reference_lists_the_allowed_values() -> None:
     with _raises(BAD_REFERENCE.format(value="kvinnor")):
-        oaxaca(_people(0), "utfall", sex="kon", factors="grupp", reference="kvinnor")  # type: ignore[arg-type]
+        oaxaca(_people(0), "utfall", sex="kon", justified="grupp", reference="kvinnor")  # type: ignore[arg-type]
     with _raises("Allowed values: 'pooled' (the coefficients of one regression"):
         decompose_cost(
             _people(0),
             "kostnad",
             "varddygn",
             sex="kon",
-            factors="grupp",
+            justified="grupp",
             reference="both",  # type: ignore[arg-type]
         )
 
@@ -752,34 +756,34 @@ def test_unknown_reference_lists_the_allowed_values() -> None:
 def test_collinear_factors_are_named() -> None:
     rows = _people(20).assign(storlek_dubbel=lambda d: 2 * d["storlek_inv"] + 1)
     with _raises(COLLINEAR.format(factors="'storlek_inv' and 'storlek_dubbel'", where="")):
-        oaxaca(rows, "utfall", sex="kon", factors=["storlek_inv", "grupp", "storlek_dubbel"])
+        oaxaca(rows, "utfall", sex="kon", justified=["storlek_inv", "grupp", "storlek_dubbel"])
     rows["grupp2"] = rows["grupp"].map({"a": "x", "b": "x", "c": "y", "d": "y"})
     rows["grupp3"] = rows["grupp"].map({"a": "p", "b": "q", "c": "p", "d": "q"})
     with _raises("Factors 'grupp', 'grupp2' and 'grupp3' are collinear in the cell ar=2020"):
-        oaxaca(rows, "utfall", sex="kon", factors=["grupp", "grupp2", "grupp3"], by="ar")
+        oaxaca(rows, "utfall", sex="kon", justified=["grupp", "grupp2", "grupp3"], by="ar")
 
 
 def test_factor_that_is_the_sex_column_or_a_breakdown_is_refused() -> None:
     rows = _people(21)
     with _raises(FACTOR_IS_SEX_COLUMN.format(factor="kon")):
-        oaxaca(rows, "utfall", sex="kon", factors=["grupp", "kon"])
+        oaxaca(rows, "utfall", sex="kon", justified=["grupp", "kon"])
     with _raises(FACTOR_IN_BY.format(factor="ar")):
-        oaxaca(rows, "utfall", sex="kon", factors=["ar"], by="ar")
-    with _raises("categorical= names 'storlek', which is not in factors=['grupp']"):
-        oaxaca(rows, "utfall", sex="kon", factors="grupp", categorical="storlek")
-    with _raises("factors lists the column 'grupp' twice"):
-        oaxaca(rows, "utfall", sex="kon", factors=["grupp", "grupp"])
-    with _raises("factors= must name at least one column"):
-        oaxaca(rows, "utfall", sex="kon", factors=[])
+        oaxaca(rows, "utfall", sex="kon", justified=["ar"], by="ar")
+    with _raises("categorical= names 'storlek', which is not in justified=['grupp']"):
+        oaxaca(rows, "utfall", sex="kon", justified="grupp", categorical="storlek")
+    with _raises("justified lists a column twice"):
+        oaxaca(rows, "utfall", sex="kon", justified=["grupp", "grupp"])
+    with _raises("justified= must name at least one column"):
+        oaxaca(rows, "utfall", sex="kon", justified=[])
 
 
 def test_missing_factor_column_is_named_as_a_factor(constructor: Callable[..., Any]) -> None:
     rows = _people(22, n_women=10, n_men=10)
-    with _raises("Column 'grp' (a justified factor, factors=) is not in the data. Did you mean"):
-        oaxaca(constructor(rows), "utfall", sex="kon", factors=["grp"])
+    with _raises("Column 'grp' (a justified factor, justified=) is not in the data. Did you mean"):
+        oaxaca(constructor(rows), "utfall", sex="kon", justified=["grp"])
     with _raises("Column 'prison' (the unit column, cluster=) is not in the data."):
         decompose_cost(
-            constructor(rows), "kostnad", "varddygn", sex="kon", factors="grupp", cluster="prison"
+            constructor(rows), "kostnad", "varddygn", sex="kon", justified="grupp", cluster="prison"
         )
 
 
@@ -788,7 +792,7 @@ def test_infinite_factor_values_are_refused() -> None:
     rows.loc[rows.index[:3], "storlek"] = 0.0
     rows["storlek_inv"] = 1 / rows["storlek"]
     with _raises(NOT_FINITE_FACTOR.format(factor="storlek_inv", rows="3 rows")):
-        decompose_cost(rows, "kostnad", "varddygn", sex="kon", factors=["storlek_inv"])
+        decompose_cost(rows, "kostnad", "varddygn", sex="kon", justified=["storlek_inv"])
 
 
 def test_cost_without_care_days_is_refused() -> None:
@@ -801,16 +805,16 @@ def test_cost_without_care_days_is_refused() -> None:
         + re.escape(after.format(sex="women", pattern="grupp='a'", where="", days="varddygn"))
     )
     with pytest.raises(ValueError, match=message):
-        decompose_cost(rows, "kostnad", "varddygn", sex="kon", factors=["grupp"])
+        decompose_cost(rows, "kostnad", "varddygn", sex="kon", justified=["grupp"])
     rows.loc[rows["grupp"] == "a", "varddygn"] = -1
     with _raises(NEGATIVE_DAYS.split("{value!r}")[0].format(days="varddygn")):
-        decompose_cost(rows, "kostnad", "varddygn", sex="kon", factors=["grupp"])
+        decompose_cost(rows, "kostnad", "varddygn", sex="kon", justified=["grupp"])
 
 
 def test_summed_squares_need_a_count_column() -> None:
     rows = _people(25).assign(kvadrat=lambda d: d["utfall"] ** 2)
     with _raises("declares a column of summed squares, which only applies to pre-aggregated"):
-        oaxaca(rows, "utfall", sex="kon", factors="grupp", sum_sq="kvadrat")
+        oaxaca(rows, "utfall", sex="kon", justified="grupp", sum_sq="kvadrat")
 
 
 # --------------------------------------------------------------------------------------------
@@ -991,7 +995,7 @@ def test_oaxaca_standard_errors_match_the_delta_method_by_hand(
         rows,
         "utfall",
         sex="kon",
-        factors=["alder", "storlek_inv", "grupp"],
+        justified=["alder", "storlek_inv", "grupp"],
         reference=reference,
     )
     got = _column(table, "se")
@@ -1017,7 +1021,7 @@ def test_oaxaca_standard_errors_agree_with_a_bootstrap(reference: Reference) -> 
     # the unexplained part of "grupp" when the pooled coefficients' dependence on the
     # sexes' factor mix was left out).
     rows = _people(30, n_women=400, n_men=600)
-    table = oaxaca(rows, "utfall", sex="kon", factors=FACTORS, reference=reference)
+    table = oaxaca(rows, "utfall", sex="kon", justified=FACTORS, reference=reference)
     y = rows["utfall"].to_numpy()
     is_woman = (rows["kon"] == "K").to_numpy()
     matrices = x_red, x_full, norm, owner = _matrices(rows)
@@ -1076,7 +1080,7 @@ def test_cost_standard_errors_match_a_leave_one_unit_out_loop(reference: Referen
         "kostnad",
         "varddygn",
         sex="kon",
-        factors=["storlek_inv", "grupp"],
+        justified=["storlek_inv", "grupp"],
         cluster="enhet",
         reference=reference,
         confidence=0.9,
@@ -1096,7 +1100,7 @@ def test_cost_standard_errors_match_a_leave_one_unit_out_loop(reference: Referen
 
 def test_cost_standard_errors_need_the_units() -> None:
     table = decompose_cost(
-        _people(33), "kostnad", "varddygn", sex="kon", factors=["storlek_inv", "grupp"]
+        _people(33), "kostnad", "varddygn", sex="kon", justified=["storlek_inv", "grupp"]
     )
     assert table["estimate"].notna().all()
     assert table[["se", "ci_low", "ci_high"]].isna().all().all()
@@ -1109,7 +1113,7 @@ def test_cost_standard_errors_with_one_unit_of_a_sex_are_nan_with_a_note() -> No
     rows.loc[rows["kon"] == "K", "enhet"] = "Ek"
     rows.loc[rows["kon"] == "K", "storlek_inv"] = 0.05
     table = decompose_cost(
-        rows, "kostnad", "varddygn", sex="kon", factors=["grupp"], cluster="enhet"
+        rows, "kostnad", "varddygn", sex="kon", justified=["grupp"], cluster="enhet"
     )
     assert table["estimate"].notna().all()
     assert table["se"].isna().all()
@@ -1127,7 +1131,7 @@ def test_preaggregated_means_without_summed_squares_have_no_standard_errors() ->
         .agg(antal=("utfall", "size"), summa=("utfall", "sum"))
         .reset_index()
     )
-    table = oaxaca(grouped, "summa", n="antal", sex="kon", factors=["alder", "grupp"])
+    table = oaxaca(grouped, "summa", n="antal", sex="kon", justified=["alder", "grupp"])
     assert table["estimate"].notna().all()
     assert table[["se", "ci_low", "ci_high"]].isna().all().all()
     assert all(NOTE_NO_SUM_SQ in note for note in table["note"])
@@ -1152,6 +1156,15 @@ def test_confidence_sets_the_width_of_the_intervals() -> None:
 def test_confidence_must_be_strictly_between_0_and_1(value: Any) -> None:
     rows = _people(37, n_women=20, n_men=20)
     with _raises(BAD_CONFIDENCE.format(value=value)):
-        oaxaca(rows, "utfall", sex="kon", factors="grupp", confidence=value)
+        oaxaca(rows, "utfall", sex="kon", justified="grupp", confidence=value)
     with _raises(BAD_CONFIDENCE.format(value=value)):
-        decompose_cost(rows, "kostnad", "varddygn", sex="kon", factors="grupp", confidence=value)
+        decompose_cost(rows, "kostnad", "varddygn", sex="kon", justified="grupp", confidence=value)
+
+
+def test_factors_is_the_former_name_of_justified() -> None:
+    data = load_kriminalvarden().query("ar == 2016")
+    new = oaxaca(data, "kostnad", sex="kon", justified="sakerhetsklass")
+    old = oaxaca(data, "kostnad", sex="kon", factors="sakerhetsklass")
+    pd.testing.assert_frame_equal(new, old)
+    with _raises("factors= is the former name of justified="):
+        oaxaca(data, "kostnad", sex="kon", justified="sakerhetsklass", factors="anstalt")

@@ -161,9 +161,9 @@ def test_every_code_the_tables_produce_has_a_label() -> None:
     ]
     for plan in plans:
         seen |= _method_values(gb.equalize(data, sex="kon", **plan), ["method"])
-    seen |= _method_values(gb.oaxaca(data, "kostnad", sex="kon", factors="klass"), ["ci_method"])
+    seen |= _method_values(gb.oaxaca(data, "kostnad", sex="kon", justified="klass"), ["ci_method"])
     seen |= _method_values(
-        gb.decompose_cost(data, "kostnad", "dagar", sex="kon", factors="klass", cluster="enhet"),
+        gb.decompose_cost(data, "kostnad", "dagar", sex="kon", justified="klass", cluster="enhet"),
         ["ci_method"],
     )
     seen.discard("")  # equalize leaves the method empty on rows without a target

@@ -253,7 +253,7 @@ def test_a_factor_that_coincides_with_sex_is_handled_alike_everywhere() -> None:
     result = gb.analyse(data, gb.mean("kostnad"), sex="kon", by="ar", justified="avdelning")
     assert result.comparisons["adjusted_difference"].isna().all()
     assert result.comparisons["note"].str.contains(note).all()
-    parts = gb.oaxaca(data, "kostnad", sex="kon", factors="avdelning", by="ar")
+    parts = gb.oaxaca(data, "kostnad", sex="kon", justified="avdelning", by="ar")
     assert parts.loc[parts["component"] != "gap", "estimate"].isna().all()
     assert parts["note"].str.contains(note).all()
 
