@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 import numpy as np
@@ -120,6 +120,7 @@ NOTE_ONE_SEX = "women and men are not both present: no parity target"
 NOTE_UNKNOWN = "sex unknown: not part of any target"
 NOTE_AT_TARGET = "at or beyond the target"
 NOTE_ADVANTAGED = "the other sex is the disadvantaged one here"
+NOTE_GIVES_UP = "gives up places to the other sex"
 NOTE_EXCLUDED = "{rows:,} {unit} not counted in the plan ({what})"
 EXCLUSION_WORDS: Final[Mapping[str, str]] = {
     "missing_value": "a missing value in {column!r}",
@@ -676,6 +677,54 @@ def _exclusion_note(exclusions: pd.DataFrame) -> str:
     return NOTE_EXCLUDED.format(rows=rows, unit=unit, what="; ".join(reasons))
 
 
+@dataclass
+class _Rows:
+    """The plan rows of one breakdown cell, one per (unit x) sex, and what they are filled with.
+
+    ``base`` is what the rate or ratio is per: persons for a rate, the summed denominator
+    (e.g. need-weighted care-days) for a ratio.
+    """
+
+    rows: pd.DataFrame
+    totals: pd.DataFrame
+    has_syy: bool
+    base: np.ndarray
+    current: np.ndarray
+    sex: np.ndarray
+    known: np.ndarray
+    base_by_sex: dict[str, float]
+    current_by_sex: dict[str, float]
+    target_count: np.ndarray = field(init=False)
+    needed_low: np.ndarray = field(init=False)
+    needed_high: np.ndarray = field(init=False)
+    basis: np.ndarray = field(init=False)
+    notes: list[list[str]] = field(init=False)
+    reasons: list[list[str]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        size = len(self.rows)
+        self.target_count = np.full(size, np.nan)
+        self.needed_low = np.full(size, np.nan)
+        self.needed_high = np.full(size, np.nan)
+        self.basis = np.full(size, "", dtype=object)
+        self.notes = [[] for _ in range(size)]
+        self.reasons = [[] for _ in range(size)]
+
+    @property
+    def both(self) -> bool:
+        """Whether women and men both have a base in the cell."""
+        return self.base_by_sex["women"] > 0 and self.base_by_sex["men"] > 0
+
+
+@dataclass(frozen=True)
+class _RatioEstimates:
+    """A ratio's estimates with the variances of analyse: per sex, per row, the difference."""
+
+    whole: pd.DataFrame
+    own: pd.DataFrame
+    difference: pd.DataFrame
+
+
 def _cell_plan(
     cell: pd.DataFrame,
     patterns: pd.DataFrame | None,
@@ -691,10 +740,42 @@ def _cell_plan(
 ) -> pd.DataFrame:
     """Plan rows of one breakdown cell: one per (unit x) sex with persons.
 
-    ``base`` is what the rate or ratio is per: persons for a rate, the summed denominator
-    (e.g. need-weighted care-days) for a ratio. ``needed = base * (target - own value)`` is
-    an estimated gap, so its interval carries the sampling uncertainty of both sides.
+    ``needed = base * (target - own value)`` is an estimated gap, so its interval carries
+    the sampling uncertainty of both sides.
     """
+    plan = _plan_rows(cell, within, kind)
+    plan.basis[plan.known] = basis
+    for i in np.flatnonzero(~plan.known).tolist():
+        plan.notes[i].append(NOTE_UNKNOWN)
+    ratios = None
+    if kind == "ratio":
+        ratios = _ratio_estimates(plan, within, confidence, clusters)
+    if basis == BASIS_RATE:
+        assert rate_target is not None
+        _given_targets(plan, rate_target, confidence, ratios)
+    elif not plan.both:
+        for i in np.flatnonzero(plan.known).tolist():
+            plan.notes[i].append(NOTE_ONE_SEX)
+    elif basis in (BASIS_PARITY, BASIS_NEUTRAL):
+        _parity_targets(plan, basis, within, confidence, ratios)
+    else:
+        assert patterns is not None
+        _adjusted_targets(
+            plan.rows,
+            patterns,
+            within,
+            justified,
+            confidence,
+            plan.target_count,
+            plan.needed_low,
+            plan.needed_high,
+            plan.notes,
+        )
+    return _assemble_rows(plan, within, basis, good)
+
+
+def _plan_rows(cell: pd.DataFrame, within: str | None, kind: str) -> _Rows:
+    """One row per (unit x) sex of a cell, with the bases and counts of each sex."""
     base_column = "sx" if kind == "ratio" else "n"
     sums = [c for c in STAT_COLUMNS if c != "has_syy"]
     has_syy = bool(cell["has_syy"].all())
@@ -706,160 +787,173 @@ def _cell_plan(
         # statistic of the cell.
         rows = cell.reset_index(drop=True)
     totals = cell.groupby("sex", sort=False)[sums].sum()
-    base_by_sex = {s: float(totals[base_column].get(s, 0.0)) for s in ("women", "men")}
-    y_by_sex = {s: float(totals["sy"].get(s, 0.0)) for s in ("women", "men")}
-    both = base_by_sex["women"] > 0 and base_by_sex["men"] > 0
+    sex = rows["sex"].to_numpy(dtype=object)
+    return _Rows(
+        rows=rows,
+        totals=totals,
+        has_syy=has_syy,
+        base=rows[base_column].to_numpy(dtype=float),
+        current=rows["sy"].to_numpy(dtype=float),
+        sex=sex,
+        known=sex != "unknown",
+        base_by_sex={s: float(totals[base_column].get(s, 0.0)) for s in ("women", "men")},
+        current_by_sex={s: float(totals["sy"].get(s, 0.0)) for s in ("women", "men")},
+    )
 
-    size = len(rows)
-    target_count = np.full(size, np.nan)
-    needed_low = np.full(size, np.nan)
-    needed_high = np.full(size, np.nan)
-    notes: list[list[str]] = [[] for _ in range(size)]
-    row_basis = np.full(size, basis, dtype=object)
-    base_row = rows[base_column].to_numpy(dtype=float)
-    y_row = rows["sy"].to_numpy(dtype=float)
-    sex_row = rows["sex"].to_numpy(dtype=object)
-    known = sex_row != "unknown"
-    for i in np.flatnonzero(~known).tolist():
-        notes[i].append(NOTE_UNKNOWN)
-        row_basis[i] = ""
-    # Estimates of a ratio, with the variances and degrees of freedom of analyse: per sex
-    # (``whole``) and per row (``own``; the same when the rows are whole sexes).
-    own = whole = difference = None
-    if kind == "ratio":
-        sexes = rows if not within else totals.reset_index().assign(has_syy=has_syy)
-        per_sex = per_cell = None
-        if clusters is not None:
-            per_sex, per_cell = cluster_inference(clusters, [])
-        by_sex = estimate(sexes, "ratio", [], confidence, per_sex).assign(measure="")
-        # The difference women - men exactly as analyse reports it.
-        difference = compare(by_sex, "ratio", [], confidence, per_cell)
-        whole, own = by_sex.set_index("sex"), by_sex
-        if within:
-            per_row = None if clusters is None else cluster_inference(clusters, [within])[0]
-            own = estimate(rows, "ratio", [within], confidence, per_row)
-    reasons: list[list[str]] = [[] for _ in range(size)]
 
-    if basis == BASIS_RATE:
-        assert rate_target is not None
-        target_count[known] = base_row[known] * rate_target
-        # Only the own value is uncertain: base * (target - interval of the own value).
-        if own is None:
-            own_low, own_high = iv.wilson(y_row, base_row, confidence)
-        else:
-            own_low = own["ci_low"].to_numpy(dtype=float)
-            own_high = own["ci_high"].to_numpy(dtype=float)
-            for i in np.flatnonzero(known).tolist():
-                reasons[i].append(str(own["note"].iloc[i]))
-        needed_low[known] = (target_count - base_row * own_high)[known]
-        needed_high[known] = (target_count - base_row * own_low)[known]
-    elif not both:
-        for i in np.flatnonzero(known).tolist():
-            notes[i].append(NOTE_ONE_SEX)
-    elif basis in (BASIS_PARITY, BASIS_NEUTRAL):
-        other_of = {"women": "men", "men": "women"}
-        index = np.flatnonzero(known)
-        other = [other_of[s] for s in sex_row[index]]
-        base_o = np.array([base_by_sex[o] for o in other])
-        y_o = np.array([y_by_sex[o] for o in other])
-        base_i, y_i = base_row[index], y_row[index]
-        # needed = factor * (R_other - R_own) with factor = base for parity; for the pooled
-        # target (rows are whole sexes) base * (pooled - R_own) = base * base_o /
-        # (base + base_o) * (R_other - R_own).
-        if basis == BASIS_PARITY:
-            factor = base_i
-            target_count[index] = base_i * y_o / base_o
-        else:
-            factor = base_i * base_o / (base_i + base_o)
-            target_count[index] = base_i * (y_i + y_o) / (base_i + base_o)
-        if own is None or whole is None or difference is None:
-            low, high = iv.newcombe_difference(y_o, base_o, y_i, base_i, confidence)
-        elif not within:
-            # Whole sexes: analyse's interval of women - men, mirrored for women.
-            d_low = float(difference["difference_ci_low"].iloc[0])
-            d_high = float(difference["difference_ci_high"].iloc[0])
-            women = sex_row[index] == "women"
-            low = np.where(women, -d_high, d_low)
-            high = np.where(women, -d_low, d_high)
-        else:
-            # A unit against the other sex: independent, Welch-Satterthwaite.
-            low, high = _ratio_difference(whole.loc[other], own.iloc[index], confidence)
-        if own is not None and whole is not None:
-            for j, i in enumerate(index.tolist()):
-                reasons[i].append(str(own["note"].iloc[i]))
-                reasons[i].append(str(whole.loc[other[j], "note"]))
-        needed_low[index] = factor * low
-        needed_high[index] = factor * high
+def _ratio_estimates(
+    plan: _Rows, within: str | None, confidence: float, clusters: pd.DataFrame | None
+) -> _RatioEstimates:
+    """Estimates of a ratio, with the variances and degrees of freedom of analyse.
+
+    Per sex (``whole``), per row (``own``; the same when the rows are whole sexes) and the
+    difference women - men exactly as analyse reports it.
+    """
+    rows = plan.rows
+    sexes = rows if not within else plan.totals.reset_index().assign(has_syy=plan.has_syy)
+    per_sex = per_cell = None
+    if clusters is not None:
+        per_sex, per_cell = cluster_inference(clusters, [])
+    by_sex = estimate(sexes, "ratio", [], confidence, per_sex).assign(measure="")
+    difference = compare(by_sex, "ratio", [], confidence, per_cell)
+    own = by_sex
+    if within:
+        per_row = None if clusters is None else cluster_inference(clusters, [within])[0]
+        own = estimate(rows, "ratio", [within], confidence, per_row)
+    return _RatioEstimates(whole=by_sex.set_index("sex"), own=own, difference=difference)
+
+
+def _given_targets(
+    plan: _Rows, rate_target: float, confidence: float, ratios: _RatioEstimates | None
+) -> None:
+    """Fill the targets for a given rate or ratio: only the own value is uncertain.
+
+    ``needed = base * (target - own)``, with the interval ``base * (target - interval of
+    the own value)``: Wilson's for a rate, analyse's t interval for a ratio.
+    """
+    known, base = plan.known, plan.base
+    plan.target_count[known] = base[known] * rate_target
+    if ratios is None:
+        own_low, own_high = iv.wilson(plan.current, base, confidence)
     else:
-        assert patterns is not None
-        _adjusted_targets(
-            rows,
-            patterns,
-            within,
-            justified,
-            confidence,
-            target_count,
-            needed_low,
-            needed_high,
-            notes,
-        )
+        own_low = ratios.own["ci_low"].to_numpy(dtype=float)
+        own_high = ratios.own["ci_high"].to_numpy(dtype=float)
+        for i in np.flatnonzero(known).tolist():
+            plan.reasons[i].append(str(ratios.own["note"].iloc[i]))
+    plan.needed_low[known] = (plan.target_count - base * own_high)[known]
+    plan.needed_high[known] = (plan.target_count - base * own_low)[known]
 
-    needed = target_count - y_row
-    for i in range(size):
-        if np.isfinite(needed[i]) and not np.isfinite(needed_low[i] + needed_high[i]):
-            why = "; ".join(dict.fromkeys(r for r in reasons[i] if r)) or "no variance"
-            notes[i].append(NOTE_NO_INTERVAL.format(reason=why))
+
+def _parity_targets(
+    plan: _Rows,
+    basis: str,
+    within: str | None,
+    confidence: float,
+    ratios: _RatioEstimates | None,
+) -> None:
+    """Fill the targets at the other sex's value (parity) or the pooled one (budget neutral).
+
+    ``needed = factor * (R_other - R_own)`` with ``factor = base`` for parity; for the
+    pooled target (rows are whole sexes) ``base * (pooled - R_own) = base * base_o / (base
+    + base_o) * (R_other - R_own)``. The interval is that of the difference of the two
+    values: Newcombe's for rates; for ratios analyse's interval of women - men (mirrored
+    for women), or for a unit against the other sex Welch-Satterthwaite.
+    """
+    other_of = {"women": "men", "men": "women"}
+    index = np.flatnonzero(plan.known)
+    other = [other_of[s] for s in plan.sex[index]]
+    base_o = np.array([plan.base_by_sex[o] for o in other])
+    y_o = np.array([plan.current_by_sex[o] for o in other])
+    base_i, y_i = plan.base[index], plan.current[index]
+    if basis == BASIS_PARITY:
+        factor = base_i
+        plan.target_count[index] = base_i * y_o / base_o
+    else:
+        factor = base_i * base_o / (base_i + base_o)
+        plan.target_count[index] = base_i * (y_i + y_o) / (base_i + base_o)
+    if ratios is None:
+        low, high = iv.newcombe_difference(y_o, base_o, y_i, base_i, confidence)
+    elif not within:
+        d_low = float(ratios.difference["difference_ci_low"].iloc[0])
+        d_high = float(ratios.difference["difference_ci_high"].iloc[0])
+        women = plan.sex[index] == "women"
+        low = np.where(women, -d_high, d_low)
+        high = np.where(women, -d_low, d_high)
+    else:
+        low, high = _ratio_difference(ratios.whole.loc[other], ratios.own.iloc[index], confidence)
+    if ratios is not None:
+        for j, i in enumerate(index.tolist()):
+            plan.reasons[i].append(str(ratios.own["note"].iloc[i]))
+            plan.reasons[i].append(str(ratios.whole.loc[other[j], "note"]))
+    plan.needed_low[index] = factor * low
+    plan.needed_high[index] = factor * high
+
+
+def _changes(plan: _Rows, needed: np.ndarray, basis: str, good: float) -> np.ndarray:
+    """Whole places (or whole units of a resource) each row gets to reach its target.
+
+    Only the sex short of its target in the cell gets any (with a numeric target, every
+    row short of it); with ``budget_neutral`` what one sex gains the other gives up.
+    """
+    size = len(plan.rows)
     shortfall = good * needed
-    # Which sex is disadvantaged in the cell: the one short of its (parity) target.
     cell_short = {}
     for s in ("women", "men"):
-        mask = sex_row == s
+        mask = plan.sex == s
         cell_short[s] = float(np.nansum(shortfall[mask])) if mask.any() else np.nan
     change = np.zeros(size)
     for i in range(size):
-        if not known[i] or not np.isfinite(shortfall[i]):
+        if not plan.known[i] or not np.isfinite(shortfall[i]):
             continue
-        eligible = basis == BASIS_RATE or cell_short[sex_row[i]] > _EPS
+        eligible = basis == BASIS_RATE or cell_short[plan.sex[i]] > _EPS
         if not eligible:
-            notes[i].append(NOTE_ADVANTAGED)
+            plan.notes[i].append(NOTE_ADVANTAGED)
             continue
         if shortfall[i] > _EPS:
             change[i] = good * math.ceil(shortfall[i] - _EPS)
         else:
-            notes[i].append(NOTE_AT_TARGET)
-    if basis == BASIS_NEUTRAL and both:
-        # What one sex gains, the other gives up: exactly, in whole places.
+            plan.notes[i].append(NOTE_AT_TARGET)
+    if basis == BASIS_NEUTRAL and plan.both:
         for s, o in (("women", "men"), ("men", "women")):
-            gain = change[sex_row == s].sum()
+            gain = change[plan.sex == s].sum()
             if good * gain > 0:
-                change[sex_row == o] = -gain
-                for i in np.flatnonzero(sex_row == o).tolist():
-                    notes[i] = [t for t in notes[i] if t != NOTE_ADVANTAGED]
-                    notes[i].append("gives up places to the other sex")
+                change[plan.sex == o] = -gain
+                for i in np.flatnonzero(plan.sex == o).tolist():
+                    plan.notes[i] = [t for t in plan.notes[i] if t != NOTE_ADVANTAGED]
+                    plan.notes[i].append(NOTE_GIVES_UP)
+    return change
 
+
+def _assemble_rows(plan: _Rows, within: str | None, basis: str, good: float) -> pd.DataFrame:
+    """Assemble a cell's plan rows: needed, its interval, the change, the new rate."""
+    needed = plan.target_count - plan.current
+    for i in range(len(plan.rows)):
+        if np.isfinite(needed[i]) and not np.isfinite(plan.needed_low[i] + plan.needed_high[i]):
+            why = "; ".join(dict.fromkeys(r for r in plan.reasons[i] if r)) or "no variance"
+            plan.notes[i].append(NOTE_NO_INTERVAL.format(reason=why))
+    change = _changes(plan, needed, basis, good)
     with np.errstate(divide="ignore", invalid="ignore"):
-        current_rate = y_row / base_row
-        target_rate = target_count / base_row
-        new_rate = (y_row + change) / base_row
-    out = pd.DataFrame(
+        current_rate = plan.current / plan.base
+        target_rate = plan.target_count / plan.base
+        new_rate = (plan.current + change) / plan.base
+    return pd.DataFrame(
         {
-            **({within: rows[within].to_numpy()} if within else {}),
-            "sex": sex_row,
-            "n": rows["n"].to_numpy(dtype=float),
-            "base": base_row,
-            "current": y_row,
+            **({within: plan.rows[within].to_numpy()} if within else {}),
+            "sex": plan.sex,
+            "n": plan.rows["n"].to_numpy(dtype=float),
+            "base": plan.base,
+            "current": plan.current,
             "current_rate": current_rate,
             "target_rate": target_rate,
-            "target_basis": row_basis,
+            "target_basis": plan.basis,
             "needed": needed,
-            "needed_ci_low": needed_low,
-            "needed_ci_high": needed_high,
+            "needed_ci_low": plan.needed_low,
+            "needed_ci_high": plan.needed_high,
             "change": change,
-            "new_rate": np.where(known, new_rate, np.nan),
-            "note": ["; ".join(dict.fromkeys(n)) for n in notes],
+            "new_rate": np.where(plan.known, new_rate, np.nan),
+            "note": ["; ".join(dict.fromkeys(n)) for n in plan.notes],
         }
     )
-    return out
 
 
 def _ratio_difference(
