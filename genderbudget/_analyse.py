@@ -173,6 +173,56 @@ def analyse(
          ar  n_women  n_men
     0  2016 ...
     """
+    settings = _settings(measures, sex, by, n, justified, confidence, p_adjust, rule, adjustment)
+    cells = collect_cells(
+        data,
+        list(settings.measures),
+        sex=settings.sex,
+        by=list(settings.by),
+        n=n,
+        mapping=mapping,
+        justified=list(settings.justified),
+    )
+    estimates, comparisons = _estimates_and_comparisons(cells, settings)
+    comparisons = _judged(comparisons, cells, settings)
+    by_list = list(settings.by)
+    names = [m.name for m in settings.measures]
+    together = resource_access(
+        comparisons, {m.name: m.direction for m in settings.measures}, by_list, settings.rule
+    )
+    shares = representation(
+        cells.stats,
+        list(settings.measures),
+        by_list,
+        settings.confidence,
+        aggregated=n is not None,
+        units=cells.units,
+    )
+    return Result(
+        estimates,
+        comparisons,
+        cells.exclusions,
+        _accounting(cells, names),
+        together,
+        cells.rows_in,
+        settings,
+        _representation=_sort(shares, names, by_list, with_sex=True),
+        _cells=cells,
+    )
+
+
+def _settings(
+    measures: Measure | Sequence[Measure],
+    sex: str,
+    by: str | Sequence[str],
+    n: str | None,
+    justified: str | Sequence[str],
+    confidence: float,
+    p_adjust: PAdjust | None,
+    rule: FlagRule | None,
+    adjustment: Adjustment,
+) -> Settings:
+    """Check the options of :func:`analyse` and gather them."""
     if isinstance(measures, Measure):
         measures = [measures]
     measures = list(measures)
@@ -199,90 +249,91 @@ def analyse(
     check_choice(adjustment, "adjustment", get_args(Adjustment))
     justified_list = check_columns(justified, "justified")
     check_roles(sex, by_list, justified_list)
-
-    cells = collect_cells(
-        data, measures, sex=sex, by=by_list, n=n, mapping=mapping, justified=justified_list
+    return Settings(
+        sex=sex,
+        by=tuple(by_list),
+        n=n,
+        confidence=confidence,
+        p_adjust=p_adjust,
+        justified=tuple(justified_list),
+        adjustment=adjustment,
+        rule=rule,
+        measures=tuple(measures),
     )
 
+
+def _kind(m: Measure) -> str:
+    """Name the estimator of a measure: a clustered rate is a clustered mean of a 0/1 outcome."""
+    return "mean" if m.kind == "rate" and m.clustered else m.kind
+
+
+def _estimates_and_comparisons(
+    cells: CellStats, settings: Settings
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-sex estimates and the raw women-vs-men comparisons of every measure."""
+    by_list, confidence = list(settings.by), settings.confidence
     estimates, comparisons = [], []
-    for m in measures:
+    for m in settings.measures:
         stats = cells.stats.loc[cells.stats["measure"] == m.name]
         per_sex = per_cell = None
         if cells.units is not None and m.clustered:
             units = cells.units.loc[cells.units["measure"] == m.name]
             per_sex, per_cell = cluster_inference(units, by_list)
-        # A clustered rate is a clustered mean of a 0/1 outcome: the same CR2 statistics.
-        kind = "mean" if m.kind == "rate" and m.clustered else m.kind
+        kind = _kind(m)
         est = estimate(stats.reset_index(drop=True), kind, by_list, confidence, per_sex)
         if kind != m.kind:
             est["ci_low"] = est["ci_low"].clip(lower=0.0)
             est["ci_high"] = est["ci_high"].clip(upper=1.0)
         estimates.append(est)
         comparisons.append(compare(est, kind, by_list, confidence, per_cell))
-
+    names = [m.name for m in settings.measures]
     est_table = _sort(pd.concat(estimates, ignore_index=True), names, by_list, with_sex=True)
     cmp_table = _sort(pd.concat(comparisons, ignore_index=True), names, by_list, with_sex=False)
-    cmp_table["p_adjusted"] = adjust_p(cmp_table["p_value"], p_adjust)
-    cmp_table["p_adjust_method"] = p_adjust
-    cmp_table = _with_adjustment(
-        cmp_table, cells, measures, by_list, justified_list, confidence, adjustment
+    for column in ("n", "units"):
+        est_table[column] = est_table[column].astype(np.int64)
+    return est_table[estimate_columns(by_list)], cmp_table
+
+
+def _judged(comparisons: pd.DataFrame, cells: CellStats, settings: Settings) -> pd.DataFrame:
+    """Add the corrected p-values, adjusted gaps, corrected intervals, robustness and flags."""
+    measures, by_list, rule = list(settings.measures), list(settings.by), settings.rule
+    p_adjust, confidence = settings.p_adjust, settings.confidence
+    table = comparisons.copy()
+    table["p_adjusted"] = adjust_p(table["p_value"], p_adjust)
+    table["p_adjust_method"] = p_adjust
+    table = _with_adjustment(
+        table, cells, measures, by_list, list(settings.justified), confidence, settings.adjustment
     )
-    cmp_table["adjusted_p_adjusted"] = adjust_p(cmp_table["adjusted_p_value"], p_adjust)
-    cmp_table["_kind"] = cmp_table["measure"].map(
-        {m.name: "mean" if m.kind == "rate" and m.clustered else m.kind for m in measures}
-    )
-    cmp_table = corrected_intervals(cmp_table, rule.alpha)
-    cmp_table["adjusted_df"] = cmp_table["_adjusted_df"]
-    cmp_table = _with_standard_errors(cmp_table, confidence)
-    cmp_table = verdict_sensitivity(cmp_table, rule.alpha)
-    cmp_table = assign_flags(
-        cmp_table,
+    table["adjusted_p_adjusted"] = adjust_p(table["adjusted_p_value"], p_adjust)
+    table["_kind"] = table["measure"].map({m.name: _kind(m) for m in measures})
+    table = corrected_intervals(table, rule.alpha)
+    table["adjusted_df"] = table["_adjusted_df"]
+    table = _with_standard_errors(table, confidence)
+    table = verdict_sensitivity(table, rule.alpha)
+    table = assign_flags(
+        table,
         {m.name: m.kind for m in measures},
         {m.name: m.direction for m in measures},
         rule,
-        adjusted=bool(justified_list),
+        adjusted=bool(settings.justified),
         clustered_measures=[m.name for m in measures if m.clustered],
     )
+    for column in ("n_women", "n_men", "units_women", "units_men"):
+        table[column] = table[column].astype(np.int64)
+    return table[comparison_columns(by_list)]
 
-    used = est_table.groupby("measure", sort=False)["rows"].sum()
+
+def _accounting(cells: CellStats, names: list[str]) -> pd.DataFrame:
+    """Rows in, used and excluded per measure; rows in = used + excluded."""
+    used = cells.stats.groupby("measure", sort=False)["rows"].sum()
     excluded = cells.exclusions.groupby("measure", sort=False)["rows"].sum()
-    accounting = pd.DataFrame(
+    return pd.DataFrame(
         {
             "measure": names,
             "rows_in": cells.rows_in,
             "rows_used": [int(used.get(m, 0)) for m in names],
             "rows_excluded": [int(excluded.get(m, 0)) for m in names],
         }
-    )
-    for column in ("n", "units"):
-        est_table[column] = est_table[column].astype(np.int64)
-    for column in ("n_women", "n_men", "units_women", "units_men"):
-        cmp_table[column] = cmp_table[column].astype(np.int64)
-    cmp_table = cmp_table[comparison_columns(by_list)]
-    together = resource_access(cmp_table, {m.name: m.direction for m in measures}, by_list, rule)
-    shares = representation(
-        cells.stats, measures, by_list, confidence, aggregated=n is not None, units=cells.units
-    )
-    return Result(
-        est_table[estimate_columns(by_list)],
-        cmp_table,
-        cells.exclusions,
-        accounting,
-        together,
-        cells.rows_in,
-        Settings(
-            sex=sex,
-            by=tuple(by_list),
-            n=n,
-            confidence=confidence,
-            p_adjust=p_adjust,
-            justified=tuple(justified_list),
-            adjustment=adjustment,
-            rule=rule,
-            measures=tuple(measures),
-        ),
-        _representation=_sort(shares, names, by_list, with_sex=True),
-        _cells=cells,
     )
 
 
