@@ -73,3 +73,10 @@ def person_counts(persons: pd.DataFrame) -> pd.DataFrame:
         squares={"kostnad": "kostnad_kvadrat"},
         dropna=False,
     )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the notebook cells that nbval runs as slow (a notebook runs in seconds, not ms)."""
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.slow)

@@ -268,6 +268,7 @@ def test_mortality_data_is_the_vignette_subset() -> None:
     np.testing.assert_array_equal(np.round(beta[:2], 2), [7.59, 3.82])
 
 
+@pytest.mark.slow
 def test_clubsandwich_unweighted_cr2_satterthwaite() -> None:
     # clubSandwich: coef_test(lm_unweighted, vcov = "CR2", cluster = MV_deaths$state,
     #   test = "Satterthwaite") -> SE 2.51, 5.27; d.f. (Satt) 24.58, 5.77
@@ -277,6 +278,7 @@ def test_clubsandwich_unweighted_cr2_satterthwaite() -> None:
     np.testing.assert_array_equal(np.round(df, 2), [24.58, 5.77])
 
 
+@pytest.mark.slow
 def test_clubsandwich_weighted_cr2_satterthwaite_identity_working_model() -> None:
     # clubSandwich: coef_test(lm_weighted, vcov = "CR2", cluster = MV_deaths$state,
     #   test = "Satterthwaite") -> SE 2.13, 4.37; d.f. (Satt) 8.52, 6.85
@@ -287,6 +289,7 @@ def test_clubsandwich_weighted_cr2_satterthwaite_identity_working_model() -> Non
     np.testing.assert_array_equal(np.round(df, 2), [8.52, 6.85])
 
 
+@pytest.mark.slow
 def test_clubsandwich_weighted_cr2_satterthwaite_inverse_population_working_model() -> None:
     # clubSandwich: coef_test(lm_weighted, vcov = "CR2", cluster = MV_deaths$state,
     #   target = 1 / MV_deaths$pop, test = "Satterthwaite") -> SE 2.03, 4.17; d.f. 12.64, 5.06
@@ -298,6 +301,7 @@ def test_clubsandwich_weighted_cr2_satterthwaite_inverse_population_working_mode
     np.testing.assert_array_equal(np.round(df, 2), [12.64, 5.06])
 
 
+@pytest.mark.slow
 def test_clubsandwich_threshold_drops_nonzero_eigenvalues_for_a_small_target() -> None:
     # With Phi scaled to unit mean (which leaves CR2 unchanged in exact arithmetic) the
     # printed 1/pop numbers are not reproduced: the printed ones lost non-zero eigenvalues.

@@ -6,6 +6,8 @@ import pytest
 
 from genderbudget.__main__ import main
 
+pytestmark = pytest.mark.slow  # runs the whole demo
+
 
 def test_demo_prints_the_tables(capsys: pytest.CaptureFixture[str]) -> None:
     assert main() == 0
