@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from builders import persons, to_counts, yearly_rates
+from builders import to_counts, yearly_rates
 
 import genderbudget as gb
 
@@ -242,11 +242,6 @@ ANALYSES: dict[str, tuple[list[gb.Measure], dict[str, Any]]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def rows() -> pd.DataFrame:
-    return persons(seed=3, size=400)
-
-
 def _by(options: dict[str, Any]) -> list[str]:
     by = options.get("by", [])
     return [by] if isinstance(by, str) else list(by)
@@ -262,33 +257,28 @@ def _check_result(result: gb.Result, by: list[str]) -> None:
 
 
 @pytest.mark.parametrize("case", list(ANALYSES))
-def test_result_tables_have_the_contract_columns(rows: pd.DataFrame, case: str) -> None:
+def test_result_tables_have_the_contract_columns(persons: pd.DataFrame, case: str) -> None:
     measures, options = ANALYSES[case]
-    result = gb.analyse(rows, measures, sex="kon", **options)
+    result = gb.analyse(persons, measures, sex="kon", **options)
     _check_result(result, _by(options))
 
 
 @pytest.mark.parametrize("by", [[], ["ar"]])
-def test_pre_aggregated_input_gives_the_same_columns(rows: pd.DataFrame, by: list[str]) -> None:
-    counts = to_counts(
-        rows,
-        ["ar", "enhet", "kon"],
-        sums=["arbete", "kostnad", "varddygn"],
-        squares={"kostnad": "kostnad_kvadrat"},
-        dropna=False,
-    )
-    result = gb.analyse(counts, AGGREGATED, sex="kon", by=by, n="antal")
+def test_pre_aggregated_input_gives_the_same_columns(
+    person_counts: pd.DataFrame, by: list[str]
+) -> None:
+    result = gb.analyse(person_counts, AGGREGATED, sex="kon", by=by, n="antal")
     _check_result(result, by)
 
 
-def test_exclusions_keep_their_columns_when_rows_are_left_out(rows: pd.DataFrame) -> None:
-    data = rows.assign(kostnad=rows["kostnad"].mask(rows.index % 7 == 0))
+def test_exclusions_keep_their_columns_when_rows_are_left_out(persons: pd.DataFrame) -> None:
+    data = persons.assign(kostnad=persons["kostnad"].mask(persons.index % 7 == 0))
     result = gb.analyse(data, MEASURES, sex="kon", by="ar")
     assert len(result.exclusions) > 0
     _check_result(result, ["ar"])
 
 
-def test_disadvantaged_is_a_sex_or_none_never_nan(rows: pd.DataFrame) -> None:
+def test_disadvantaged_is_a_sex_or_none_never_nan(persons: pd.DataFrame) -> None:
     # A mix of verdicts: an unexplained gap in one year and none in the other (two groups).
     data = pd.concat(
         [
@@ -330,18 +320,18 @@ def _equalize_by(options: dict[str, Any]) -> list[str]:
 
 
 @pytest.mark.parametrize("case", list(EQUALIZE_OPTIONS))
-def test_equalize_has_the_contract_columns(rows: pd.DataFrame, case: str) -> None:
+def test_equalize_has_the_contract_columns(persons: pd.DataFrame, case: str) -> None:
     options = EQUALIZE_OPTIONS[case]
-    plan = gb.equalize(rows, gb.rate("arbete"), sex="kon", **options)
+    plan = gb.equalize(persons, gb.rate("arbete"), sex="kon", **options)
     assert list(plan.columns) == expected(EQUALIZE, _equalize_by(options))
 
 
-def test_equalize_of_a_ratio_and_of_counts_has_the_same_columns(rows: pd.DataFrame) -> None:
+def test_equalize_of_a_ratio_and_of_counts_has_the_same_columns(persons: pd.DataFrame) -> None:
     per_day = gb.per_need("kostnad", "varddygn")
-    assert list(gb.equalize(rows, per_day, sex="kon", by="ar").columns) == expected(
+    assert list(gb.equalize(persons, per_day, sex="kon", by="ar").columns) == expected(
         EQUALIZE, ["ar"]
     )
-    counts = to_counts(rows, ["ar", "kon"], sums=["arbete"], dropna=False)
+    counts = to_counts(persons, ["ar", "kon"], sums=["arbete"], dropna=False)
     plan = gb.equalize(counts, gb.rate("arbete"), sex="kon", by="ar", n="antal")
     assert list(plan.columns) == expected(EQUALIZE, ["ar"])
 
@@ -349,10 +339,10 @@ def test_equalize_of_a_ratio_and_of_counts_has_the_same_columns(rows: pd.DataFra
 @pytest.mark.parametrize("case", ["by_year", "within", "by_year_within"])
 @pytest.mark.parametrize("weights", [None, [1.0, 2.0, 1.0]])
 def test_phase_in_has_the_contract_columns(
-    rows: pd.DataFrame, case: str, weights: list[float] | None
+    persons: pd.DataFrame, case: str, weights: list[float] | None
 ) -> None:
     options = {**EQUALIZE_OPTIONS[case], "unit_cost": 1000.0}
-    plan = gb.equalize(rows, gb.rate("arbete"), sex="kon", **options)
+    plan = gb.equalize(persons, gb.rate("arbete"), sex="kon", **options)
     steps = gb.phase_in(plan, years=[2022, 2023, 2024], weights=weights)
     assert len(steps) > 0
     assert list(steps.columns) == expected(PHASE_IN, _equalize_by(options))
@@ -378,8 +368,8 @@ def test_follow_up_has_the_contract_columns(case: str, regions: bool) -> None:
     assert list(out.columns) == expected(FOLLOW_UP, by)
 
 
-def test_follow_up_of_the_adjusted_gap_has_the_same_columns(rows: pd.DataFrame) -> None:
-    result = gb.analyse(rows, gb.rate("arbete"), sex="kon", by="ar", justified="klass")
+def test_follow_up_of_the_adjusted_gap_has_the_same_columns(persons: pd.DataFrame) -> None:
+    result = gb.analyse(persons, gb.rate("arbete"), sex="kon", by="ar", justified="klass")
     out = gb.follow_up(result, time="ar", gap="adjusted")
     assert list(out.columns) == expected(FOLLOW_UP, ["ar"])
 
@@ -423,8 +413,8 @@ DECOMPOSITIONS: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
 
 
 @pytest.mark.parametrize("case", list(DECOMPOSITIONS))
-def test_decompositions_have_the_contract_columns(rows: pd.DataFrame, case: str) -> None:
-    table = DECOMPOSITIONS[case](rows.dropna(subset=["kon"]))
+def test_decompositions_have_the_contract_columns(persons: pd.DataFrame, case: str) -> None:
+    table = DECOMPOSITIONS[case](persons.dropna(subset=["kon"]))
     by = ["ar"] if "by" in case or "aggregated" in case else []
     assert list(table.columns) == expected(DECOMPOSITION, by)
 
