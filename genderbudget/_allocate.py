@@ -534,7 +534,7 @@ def _split(
 
 
 def allocation_columns(by: Sequence[str]) -> list[str]:
-    """The columns of :attr:`Allocation.table` and :attr:`Allocation.totals`, in order."""
+    """Return the columns of :attr:`Allocation.table` and :attr:`Allocation.totals`, in order."""
     return [*by, "cost_object", "driver", "sex", "amount", "share", "per_capita", "amount_rounded"]
 
 
