@@ -289,7 +289,6 @@ def test_clubsandwich_weighted_cr2_satterthwaite_identity_working_model() -> Non
     np.testing.assert_array_equal(np.round(df, 2), [8.52, 6.85])
 
 
-@pytest.mark.slow
 def test_clubsandwich_weighted_cr2_satterthwaite_inverse_population_working_model() -> None:
     # clubSandwich: coef_test(lm_weighted, vcov = "CR2", cluster = MV_deaths$state,
     #   target = 1 / MV_deaths$pop, test = "Satterthwaite") -> SE 2.03, 4.17; d.f. 12.64, 5.06
@@ -301,7 +300,6 @@ def test_clubsandwich_weighted_cr2_satterthwaite_inverse_population_working_mode
     np.testing.assert_array_equal(np.round(df, 2), [12.64, 5.06])
 
 
-@pytest.mark.slow
 def test_clubsandwich_threshold_drops_nonzero_eigenvalues_for_a_small_target() -> None:
     # With Phi scaled to unit mean (which leaves CR2 unchanged in exact arithmetic) the
     # printed 1/pop numbers are not reproduced: the printed ones lost non-zero eigenvalues.

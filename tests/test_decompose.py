@@ -463,9 +463,7 @@ def test_every_engine_gives_the_same_table(constructor: Callable[..., Any]) -> N
         {},
         {"reference": "men"},
         {"reference": "women", "by": "ar"},
-        pytest.param(
-            {"categorical": "alder", "by": "ar", "cluster": "enhet"}, marks=pytest.mark.slow
-        ),
+        {"categorical": "alder", "by": "ar", "cluster": "enhet"},
     ],
 )
 def test_columns_do_not_change_with_the_options(options: dict[str, Any]) -> None:
@@ -504,7 +502,6 @@ def test_columns_do_not_change_with_the_options(options: dict[str, Any]) -> None
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("reference", ["pooled", "men"])
 def test_unit_size_explains_most_of_the_cost_per_care_day_gap(reference: Reference) -> None:
     data = load_kriminalvarden()
@@ -1007,7 +1004,6 @@ def test_oaxaca_standard_errors_match_the_delta_method_by_hand(
     assert set(table["ci_method"]) == {"delta method, stochastic regressors (Jann 2008); normal"}
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("reference", REFERENCES)
 def test_oaxaca_standard_errors_agree_with_a_bootstrap(reference: Reference) -> None:
     # Bootstrap over persons, resampled within each sex (the two samples are independent,

@@ -507,7 +507,6 @@ def test_ratio_within_units_adds_up_to_the_cell() -> None:
     assert np.allclose(girls["target_rate"], _row(cell, "women")["target_rate"], rtol=1e-12)
 
 
-@pytest.mark.slow
 def test_sis_shortfall_interval_covers_0_exactly_when_analyse_does() -> None:
     # The per_need measure of the SiS notebook: need scaled by the middle of its scale.
     sis = gb.datasets.load_sis().assign(behov_rel=lambda f: f["behov"] / 50)

@@ -10,7 +10,8 @@ The invariants the design promises, for any input rather than for a chosen examp
 
 The generated tables are small (up to 40 rows) with every kind of column an analysis reads:
 a sex code (women, men, and missing, which is kept as ``unknown``), a breakdown, a unit, a
-0/1 outcome, a cost (sometimes missing) and a denominator.
+0/1 outcome, a cost (sometimes missing) and a denominator. The properties that analyse many
+tables are marked slow: ``make test`` runs them, ``make test-fast`` leaves them out.
 """
 
 from __future__ import annotations
@@ -139,7 +140,8 @@ def _duckdb(frame: pd.DataFrame) -> Any:
     return connection.sql("select * from input_frame")
 
 
-@settings(max_examples=8, **SETTINGS)
+@pytest.mark.slow
+@settings(max_examples=15, **SETTINGS)
 @given(data=person_rows())
 def test_pandas_polars_and_duckdb_give_the_same_tables(data: pd.DataFrame) -> None:
     reference = _analyse(data)
@@ -150,7 +152,8 @@ def test_pandas_polars_and_duckdb_give_the_same_tables(data: pd.DataFrame) -> No
 # --- (b) micro data = pre-aggregated -------------------------------------------------------
 
 
-@settings(max_examples=8, **SETTINGS)
+@pytest.mark.slow
+@settings(max_examples=15, **SETTINGS)
 @given(data=person_rows(missing=False))
 def test_rows_and_their_counts_give_the_same_tables(data: pd.DataFrame) -> None:
     counts = to_counts(
@@ -184,7 +187,8 @@ def test_rows_and_their_counts_give_the_same_unclustered_ratio(data: pd.DataFram
 # --- (c) row order -------------------------------------------------------------------------
 
 
-@settings(max_examples=8, **SETTINGS)
+@pytest.mark.slow
+@settings(max_examples=15, **SETTINGS)
 @given(data=person_rows(), seed=st.integers(0, 2**32 - 1))
 def test_row_order_does_not_matter(data: pd.DataFrame, seed: int) -> None:
     shuffled = data.sample(frac=1.0, random_state=np.random.default_rng(seed))
@@ -279,7 +283,8 @@ def test_allocated_money_sums_back_to_the_money_that_went_in(
 # --- (e) every row accounted for -----------------------------------------------------------
 
 
-@settings(max_examples=12, **SETTINGS)
+@pytest.mark.slow
+@settings(max_examples=20, **SETTINGS)
 @given(data=person_rows(), missing_year=st.lists(st.booleans(), max_size=40))
 def test_every_input_row_is_used_or_counted_as_excluded(
     data: pd.DataFrame, missing_year: list[bool]

@@ -255,7 +255,6 @@ def test_a_factor_that_coincides_with_sex_is_handled_alike_everywhere() -> None:
     assert parts["note"].str.contains(note).all()
 
 
-@pytest.mark.slow
 def test_clustered_and_corrected_results_are_the_same_on_every_engine(
     constructor: Callable[[pd.DataFrame], Any],
 ) -> None:
