@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest sample-data notebooks clean
+.PHONY: demo test test-fast lint typecheck pytest sample-data notebooks clean
 
 $(BIN)/.runtime: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ pytest: $(BIN)/.dev
 	$(BIN)/python -m pytest -q
 
 test: lint typecheck pytest
+
+# The inner loop while developing: pytest without the tests marked slow (notebooks, README,
+# demo, calibration, large reference fits). `make test` still runs everything.
+test-fast: $(BIN)/.dev
+	$(BIN)/python -m pytest -q -m "not slow"
 
 sample-data: $(BIN)/.runtime
 	$(BIN)/python -m genderbudget.datasets

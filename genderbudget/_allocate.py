@@ -87,10 +87,11 @@ class Allocation:
     Attributes
     ----------
     table : pandas.DataFrame
-        ``<by>, cost_object, driver, sex, amount, share, per_capita[, amount_rounded]``: one
+        ``<by>, cost_object, driver, sex, amount, share, per_capita, amount_rounded``: one
         row per cost object x driver x sex. ``amount`` in kronor (whole öre), ``share`` the
         sex's share of the cost object's cost, ``per_capita`` the amount per person of that
-        sex (``persons=``; NaN without it).
+        sex (``persons=``; NaN without it), ``amount_rounded`` the amount rounded as
+        described under ``round_to`` (NaN without it).
     totals : pandas.DataFrame
         The same columns with ``cost_object = "total"``: summed over the cost objects, per
         driver and sex; ``per_capita`` divides by the persons summed over cost objects (a
@@ -292,9 +293,11 @@ def allocate(
         The column of ``drivers`` counting persons (e.g. ``"mottagare"``), for
         ``per_capita``.
     round_to : float, optional
-        Also give ``amount_rounded``: each cost object's cost rounded to a multiple of
+        Fill ``amount_rounded``: each cost object's cost rounded to a multiple of
         ``round_to`` kronor (e.g. 1000) and its parts rounded by the largest-remainder rule
-        so that they sum to it; the totals are the sums of the rounded parts.
+        so that they sum to it; the totals are the sums of the rounded parts. Without it
+        the column is there too, all NaN, so the tables have the same columns whatever
+        the options.
     mapping : dict, optional
         Extra sex codes, e.g. ``{"X": "unknown"}``.
 
@@ -551,6 +554,11 @@ def _split(
     return out
 
 
+def allocation_columns(by: Sequence[str]) -> list[str]:
+    """Return the columns of :attr:`Allocation.table` and :attr:`Allocation.totals`, in order."""
+    return [*by, "cost_object", "driver", "sex", "amount", "share", "per_capita", "amount_rounded"]
+
+
 def _finish(table: pd.DataFrame, by: list[str], round_to: float | None) -> pd.DataFrame:
     cost_object = table.columns[len(by)]
     out = table.rename(columns={cost_object: "cost_object"})
@@ -558,12 +566,11 @@ def _finish(table: pd.DataFrame, by: list[str], round_to: float | None) -> pd.Da
     with np.errstate(divide="ignore", invalid="ignore"):
         out["share"] = np.where(out["__cost"] > 0, out["__ore"] / out["__cost"], np.nan)
         out["per_capita"] = np.where(out["__persons"] > 0, out["amount"] / out["__persons"], np.nan)
-    if round_to is not None:
-        out["amount_rounded"] = _rounded(out, [*by, "cost_object", "driver"], round_to)
-    columns = [*by, "cost_object", "driver", "sex", "amount", "share", "per_capita"]
-    if round_to is not None:
-        columns.append("amount_rounded")
-    return out[[*columns, "__ore", "__persons"]].reset_index(drop=True)
+    # The column is always there (same columns whatever the options); NaN without round_to.
+    out["amount_rounded"] = (
+        _rounded(out, [*by, "cost_object", "driver"], round_to) if round_to is not None else np.nan
+    )
+    return out[[*allocation_columns(by), "__ore", "__persons"]].reset_index(drop=True)
 
 
 def _rounded(table: pd.DataFrame, group: list[str], round_to: float) -> np.ndarray:
@@ -587,10 +594,9 @@ def _totals(table: pd.DataFrame, by: list[str], round_to: float | None) -> pd.Da
         totals["per_capita"] = np.where(
             totals["__persons"] > 0, totals["amount"] / totals["__persons"], np.nan
         )
-    columns = [*by, "cost_object", "driver", "sex", "amount", "share", "per_capita"]
-    if round_to is not None:
-        columns.append("amount_rounded")
-    return totals[[*columns, "__ore", "__persons"]]
+    if round_to is None:
+        totals["amount_rounded"] = np.nan
+    return totals[[*allocation_columns(by), "__ore", "__persons"]]
 
 
 def _sensitivity(table: pd.DataFrame, by: list[str]) -> pd.DataFrame:

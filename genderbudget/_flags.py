@@ -173,7 +173,8 @@ def assign_flags(
     Returns
     -------
     pandas.DataFrame
-        A copy with the columns ``flag`` and ``disadvantaged``.
+        A copy with the columns ``flag`` and ``disadvantaged`` (``"women"``, ``"men"`` or
+        None, in an object column, never NaN).
     """
     out = comparisons.copy()
     measure = out["measure"]
@@ -227,7 +228,9 @@ def assign_flags(
         unexplained & (direction == "lower_is_better")
     ]
     out["flag"] = flag
-    out["disadvantaged"] = disadvantaged
+    # An object column keeps None as the missing value: from an array of strings and None,
+    # pandas would infer a string column and turn None into NaN.
+    out["disadvantaged"] = pd.Series(disadvantaged, index=out.index, dtype=object)
     if few_units.any():
         notes = out["note"].fillna("").astype(str).to_numpy(dtype=object)
         units_w, units_m = out["units_women"].to_numpy(), out["units_men"].to_numpy()

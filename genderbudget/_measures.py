@@ -408,8 +408,8 @@ def per_need(
     >>> result.comparisons[["aldersgrupp", "ratio", "flag", "disadvantaged"]].round(3)
       aldersgrupp  ratio             flag disadvantaged
     0       12-14  0.787  unexplained_gap         women
-    1       15-17  0.974           no_gap           NaN
-    2       18-21  1.012           no_gap           NaN
+    1       15-17  0.974           no_gap          None
+    2       18-21  1.012           no_gap          None
 
     In 2018 girls aged 12–14 got 21 % fewer staff hours per unit of need than boys of their
     age (the sample data are synthetic; ``women``/``men`` are girls/boys here).

@@ -82,6 +82,7 @@ def test_rate_model_on_cells_equals_logit_on_rows(seed: int) -> None:
     assert cmp["adjustment_method"] == "logistic_standardised_delta"
 
 
+@pytest.mark.slow
 def test_mean_adjustment_equals_ols_hc2_with_bell_mccaffrey_df_on_rows() -> None:
     data = _people(4)
     result = gb.analyse(data, gb.mean("kostnad"), sex="kon", justified=["klass", "band"])

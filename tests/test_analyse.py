@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from builders import to_counts
 
 import genderbudget as gb
 
@@ -95,17 +96,11 @@ def _micro(seed: int = 8) -> pd.DataFrame:
 
 
 def _aggregate(data: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    work = data.assign(kostnad_sq=data["kostnad"] ** 2)
-    return (
-        work.groupby(keys)
-        .agg(
-            antal=("kon", "size"),
-            arbetsdrift=("arbetsdrift", "sum"),
-            kostnad=("kostnad", "sum"),
-            kostnad_sq=("kostnad_sq", "sum"),
-            varddygn=("varddygn", "sum"),
-        )
-        .reset_index()
+    return to_counts(
+        data,
+        keys,
+        sums=["arbetsdrift", "kostnad", "varddygn"],
+        squares={"kostnad": "kostnad_sq"},
     )
 
 

@@ -15,6 +15,8 @@ from types import ModuleType
 import numpy as np
 import pytest
 
+pytestmark = pytest.mark.slow  # simulations with thousands of replicates
+
 SCRIPT = Path(__file__).parents[1] / "benchmarks" / "calibration.py"
 REPS = 500
 ALPHA = 0.05

@@ -268,6 +268,7 @@ def test_mortality_data_is_the_vignette_subset() -> None:
     np.testing.assert_array_equal(np.round(beta[:2], 2), [7.59, 3.82])
 
 
+@pytest.mark.slow
 def test_clubsandwich_unweighted_cr2_satterthwaite() -> None:
     # clubSandwich: coef_test(lm_unweighted, vcov = "CR2", cluster = MV_deaths$state,
     #   test = "Satterthwaite") -> SE 2.51, 5.27; d.f. (Satt) 24.58, 5.77
@@ -277,6 +278,7 @@ def test_clubsandwich_unweighted_cr2_satterthwaite() -> None:
     np.testing.assert_array_equal(np.round(df, 2), [24.58, 5.77])
 
 
+@pytest.mark.slow
 def test_clubsandwich_weighted_cr2_satterthwaite_identity_working_model() -> None:
     # clubSandwich: coef_test(lm_weighted, vcov = "CR2", cluster = MV_deaths$state,
     #   test = "Satterthwaite") -> SE 2.13, 4.37; d.f. (Satt) 8.52, 6.85

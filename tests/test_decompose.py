@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from builders import to_counts
 from scipy import stats
 from statsmodels.stats.oaxaca import OaxacaBlinder
 
@@ -408,12 +409,9 @@ def test_detailed_parts_do_not_depend_on_the_omitted_category(
 
 def test_micro_rows_and_preaggregated_table_agree() -> None:
     rows = _people(7)
-    rows["utfall2"] = rows["utfall"] ** 2
-    grouped = (
-        rows.groupby(["kon", "ar", "alder", "grupp"])
-        .agg(antal=("utfall", "size"), summa=("utfall", "sum"), kvadrat=("utfall2", "sum"))
-        .reset_index()
-    )
+    grouped = to_counts(
+        rows, ["kon", "ar", "alder", "grupp"], sums=["utfall"], squares={"utfall": "kvadrat"}
+    ).rename(columns={"utfall": "summa"})
     options: dict[str, Any] = {"sex": "kon", "factors": ["alder", "grupp"], "by": "ar"}
     micro = oaxaca(rows, "utfall", **options)
     macro = oaxaca(grouped, "summa", n="antal", sum_sq="kvadrat", **options)
@@ -424,11 +422,9 @@ def test_micro_rows_and_preaggregated_table_agree() -> None:
 
 def test_person_rows_and_unit_rows_give_the_same_cost_decomposition() -> None:
     rows = _people(8)
-    units = (
-        rows.groupby(["enhet", "kon", "ar", "storlek_inv", "grupp"])[["kostnad", "varddygn"]]
-        .sum()
-        .reset_index()
-    )
+    units = to_counts(
+        rows, ["enhet", "kon", "ar", "storlek_inv", "grupp"], sums=["kostnad", "varddygn"]
+    ).drop(columns="antal")
     options: dict[str, Any] = {
         "sex": "kon",
         "factors": ["storlek_inv", "grupp"],
@@ -1126,10 +1122,8 @@ def test_cost_standard_errors_with_one_unit_of_a_sex_are_nan_with_a_note() -> No
 
 def test_preaggregated_means_without_summed_squares_have_no_standard_errors() -> None:
     rows = _people(35)
-    grouped = (
-        rows.groupby(["kon", "alder", "grupp"])
-        .agg(antal=("utfall", "size"), summa=("utfall", "sum"))
-        .reset_index()
+    grouped = to_counts(rows, ["kon", "alder", "grupp"], sums=["utfall"]).rename(
+        columns={"utfall": "summa"}
     )
     table = oaxaca(grouped, "summa", n="antal", sex="kon", justified=["alder", "grupp"])
     assert table["estimate"].notna().all()

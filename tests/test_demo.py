@@ -9,6 +9,7 @@ import pytest
 from genderbudget.__main__ import main
 
 NNBSP = "\u202f"  # narrow no-break space: the Swedish thousands separator of the library
+pytestmark = pytest.mark.slow  # runs the whole demo
 
 
 def test_demo_prints_the_tables(capsys: pytest.CaptureFixture[str]) -> None:

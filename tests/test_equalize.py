@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from builders import to_rows
 from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
@@ -35,11 +36,7 @@ def _table() -> pd.DataFrame:
 
 
 def _rows(table: pd.DataFrame) -> pd.DataFrame:
-    rows = []
-    for _, r in table.iterrows():
-        rows += [{"kon": r["kon"], "i_arbete": 1}] * int(r["i_arbete"])
-        rows += [{"kon": r["kon"], "i_arbete": 0}] * int(r["personer"] - r["i_arbete"])
-    return pd.DataFrame(rows)
+    return to_rows(table, n="personer", outcome="i_arbete", keys=["kon"])
 
 
 def _row(plan: pd.DataFrame, sex: str) -> pd.Series:

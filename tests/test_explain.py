@@ -1,32 +1,33 @@
 """Plain-language explanations of comparisons (``genderbudget._explain``).
 
-The rendered texts of a set of representative rows are kept in ``tests/snapshots/``
-(``explain_sv.txt``, ``explain_en.txt``). A test fails when a text differs from its
-snapshot. To accept a deliberate change of wording or formatting, regenerate the files and
-review the diff before committing it::
+The rendered texts of a set of representative rows (``CASES`` and ``TOGETHER``, each in
+Swedish and English) are snapshot tests kept by syrupy in
+``tests/__snapshots__/test_explain.ambr``. A test fails when a text differs from its
+snapshot, when a snapshot is missing, and the run fails when a snapshot is no longer used.
+To accept a deliberate change of wording or formatting, rewrite the snapshots and review the
+diff of the ``.ambr`` file before committing it::
 
-    GENDERBUDGET_UPDATE_SNAPSHOTS=1 python -m pytest tests/test_explain.py
+    python -m pytest tests/test_explain.py --snapshot-update
+    git diff tests/__snapshots__/
 
-Without the variable the snapshot files are only read, never written.
+Without ``--snapshot-update`` the snapshot file is only read, never written.
 """
 
 from __future__ import annotations
 
 import copy
-import difflib
 import json
 import math
-import os
 import re
 import unicodedata
 from collections.abc import Mapping
-from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
 import pandas as pd
 import pytest
+from syrupy.assertion import SnapshotAssertion
 
 from genderbudget import _explain as ex
 from genderbudget._explain import (
@@ -43,8 +44,6 @@ from genderbudget._explain import (
 from genderbudget._flags import FLAGS
 from genderbudget._measures import DIRECTIONS
 
-UPDATE = os.environ.get("GENDERBUDGET_UPDATE_SNAPSHOTS") == "1"
-SNAPSHOTS = Path(__file__).parent / "snapshots"
 NAN = math.nan
 NNBSP = "\u202f"  # narrow no-break space: the Swedish thousands separator
 
@@ -503,88 +502,36 @@ def _row(changes: dict[str, Any], lang: Lang) -> dict[str, Any]:
     return row
 
 
-def _render(lang: Lang) -> dict[str, str]:
-    texts = {case: explain(_row(changes, lang), lang=lang) for case, changes in CASES.items()}
-    for case, changes in TOGETHER.items():
-        row = {key: _translate(value, lang) for key, value in changes.items()}
-        texts[case] = explain_together(row, lang=lang)
-    return texts
-
-
 # --- snapshots -----------------------------------------------------------------------------
+# syrupy keeps the texts in __snapshots__/test_explain.ambr, one entry per case and language.
+
+SNAPSHOT_FILE = Path(__file__).parent / "__snapshots__" / "test_explain.ambr"
 
 
-def _serialise(texts: dict[str, str], lang: Lang) -> str:
-    head = (
-        f"# genderbudget explanations, lang={lang!r}: one case per block, '[case]' then the "
-        "text.\n# Regenerate on purpose with GENDERBUDGET_UPDATE_SNAPSHOTS=1 "
-        "(see tests/test_explain.py).\n"
-    )
-    blocks = [f"[{case}]\n{text}\n" for case, text in texts.items()]
-    return head + "\n" + "\n".join(blocks)
-
-
-def _parse(content: str) -> dict[str, str]:
-    sections = re.findall(r"^\[([^\]\n]+)\]\n(.*?)\n(?=\n|\Z)", content, flags=re.M | re.S)
-    return dict(sections)
-
-
-def _sync(path: Path, texts: dict[str, str], lang: Lang, *, update: bool) -> dict[str, str]:
-    """Return the snapshot of ``path``, first rewriting it from ``texts`` when ``update``."""
-    wanted = _serialise(texts, lang)
-    if update and (not path.exists() or path.read_text(encoding="utf-8") != wanted):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(wanted, encoding="utf-8")
-    if not path.exists():
-        pytest.fail(f"{path.name} is missing; create it with GENDERBUDGET_UPDATE_SNAPSHOTS=1.")
-    return _parse(path.read_text(encoding="utf-8"))
-
-
-@cache
-def _snapshot(lang: Lang) -> dict[str, str]:
-    return _sync(SNAPSHOTS / f"explain_{lang}.txt", _render(lang), lang, update=UPDATE)
-
-
-def _hint(expected: str | None, actual: str) -> str:
-    diff = "\n".join(difflib.ndiff([expected or "(no snapshot)"], [actual]))
-    return (
-        f"The text differs from its snapshot:\n{diff}\nIf the change is intended, regenerate "
-        "with GENDERBUDGET_UPDATE_SNAPSHOTS=1 and review the diff of tests/snapshots/."
-    )
+def _text(case: str, lang: Lang) -> str:
+    if case in CASES:
+        return explain(_row(CASES[case], lang), lang=lang)
+    row = {key: _translate(value, lang) for key, value in TOGETHER[case].items()}
+    return explain_together(row, lang=lang)
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
 @pytest.mark.parametrize("case", [*CASES, *TOGETHER])
-def test_explanation_matches_its_snapshot(case: str, lang: Lang) -> None:
-    if case in CASES:
-        actual = explain(_row(CASES[case], lang), lang=lang)
-    else:
-        row = {key: _translate(value, lang) for key, value in TOGETHER[case].items()}
-        actual = explain_together(row, lang=lang)
-    expected = _snapshot(lang).get(case)
-    assert actual == expected, _hint(expected, actual)
+def test_explanation_matches_its_snapshot(
+    case: str, lang: Lang, snapshot: SnapshotAssertion
+) -> None:
+    assert _text(case, lang) == snapshot
 
 
-@pytest.mark.parametrize("lang", ["sv", "en"])
-def test_snapshot_files_hold_exactly_the_cases(lang: Lang) -> None:
-    assert list(_snapshot(lang)) == [*CASES, *TOGETHER]
-
-
-def test_snapshots_are_only_written_on_request(tmp_path: Path) -> None:
-    path = tmp_path / "explain_sv.txt"
-    stale = _serialise({"a": "old text"}, "sv")
-    path.write_text(stale, encoding="utf-8")
-    assert _sync(path, {"a": "new text"}, "sv", update=False) == {"a": "old text"}
-    assert path.read_text(encoding="utf-8") == stale
-    assert _sync(path, {"a": "new text", "b": "more"}, "sv", update=True) == {
-        "a": "new text",
-        "b": "more",
-    }
-
-
-def test_snapshot_round_trip_keeps_every_text() -> None:
-    texts = _render("sv")
-    assert _parse(_serialise(texts, "sv")) == texts
+def test_snapshot_file_holds_exactly_the_cases() -> None:
+    # syrupy also fails the run on a snapshot that no test uses; this names the cases.
+    names = re.findall(r"^# name: (.+)$", SNAPSHOT_FILE.read_text(encoding="utf-8"), flags=re.M)
+    expected = [
+        f"test_explanation_matches_its_snapshot[{case}-{lang}]"
+        for case in [*CASES, *TOGETHER]
+        for lang in ("sv", "en")
+    ]
+    assert sorted(names) == sorted(expected)
 
 
 # --- the issue's examples ------------------------------------------------------------------

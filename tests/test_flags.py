@@ -5,18 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from builders import two_groups
 
 import genderbudget as gb
-
-
-def _two_groups(n_women: int, p_women: float, n_men: int, p_men: float) -> pd.DataFrame:
-    got_w, got_m = round(n_women * p_women), round(n_men * p_men)
-    return pd.DataFrame(
-        {
-            "kon": ["K"] * n_women + ["M"] * n_men,
-            "a": [1] * got_w + [0] * (n_women - got_w) + [1] * got_m + [0] * (n_men - got_m),
-        }
-    )
 
 
 def _flag(data: pd.DataFrame, measure: gb.Measure, **options: object) -> pd.Series:
@@ -24,13 +15,13 @@ def _flag(data: pd.DataFrame, measure: gb.Measure, **options: object) -> pd.Seri
 
 
 def test_supported_material_gap_is_unexplained_without_factors() -> None:
-    row = _flag(_two_groups(400, 0.3, 400, 0.5), gb.rate("a"))
+    row = _flag(two_groups(400, 0.3, 400, 0.5), gb.rate("a"))
     assert row["flag"] == "unexplained_gap"
     assert row["disadvantaged"] == "women"
 
 
 def test_lower_is_better_turns_the_disadvantage_around() -> None:
-    row = _flag(_two_groups(400, 0.3, 400, 0.5), gb.rate("a", direction="lower_is_better"))
+    row = _flag(two_groups(400, 0.3, 400, 0.5), gb.rate("a", direction="lower_is_better"))
     assert row["flag"] == "unexplained_gap"
     assert row["disadvantaged"] == "men"
 
@@ -50,38 +41,38 @@ def test_a_resource_gap_never_names_a_disadvantaged_sex() -> None:
 
 def test_significant_but_immaterial_gap_is_no_gap() -> None:
     # 50.0 % vs 51.0 % on 200,000 persons each: z about 6.3, but only 2 % of men's level.
-    row = _flag(_two_groups(200_000, 0.50, 200_000, 0.51), gb.rate("a"))
+    row = _flag(two_groups(200_000, 0.50, 200_000, 0.51), gb.rate("a"))
     assert row["p_adjusted"] < 1e-6
     assert row["flag"] == "no_gap"
     stricter = _flag(
-        _two_groups(200_000, 0.50, 200_000, 0.51), gb.rate("a"), rule=gb.FlagRule(min_relative=0.01)
+        two_groups(200_000, 0.50, 200_000, 0.51), gb.rate("a"), rule=gb.FlagRule(min_relative=0.01)
     )
     assert stricter["flag"] == "unexplained_gap"
 
 
 def test_absolute_materiality_per_measure() -> None:
-    data = _two_groups(400, 0.3, 400, 0.5)
+    data = two_groups(400, 0.3, 400, 0.5)
     rule = gb.FlagRule(min_difference={"a": 0.25})
     assert _flag(data, gb.rate("a"), rule=rule)["flag"] == "no_gap"
 
 
 def test_below_minimum_n_is_insufficient_data() -> None:
-    row = _flag(_two_groups(15, 0.0, 400, 0.9), gb.rate("a"))
+    row = _flag(two_groups(15, 0.0, 400, 0.9), gb.rate("a"))
     assert row["p_adjusted"] < 0.05
     assert row["flag"] == "insufficient_data"
     assert row["disadvantaged"] is None
-    relaxed = _flag(_two_groups(15, 0.0, 400, 0.9), gb.rate("a"), rule=gb.FlagRule(min_n=10))
+    relaxed = _flag(two_groups(15, 0.0, 400, 0.9), gb.rate("a"), rule=gb.FlagRule(min_n=10))
     assert relaxed["flag"] == "unexplained_gap"
 
 
 def test_heads_counts_and_totals_are_not_assessed() -> None:
-    data = _two_groups(40, 0.3, 60, 0.5)
+    data = two_groups(40, 0.3, 60, 0.5)
     result = gb.analyse(data, [gb.count(), gb.total("a")], sex="kon")
     assert set(result.comparisons["flag"]) == {"not_assessed"}
 
 
 def test_rule_alpha_and_p_adjust() -> None:
-    data = _two_groups(200, 0.40, 200, 0.50)  # p about 0.045
+    data = two_groups(200, 0.40, 200, 0.50)  # p about 0.045
     assert _flag(data, gb.rate("a"))["flag"] == "unexplained_gap"
     assert _flag(data, gb.rate("a"), rule=gb.FlagRule(alpha=0.01))["flag"] == "no_gap"
     result = gb.analyse(data, gb.rate("a"), sex="kon", rule=gb.FlagRule(p_adjust="bonferroni"))

@@ -12,19 +12,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from builders import yearly_rates
 from scipy import stats
 
 import genderbudget as gb
 from genderbudget._follow_up import follow_up_columns
-
-
-def _yearly(rates_women: list[float], rates_men: list[float], n: int = 400) -> pd.DataFrame:
-    rows = []
-    for i, (w, m) in enumerate(zip(rates_women, rates_men, strict=True)):
-        year = 2016 + i
-        rows.append({"ar": year, "kon": "K", "n": n, "y": round(w * n)})
-        rows.append({"ar": year, "kon": "M", "n": n, "y": round(m * n)})
-    return pd.DataFrame(rows)
 
 
 def _result(table: pd.DataFrame, **kwargs: Any) -> gb.Result:
@@ -33,7 +25,7 @@ def _result(table: pd.DataFrame, **kwargs: Any) -> gb.Result:
 
 def test_met_first_met_and_target_year_by_hand() -> None:
     # Gaps -0.20, 0.00, -0.20, 0.00, 0.00: met in 2017, relapse in 2018, held from 2019.
-    table = _yearly([0.3, 0.5, 0.3, 0.5, 0.5], [0.5] * 5)
+    table = yearly_rates([0.3, 0.5, 0.3, 0.5, 0.5], [0.5] * 5)
     out = gb.follow_up(_result(table), time="ar", tolerance=0.01, target_year=2018)
     assert list(out.columns) == follow_up_columns(["ar"], "ar")
     assert out["gap"].tolist() == pytest.approx([-0.2, 0.0, -0.2, 0.0, 0.0], abs=1e-12)
@@ -44,7 +36,7 @@ def test_met_first_met_and_target_year_by_hand() -> None:
 
 
 def test_default_tolerance_is_the_materiality_threshold() -> None:
-    table = _yearly([0.48, 0.40], [0.50, 0.50])
+    table = yearly_rates([0.48, 0.40], [0.50, 0.50])
     rule = gb.FlagRule(min_relative=0.05, min_difference=0.01)
     out = gb.follow_up(_result(table, rule=rule), time="ar")
     # max(0.01, 0.05 * 0.50) = 0.025: a gap of -0.02 is met, -0.10 is not.
@@ -54,17 +46,17 @@ def test_default_tolerance_is_the_materiality_threshold() -> None:
 
 
 def test_met_with_confidence_needs_the_whole_interval_within_tolerance() -> None:
-    table = _yearly([0.50, 0.50], [0.50, 0.50], n=100_000)
+    table = yearly_rates([0.50, 0.50], [0.50, 0.50], n=100_000)
     narrow = gb.follow_up(_result(table), time="ar", tolerance=0.02)
     assert narrow["met_with_confidence"].all()
-    small = _yearly([0.50, 0.50], [0.50, 0.50], n=50)
+    small = yearly_rates([0.50, 0.50], [0.50, 0.50], n=50)
     wide = gb.follow_up(_result(small), time="ar", tolerance=0.02)
     assert wide["met"].all()
     assert not wide["met_with_confidence"].any()
 
 
 def test_trend_matches_weighted_least_squares_with_fixed_scale() -> None:
-    table = _yearly([0.30, 0.36, 0.38, 0.45, 0.49, 0.50], [0.52, 0.51, 0.53, 0.50, 0.52, 0.51])
+    table = yearly_rates([0.30, 0.36, 0.38, 0.45, 0.49, 0.50], [0.52, 0.51, 0.53, 0.50, 0.52, 0.51])
     result = _result(table)
     out = gb.follow_up(result, time="ar")
     comparisons = result.comparisons
@@ -82,8 +74,8 @@ def test_trend_matches_weighted_least_squares_with_fixed_scale() -> None:
 
 
 def test_series_are_followed_separately_per_other_breakdown() -> None:
-    a = _yearly([0.3, 0.5], [0.5, 0.5]).assign(region="A")
-    b = _yearly([0.5, 0.3], [0.5, 0.5]).assign(region="B")
+    a = yearly_rates([0.3, 0.5], [0.5, 0.5]).assign(region="A")
+    b = yearly_rates([0.5, 0.3], [0.5, 0.5]).assign(region="B")
     result = gb.analyse(pd.concat([a, b]), gb.rate("y"), sex="kon", by=["region", "ar"], n="n")
     out = gb.follow_up(result, time="ar", tolerance=0.01)
     assert list(out.columns) == follow_up_columns(["region", "ar"], "ar")
@@ -126,7 +118,7 @@ def test_kriminalvarden_gap_closed_by_2020() -> None:
     ],
 )
 def test_bad_input_is_named(kwargs: dict[str, Any], message: str) -> None:
-    result = _result(_yearly([0.3, 0.5], [0.5, 0.5]))
+    result = _result(yearly_rates([0.3, 0.5], [0.5, 0.5]))
     with pytest.raises(ValueError, match=message):
         gb.follow_up(result, **kwargs)
 
@@ -137,7 +129,7 @@ def test_not_a_result() -> None:
 
 
 def test_missing_gap_gives_na_not_false() -> None:
-    table = _yearly([0.3, 0.5], [0.5, 0.5])
+    table = yearly_rates([0.3, 0.5], [0.5, 0.5])
     table = table.loc[~((table["ar"] == 2017) & (table["kon"] == "M"))]
     out = gb.follow_up(_result(table), time="ar", tolerance=0.01)
     assert out["met"].isna().tolist() == [False, True]

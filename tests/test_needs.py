@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from builders import to_counts
 from reference import cr2_reference as ref
 from scipy import stats
 
@@ -115,14 +116,10 @@ def test_interval_is_the_cr2_interval_over_units(seed: int) -> None:
 
 def test_pre_aggregated_input_gives_the_same_tables(sis: pd.DataFrame) -> None:
     keys = ["ar", "aldersgrupp", "avdelning", "kon"]
-    counts = (
-        sis.assign(behovsdygn=sis["behov"] * sis["varddygn"])
-        .groupby(keys, as_index=False)
-        .agg(
-            antal=("kon", "size"),
-            personaltimmar=("personaltimmar", "sum"),
-            behovsdygn=("behovsdygn", "sum"),
-        )
+    counts = to_counts(
+        sis.assign(behovsdygn=sis["behov"] * sis["varddygn"]),
+        keys,
+        sums=["personaltimmar", "behovsdygn"],
     )
     name = PER_NEED.name
     micro = gb.analyse(sis, PER_NEED, sex="kon", by=["ar", "aldersgrupp"])

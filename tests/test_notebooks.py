@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+pytestmark = pytest.mark.slow  # with the notebooks that nbval runs
+
 NOTEBOOKS = Path(__file__).parents[1] / "notebooks"
 EXAMPLES = ["kriminalvarden", "sis", "pensionsmyndigheten"]
 

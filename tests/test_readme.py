@@ -11,6 +11,8 @@ import pytest
 
 import genderbudget as gb
 
+pytestmark = pytest.mark.slow  # runs every README block
+
 README = Path(__file__).parents[1] / "README.md"
 
 

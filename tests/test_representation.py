@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from builders import to_counts
 from scipy import stats
 
 import genderbudget as gb
@@ -208,9 +209,13 @@ def test_confidence_level_changes_the_t_quantile() -> None:
 
 
 def _aggregate(data: pd.DataFrame) -> pd.DataFrame:
-    data = data.assign(kostnad_kvadrat=data["kostnad"] ** 2, antal=1)
-    sums = ["antal", "arbetsdrift", "kostnad", "kostnad_kvadrat", "varddygn"]
-    return data.groupby(["ar", "kon"], dropna=False)[sums].sum().reset_index()
+    return to_counts(
+        data,
+        ["ar", "kon"],
+        sums=["arbetsdrift", "kostnad", "varddygn"],
+        squares={"kostnad": "kostnad_kvadrat"},
+        dropna=False,
+    )
 
 
 def test_pre_aggregated_counts_give_the_same_table_where_the_interval_is_defined() -> None:
@@ -335,8 +340,7 @@ def test_clustered_ratio_without_per_cluster_sums_says_why_there_is_no_interval(
     assert list(table["note"]) == [note, note]
     assert list(table["resource_share"]) == [0.2, 0.8]
     # Pre-aggregated rows are not persons, so a clustered ratio has no interval there either.
-    counts = data.assign(antal=1).groupby(["ar", "kon", "anstalt"], dropna=False)
-    counts = counts[["antal", "kostnad", "varddygn"]].sum().reset_index()
+    counts = to_counts(data, ["ar", "kon", "anstalt"], sums=["kostnad", "varddygn"], dropna=False)
     aggregated = gb.analyse(counts, measure, sex="kon", by="ar", n="antal").representation
     assert set(aggregated["note"]) == {rep.NOTE_AGGREGATED_RATIO.format(column="kostnad")}
 
