@@ -535,7 +535,12 @@ def _unit_sums(cells: pd.DataFrame, i: int, m: Measure, *, by: list[str]) -> pd.
     units["sx"] = cells[f"__x{i}"]
     units = units.loc[(units["rows"] > 0) & ~units["cluster"].map(_is_missing)]
     summed = units.groupby([*by, "sex", "cluster"], sort=False, dropna=False).sum()
+    # The units in a fixed order, whatever the order of the rows or the engine's group-by:
+    # the small-sample variances of a cell with few units depend on it in the last digits.
     summed = summed.reset_index()
+    order = summed["cluster"].map(lambda value: (type(value).__name__, str(value)))
+    summed = summed.iloc[np.argsort(order.to_numpy(dtype=object), kind="stable")]
+    summed = summed.reset_index(drop=True)
     summed.insert(0, "measure", m.name)
     return summed[["measure", *by, "sex", "cluster", "rows", "sy", "sx"]]
 
