@@ -84,7 +84,7 @@ def katz_ratio(
     x1_, n1_, x2_, n2_ = _f(x1), _f(n1), _f(x2), _f(n2)
     z = normal_quantile(confidence)
     ok = (x1_ > 0) & (x2_ > 0) & (n1_ > 0) & (n2_ > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         log_r = np.log((x1_ / n1_) / (x2_ / n2_))
         se = np.sqrt(1.0 / x1_ - 1.0 / n1_ + 1.0 / x2_ - 1.0 / n2_)
         low, high = np.exp(log_r - z * se), np.exp(log_r + z * se)
@@ -171,7 +171,9 @@ def log_ratio_interval(
 
     ``exp(log(a/b) ± q sqrt(var_a/a^2 + var_b/b^2))`` with ``q`` the normal quantile, or the
     t quantile with ``df`` degrees of freedom (the same as the difference's test, so the two
-    intervals rest on one reference distribution); NaN unless both are positive.
+    intervals rest on one reference distribution); NaN unless both are positive. A bound
+    beyond the largest float (a log-scale interval so wide that its exponential overflows)
+    is ``inf``: the data put no upper limit on the ratio.
     """
     a_, va, b_, vb = _f(a), _f(var_a), _f(b), _f(var_b)
     ok = (a_ > 0) & (b_ > 0) & np.isfinite(va) & np.isfinite(vb)
@@ -184,6 +186,7 @@ def log_ratio_interval(
     high = np.full(a_.shape, np.nan)
     log_r = np.log(a_[ok] / b_[ok])
     se = np.sqrt(va[ok] / a_[ok] ** 2 + vb[ok] / b_[ok] ** 2)
-    low[ok] = np.exp(log_r - q[ok] * se)
-    high[ok] = np.exp(log_r + q[ok] * se)
+    with np.errstate(over="ignore"):
+        low[ok] = np.exp(log_r - q[ok] * se)
+        high[ok] = np.exp(log_r + q[ok] * se)
     return low, high

@@ -423,7 +423,8 @@ def predict_as(design: FloatArray, params: FloatArray, women: float | FloatArray
     """
     changed = np.array(design, dtype=np.float64)
     changed[:, 1] = women
-    rate = 1.0 / (1.0 + np.exp(-(changed @ params)))
+    with np.errstate(over="ignore"):  # exp overflows to inf where the rate is 0 to the last digit
+        rate = 1.0 / (1.0 + np.exp(-(changed @ params)))
     return Prediction(changed, rate, rate * (1.0 - rate))
 
 

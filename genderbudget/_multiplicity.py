@@ -298,8 +298,9 @@ def corrected_intervals(comparisons: pd.DataFrame, alpha: float) -> pd.DataFrame
         )
     ratio_level = _not_narrower(ratio_level, *plain_log, (p_raw, p_adj), alpha, confidence)
     log_low, log_high = t_interval_at(log_ratio, log_se, ddf, ratio_level)
-    out["ratio_corrected_ci_low"] = np.exp(log_low)
-    out["ratio_corrected_ci_high"] = np.exp(log_high)
+    with np.errstate(over="ignore"):  # a bound beyond the largest float is inf
+        out["ratio_corrected_ci_low"] = np.exp(log_low)
+        out["ratio_corrected_ci_high"] = np.exp(log_high)
 
     adjusted = out["adjusted_difference"].to_numpy(dtype=float)
     a_se = out["_adjusted_se"].to_numpy(dtype=float)

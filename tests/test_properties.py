@@ -27,9 +27,11 @@ from hypothesis import strategies as st
 
 import genderbudget as gb
 
+# derandomize: the same examples on every run and machine, so a red run can be reproduced.
 SETTINGS: dict[str, Any] = {
     "deadline": None,
     "database": None,
+    "derandomize": True,
     "suppress_health_check": [HealthCheck.too_slow],
 }
 RTOL = 1e-9  # sums in another order differ in the last bits, nothing more
@@ -97,6 +99,19 @@ AGGREGATED = [
 # first appeared in the rows, and so also between pandas and polars (whose group-by order
 # differs). The units are now put in a fixed order after the group-by; the example stays
 # as a regression case of the properties below.
+# Found by the rows-versus-counts property: one woman with a cost among 23 with none makes
+# the log-scale interval of the ratio of means so wide that its exponential overflowed (a
+# RuntimeWarning); the upper bound is now inf, with no warning.
+OVERFLOW_EXAMPLE = pd.DataFrame(
+    {
+        "kon": pd.Series(["K"] * 24 + ["M", "man"], dtype=object),
+        "ar": [2020] * 10 + [2021] + [2020] * 2 + [2021] + [2020] * 10 + [2021, 2021],
+        "enhet": ["A"] * 10 + ["B"] + ["A"] * 15,
+        "arbete": [0.0] * 26,
+        "kostnad": [0.0] * 13 + [42021.0] + [0.0] * 10 + [257.0, 0.0],
+        "varddygn": [1] * 25 + [302],
+    }
+)
 UNIT_ORDER_EXAMPLE = pd.DataFrame(
     {
         "kon": pd.Series(["man", "man"], dtype=object),
@@ -157,6 +172,7 @@ def test_engines_agree_on_clustered_measures(data: pd.DataFrame) -> None:
 
 @pytest.mark.slow
 @settings(max_examples=15, **SETTINGS)
+@example(data=OVERFLOW_EXAMPLE)
 @given(data=person_rows(missing=False))
 def test_rows_and_their_counts_give_the_same_tables(data: pd.DataFrame) -> None:
     counts = to_counts(
@@ -166,7 +182,11 @@ def test_rows_and_their_counts_give_the_same_tables(data: pd.DataFrame) -> None:
         squares={"kostnad": "kostnad_kvadrat"},
         dropna=False,
     )
-    from_rows = _analyse(data.sample(frac=1.0, random_state=1), MICRO)
+    # The rows in the order of the counts' units, so that only aggregation differs: sums in
+    # another order differ in the last bits, and the small-sample (CR2) variance of a cell
+    # with one dominant unit can magnify that to the 9th digit (row order is tested under (c)).
+    rows = data.sort_values("enhet", kind="stable")
+    from_rows = _analyse(rows, MICRO)
     from_counts = _analyse(counts, AGGREGATED, n="antal")
     _assert_same(from_counts, from_rows, ("estimates", "comparisons"))
 
