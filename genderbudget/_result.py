@@ -74,6 +74,9 @@ class Settings:
 
 
 NOTE_TABLES: tuple[str, ...] = ("estimates", "comparisons", "representation")
+NO_NOTES = (
+    "This result keeps no notes of its {table} table to word; analyse builds results that do."
+)
 UNKNOWN_MEASURE = "The result has no measure {name!r}; its measures are {names}."
 TWO_NAMES = (
     "words={words!r} and persons={persons!r} disagree; persons= is the former name of words=. "
@@ -262,22 +265,28 @@ class Result:
         Raises
         ------
         ValueError
-            Unknown table or language.
+            Unknown table or language, or a result not built by :func:`genderbudget.analyse`.
 
         Examples
         --------
+        >>> import pandas as pd
         >>> import genderbudget as gb
-        >>> data = gb.datasets.load_kriminalvarden()
-        >>> result = gb.analyse(data, gb.rate("arbetsdrift"), sex="kon", by="ar")
-        >>> result.estimates.loc[result.estimates["sex"] == "unknown", "note_codes"].iloc[0]
-        'few_persons'
-        >>> result.notes("estimates").loc[result.estimates["sex"] == "unknown"].iloc[0]
-        'färre än 2 personer: inget intervall'
+        >>> data = pd.DataFrame({"kon": ["K", "M", "M", "M"], "y": [10.0, 20.0, 30.0, 25.0]})
+        >>> result = gb.analyse(data, gb.mean("y"), sex="kon")
+        >>> result.estimates[["sex", "note", "note_codes"]]
+             sex                               note   note_codes
+        0  women  fewer than 2 persons: no interval  few_persons
+        1    men
+        >>> result.notes("estimates").tolist()
+        ['färre än 2 personer: inget intervall', '']
         """
         name = check_choice(table, "table", NOTE_TABLES)
         check_choice(lang, "lang", LANGS)
         frame = getattr(self, name)
-        rows = self._notes.get(name, ())
+        rows = self._notes.get(name)
+        if rows is None or len(rows) != len(frame):
+            # a result not built by analyse: its notes are known in English only
+            raise ValueError(NO_NOTES.format(table=name))
         return pd.Series([render(n, lang) for n in rows], index=frame.index, dtype=object)
 
     def explain(
