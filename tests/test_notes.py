@@ -249,3 +249,25 @@ def test_note_and_note_codes_agree_in_every_row(table: str) -> None:
             found = note.find(head, position)
             assert found >= position, (code, note)
             position = found + len(head)
+
+
+def test_result_notes_in_swedish_and_its_errors() -> None:
+    data = pd.DataFrame({"kon": ["K", "M", "M", "M"], "y": [10.0, 20.0, 30.0, 25.0]})
+    result = gb.analyse(data, gb.mean("y"), sex="kon")
+    assert result.notes("estimates").tolist() == ["färre än 2 personer: inget intervall", ""]
+    assert result.notes("estimates", lang="en").tolist() == list(result.estimates["note"])
+    with pytest.raises(ValueError, match="table"):
+        result.notes("exclusions")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="lang"):
+        result.notes(lang="de")  # type: ignore[arg-type]
+    bare = gb.Result(
+        result.estimates,
+        result.comparisons,
+        result.exclusions,
+        result.accounting,
+        result.resource_access,
+        result.rows_in,
+        result.settings,
+    )
+    with pytest.raises(ValueError, match="keeps no notes"):
+        bare.notes()
