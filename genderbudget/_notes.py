@@ -97,19 +97,7 @@ def parse(cell: object) -> tuple[Note, ...]:
     for payload in _TOKEN.findall(cell):
         code, params = json.loads(payload)
         found.append(Note(code, params))
-    return tuple(_unique(found))
-
-
-def _unique(notes: Iterable[Note]) -> list[Note]:
-    """Keep the notes in order, each once."""
-    seen: set[str] = set()
-    out: list[Note] = []
-    for n in notes:
-        key = json.dumps([n.code, dict(n.params)], sort_keys=True)
-        if key not in seen:
-            seen.add(key)
-            out.append(n)
-    return out
+    return tuple(found)
 
 
 def render(notes: Iterable[Note], lang: Lang = "en") -> str:
