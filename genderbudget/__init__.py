@@ -8,7 +8,8 @@ The one flow::
                  ->  gaps adjusted for justified factors, flags, plain-language texts
                  ->  tidy tables (``Result``)
                  ->  words and number formats from one language file (``texts.json``):
-                     explanations, flag and method labels, Swedish or English numbers
+                     explanations, flag, method and note labels, Swedish or English
+                     numbers
 
 Only the group-by touches the user's dataframe engine (through narwhals); everything after
 it works on a small pandas table, so pandas, polars and DuckDB input, and micro data and
@@ -23,6 +24,7 @@ from genderbudget._equalize import equalize
 from genderbudget._flags import FlagRule
 from genderbudget._follow_up import follow_up
 from genderbudget._measures import Measure, count, mean, per_need, rate, ratio, total
+from genderbudget._notes import note_label
 from genderbudget._phase_in import phase_in
 from genderbudget._result import Result
 from genderbudget._sex import normalize_sex, sex_from_personnummer
@@ -43,6 +45,7 @@ __all__ = [
     "mean",
     "method_label",
     "normalize_sex",
+    "note_label",
     "oaxaca",
     "per_need",
     "phase_in",

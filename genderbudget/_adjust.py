@@ -55,6 +55,7 @@ from genderbudget._models import (
     varying_factors,
     wls,
 )
+from genderbudget._notes import note
 from genderbudget._sandwich import RobustFit, cr2_clusters, hc1_units, hc2_persons
 
 __all__ = ["ADJUSTED_COLUMNS", "RateFit", "adjust", "fit_rate_model", "varying_factors"]
@@ -86,42 +87,26 @@ MH_METHOD = "mantel_haenszel"
 MH_METHOD_CORRECTED = "mantel_haenszel_corrected"
 MH_METHODS = ("mantel-haenszel", "mantel-haenszel-corrected")
 
-NOTE_NO_FACTORS = "no justified factors given"
-NOTE_NOT_APPLICABLE = "not applicable to head-counts and totals"
-NOTE_ONE_SEX = "women and men are not both present"
-NOTE_COINCIDES = "justified factor {names} coincides with sex: the gap cannot be separated from it"
-NOTE_ONE_LEVEL = "factor {name} has one level here and is left out"
-NOTE_NO_FACTOR_LEFT = (
-    "factor {names} does not vary here, so adjusting changes nothing: the adjusted "
-    "comparison is the raw one"
-)
-NOTE_COLLINEAR = "factor {names} is collinear with the other factors and is left out"
-NOTE_DEGENERATE = (
-    "{rows:,} persons in levels where all or none got it are set aside (predicted difference 0)"
-)
-NOTE_NOT_FITTED = "the model could not be fitted ({reason})"
-NOTE_FIRTH = (
-    "women and men are separated in some factor pattern (all or none of one sex got it): "
-    "fitted by Firth's penalised likelihood"
-)
-NOTE_NO_SS = "sum of squares not given (sum_sq=): no interval"
-NOTE_NO_STRATA = "no stratum holds both women and men"
-NOTE_FEW_CLUSTERS = "fewer than 2 units of one sex: no interval"
-NOTE_LONE_UNIT = (
-    "the adjusted gap rests on a single unit of one sex for some value of the factors, whose "
-    "variation between units cannot be estimated: no interval or test"
-)
+NOTE_NOT_APPLICABLE = note("not_applicable_counts_totals")
+NOTE_ONE_SEX = note("sexes_not_both_present")
+NOTE_FIRTH = note("firth_penalty")
+NOTE_NO_SS = note("no_sum_sq")
+NOTE_NO_STRATA = note("no_stratum_with_both_sexes")
+NOTE_FEW_CLUSTERS = note("few_units_of_one_sex")
+NOTE_LONE_UNIT = note("lone_unit")
 
 
 def _design_notes(design: Design) -> list[str]:
     """Say what the design did with each factor (left out, or coinciding with sex)."""
     if design.coincide:
-        return [NOTE_COINCIDES.format(names=", ".join(repr(f) for f in design.coincide))]
-    notes = [NOTE_ONE_LEVEL.format(name=repr(f)) for f in design.one_level]
+        return [
+            note("factor_coincides_with_sex", names=", ".join(repr(f) for f in design.coincide))
+        ]
+    notes = [note("factor_one_level", name=repr(f)) for f in design.one_level]
     if design.collinear:
-        notes.append(NOTE_COLLINEAR.format(names=", ".join(repr(f) for f in design.collinear)))
+        notes.append(note("factor_collinear", names=", ".join(repr(f) for f in design.collinear)))
     if not design.identified:
-        notes.append(NOTE_COINCIDES.format(names="(combined)"))
+        notes.append(note("factor_coincides_with_sex", names="(combined)"))
     return notes
 
 
@@ -179,17 +164,17 @@ def fit_rate_model(cell: pd.DataFrame, factors: Sequence[str]) -> RateFit:
     this puts what it did into words.
     """
     fit = fit_logistic_patterns(cell, factors)
-    notes = [NOTE_DEGENERATE.format(rows=fit.set_aside)] if fit.set_aside_rows else []
+    notes = [note("degenerate_levels_set_aside", rows=fit.set_aside)] if fit.set_aside_rows else []
     if fit.design is None:
         return RateFit(None, None, None, None, fit.set_aside, [*notes, NOTE_ONE_SEX])
     notes = _design_notes(fit.design) + notes
     logistic = fit.logistic
     if logistic is None or logistic.params is None or logistic.cov is None:
         if fit.failure == "error":
-            notes.append(NOTE_NOT_FITTED.format(reason=logistic.error if logistic else ""))
+            reason = logistic.error if logistic else ""
+            notes.append(note("model_not_fitted", reason=reason))
         elif fit.failure == "no_convergence":
-            reason = "no convergence, with or without Firth's penalty"
-            notes.append(NOTE_NOT_FITTED.format(reason=reason))
+            notes.append(note("model_no_convergence"))
         return RateFit(None, None, None, None, fit.set_aside, notes)
     return RateFit(
         logistic.params,
@@ -432,7 +417,7 @@ def _adjust_cell(
         # No factor varies here: adjusting changes nothing, so the adjusted comparison is
         # the raw one (copied by the caller), whatever the method.
         names = ", ".join(repr(f) for f in factors)
-        result = _nan_result("none", [NOTE_NO_FACTOR_LEFT.format(names=names)])
+        result = _nan_result("none", [note("no_factor_varies", names=names)])
         result["_same_as_raw"] = True
         return result
     if kind == "rate" and units is None and method in MH_METHODS:
@@ -445,7 +430,7 @@ def _adjust_cell(
         result = _linear(cell, left, kind, confidence, units)
     dropped = [f for f in factors if f not in left]
     if dropped and left:
-        notes = [NOTE_ONE_LEVEL.format(name=repr(f)) for f in dropped]
+        notes = [note("factor_one_level", name=repr(f)) for f in dropped]
         joined = "; ".join([*notes, str(result["adjustment_note"])])
         result["adjustment_note"] = joined.strip("; ")
     return result

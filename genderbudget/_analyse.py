@@ -22,6 +22,7 @@ from genderbudget._estimate import (
 from genderbudget._flags import FlagRule, assign_flags, resource_access
 from genderbudget._measures import Measure
 from genderbudget._multiplicity import corrected_intervals
+from genderbudget._notes import finish, note
 from genderbudget._options import (
     check_choice,
     check_column,
@@ -198,6 +199,9 @@ def analyse(
         aggregated=n is not None,
         units=cells.units,
     )
+    estimates, estimate_notes = finish(estimates)
+    comparisons, comparison_notes = finish(comparisons)
+    shares, share_notes = finish(_sort(shares, names, by_list, with_sex=True))
     return Result(
         estimates,
         comparisons,
@@ -206,8 +210,13 @@ def analyse(
         together,
         cells.rows_in,
         settings,
-        _representation=_sort(shares, names, by_list, with_sex=True),
+        _representation=shares,
         _cells=cells,
+        _notes={
+            "estimates": estimate_notes,
+            "comparisons": comparison_notes,
+            "representation": share_notes,
+        },
     )
 
 
@@ -408,10 +417,7 @@ def _with_adjustment(
             left_out = missing.groupby("measure")["rows"].sum()
             text = out["measure"].map(
                 lambda name: (
-                    (
-                        f"adjusted gap leaves out {int(left_out[name]):,} rows with a missing "
-                        "justified factor"
-                    )
+                    note("missing_factor_left_out", rows=int(left_out[name]))
                     if name in left_out.index
                     else ""
                 )

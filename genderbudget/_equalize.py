@@ -31,11 +31,12 @@ import numpy as np
 import pandas as pd
 
 from genderbudget import _intervals as iv
-from genderbudget._adjust import NOTE_NO_FACTOR_LEFT, fit_rate_model, varying_factors
+from genderbudget._adjust import fit_rate_model, varying_factors
 from genderbudget._cells import STAT_COLUMNS, CellStats, breakdown_cells, collect_cells, in_cell
 from genderbudget._estimate import cluster_inference, compare, estimate
 from genderbudget._measures import Measure, rate
 from genderbudget._models import other_sex_target, predict_as
+from genderbudget._notes import english, note
 from genderbudget._options import (
     check_column,
     check_columns,
@@ -616,7 +617,9 @@ def _plan_table(cells: CellStats, plan: _Plan) -> pd.DataFrame:
             cell_justified = varying_factors(compared, justified_list)
             if not cell_justified:
                 cell_basis = BASIS_PARITY
-                still = NOTE_NO_FACTOR_LEFT.format(names=", ".join(map(repr, justified_list)))
+                still = english(
+                    note("no_factor_varies", names=", ".join(map(repr, justified_list)))
+                )
         rows = _cell_plan(
             cell.reset_index(drop=True),
             cell_patterns,
@@ -839,7 +842,7 @@ def _given_targets(
         own_low = ratios.own["ci_low"].to_numpy(dtype=float)
         own_high = ratios.own["ci_high"].to_numpy(dtype=float)
         for i in np.flatnonzero(known).tolist():
-            plan.reasons[i].append(str(ratios.own["note"].iloc[i]))
+            plan.reasons[i].append(english(ratios.own["note"].iloc[i]))
     plan.needed_low[known] = (plan.target_count - base * own_high)[known]
     plan.needed_high[known] = (plan.target_count - base * own_low)[known]
 
@@ -883,8 +886,8 @@ def _parity_targets(
         low, high = _ratio_difference(ratios.whole.loc[other], ratios.own.iloc[index], confidence)
     if ratios is not None:
         for j, i in enumerate(index.tolist()):
-            plan.reasons[i].append(str(ratios.own["note"].iloc[i]))
-            plan.reasons[i].append(str(ratios.whole.loc[other[j], "note"]))
+            plan.reasons[i].append(english(ratios.own["note"].iloc[i]))
+            plan.reasons[i].append(english(ratios.whole.loc[other[j], "note"]))
     plan.needed_low[index] = factor * low
     plan.needed_high[index] = factor * high
 
@@ -1013,7 +1016,7 @@ def _adjusted_targets(
     collapsed = collapsed.loc[collapsed["sex"] != "unknown"].reset_index(drop=True)
     fit = fit_rate_model(collapsed, factors)
     if fit.params is None or fit.design is None or fit.cov is None or fit.fitted_index is None:
-        reason = "; ".join(fit.notes) or "the model could not be fitted"
+        reason = english("; ".join(fit.notes)) or "the model could not be fitted"
         for i, s in enumerate(rows["sex"]):
             if s != "unknown":
                 notes[i].append(f"no adjusted target: {reason}")
@@ -1037,7 +1040,7 @@ def _adjusted_targets(
     y_k = keyed["sy"].to_numpy(dtype=float)
     unit_keys = [within] if within else []
     group_of = keyed[[*unit_keys, "sex"]]
-    fit_notes = list(fit.notes)
+    fit_notes = [english(n) for n in fit.notes]
     for i, (_, row) in enumerate(rows.iterrows()):
         if row["sex"] == "unknown":
             continue

@@ -16,6 +16,7 @@ import pandas as pd
 
 from genderbudget import _intervals as iv
 from genderbudget._cells import breakdown_cells
+from genderbudget._notes import note
 from genderbudget._sandwich import cr2_clusters
 
 __all__ = ["adjust_p", "compare", "comparison_columns", "estimate", "estimate_columns"]
@@ -95,17 +96,17 @@ COMPARISON_CI_METHOD_CLUSTER = "cr2_bm_delta_log"
 TEST_METHOD = {"mean": "welch_t", "ratio": "welch_t_delta"}
 TEST_METHOD_CLUSTER = "cr2_bm"
 
-NOTE_EMPTY = "no persons in this cell"
-NOTE_ONE = "fewer than 2 persons: no interval"
-NOTE_ONE_UNIT = "fewer than 2 units: no interval"
-NOTE_NO_SS = "sum of squares not given (sum_sq=): no interval"
-NOTE_ZERO_DEN = "the denominator sums to 0: no ratio"
-NOTE_NO_SAMPLING = "recorded in full: no sampling interval or test"
-NOTE_NO_WOMEN = "no women in this cell"
-NOTE_NO_MEN = "no men in this cell"
-NOTE_RATIO_UNDEFINED = "ratio undefined (zero or negative value)"
-NOTE_NO_VARIATION = "no variation within either sex: no test"
-NOTE_ZERO_DEN_UNITS = "{count} with cost but a zero denominator left out of the interval"
+NOTE_EMPTY = note("no_persons")
+NOTE_ONE = note("few_persons")
+NOTE_ONE_UNIT = note("few_units")
+NOTE_NO_SS = note("no_sum_sq")
+NOTE_ZERO_DEN = note("zero_denominator")
+NOTE_NO_SAMPLING = note("recorded_in_full")
+NOTE_NO_WOMEN = note("no_women")
+NOTE_NO_MEN = note("no_men")
+NOTE_RATIO_UNDEFINED = note("ratio_undefined")
+NOTE_RATIO_INTERVAL_UNDEFINED = note("ratio_interval_undefined")
+NOTE_NO_VARIATION = note("no_variation")
 
 
 def estimate_columns(by: Sequence[str]) -> list[str]:
@@ -166,7 +167,7 @@ def cluster_inference(units: pd.DataFrame, by: Sequence[str]) -> tuple[pd.DataFr
         sx = cell["sx"].to_numpy(dtype=float)
         usable = cell.loc[sx > 0]
         left_out = int(((sx <= 0) & (cell["sy"].to_numpy(dtype=float) != 0)).sum())
-        note = NOTE_ZERO_DEN_UNITS.format(count=_units(left_out)) if left_out else ""
+        note = _units_left_out(left_out) if left_out else ""
         codes = pd.factorize(usable["cluster"])[0].astype(np.int64)
         sexes = usable["sex"].to_numpy()
         counts: dict[str, int] = {}
@@ -203,8 +204,10 @@ def cluster_inference(units: pd.DataFrame, by: Sequence[str]) -> tuple[pd.DataFr
     )
 
 
-def _units(count: int) -> str:
-    return f"{count} unit" if count == 1 else f"{count} units"
+def _units_left_out(count: int) -> str:
+    """Note the units with cost but a zero denominator (one unit, or several)."""
+    code = "unit_zero_denominator_left_out" if count == 1 else "units_zero_denominator_left_out"
+    return note(code, count=count)
 
 
 def _lookup(frame: pd.DataFrame, table: pd.DataFrame, keys: list[str], column: str) -> np.ndarray:
@@ -424,9 +427,7 @@ def _compare_rates(
     p, tests = iv.proportion_test(xw, nw_, xm, nm)
     tests = np.where(tests == "", "none", tests)
     undefined = (nw_ > 0) & (nm > 0) & ~np.isfinite(r_low)
-    notes.append(
-        _note(undefined, "ratio interval undefined (no one of one sex got it)", women.index)
-    )
+    notes.append(_note(undefined, NOTE_RATIO_INTERVAL_UNDEFINED, women.index))
     ddf = np.full(len(women), np.inf)
     return _Comparison(d_low, d_high, r_low, r_high, p, tests, dse, ddf, xw, xm, log_se)
 

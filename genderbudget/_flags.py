@@ -17,6 +17,8 @@ from typing import Literal, get_args
 import numpy as np
 import pandas as pd
 
+from genderbudget._notes import note
+
 __all__ = ["FLAGS", "FlagRule", "assign_flags", "resource_access"]
 
 Flag = Literal["unexplained_gap", "explained_gap", "no_gap", "insufficient_data", "not_assessed"]
@@ -24,10 +26,6 @@ FLAGS: tuple[str, ...] = get_args(Flag)
 PAdjust = Literal["holm", "bonferroni", "fdr_bh", "none"]
 
 BAD_RULE = "FlagRule.{name} must be {what}, got {value!r}."
-NOTE_FEW_UNITS = (
-    "too few units for a verdict: {women} of women and {men} of men, where the rule asks for "
-    "at least {min_units} of each (FlagRule.min_units)"
-)
 
 
 @dataclass(frozen=True)
@@ -235,8 +233,11 @@ def assign_flags(
         notes = out["note"].fillna("").astype(str).to_numpy(dtype=object)
         units_w, units_m = out["units_women"].to_numpy(), out["units_men"].to_numpy()
         for i in np.flatnonzero(few_units):
-            text = NOTE_FEW_UNITS.format(
-                women=int(units_w[i]), men=int(units_m[i]), min_units=rule.min_units
+            text = note(
+                "too_few_units_for_verdict",
+                women=int(units_w[i]),
+                men=int(units_m[i]),
+                min_units=rule.min_units,
             )
             notes[i] = f"{notes[i]}; {text}" if notes[i] else text
         out["note"] = notes

@@ -16,6 +16,7 @@ import pandas as pd
 
 from genderbudget import _intervals as iv
 from genderbudget._measures import Measure
+from genderbudget._notes import note
 
 __all__ = ["REPRESENTATION_COLUMNS", "representation", "representation_columns"]
 
@@ -37,29 +38,12 @@ CI_METHOD = "delta_t_persons"
 CI_CLUSTER = "delta_t_units"
 CI_NONE = "none"
 
-NOTE_EMPTY_CELL = "no persons in this cell: no shares"
-NOTE_NO_PERSONS = "no persons of this sex in this cell: no interval"
-NOTE_ALL_PERSONS = "every person in this cell has this sex: both shares are 1, no interval"
-NOTE_ONE_PERSON = "fewer than 2 persons in this cell: no interval"
-NOTE_ONE_CLUSTER = "fewer than 2 clusters in this cell: no interval"
-NOTE_ZERO_RESOURCE = "the resource sums to 0 in this cell: no resource share"
-NOTE_NO_SS = "pre-aggregated input without the sum of squares of {column!r} (sum_sq=): no interval"
-NOTE_NO_SS_TOTAL = (
-    "pre-aggregated total: the sum of squares of {column!r} per person is not known, "
-    "so no interval; analyse the rows to get one"
-)
-NOTE_AGGREGATED_RATIO = (
-    "pre-aggregated ratio: the sum of squares of {column!r} per person is not known, "
-    "so no interval; analyse the rows to get one"
-)
-NOTE_AGGREGATED_CLUSTER = (
-    "pre-aggregated input with cluster {cluster!r}: the persons behind each row's sum of "
-    "{column!r} are not known per cluster, so no interval; analyse the rows to get one"
-)
-NOTE_CLUSTER = (
-    "ratio with cluster={cluster!r}: the interval needs the persons and {column!r} of "
-    "every sex per cluster, which were not given; no interval"
-)
+NOTE_EMPTY_CELL = note("no_persons_no_shares")
+NOTE_NO_PERSONS = note("no_persons_of_this_sex")
+NOTE_ALL_PERSONS = note("all_persons_of_this_sex")
+NOTE_ONE_PERSON = note("few_persons_in_cell")
+NOTE_ONE_CLUSTER = note("few_clusters_in_cell")
+NOTE_ZERO_RESOURCE = note("zero_resource")
 
 
 def representation_columns(by: Sequence[str]) -> list[str]:
@@ -78,14 +62,14 @@ def _cell_sum(frame: pd.DataFrame, values: np.ndarray, by: Sequence[str]) -> np.
 def _method_note(m: Measure, aggregated: bool, has_syy: bool, clusters: bool) -> str:
     """Why the interval cannot be computed for this measure at all ("" when it can)."""
     if aggregated and m.kind == "ratio":
-        return NOTE_AGGREGATED_RATIO.format(column=m.column)
+        return note("aggregated_ratio", column=m.column)
     if m.clustered and aggregated:
-        return NOTE_AGGREGATED_CLUSTER.format(column=m.column, cluster=m.cluster)
+        return note("aggregated_cluster", column=m.column, cluster=m.cluster)
     if m.clustered and not clusters:
-        return NOTE_CLUSTER.format(cluster=m.cluster, column=m.column)
+        return note("cluster_not_given", cluster=m.cluster, column=m.column)
     if m.kind != "rate" and not has_syy:
-        template = NOTE_NO_SS_TOTAL if m.kind == "total" else NOTE_NO_SS
-        return template.format(column=m.column)
+        code = "aggregated_total" if m.kind == "total" else "aggregated_no_sum_sq"
+        return note(code, column=m.column)
     return ""
 
 

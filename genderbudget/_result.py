@@ -12,6 +12,9 @@ from genderbudget._cells import CellStats
 from genderbudget._explain import Persons, explain, explain_together
 from genderbudget._flags import FlagRule
 from genderbudget._measures import Measure
+from genderbudget._notes import Note, render
+from genderbudget._options import check_choice
+from genderbudget._texts import LANGS, Lang
 
 __all__ = ["Result", "Settings"]
 
@@ -70,6 +73,10 @@ class Settings:
         raise ValueError(UNKNOWN_MEASURE.format(name=name, names=names))
 
 
+NOTE_TABLES: tuple[str, ...] = ("estimates", "comparisons", "representation")
+NO_NOTES = (
+    "This result keeps no notes of its {table} table to word; analyse builds results that do."
+)
 UNKNOWN_MEASURE = "The result has no measure {name!r}; its measures are {names}."
 TWO_NAMES = (
     "words={words!r} and persons={persons!r} disagree; persons= is the former name of words=. "
@@ -98,7 +105,7 @@ class Result:
     estimates : pandas.DataFrame
         One row per measure x breakdown cell x sex (``unknown`` included when present).
         Columns: ``measure, <by...>, sex, n, units, estimate, ci_low, ci_high, ci_method,
-        confidence, share, note``.
+        confidence, share, note, note_codes``.
     comparisons : pandas.DataFrame
         One row per measure x breakdown cell, women vs men. Columns: ``measure, <by...>,
         n_women, n_men, units_women, units_men, women, men, difference, difference_ci_low,
@@ -109,7 +116,7 @@ class Result:
         adjusted_ci_high, adjusted_se, adjusted_df, adjusted_p_value, adjusted_p_adjusted,
         adjusted_corrected_confidence, adjusted_corrected_ci_low, adjusted_corrected_ci_high,
         adjustment_method, e_value, e_value_ci, detectable_difference, flag, disadvantaged,
-        note``.
+        note, note_codes``.
 
         ``difference`` is women − men, ``ratio`` is women / men. ``units_*`` count the
         clusters of a clustered ratio (else the persons, or rows, the interval treats as
@@ -139,7 +146,8 @@ class Result:
         The classic gender-budget table: one row per measure with a resource (``total``,
         ``rate``, ``mean``, ``ratio``; not ``count``) x breakdown cell x sex. Columns:
         ``measure, <by...>, sex, persons, persons_share, resource, resource_share,
-        share_difference, ci_low, ci_high, confidence, ci_method, note``. ``persons`` is the
+        share_difference, ci_low, ci_high, confidence, ci_method, note, note_codes``.
+        ``persons`` is the
         ``n`` of the estimates; ``resource`` the summed amount (total, mean), the number who
         got it (rate) or the numerator (ratio); shares are of the cell's total over all
         sexes, unknown included; ``share_difference`` is ``resource_share -
@@ -154,6 +162,12 @@ class Result:
 
     Notes
     -----
+    ``note`` says in English why a number is missing or limited, several notes joined with
+    ``"; "``; ``note_codes`` holds the same notes as stable codes (snake_case), joined the
+    same way and in the same order, "" when there is none. :func:`genderbudget.note_label`
+    gives the words of a code, :meth:`Result.notes` those of a whole table, in Swedish or
+    English.
+
     The result also keeps the sufficient statistics of its one pass over the rows (per
     measure x breakdown cell x sex, and per factor pattern and cluster where the call needed
     them). :func:`equalize` and :func:`follow_up` build on a result without touching the
@@ -179,6 +193,7 @@ class Result:
     settings: Settings
     _representation: pd.DataFrame = field(default_factory=pd.DataFrame)
     _cells: CellStats | None = field(default=None, compare=False)
+    _notes: Mapping[str, tuple[tuple[Note, ...], ...]] = field(default_factory=dict, compare=False)
 
     @property
     def estimates(self) -> pd.DataFrame:
@@ -226,6 +241,53 @@ class Result:
         0  2016 ...
         """
         return self._representation.copy()
+
+    def notes(
+        self,
+        table: Literal["estimates", "comparisons", "representation"] = "comparisons",
+        *,
+        lang: Lang = "sv",
+    ) -> pd.Series:
+        """Word the notes of a table in Swedish or English.
+
+        Parameters
+        ----------
+        table : {"estimates", "comparisons", "representation"}, default "comparisons"
+            The table whose notes to word.
+        lang : {"sv", "en"}, default "sv"
+            Language. ``"en"`` gives the table's ``note`` column as it is.
+
+        Returns
+        -------
+        pandas.Series
+            One string per row of the table, with its index; "" where a row has no note.
+
+        Raises
+        ------
+        ValueError
+            Unknown table or language, or a result not built by :func:`genderbudget.analyse`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import genderbudget as gb
+        >>> data = pd.DataFrame({"kon": ["K", "M", "M", "M"], "y": [10.0, 20.0, 30.0, 25.0]})
+        >>> result = gb.analyse(data, gb.mean("y"), sex="kon")
+        >>> result.estimates[["sex", "note", "note_codes"]]
+             sex                               note   note_codes
+        0  women  fewer than 2 persons: no interval  few_persons
+        1    men
+        >>> result.notes("estimates").tolist()
+        ['färre än 2 personer: inget intervall', '']
+        """
+        name = check_choice(table, "table", NOTE_TABLES)
+        check_choice(lang, "lang", LANGS)
+        frame = getattr(self, name)
+        rows = self._notes.get(name)
+        if rows is None or len(rows) != len(frame):
+            # a result not built by analyse: its notes are known in English only
+            raise ValueError(NO_NOTES.format(table=name))
+        return pd.Series([render(n, lang) for n in rows], index=frame.index, dtype=object)
 
     def explain(
         self,

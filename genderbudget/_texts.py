@@ -4,7 +4,9 @@ Every word the library shows lives in ``texts.json`` next to this module, one se
 language (``sv``, ``en``). This module loads the file once, checks that every language has
 every template and word the code asks for (and nothing else), and looks labels up:
 :func:`flag_label` for the flags of a comparison and :func:`method_label` for the method
-codes of the output tables.
+codes of the output tables. The note codes (:data:`NOTE_CODES`) are worded by
+``genderbudget._notes``; their templates, ``notes/<code>``, must use every placeholder of the
+code.
 
 Each sentence is written once. A verdict template, ``verdict/<flag>/<variant>``, is either
 one string, used for every direction of the measure, or an object keyed by direction. In an
@@ -119,6 +121,55 @@ METHOD_CODES: tuple[str, ...] = (
     "adjusted",
 )
 
+# The codes the note columns of the output tables hold (``genderbudget._notes``), each with
+# the placeholders of its template under ``notes/<code>`` in every language, by the module
+# that emits it. A test checks that every code a table can produce is listed here.
+NOTE_CODES: dict[str, frozenset[str]] = {
+    # per-sex estimates and comparisons (_estimate)
+    "no_persons": frozenset(),
+    "few_persons": frozenset(),
+    "few_units": frozenset(),
+    "no_sum_sq": frozenset(),
+    "zero_denominator": frozenset(),
+    "recorded_in_full": frozenset(),
+    "no_women": frozenset(),
+    "no_men": frozenset(),
+    "ratio_undefined": frozenset(),
+    "ratio_interval_undefined": frozenset(),
+    "no_variation": frozenset(),
+    "unit_zero_denominator_left_out": frozenset({"count"}),
+    "units_zero_denominator_left_out": frozenset({"count"}),
+    # adjusted gaps (_adjust, _analyse)
+    "not_applicable_counts_totals": frozenset(),
+    "sexes_not_both_present": frozenset(),
+    "factor_coincides_with_sex": frozenset({"names"}),
+    "factor_one_level": frozenset({"name"}),
+    "no_factor_varies": frozenset({"names"}),
+    "factor_collinear": frozenset({"names"}),
+    "degenerate_levels_set_aside": frozenset({"rows"}),
+    "model_not_fitted": frozenset({"reason"}),
+    "model_no_convergence": frozenset(),
+    "firth_penalty": frozenset(),
+    "no_stratum_with_both_sexes": frozenset(),
+    "few_units_of_one_sex": frozenset(),
+    "lone_unit": frozenset(),
+    "missing_factor_left_out": frozenset({"rows"}),
+    # the verdict (_flags)
+    "too_few_units_for_verdict": frozenset({"women", "men", "min_units"}),
+    # representation (_representation)
+    "no_persons_no_shares": frozenset(),
+    "no_persons_of_this_sex": frozenset(),
+    "all_persons_of_this_sex": frozenset(),
+    "few_persons_in_cell": frozenset(),
+    "few_clusters_in_cell": frozenset(),
+    "zero_resource": frozenset(),
+    "aggregated_no_sum_sq": frozenset({"column"}),
+    "aggregated_total": frozenset({"column"}),
+    "aggregated_ratio": frozenset({"column"}),
+    "aggregated_cluster": frozenset({"column", "cluster"}),
+    "cluster_not_given": frozenset({"column", "cluster"}),
+}
+
 DIFFERENCE_FIELDS = frozenset(
     {
         "label",
@@ -212,6 +263,8 @@ def _schema() -> dict[tuple[str, ...], frozenset[str] | None]:
         schema["p_adjust_methods", method] = plain
     for code in METHOD_CODES:
         schema["methods", code] = plain
+    for code, fields in NOTE_CODES.items():
+        schema["notes", code] = fields
     schema["together",] = TOGETHER_FIELDS
     schema["sensitivity", "e_value"] = frozenset({"e_value", "e_value_ci"})
     schema["sensitivity", "detectable_small"] = frozenset({"detectable"})
@@ -250,6 +303,19 @@ def _check_template(value: Any, allowed: frozenset[str] | None, where: str) -> l
         return [
             f"{where}: unknown placeholders {sorted(names - allowed)} (allowed: {sorted(allowed)})"
         ]
+    return []
+
+
+def _check_every_field(value: Any, fields: frozenset[str] | None, where: str) -> list[str]:
+    """Problems of a note template that leaves out a placeholder its code is given."""
+    if not isinstance(value, str) or fields is None:
+        return []
+    try:
+        names = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
+    except ValueError:
+        return []
+    if fields - names:
+        return [f"{where}: placeholders {sorted(fields - names)} not used"]
     return []
 
 
@@ -331,7 +397,8 @@ def validate_texts(texts: Mapping[str, Any]) -> dict[str, Any]:
     ValueError
         Listing every problem with its path: a missing language, template or word, a key
         that is not known, a value of the wrong type, a template with unbalanced braces or
-        a placeholder it cannot be given, a verdict template written twice.
+        a placeholder it cannot be given, a note template that leaves out a placeholder of
+        its code, a verdict template written twice.
     """
     if not isinstance(texts, Mapping) or sorted(texts) != sorted(LANGS):
         found = sorted(texts) if isinstance(texts, Mapping) else type(texts).__name__
@@ -350,6 +417,8 @@ def validate_texts(texts: Mapping[str, Any]) -> dict[str, Any]:
         ]
         for path in sorted(set(schema) & set(leaves)):
             problems += _check_template(leaves[path], schema[path], "/".join((lang, *path)))
+            if path[0] == "notes":
+                problems += _check_every_field(leaves[path], schema[path], "/".join((lang, *path)))
         verdicts, found = _verdicts(texts[lang].get("verdict"), lang)
         problems += found
         resolved[lang] = {**section, "verdict": verdicts}

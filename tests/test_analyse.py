@@ -172,6 +172,7 @@ def test_columns_never_change_with_options() -> None:
         "confidence",
         "share",
         "note",
+        "note_codes",
     ]
     by = gb.analyse(data, gb.rate("arbetsdrift"), sex="kon", by=["ar", "anstalt"])
     assert list(by.comparisons.columns[:3]) == ["measure", "ar", "anstalt"]

@@ -34,6 +34,7 @@ ESTIMATES = [
     "confidence",
     "share",
     "note",
+    "note_codes",
 ]
 COMPARISONS = [
     "measure",
@@ -80,6 +81,7 @@ COMPARISONS = [
     "flag",
     "disadvantaged",
     "note",
+    "note_codes",
 ]
 EXCLUSIONS = ["measure", "column", "reason", "rows"]
 ACCOUNTING = ["measure", "rows_in", "rows_used", "rows_excluded"]
@@ -108,6 +110,7 @@ REPRESENTATION = [
     "confidence",
     "ci_method",
     "note",
+    "note_codes",
 ]
 EQUALIZE = [
     "measure",

@@ -12,6 +12,7 @@ from builders import to_counts
 from scipy import stats
 
 import genderbudget as gb
+from genderbudget import _notes
 from genderbudget import _representation as rep
 
 # Two cells. 2020: women 10 and 50 kr, men 20, 20 and 0 kr; 2021 adds a person of unknown sex.
@@ -38,7 +39,13 @@ COLUMNS = [
     "confidence",
     "ci_method",
     "note",
+    "note_codes",
 ]
+
+
+def _en(code: str, **params: object) -> str:
+    """The English words of a note code, as the ``note`` column holds them."""
+    return gb.note_label(code, lang="en", **params)
 
 
 def _variance(z: list[float]) -> float:
@@ -256,8 +263,8 @@ def test_pre_aggregated_counts_give_the_same_table_where_the_interval_is_defined
     assert set(without["ci_method"]) == {rep.CI_NONE}
     notes = set(without["note"])
     assert notes == {
-        rep.NOTE_NO_SS_TOTAL.format(column="kostnad"),
-        rep.NOTE_AGGREGATED_RATIO.format(column="kostnad"),
+        _en("aggregated_total", column="kostnad"),
+        _en("aggregated_ratio", column="kostnad"),
     }
 
 
@@ -265,7 +272,7 @@ def test_pre_aggregated_mean_without_sum_sq_has_no_interval() -> None:
     counts = _aggregate(gb.datasets.load_kriminalvarden())
     table = gb.analyse(counts, gb.mean("kostnad"), sex="kon", by="ar", n="antal").representation
     assert table["ci_low"].isna().all()
-    assert set(table["note"]) == {rep.NOTE_NO_SS.format(column="kostnad")}
+    assert set(table["note"]) == {_en("aggregated_no_sum_sq", column="kostnad")}
     assert table["persons_share"].notna().all()
 
 
@@ -316,7 +323,7 @@ def test_a_cell_with_one_cluster_has_no_interval() -> None:
     measure = gb.ratio("kostnad", "dagar", cluster="enhet")
     table = gb.analyse(data, measure, sex="kon", by="ar").representation
     late = table.loc[table["ar"] == 2021]
-    assert set(late["note"]) == {rep.NOTE_ONE_CLUSTER}
+    assert set(late["note"]) == {_en("few_clusters_in_cell")}
     assert late[["ci_low", "ci_high"]].isna().all().all()
     assert table.loc[table["ar"] == 2020, "ci_low"].notna().all()
 
@@ -336,13 +343,13 @@ def test_clustered_ratio_without_per_cluster_sums_says_why_there_is_no_interval(
     )
     table = rep.representation(stats_table, [measure], [], 0.95, aggregated=False)
     assert table[["ci_low", "ci_high"]].isna().all().all()
-    note = rep.NOTE_CLUSTER.format(cluster="anstalt", column="kostnad")
-    assert list(table["note"]) == [note, note]
+    note = _en("cluster_not_given", cluster="anstalt", column="kostnad")
+    assert [_notes.english(cell) for cell in table["note"]] == [note, note]
     assert list(table["resource_share"]) == [0.2, 0.8]
     # Pre-aggregated rows are not persons, so a clustered ratio has no interval there either.
     counts = to_counts(data, ["ar", "kon", "anstalt"], sums=["kostnad", "varddygn"], dropna=False)
     aggregated = gb.analyse(counts, measure, sex="kon", by="ar", n="antal").representation
-    assert set(aggregated["note"]) == {rep.NOTE_AGGREGATED_RATIO.format(column="kostnad")}
+    assert set(aggregated["note"]) == {_en("aggregated_ratio", column="kostnad")}
 
 
 def test_shares_of_a_cell_sum_to_one_over_all_sexes() -> None:
@@ -366,12 +373,12 @@ def test_degenerate_cells_give_nan_with_the_reason() -> None:
     table = gb.analyse(data, gb.rate("plats"), sex="kon", by="ar").representation
     rows = table.set_index(["ar", "sex"])
     # 2020: only women; 2021: nobody got a place; 2022: a single man.
-    assert rows.loc[(2020, "women"), "note"] == rep.NOTE_ALL_PERSONS
-    assert rows.loc[(2020, "men"), "note"] == rep.NOTE_NO_PERSONS
+    assert rows.loc[(2020, "women"), "note"] == _en("all_persons_of_this_sex")
+    assert rows.loc[(2020, "men"), "note"] == _en("no_persons_of_this_sex")
     assert rows.loc[(2020, "men"), "persons_share"] == 0.0
-    assert rows.loc[(2021, "women"), "note"] == rep.NOTE_ZERO_RESOURCE
+    assert rows.loc[(2021, "women"), "note"] == _en("zero_resource")
     assert np.isnan(rows.loc[(2021, "women"), "resource_share"])
-    assert rows.loc[(2022, "men"), "note"] == rep.NOTE_ONE_PERSON
+    assert rows.loc[(2022, "men"), "note"] == _en("few_persons_in_cell")
     assert table[["ci_low", "ci_high"]].isna().all().all()
 
 
