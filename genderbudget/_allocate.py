@@ -14,7 +14,7 @@ the cost objects sum to the input total.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -78,6 +78,41 @@ NO_DRIVER = "driver must name at least one column of drivers (e.g. 'mottagare'),
 
 
 @dataclass(frozen=True)
+class AllocationSettings:
+    """The options of one call of :func:`allocate`, as it used them.
+
+    Attributes
+    ----------
+    cost_object, amount, sex : str
+        The cost-object column, the amount column (costs) and the sex column (drivers).
+    driver : tuple of str
+        The volume drivers, in order.
+    by : tuple of str
+        The breakdown columns.
+    overhead_key : str or mapping
+        How the overhead pools were spread (``cost``, ``driver``, a driver column, or one of
+        these per pool).
+    persons : str or None
+        The column with the persons of each sex (for ``per_capita``).
+    round_to : float or None
+        The rounding unit of ``amount_rounded``.
+    """
+
+    cost_object: str
+    amount: str
+    sex: str
+    driver: tuple[str, ...]
+    by: tuple[str, ...] = ()
+    overhead_key: str | Mapping[str, str] = "cost"
+    persons: str | None = None
+    round_to: float | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.overhead_key, Mapping):
+            object.__setattr__(self, "overhead_key", MappingProxyType(dict(self.overhead_key)))
+
+
+@dataclass(frozen=True)
 class Allocation:
     """Costs allocated to women and men: the tidy tables of :func:`allocate`.
 
@@ -103,8 +138,8 @@ class Allocation:
     overhead : pandas.DataFrame
         ``<by>, driver, pool, cost_object, key, amount``: the first stage, each overhead pool
         spread over the cost objects (empty without ``overhead``).
-    settings : Mapping
-        The options of the call.
+    settings : AllocationSettings
+        The options of the call (typed, immutable).
     notes : tuple of str
         What was done to the input that the caller should know, e.g. amounts with fractions
         of an öre rounded to whole öre (empty when nothing was).
@@ -128,11 +163,8 @@ class Allocation:
     _totals: pd.DataFrame
     _sensitivity: pd.DataFrame
     _overhead: pd.DataFrame
-    settings: Mapping[str, Any] = field(default_factory=dict)
+    settings: AllocationSettings
     notes: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "settings", MappingProxyType(dict(self.settings)))
 
     @property
     def table(self) -> pd.DataFrame:
@@ -421,16 +453,16 @@ def allocate(
         totals.drop(columns=internal).reset_index(drop=True),
         sensitivity,
         overhead_table,
-        {
-            "cost_object": cost_object,
-            "amount": amount,
-            "sex": sex,
-            "driver": tuple(drivers_list),
-            "by": tuple(by_list),
-            "overhead_key": overhead_key,
-            "persons": persons,
-            "round_to": round_to,
-        },
+        AllocationSettings(
+            cost_object=cost_object,
+            amount=amount,
+            sex=sex,
+            driver=tuple(drivers_list),
+            by=tuple(by_list),
+            overhead_key=overhead_key,
+            persons=persons,
+            round_to=round_to,
+        ),
         tuple(notes),
     )
 

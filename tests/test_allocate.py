@@ -385,3 +385,15 @@ def test_allocation_is_immutable() -> None:
     assert split.totals["amount"].sum() == 300.0
     with pytest.raises(AttributeError):
         split.table = pd.DataFrame()  # type: ignore[misc]
+
+
+def test_allocation_settings_are_typed() -> None:
+    costs = pd.DataFrame({"objekt": ["a"], "kostnad": [300.0]})
+    drivers = pd.DataFrame({"objekt": ["a", "a"], "kon": ["K", "M"], "antal": [1, 2]})
+    split = gb.allocate(
+        costs, drivers, cost_object="objekt", amount="kostnad", sex="kon", driver="antal"
+    )
+    assert split.settings.driver == ("antal",)
+    assert split.settings.round_to is None
+    with pytest.raises(AttributeError):
+        split.settings.sex = "x"  # type: ignore[misc]
