@@ -426,18 +426,7 @@ def explain(row: Mapping[str, Any], *, lang: Lang = "sv", words: Persons = "adul
         )
     decimals = amount_decimals([difference, low, high, adjusted, adjusted_low, adjusted_high])
 
-    # The difference in the direction it goes: its size, and its interval turned the same way.
-    if not math.isfinite(difference):
-        change, sign = "unknown", 1
-    elif (
-        round_half_up(
-            abs(difference), 1 if shape == "rate" else decimals, 2 if shape == "rate" else 0
-        )
-        == 0
-    ):
-        change, sign = "equal", 1
-    else:
-        change, sign = ("higher", 1) if difference > 0 else ("lower", -1)
+    change, sign = _direction_of(difference, shape, decimals)
     numbers = texts["numbers"]
     ci = _interval(low, high, sign, shape, lang, decimals, level, tests)
     adjusted_ci = _interval(
@@ -456,34 +445,15 @@ def explain(row: Mapping[str, Any], *, lang: Lang = "sv", words: Persons = "adul
 
     # A gap that turns round once the factors are held equal is described as such.
     reversed_ = math.isfinite(adjusted) and sign * adjusted < 0 and change != "equal"
-    if flag == "unexplained_gap":
-        variant = "no_factors" if not factors else "factors_reversed" if reversed_ else "factors"
-        if direction in ("higher_is_better", "lower_is_better") and disadvantaged is None:
-            raise ValueError(NO_DISADVANTAGED.format(direction=direction, measure=measure))
-    elif flag == "explained_gap":
-        if not factors:
-            raise ValueError(EXPLAINED_WITHOUT_FACTORS.format(measure=measure))
-        variant = "factors"
-    elif flag == "insufficient_data":
-        units_women, units_men = number_or_nan("units_women"), number_or_nan("units_men")
-        min_units = number_or_nan("min_units")
-        if not (n_women >= min_n and n_men >= min_n):
-            variant = "too_few"
-        elif row.get("clustered") and not (units_women >= min_units and units_men >= min_units):
-            variant = "too_few_units"
-        elif factors and math.isfinite(number("p_adjusted")) and not math.isfinite(adjusted):
-            variant = "no_adjustment"
-        else:
-            variant = "no_test"
-    elif flag == "no_gap":
-        # Say why there is no gap: not statistically supported, or supported but too small.
-        p_adjusted, alpha = number("p_adjusted"), number("alpha")
-        if not (math.isfinite(p_adjusted) and math.isfinite(alpha)):
-            variant = "default"
-        else:
-            variant = "not_supported" if p_adjusted >= alpha else "not_material"
-    else:
-        variant = "default"
+    if (
+        flag == "unexplained_gap"
+        and direction in ("higher_is_better", "lower_is_better")
+        and disadvantaged is None
+    ):
+        raise ValueError(NO_DISADVANTAGED.format(direction=direction, measure=measure))
+    if flag == "explained_gap" and not factors:
+        raise ValueError(EXPLAINED_WITHOUT_FACTORS.format(measure=measure))
+    variant = _variant(row, flag, factors=bool(factors), adjusted=adjusted, reversed_=reversed_)
     verdict = texts["verdict"][flag][direction][variant].format(
         **fields,
         **person_fields,
@@ -513,6 +483,54 @@ def explain(row: Mapping[str, Any], *, lang: Lang = "sv", words: Persons = "adul
         return str(verdict)
     extra = _sensitivity_sentence(row, flag, variant, shape, lang, decimals, unit)
     return f"{first} {verdict}" + (f" {extra}" if extra else "")
+
+
+def _direction_of(difference: float, shape: str, decimals: int) -> tuple[str, int]:
+    """Say which way a difference goes, and the sign that turns it and its interval so.
+
+    ``higher``, ``lower``, ``equal`` (zero once rounded as shown) or ``unknown``.
+    """
+    if not math.isfinite(difference):
+        return "unknown", 1
+    shown = round_half_up(
+        abs(difference), 1 if shape == "rate" else decimals, 2 if shape == "rate" else 0
+    )
+    if shown == 0:
+        return "equal", 1
+    return ("higher", 1) if difference > 0 else ("lower", -1)
+
+
+def _variant(
+    row: Mapping[str, Any], flag: str, *, factors: bool, adjusted: float, reversed_: bool
+) -> str:
+    """Choose the verdict template's variant: why the flag is what it is."""
+
+    def number(key: str, default: float | None = None) -> float:
+        if default is not None and key not in row:
+            return default
+        return to_float(_get(row, key), key, "explain")
+
+    if flag == "unexplained_gap":
+        return "no_factors" if not factors else "factors_reversed" if reversed_ else "factors"
+    if flag == "explained_gap":
+        return "factors"
+    if flag == "insufficient_data":
+        min_n, min_units = number("min_n"), number("min_units", math.nan)
+        if not (number("n_women") >= min_n and number("n_men") >= min_n):
+            return "too_few"
+        units = (number("units_women", math.nan), number("units_men", math.nan))
+        if row.get("clustered") and not (units[0] >= min_units and units[1] >= min_units):
+            return "too_few_units"
+        if factors and math.isfinite(number("p_adjusted")) and not math.isfinite(adjusted):
+            return "no_adjustment"
+        return "no_test"
+    if flag == "no_gap":
+        # Why there is no gap: not statistically supported, or supported but too small.
+        p_adjusted, alpha = number("p_adjusted"), number("alpha")
+        if not (math.isfinite(p_adjusted) and math.isfinite(alpha)):
+            return "default"
+        return "not_supported" if p_adjusted >= alpha else "not_material"
+    return "default"
 
 
 def _sensitivity_sentence(
