@@ -8,7 +8,6 @@ from typing import Any, Literal, get_args
 import numpy as np
 import pandas as pd
 
-from genderbudget import _intervals as iv
 from genderbudget._adjust import ADJUSTED_COLUMNS, ADJUSTED_INTERNAL, adjust
 from genderbudget._cells import CellStats, collect_cells
 from genderbudget._estimate import (
@@ -317,7 +316,7 @@ def _judged(comparisons: pd.DataFrame, cells: CellStats, settings: Settings) -> 
     table["_kind"] = table["measure"].map({m.name: _kind(m) for m in measures})
     table = corrected_intervals(table, rule.alpha)
     table["adjusted_df"] = table["_adjusted_df"]
-    table = _with_standard_errors(table, confidence)
+    table = _with_adjusted_se(table)
     table = verdict_sensitivity(table, rule.alpha)
     table = assign_flags(
         table,
@@ -346,21 +345,13 @@ def _accounting(cells: CellStats, names: list[str]) -> pd.DataFrame:
     )
 
 
-def _with_standard_errors(comparisons: pd.DataFrame, confidence: float) -> pd.DataFrame:
-    """Add ``difference_se`` and ``adjusted_se``: the standard errors behind the intervals.
+def _with_adjusted_se(comparisons: pd.DataFrame) -> pd.DataFrame:
+    """Add ``adjusted_se``, the standard error behind the adjusted interval.
 
-    For means, ratios and adjusted gaps the interval is ``estimate +- q * se`` (``q`` the t
-    quantile on ``difference_df`` or ``adjusted_df`` degrees of freedom, normal where they
-    are inf), and the column is that ``se``. The score interval of a rate difference
-    (Newcombe) is not of that form; its column is the half-width over the normal quantile,
-    the standard error a normal interval of the same width would have. An adjusted
-    comparison that is the raw one (no factor varies) has the raw standard error.
+    An adjusted comparison that is the raw one (no factor varies) has the raw
+    ``difference_se``.
     """
     out = comparisons.copy()
-    score = (out["_kind"] == "rate").to_numpy()
-    half = (out["difference_ci_high"] - out["difference_ci_low"]).to_numpy(dtype=float) / 2.0
-    implied = half / iv.normal_quantile(confidence)
-    out["difference_se"] = np.where(score, implied, out["_dse"].to_numpy(dtype=float))
     same = out["_same_as_raw"].fillna(False).to_numpy(dtype=bool)
     adjusted = out["_adjusted_se"].to_numpy(dtype=float)
     out["adjusted_se"] = np.where(same, out["difference_se"].to_numpy(dtype=float), adjusted)

@@ -27,7 +27,13 @@ from scipy import stats as st
 from genderbudget._cells import ColumnNotFoundError, breakdown_cells, collect_cells
 from genderbudget._measures import Measure, mean, ratio
 from genderbudget._models import coincides_with_sex, gram_pinv, wls, wls_min_norm
-from genderbudget._options import SEX_IN_BY, check_column, check_columns, check_confidence
+from genderbudget._options import (
+    SEX_IN_BY,
+    check_column,
+    check_columns,
+    check_confidence,
+    renamed,
+)
 
 __all__ = ["decompose_cost", "oaxaca"]
 
@@ -73,10 +79,6 @@ BAD_REFERENCE = (
     "reference={value!r} is not allowed. Allowed values: 'pooled' (the coefficients of one "
     "regression on women and men together, with an indicator for sex), 'men' (men's "
     "coefficients), 'women' (women's coefficients)."
-)
-TWO_FACTOR_NAMES = (
-    "justified={justified!r} and factors={factors!r} disagree; factors= is the former name of "
-    "justified=. Give justified= only."
 )
 NO_FACTORS = (
     "justified= must name at least one column with a factor declared justified (for example "
@@ -420,7 +422,7 @@ def oaxaca(
     reference = _check_reference(reference)
     confidence = check_confidence(confidence)
     measure = mean(outcome, sum_sq=sum_sq)
-    chosen = _justified(justified, factors)
+    chosen = renamed(justified, factors, "justified", "factors", None) or ()
     spec = _spec(measure, sex, chosen, by, categorical, reference, confidence, n, None)
     return _decompose(data, measure, spec, n=n, mapping=mapping)
 
@@ -592,7 +594,7 @@ def decompose_cost(
     reference = _check_reference(reference)
     confidence = check_confidence(confidence)
     measure = ratio(cost, days)
-    chosen = _justified(justified, factors)
+    chosen = renamed(justified, factors, "justified", "factors", None) or ()
     spec = _spec(measure, sex, chosen, by, categorical, reference, confidence, None, cluster)
     return _decompose(data, measure, spec, n=None, mapping=mapping)
 
@@ -660,16 +662,6 @@ def _decompose(
         records = _empty_cell(spec, n_women=0, n_men=0, n_unknown=0, note=note)
         _intervals(records, spec)
     return _table(records, spec)
-
-
-def _justified(
-    justified: str | Sequence[str] | None, factors: str | Sequence[str] | None
-) -> str | Sequence[str]:
-    """Return the justified factors, from ``justified`` or its former name ``factors``."""
-    if justified is not None and factors is not None and justified != factors:
-        raise ValueError(TWO_FACTOR_NAMES.format(justified=justified, factors=factors))
-    chosen = justified if justified is not None else factors
-    return () if chosen is None else chosen
 
 
 def _spec(

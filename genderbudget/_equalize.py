@@ -43,6 +43,7 @@ from genderbudget._options import (
     check_confidence,
     check_number,
     check_roles,
+    renamed,
 )
 from genderbudget._regroup import regroup
 from genderbudget._result import Result
@@ -86,10 +87,6 @@ BUDGET_NEUTRAL_WITH = (
     "budget_neutral=True re-allocates the existing places between women and men at the pooled "
     "rate of each breakdown cell, so it cannot be combined with {what}. Drop {what}, or use "
     "budget_neutral=False."
-)
-TWO_UNIT_NAMES = (
-    "cluster={cluster!r} and within={within!r} disagree; within= is the former name of "
-    "cluster=. Give cluster= only."
 )
 NO_SEX = (
     "equalize needs sex='...', the column with the sex codes, when it is given a dataframe "
@@ -407,7 +404,7 @@ def equalize(
     0  women        0.261  65759.902      33984.914   65760  29592000.0
     1    men        0.205 -51165.101     -75887.925       0         0.0
     """
-    within = _unit_column(cluster, within)
+    within = renamed(cluster, within, "cluster", "within", None)
     if isinstance(data, Result):
         options = _options_from_result(
             data,
@@ -447,13 +444,6 @@ def equalize(
             justified=plan.justified,
         )
     return _plan_table(cells, plan)
-
-
-def _unit_column(cluster: str | None, within: str | None) -> str | None:
-    """Return the units' column, from ``cluster`` or its former name ``within``."""
-    if within is not None and cluster is not None and within != cluster:
-        raise ValueError(TWO_UNIT_NAMES.format(cluster=cluster, within=within))
-    return cluster if cluster is not None else within
 
 
 @dataclass(frozen=True)

@@ -364,6 +364,7 @@ def compare(
     out["difference"] = difference
     out["difference_ci_low"] = parts.d_low
     out["difference_ci_high"] = parts.d_high
+    out["difference_se"] = parts.se
     out["ratio"] = ratio
     out["ratio_ci_low"] = parts.r_low
     out["ratio_ci_high"] = parts.r_high
@@ -396,6 +397,7 @@ class _Comparison:
     r_high: np.ndarray
     p: np.ndarray
     tests: np.ndarray
+    se: np.ndarray
     dse: np.ndarray
     ddf: np.ndarray
     xw: np.ndarray
@@ -410,7 +412,9 @@ class _Comparison:
             return np.full(size, np.nan)  # a new array for each column
 
         tests = np.full(size, "none", dtype=object)
-        return cls(nan(), nan(), nan(), nan(), nan(), tests, nan(), nan(), nan(), nan(), nan())
+        return cls(
+            nan(), nan(), nan(), nan(), nan(), tests, nan(), nan(), nan(), nan(), nan(), nan()
+        )
 
 
 def _compare_rates(
@@ -429,7 +433,10 @@ def _compare_rates(
     undefined = (nw_ > 0) & (nm > 0) & ~np.isfinite(r_low)
     notes.append(_note(undefined, NOTE_RATIO_INTERVAL_UNDEFINED, women.index))
     ddf = np.full(len(women), np.inf)
-    return _Comparison(d_low, d_high, r_low, r_high, p, tests, dse, ddf, xw, xm, log_se)
+    # The score interval is not estimate +- z se: the standard error a normal interval of the
+    # same width would have (dse, the pooled one, is the test's).
+    se = (d_high - d_low) / (2.0 * iv.normal_quantile(confidence))
+    return _Comparison(d_low, d_high, r_low, r_high, p, tests, se, dse, ddf, xw, xm, log_se)
 
 
 def _compare_spreads(
@@ -467,7 +474,7 @@ def _compare_spreads(
     notes.append(_note(both & ~((w > 0) & (m > 0)), NOTE_RATIO_UNDEFINED, women.index))
     dse, ddf = np.asarray(se, dtype=float), np.asarray(df, dtype=float)
     xw, xm = np.full(len(women), np.nan), np.full(len(women), np.nan)
-    return _Comparison(d_low, d_high, r_low, r_high, p, tests, dse, ddf, xw, xm, log_se)
+    return _Comparison(d_low, d_high, r_low, r_high, p, tests, dse, dse, ddf, xw, xm, log_se)
 
 
 def adjust_p(p_values: pd.Series, method: str) -> pd.Series:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 __all__ = [
     "BAD_CONFIDENCE",
@@ -27,6 +29,7 @@ __all__ = [
     "check_roles",
     "counted",
     "quoted",
+    "renamed",
     "word_for",
 ]
 
@@ -36,6 +39,10 @@ BAD_NUMBER = "{name} must be {what}, got {value!r}."
 NOT_A_COLUMN = "{name} must be the name of a column, got {value!r}."
 NOT_COLUMNS = "{name} must be a column name or a list of column names, got {value!r}."
 TWICE = "{name} lists a column twice: {value!r}."
+FORMER_NAME = (
+    "{name}={value!r} and {former_name}={former!r} disagree; {former_name}= is the former "
+    "name of {name}=. Give {name}= only."
+)
 SEX_IN_BY = "The sex column {sex!r} cannot also be a breakdown (by=); it is always split by sex."
 JUSTIFIED_IS_SEX = (
     "The sex column {sex!r} cannot be a justified factor: the gap between women and men "
@@ -198,6 +205,39 @@ def check_roles(sex: str, by: Sequence[str], justified: Sequence[str] = ()) -> N
     for column in justified:
         if column in by:
             raise ValueError(JUSTIFIED_IN_BY.format(column=column))
+
+
+def renamed(value: T, former: T | None, name: str, former_name: str, default: T) -> T:
+    """Return an option given by its name or by its former name, still accepted.
+
+    Parameters
+    ----------
+    value : object
+        The value under the current name (``default`` when not given).
+    former : object or None
+        The value under the former name (None when not given).
+    name, former_name : str
+        The two names, for the message.
+    default : object
+        The current name's default.
+
+    Raises
+    ------
+    ValueError
+        Both names are given, with different values.
+
+    Examples
+    --------
+    >>> renamed(None, "anstalt", "cluster", "within", None)
+    'anstalt'
+    """
+    if former is None:
+        return value
+    if value != default and value != former:
+        raise ValueError(
+            FORMER_NAME.format(name=name, value=value, former_name=former_name, former=former)
+        )
+    return former
 
 
 def word_for(count: int, one: str, many: str) -> str:

@@ -13,7 +13,7 @@ from genderbudget._explain import Persons, explain, explain_together
 from genderbudget._flags import FlagRule
 from genderbudget._measures import Measure
 from genderbudget._notes import Note, render
-from genderbudget._options import check_choice
+from genderbudget._options import check_choice, renamed
 from genderbudget._texts import LANGS, Lang
 
 __all__ = ["Result", "Settings"]
@@ -78,19 +78,6 @@ NO_NOTES = (
     "This result keeps no notes of its {table} table to word; analyse builds results that do."
 )
 UNKNOWN_MEASURE = "The result has no measure {name!r}; its measures are {names}."
-TWO_NAMES = (
-    "words={words!r} and persons={persons!r} disagree; persons= is the former name of words=. "
-    "Give words= only."
-)
-
-
-def _words(words: Persons, persons: Persons | None) -> Persons:
-    """Return the words for the sexes, from ``words`` or its former name ``persons``."""
-    if persons is None:
-        return words
-    if words != "adults" and words != persons:
-        raise ValueError(TWO_NAMES.format(words=words, persons=persons))
-    return persons
 
 
 @dataclass(frozen=True, repr=False)
@@ -332,7 +319,7 @@ class Result:
         ...                               "strafflangd": "strafflängd"})["text"][0])
         Andelen i arbetsdrift är 15,2 procentenheter lägre för kvinnor än för män ...
         """
-        chosen = _words(words, persons)
+        chosen = renamed(words, persons, "words", "persons", "adults")
         labels = dict(labels or {})
         measures = {m.name: m for m in self.settings.measures}
         justified = tuple(labels.get(f, f) for f in self.settings.justified)
@@ -397,7 +384,7 @@ class Result:
         pandas.DataFrame
             ``<by...>, resource_measure, access_measure, sex, text``.
         """
-        chosen = _words(words, persons)
+        chosen = renamed(words, persons, "words", "persons", "adults")
         labels = dict(labels or {})
         measures = {m.name: m for m in self.settings.measures}
         by = list(self.settings.by)
