@@ -6,7 +6,11 @@ The invariants the design promises, for any input rather than for a chosen examp
 - micro data and the same data grouped to counts and sums (``n=``) give the same tables;
 - the order of the rows does not matter;
 - money is conserved: what :func:`genderbudget.allocate` hands out sums back to what went in;
-- nothing is lost: every input row is used or counted as excluded (``accounting``).
+- nothing is lost: every input row is used or counted as excluded (``accounting``);
+- the labels do not matter: swapping women and men mirrors every difference and ratio and
+  keeps every test and verdict; the order of the categories changes nothing;
+- the currency unit does not matter: a cost in thousands of kronor scales the estimates and
+  differences and keeps ratios, tests and verdicts.
 
 The generated tables are small (up to 40 rows) with every kind of column an analysis reads:
 a sex code (women, men, and missing, which is kept as ``unknown``), a breakdown, a unit, a
@@ -320,3 +324,131 @@ def test_every_input_row_is_used_or_counted_as_excluded(
     used = result.estimates.groupby("measure")["n"].sum()
     for row in accounting.itertuples():
         assert row.rows_used == used.get(row.measure, 0)
+
+
+# --- (f) women and men swapped ------------------------------------------------------------
+
+SWAPPED_CODES = {"K": "M", "M": "K", "kvinna": "man", "man": "kvinna"}
+MIRRORED = [  # (column, its mirror) in comparisons, a difference and its bounds
+    ("difference", "difference"),
+    ("difference_ci_low", "difference_ci_high"),
+    ("difference_ci_high", "difference_ci_low"),
+    ("difference_corrected_ci_low", "difference_corrected_ci_high"),
+    ("adjusted_difference", "adjusted_difference"),
+    ("adjusted_ci_low", "adjusted_ci_high"),
+]
+SWAPPED = [("n_women", "n_men"), ("units_women", "units_men"), ("women", "men")]
+SAME = ["difference_se", "p_value", "p_adjusted", "adjusted_se", "adjusted_p_value", "flag"]
+
+
+def _swap_sexes(data: pd.DataFrame) -> pd.DataFrame:
+    return data.assign(kon=data["kon"].map(SWAPPED_CODES, na_action="ignore").astype(object))
+
+
+def _assert_mirrored(result: gb.Result, swapped: gb.Result) -> None:
+    left, right = result.comparisons, swapped.comparisons
+    for column, mirror in MIRRORED:
+        np.testing.assert_allclose(right[column], -left[mirror], rtol=RTOL, atol=1e-9)
+    for column, other in SWAPPED:
+        np.testing.assert_allclose(right[column], left[other], rtol=RTOL)
+    for column in SAME[:-1]:
+        np.testing.assert_allclose(right[column], left[column], rtol=1e-7, atol=1e-12)
+    # A ratio women / men becomes men / women, its bounds the reciprocals of the other ones.
+    # A ratio of 0 (none of one sex) has no reciprocal: the swapped ratio is not defined.
+    positive = (left["ratio"] > 0).to_numpy()
+    np.testing.assert_allclose(right["ratio"][positive], 1 / left["ratio"][positive], rtol=1e-7)
+    assert right["ratio"][left["ratio"] == 0].isna().all()
+    bounded = (left["ratio_ci_high"] > 0).to_numpy()
+    np.testing.assert_allclose(
+        right["ratio_ci_low"][bounded], 1 / left["ratio_ci_high"][bounded], rtol=1e-7
+    )
+    assert right["flag"].tolist() == left["flag"].tolist()
+    other = {"women": "men", "men": "women"}
+    assert right["disadvantaged"].tolist() == [other.get(d, d) for d in left["disadvantaged"]]
+    # The per-sex estimates are the same numbers under the other label.
+    key = ["measure", "ar", "sex"]
+    mirrored = swapped.estimates.replace({"sex": other}).sort_values(key, ignore_index=True)
+    pd.testing.assert_frame_equal(
+        mirrored.drop(columns=["note", "note_codes"]),
+        result.estimates.sort_values(key, ignore_index=True).drop(columns=["note", "note_codes"]),
+        check_exact=False,
+        rtol=RTOL,
+    )
+
+
+@pytest.mark.slow
+@settings(max_examples=10, **SETTINGS)
+@given(data=person_rows())
+def test_swapping_women_and_men_mirrors_every_difference_and_ratio(data: pd.DataFrame) -> None:
+    measures = [*MEASURES, *CLUSTERED]
+    _assert_mirrored(_analyse(data, measures), _analyse(_swap_sexes(data), measures))
+
+
+@settings(max_examples=4, **SETTINGS)
+@given(data=person_rows(max_size=30))
+def test_swapping_women_and_men_mirrors_the_adjusted_gap(data: pd.DataFrame) -> None:
+    _assert_mirrored(
+        _analyse(data, justified="enhet"), _analyse(_swap_sexes(data), justified="enhet")
+    )
+
+
+# --- (g) costs in another currency unit ----------------------------------------------------
+
+IN_KRONOR = [gb.mean("kostnad"), gb.ratio("kostnad", "varddygn"), gb.total("kostnad")]
+SCALED = ["estimate", "ci_low", "ci_high"]
+SCALED_GAPS = [
+    "women",
+    "men",
+    "difference",
+    "difference_ci_low",
+    "difference_ci_high",
+    "difference_se",
+    "detectable_difference",
+]
+UNCHANGED = ["ratio", "ratio_ci_low", "ratio_ci_high", "p_value", "p_adjusted", "e_value"]
+
+
+@pytest.mark.slow
+@settings(max_examples=10, **SETTINGS)
+@given(data=person_rows(), factor=st.sampled_from([1000.0, 0.001]))
+def test_a_cost_in_thousands_of_kronor_scales_the_numbers_and_keeps_the_verdicts(
+    data: pd.DataFrame, factor: float
+) -> None:
+    result = _analyse(data, IN_KRONOR)
+    scaled = _analyse(data.assign(kostnad=data["kostnad"] * factor), IN_KRONOR)
+    for column in SCALED:
+        np.testing.assert_allclose(
+            scaled.estimates[column], result.estimates[column] * factor, rtol=1e-7
+        )
+    for column in SCALED_GAPS:
+        np.testing.assert_allclose(
+            scaled.comparisons[column], result.comparisons[column] * factor, rtol=1e-7
+        )
+    for column in UNCHANGED:
+        np.testing.assert_allclose(
+            scaled.comparisons[column], result.comparisons[column], rtol=1e-7, atol=1e-12
+        )
+    for column in ["flag", "disadvantaged", "note"]:
+        assert scaled.comparisons[column].tolist() == result.comparisons[column].tolist()
+
+
+# --- (h) the order of categories -----------------------------------------------------------
+
+
+@settings(max_examples=6, **SETTINGS)
+@given(data=person_rows(), seed=st.integers(0, 2**32 - 1))
+def test_the_order_of_categories_does_not_matter(data: pd.DataFrame, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    categorical = data.copy()
+    for column in ["kon", "enhet", "ar"]:
+        levels = list(data[column].dropna().unique())
+        order = [levels[i] for i in rng.permutation(len(levels))]
+        categorical[column] = pd.Categorical(data[column], categories=order)
+    measures = [*MEASURES, *CLUSTERED]
+    reference = _analyse(data, measures)
+    again = _analyse(categorical, measures)
+    for name in ("comparisons", "accounting", "exclusions"):
+        left = getattr(reference, name)
+        right = getattr(again, name)
+        right = right.astype({c: left[c].dtype for c in right.columns if c == "ar"})
+        pd.testing.assert_frame_equal(right, left, check_exact=False, rtol=RTOL)
