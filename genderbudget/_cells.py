@@ -64,6 +64,10 @@ NOT_A_FRAME = (
     "data must be a dataframe (pandas, polars, DuckDB, or another engine narwhals "
     "supports), got {type}."
 )
+DUPLICATE_COLUMNS = (
+    "The data have several columns with the same name: {names}. Each column needs a name of "
+    "its own; rename them, e.g. data.columns = [...], or drop the copies."
+)
 WEIGHT_AGGREGATED = (
     "Measure {name!r} multiplies {need!r} by {days!r} row by row, which is wrong on "
     "pre-aggregated input (n={n!r}): a sum of needs times a sum of days is not the sum of "
@@ -196,6 +200,11 @@ def _missing(column: str, dtype: Any) -> nw.Expr:
 
 def _narwhals_frame(data: Any, prefix: str = "") -> Any:
     """Wrap a dataframe of any supported engine, or say that ``data`` is not one."""
+    columns = getattr(data, "columns", None)
+    if isinstance(columns, pd.Index) and columns.has_duplicates:
+        times = columns.value_counts(sort=False)
+        names = ", ".join(f"{name!r} ({k} times)" for name, k in times[times > 1].items())
+        raise ValueError(prefix + DUPLICATE_COLUMNS.format(names=names))
     try:
         frame = nw.from_native(data)
     except TypeError:

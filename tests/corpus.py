@@ -657,6 +657,18 @@ def analyse_explain_unknown_language() -> Any:
     return gb.analyse(people(), gb.mean("kostnad"), sex="kon").explain(lang="de")
 
 
+@case(
+    ANALYSE,
+    "two columns with the same name",
+    "error naming the duplicated column and how often it occurs",
+    raises="several columns with the same name: 'kostnad' (2 times)",
+)
+def analyse_duplicate_column_names() -> Any:
+    data = people()
+    data.columns = ["kon", "ar", "enhet", "arbete", "kostnad", "kostnad", "sakerhet"]
+    return gb.analyse(data, gb.mean("kostnad"), sex="kon")
+
+
 # --- allocate ------------------------------------------------------------------------------
 
 ALLOCATE = "allocate"
@@ -781,6 +793,17 @@ def allocate_driver_as_text() -> Any:
 def allocate_driver_for_unknown_object() -> Any:
     drivers = {"o": ["a", "b"], "kon": ["K", "M"], "d": [1.0, 2.0]}
     return allocation({"o": ["a"], "k": [6.0]}, drivers)
+
+
+@case(
+    ALLOCATE,
+    "one cost object booked on several rows of the costs",
+    "its rows are summed; the money sums back to what went in",
+    check=_amounts(women=7.5, men=7.5),
+)
+def allocate_cost_object_on_several_rows() -> Any:
+    drivers = {"o": ["a", "a"], "kon": ["K", "M"], "d": [1.0, 1.0]}
+    return allocation({"o": ["a", "a"], "k": [5.0, 10.0]}, drivers)
 
 
 # --- equalize ------------------------------------------------------------------------------
