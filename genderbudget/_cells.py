@@ -200,9 +200,9 @@ def _missing(column: str, dtype: Any) -> nw.Expr:
 
 def _narwhals_frame(data: Any, prefix: str = "") -> Any:
     """Wrap a dataframe of any supported engine, or say that ``data`` is not one."""
-    columns = getattr(data, "columns", None)
-    if isinstance(columns, pd.Index) and columns.has_duplicates:
-        times = columns.value_counts(sort=False)
+    # Only pandas lets two columns share a name; the other engines refuse it themselves.
+    if isinstance(data, pd.DataFrame) and data.columns.has_duplicates:
+        times = data.columns.value_counts(sort=False)
         names = ", ".join(f"{name!r} ({k} times)" for name, k in times[times > 1].items())
         raise ValueError(prefix + DUPLICATE_COLUMNS.format(names=names))
     try:
