@@ -74,6 +74,13 @@ WEIGHT_AGGREGATED = (
     "need x days. Give a column with the summed need x days per row instead, e.g. "
     "gb.per_need({resource!r}, 'behovsdygn'), and leave days= out."
 )
+SUM_SQ_TOO_SMALL = (
+    "Column {sum_sq!r} (the summed squares of measure {name!r}) is smaller than the sums "
+    "allow in {groups}: the summed squares of a group of persons are at least sum² / n (e.g. "
+    "a sum of {sy:g} over {n:g} persons needs at least {need:g}, but the summed squares are "
+    "{syy:g}). Check that {sum_sq!r} holds each row's sum of the squared values of {column!r} "
+    "(Σy²), not a variance, a standard deviation or the square of the mean."
+)
 SUM_SQ_MICRO = (
     "mean({column!r}, sum_sq={sum_sq!r}) declares a column of summed squares, which only "
     "applies to pre-aggregated input. Pass n='<column with the number of persons>' too, or "
@@ -630,6 +637,35 @@ def _raise_on_bad_values(
             )
 
 
+def _check_sum_sq(work: pd.DataFrame, m: Measure) -> None:
+    """Refuse summed squares below sum² / n in a group: they cannot come from real values.
+
+    The groups are the cells of the one group-by (sex x breakdowns x units x factors), each a
+    sum of input rows; if every row's summed squares were at least its sum² / n, so would be
+    the group's (Cauchy–Schwarz). A relative tolerance of 1e-9 absorbs rounding.
+    """
+    n = work["n"].to_numpy(dtype=float)
+    sy = work["sy"].to_numpy(dtype=float)
+    syy = work["syy"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        need = np.where(n > 0, sy * sy / n, 0.0)
+    short = need - syy > 1e-9 * np.maximum(need, 1.0)
+    if short.any():
+        first = int(np.flatnonzero(short)[0])
+        raise ValueError(
+            SUM_SQ_TOO_SMALL.format(
+                sum_sq=m.sum_sq,
+                name=m.name,
+                column=m.column,
+                groups=_plural(int(short.sum()), "group"),
+                sy=sy[first],
+                n=n[first],
+                need=need[first],
+                syy=syy[first],
+            )
+        )
+
+
 def _measure_stats(
     cells: pd.DataFrame, i: int, m: Measure, *, by: list[str], n: str | None
 ) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
@@ -652,6 +688,8 @@ def _measure_stats(
         work[stat] = cells.get(f"{prefix}{i}", zero)
     work["sxy"] = cells.get(f"__xy{i}", zero)
     has_syy = f"__yy{i}" in cells.columns
+    if m.sum_sq is not None:
+        _check_sum_sq(work, m)
 
     keys = ["sex", *by]
     if m.clustered and m.cluster is not None:

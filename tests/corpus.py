@@ -461,6 +461,19 @@ def measure_unknown_direction() -> Any:
     return gb.rate("arbete", direction="up")
 
 
+@case(
+    MEASURES,
+    "counts per group whose summed squares are below sum² / n (a variance given as sum_sq)",
+    "error naming the column and an impossible group, and what sum_sq must hold",
+    raises="Column 'q' (the summed squares of measure 's') is smaller than the sums allow",
+)
+def mean_impossible_sum_of_squares() -> Any:
+    data = pd.DataFrame(
+        {"kon": ["K", "M", "K", "M"], "antal": [3, 3, 2, 2], "s": [30.0, 30, 20, 20], "q": 1.0}
+    )
+    return gb.analyse(data, gb.mean("s", sum_sq="q"), sex="kon", n="antal")
+
+
 # --- analyse -------------------------------------------------------------------------------
 
 ANALYSE = "analyse"
