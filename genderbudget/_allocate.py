@@ -208,8 +208,10 @@ class Allocation:
         ...                      sex="kon", driver="antal")
         >>> result.note_codes
         ('amount_sub_ore_rounded',)
-        >>> result.word_notes()[0][:60]
-        '1 belopp i kolumnen 'kostnad' i costs hade delar av ett öre;'
+        >>> result.word_notes()[0].split(";")[0]
+        "1 belopp i kolumnen 'kostnad' i costs hade delar av ett öre"
+        >>> result.notes[0].split(";")[0]
+        "1 amount in column 'kostnad' of costs had fractions of an öre"
         """
         check_choice(lang, "lang", LANGS)
         if lang == "en":

@@ -318,10 +318,13 @@ def note_label(code: str, *, lang: Lang = "sv", **params: Any) -> str:
     """Word a note of the output tables, for tables and footnotes.
 
     The ``note`` column of :attr:`genderbudget.Result.estimates`,
-    :attr:`~genderbudget.Result.comparisons` and :attr:`~genderbudget.Result.representation`
-    says in English why a number is missing or limited; ``note_codes`` next to it holds the
-    same notes as stable codes, joined with ``"; "``. This gives the words of one code in
-    either language; :meth:`genderbudget.Result.notes` words a whole table's notes.
+    :attr:`~genderbudget.Result.comparisons` and :attr:`~genderbudget.Result.representation`,
+    of the plan of :func:`genderbudget.equalize` and of the tables of
+    :func:`genderbudget.oaxaca` and :func:`genderbudget.decompose_cost` says in English why a
+    number is missing or limited; ``note_codes`` next to it holds the same notes as stable
+    codes, joined with ``"; "`` (:attr:`genderbudget.Allocation.note_codes` those of an
+    allocation). This gives the words of one code in either language;
+    :func:`genderbudget.word_notes` words a whole table's notes.
 
     Parameters
     ----------
@@ -331,7 +334,8 @@ def note_label(code: str, *, lang: Lang = "sv", **params: Any) -> str:
         Language.
     **params
         The values the code's words need, e.g. ``rows=12`` for
-        ``"missing_factor_left_out"``; none for most codes.
+        ``"missing_factor_left_out"``; none for most codes. A list of values (each already
+        written, e.g. ``["'a'", "'b'"]``) is worded as a list in the language.
 
     Returns
     -------

@@ -123,7 +123,9 @@ METHOD_CODES: tuple[str, ...] = (
 
 # The codes the note columns of the output tables hold (``genderbudget._notes``), each with
 # the placeholders of its template under ``notes/<code>`` in every language, by the module
-# that emits it. A test checks that every code a table can produce is listed here.
+# that emits it. Some only appear inside another note, as its reasons or the things it lists
+# (``group_women``, ``explained_part_of_factor``, ``missing_value_in_column``, ...). A test
+# checks that every code a table can produce is listed here.
 NOTE_CODES: dict[str, frozenset[str]] = {
     # per-sex estimates and comparisons (_estimate)
     "no_persons": frozenset(),
