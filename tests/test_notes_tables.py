@@ -408,3 +408,20 @@ def test_allocation_without_notes_and_its_errors() -> None:
     )
     with pytest.raises(ValueError, match="keeps no notes"):
         bare.word_notes()
+
+
+def test_notes_inside_a_note_are_worded_in_its_language_and_joined_as_asked() -> None:
+    parts = [_notes.note("explained_part_of_factor", factor="'a'"), _notes.note("no_men")]
+    for join, english in (
+        ("list", "the explained part of 'a' and no men in this cell"),
+        (", ", "the explained part of 'a', no men in this cell"),
+    ):
+        cell = _notes.note("no_adjusted_target", reason=_notes.inner(parts, join))
+        assert _notes.english(cell) == f"no adjusted target: {english}"
+    cell = _notes.note("no_adjusted_target", reason=_notes.inner(parts))
+    assert _notes.render(_notes.parse(cell), "sv") == (
+        "inget justerat mål: den förklarade delen för 'a'; inga män i denna cell"
+    )
+    assert _notes.codes(cell) == "no_adjusted_target"
+    with pytest.raises(AssertionError, match="joined with one of"):
+        _notes.inner(parts, " and ")
