@@ -24,7 +24,7 @@ from genderbudget._equalize import equalize
 from genderbudget._flags import FlagRule
 from genderbudget._follow_up import follow_up
 from genderbudget._measures import Measure, count, mean, per_need, rate, ratio, total
-from genderbudget._notes import note_label
+from genderbudget._notes import note_label, word_notes
 from genderbudget._phase_in import phase_in
 from genderbudget._result import Result
 from genderbudget._sex import normalize_sex, sex_from_personnummer
@@ -53,6 +53,7 @@ __all__ = [
     "ratio",
     "sex_from_personnummer",
     "total",
+    "word_notes",
 ]
 
 __version__ = "0.1.0"

@@ -14,7 +14,7 @@ the cost objects sum to the input total.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -22,9 +22,11 @@ import numpy as np
 import pandas as pd
 
 from genderbudget._cells import small_table
-from genderbudget._options import check_columns, check_number, counted
+from genderbudget._notes import codes, english, note, parse, render
+from genderbudget._options import check_choice, check_columns, check_number, counted
 from genderbudget._rounding import grouped_largest_remainder, round_within
 from genderbudget._sex import SEX_CATEGORIES, normalize_sex
+from genderbudget._texts import LANGS, Lang
 
 __all__ = ["Allocation", "allocate"]
 
@@ -43,11 +45,6 @@ MISSING_VALUES = (
 NEGATIVE = (
     "Column {column!r} of {table} has negative values in {rows} ({where}). {what} cannot be "
     "negative: correct them, or book reversals on the cost object they belong to."
-)
-SUB_ORE_NOTE = (
-    "{rows} in column {column!r} of {table} had fractions of an öre; they were rounded to "
-    "whole öre by the largest-remainder rule, so the total{cells} is kept to the nearest öre "
-    "(the largest change to one amount: {change:.2f} öre)."
 )
 NO_DRIVERS = (
     "Cost object(s) {where} in costs have no rows in drivers, so their cost cannot be "
@@ -72,6 +69,17 @@ BAD_KEY = (
 ZERO_KEY = (
     "The key {key!r} of overhead pool {pool!r} sums to 0 over the cost objects{where}, so the "
     "pool of {amount} kr cannot be spread. Use another key."
+)
+# The note on amounts rounded to whole öre: one amount or more, per cell of by= or not.
+SUB_ORE_CODES: Final[Mapping[tuple[bool, bool], str]] = {
+    (True, False): "amount_sub_ore_rounded",
+    (False, False): "amounts_sub_ore_rounded",
+    (True, True): "amount_sub_ore_rounded_per_cell",
+    (False, True): "amounts_sub_ore_rounded_per_cell",
+}
+NO_NOTES = (
+    "This allocation keeps no notes to word in another language; gb.allocate builds "
+    "allocations that do."
 )
 BAD_ROUND = "round_to must be a positive number of kronor (e.g. 1000), got {value!r}."
 NO_DRIVER = "driver must name at least one column of drivers (e.g. 'mottagare'), got {value!r}."
@@ -141,8 +149,12 @@ class Allocation:
     settings : AllocationSettings
         The options of the call (typed, immutable).
     notes : tuple of str
-        What was done to the input that the caller should know, e.g. amounts with fractions
-        of an öre rounded to whole öre (empty when nothing was).
+        What was done to the input that the caller should know, in English, e.g. amounts
+        with fractions of an öre rounded to whole öre (empty when nothing was).
+    note_codes : tuple of str
+        The same notes as stable codes (snake_case), in the same order, e.g.
+        ``"amounts_sub_ore_rounded"``; :meth:`Allocation.word_notes` words them in Swedish
+        or English, :func:`genderbudget.note_label` one code.
 
     Examples
     --------
@@ -165,6 +177,48 @@ class Allocation:
     _overhead: pd.DataFrame
     settings: AllocationSettings
     notes: tuple[str, ...] = ()
+    note_codes: tuple[str, ...] = ()
+    _coded: tuple[str, ...] = field(default=(), repr=False, compare=False)
+
+    def word_notes(self, *, lang: Lang = "sv") -> tuple[str, ...]:
+        """Word the notes of the allocation in Swedish or English.
+
+        Parameters
+        ----------
+        lang : {"sv", "en"}, default "sv"
+            Language. ``"en"`` gives :attr:`notes` as they are.
+
+        Returns
+        -------
+        tuple of str
+            One string per note, in the order of :attr:`notes`.
+
+        Raises
+        ------
+        ValueError
+            Unknown language, or an allocation not built by :func:`genderbudget.allocate`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import genderbudget as gb
+        >>> costs = pd.DataFrame({"objekt": ["a"], "kostnad": [100.004]})
+        >>> drivers = pd.DataFrame({"objekt": ["a", "a"], "kon": ["K", "M"], "antal": [1, 3]})
+        >>> result = gb.allocate(costs, drivers, cost_object="objekt", amount="kostnad",
+        ...                      sex="kon", driver="antal")
+        >>> result.note_codes
+        ('amount_sub_ore_rounded',)
+        >>> result.word_notes()[0].split(";")[0]
+        "1 belopp i kolumnen 'kostnad' i costs hade delar av ett öre"
+        >>> result.notes[0].split(";")[0]
+        "1 amount in column 'kostnad' of costs had fractions of an öre"
+        """
+        check_choice(lang, "lang", LANGS)
+        if lang == "en":
+            return self.notes
+        if len(self._coded) != len(self.notes):
+            raise ValueError(NO_NOTES)
+        return tuple(render(parse(cell), lang) for cell in self._coded)
 
     @property
     def table(self) -> pd.DataFrame:
@@ -261,14 +315,17 @@ def _ore(
         else np.zeros(len(frame), dtype=np.int64)
     )
     whole = round_within(ore, cells)
-    note = SUB_ORE_NOTE.format(
-        rows=counted(int(fraction.sum()), "amount"),
-        column=column,
-        table=table,
-        cells=" of each " + ", ".join(by) if by else "",
-        change=float(np.max(np.abs(whole - ore))),
-    )
-    return whole, note
+    count = int(fraction.sum())
+    code = SUB_ORE_CODES[count == 1, bool(by)]
+    params: dict[str, object] = {
+        "count": count,
+        "column": column,
+        "table": table,
+        "change": float(np.max(np.abs(whole - ore))),
+    }
+    if by:
+        params["by"] = ", ".join(by)
+    return whole, note(code, **params)
 
 
 def allocate(
@@ -394,8 +451,8 @@ def allocate(
     cost_roles.update({cost_object: "the cost object, cost_object=", amount: "the amount"})
     cost_table = small_table(costs, cost_roles, argument="costs")
     notes: list[str] = []
-    cost_table["__ore"], note = _ore(cost_table, amount, "costs", keys, by_list)
-    notes.extend([note] if note else [])
+    cost_table["__ore"], rounded = _ore(cost_table, amount, "costs", keys, by_list)
+    notes.extend([rounded] if rounded else [])
     direct = cost_table.groupby(keys, sort=True, dropna=False)["__ore"].sum()
 
     volume_columns = list(dict.fromkeys([*drivers_list, *([persons] if persons else [])]))
@@ -418,8 +475,8 @@ def allocate(
     pools = None
     if overhead is not None:
         pool_table = small_table(overhead, cost_roles, argument="overhead")
-        pool_table["__ore"], note = _ore(pool_table, amount, "overhead", keys, by_list)
-        notes.extend([note] if note else [])
+        pool_table["__ore"], rounded = _ore(pool_table, amount, "overhead", keys, by_list)
+        notes.extend([rounded] if rounded else [])
         pools = pool_table.groupby(keys, sort=True, dropna=False)["__ore"].sum()
 
     parts: list[pd.DataFrame] = []
@@ -463,6 +520,8 @@ def allocate(
             persons=persons,
             round_to=round_to,
         ),
+        tuple(english(cell) for cell in notes),
+        tuple(codes(cell) for cell in notes),
         tuple(notes),
     )
 

@@ -27,6 +27,7 @@ from scipy import stats as st
 from genderbudget._cells import ColumnNotFoundError, breakdown_cells, collect_cells
 from genderbudget._measures import Measure, mean, ratio
 from genderbudget._models import coincides_with_sex, gram_pinv, wls, wls_min_norm
+from genderbudget._notes import finish, inner, listing, note, split, values
 from genderbudget._options import (
     SEX_IN_BY,
     check_column,
@@ -64,6 +65,7 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
     "reference",
     "order",
     "note",
+    "note_codes",
 )
 
 # Relative tolerances of the identification decisions, on a design whose columns are scaled
@@ -126,58 +128,59 @@ SUM_WITHOUT_PERSONS = (
     "persons ({n!r}) is 0 there. Correct the counts or remove those rows."
 )
 
-NOTE_NO_WOMEN = "no women in this cell: nothing to decompose"
-NOTE_NO_MEN = "no men in this cell: nothing to decompose"
-NOTE_NO_ONE = "no women and no men in this cell: nothing to decompose"
-NOTE_EMPTY = "no women and no men in the data: nothing to decompose"
-NOTE_UNKNOWN = "{count} {unit} of unknown sex left out (the decomposition compares women and men)"
-NOTE_ONE_LEVEL = (
-    "factor {factor!r} has one value ({value!r}) for everyone in this cell: it explains none "
-    "of the gap, so it is left out of the regressions and its rows are 0"
-)
-NOTE_ONE_SEX_CATEGORIES = (
-    "{categories} of {factor!r} {verb} only for {sex} in this cell: the coefficients of "
-    "{factor!r} are normalised over the categories both sexes have ({common})"
-)
-NOTE_PARTS_NOT_IDENTIFIED = (
-    "not identified, so NaN: {parts} ({reason}); their sum is in the unexplained total"
-)
-NOTE_TOTALS_NOT_IDENTIFIED = (
-    "with reference={reference!r} the explained part is not identified ({reason}), so the "
-    "explained and unexplained parts are NaN"
-)
-NOTE_NO_GAP = "no gap: shares of the gap are NaN"
-NOTE_FACTOR_IS_SEX = (
-    "justified factor {factor!r} coincides with sex: the gap cannot be separated from it "
-    "({detail}), so the explained and unexplained parts are NaN"
-)
-NOTE_FACTORS_ARE_SEX = (
-    "justified factors {factors} together coincide with sex: the gap cannot be separated from "
-    "them (a combination of them tells women from men exactly), so the explained and "
-    "unexplained parts are NaN"
-)
-NOTE_NO_SUM_SQ = (
-    "standard errors need the summed squares of the outcome (sum_sq=), which the table does "
-    "not have: se and interval are NaN"
-)
-NOTE_NO_RESIDUAL_DF = (
-    "{persons} {who} for {k} coefficients leave no degrees of freedom for the residual "
-    "variance: se and interval are NaN"
-)
-NOTE_NO_CLUSTER = (
-    "standard errors of a cost decomposition are computed over the units: name them with "
-    "cluster= (e.g. the prison); se and interval are NaN"
-)
-NOTE_ONE_UNIT = "{units} in this cell: no jackknife over units, se and interval are NaN"
-NOTE_JACKKNIFE_GAPS = (
-    "leaving out {units} makes {rows} not estimable ({reason}): their se and interval are NaN"
-)
+# The notes of the tables (codes of genderbudget._notes; words under notes/<code> in
+# texts.json).
+NOTE_NO_WOMEN = note("decomposition_no_women")
+NOTE_NO_MEN = note("decomposition_no_men")
+NOTE_NO_ONE = note("decomposition_no_women_no_men")
+NOTE_EMPTY = note("decomposition_no_data")
+NOTE_NO_GAP = note("no_gap_shares_undefined")
+NOTE_NO_SUM_SQ = note("decomposition_no_sum_sq")
+NOTE_NO_CLUSTER = note("decomposition_no_cluster")
+# The note on rows left out for a missing value, by the role of the column and whether
+# there is one row or more.
+EXCLUDED_CODES = {
+    ("factor", True): "row_missing_factor",
+    ("factor", False): "rows_missing_factor",
+    ("unit", True): "row_missing_unit",
+    ("unit", False): "rows_missing_unit",
+    ("breakdown", True): "row_missing_breakdown",
+    ("breakdown", False): "rows_missing_breakdown",
+    ("count", True): "row_missing_count",
+    ("count", False): "rows_missing_count",
+    ("value", True): "row_missing_value",
+    ("value", False): "rows_missing_value",
+}
+# Persons (or rows) of unknown sex left out, by the unit a decomposition counts.
+UNKNOWN_CODES = {"persons": "unknown_sex_persons_left_out", "rows": "unknown_sex_rows_left_out"}
+# Categories of a factor only one sex has, by the sex and whether there is one or more.
+ONE_SEX_CODES = {
+    ("women", True): "category_only_for_women",
+    ("women", False): "categories_only_for_women",
+    ("men", True): "category_only_for_men",
+    ("men", False): "categories_only_for_men",
+}
+# Categories of a factor a regression's group does not have: one, or more.
+ABSENT_CODES = {True: "category_absent_in_group", False: "categories_absent_in_group"}
+# Factors a regression cannot separate, by what from (more than one factor, intercept).
+INSEPARABLE_CODES = {
+    (False, False): "inseparable_from_others",
+    (True, False): "inseparable_from_each_other",
+    (False, True): "inseparable_from_intercept",
+    (True, True): "inseparable_from_each_other_and_intercept",
+}
+# A part of the decomposition that is not identified, by its component.
+PART_CODES = {"explained": "explained_part_of_factor", "unexplained": "unexplained_part_of_factor"}
+# Too few persons of one sex for the residual variance.
+RESIDUAL_DF_CODES = {"women": "no_residual_df_women", "men": "no_residual_df_men"}
 
 DELTA_METHOD = "delta_jann_normal"
 JACKKNIFE_METHOD = "jackknife_units_t"
-NOTE_EXCLUDED = "left out before the decomposition (whole table): {parts}"
 
-_GROUP_WORDS = {"women": "women", "men": "men", "pooled": "women and men together"}
+# How a message names the breakdown cell it is about.
+IN_CELL = " in the cell "
+# The words for the group of a regression, inside a note.
+_GROUP_CODES = {"women": "group_women", "men": "group_men", "pooled": "group_pooled"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -274,7 +277,10 @@ def oaxaca(
         - ``reference`` (str): the ``reference`` option.
         - ``order`` (str): always ``"women - men"``.
         - ``note`` (str): why a number is NaN or 0, factors left out in the cell, rows left
-          out; empty when there is nothing to say.
+          out, in English, several notes joined with ``"; "``; empty when there is nothing
+          to say.
+        - ``note_codes`` (str): the same notes as stable codes, in the same order;
+          :func:`genderbudget.word_notes` words them in Swedish.
 
     Raises
     ------
@@ -654,12 +660,12 @@ def _decompose(
         _intervals(cell_records, spec)
         for record in cell_records:
             notes = [record["note"], excluded] if excluded else [record["note"]]
-            record["note"] = "; ".join(note for note in notes if note)
+            record["note"] = "; ".join(n for n in notes if n)
             record.update(dict(zip(spec.by, key, strict=True)))
         records.extend(cell_records)
     if not records and not spec.by:
-        note = "; ".join(n for n in (NOTE_EMPTY, excluded) if n)
-        records = _empty_cell(spec, n_women=0, n_men=0, n_unknown=0, note=note)
+        said = "; ".join(n for n in (NOTE_EMPTY, excluded) if n)
+        records = _empty_cell(spec, n_women=0, n_men=0, n_unknown=0, note=said)
         _intervals(records, spec)
     return _table(records, spec)
 
@@ -740,7 +746,8 @@ def _pattern_stats(cell_stats: pd.DataFrame, spec: _Spec) -> tuple[pd.DataFrame,
 
 def _table(records: list[dict[str, Any]], spec: _Spec) -> pd.DataFrame:
     """Assemble the output table with its fixed columns and types."""
-    columns = ["measure", *spec.by, *OUTPUT_COLUMNS]
+    # note_codes comes from the notes, when they are worded (_notes.finish)
+    columns = ["measure", *spec.by, *OUTPUT_COLUMNS[:-1]]
     table = pd.DataFrame.from_records(records, columns=columns)
     table["measure"] = spec.measure
     for column in (
@@ -760,7 +767,7 @@ def _table(records: list[dict[str, Any]], spec: _Spec) -> pd.DataFrame:
     table["ci_method"] = table["ci_method"].astype(object)
     for column in spec.by:
         table[column] = table[column].infer_objects()
-    return table
+    return finish(table)[0]
 
 
 def _intervals(records: list[dict[str, Any]], spec: _Spec) -> None:
@@ -803,18 +810,17 @@ def _jackknife(
     estimates = np.array([r["estimate"] for r in records], dtype=np.float64)
     if not np.isfinite(estimates).any():
         return
-    note = ""
+    said = ""
     if spec.cluster is None:
-        note = NOTE_NO_CLUSTER
+        said = NOTE_NO_CLUSTER
     else:
         sexed = frame.loc[frame["sex"].isin(["women", "men"])]
         units = list(dict.fromkeys(sexed[spec.cluster]))
         if len(units) < 2:
-            word = "one unit" if len(units) == 1 else "no units"
-            note = NOTE_ONE_UNIT.format(units=word)
-    if note:
+            said = note("jackknife_one_unit" if len(units) == 1 else "jackknife_no_units")
+    if said:
         for record in records:
-            record["note"] = "; ".join(n for n in (record["note"], note) if n)
+            record["note"] = "; ".join(n for n in (record["note"], said) if n)
         return
     # Plain object columns: the replicates' group-bys are many and small.
     keep = list(
@@ -829,16 +835,16 @@ def _jackknife(
         rest = frame.loc[(frame[spec.cluster] != unit).to_numpy(dtype=bool)]
         try:
             again = _decompose_cell(rest, spec, numeric, where)
-        except ValueError as error:
+        except _CollinearFactors as error:
             replicates[j] = np.nan
-            reasons[str(error).split(":")[0]] = None
+            reasons[error.note] = None
         else:
             replicates[j] = [r["estimate"] for r in again]
             if np.isnan(replicates[j][np.isfinite(estimates)]).any():
                 # What the replicate says that the whole cell does not: why it is NaN.
-                known = set(records[0]["note"].split("; "))
-                for text in again[0]["note"].split("; "):
-                    if text and text not in known:
+                known = set(split(records[0]["note"]))
+                for text in split(again[0]["note"]):
+                    if text not in known:
                         reasons[text] = None
         for i in np.flatnonzero(np.isnan(replicates[j]) & np.isfinite(estimates)):
             failed.setdefault(int(i), []).append(unit)
@@ -850,15 +856,15 @@ def _jackknife(
         record["_df"] = g - 1
     if failed:
         left_out = list(dict.fromkeys(u for units_i in failed.values() for u in units_i))
-        word = "unit " if len(left_out) == 1 else "units "
         labels = [f"{records[i]['component']} {records[i]['factor']}" for i in sorted(failed)]
-        note = NOTE_JACKKNIFE_GAPS.format(
-            units=word + _listing(left_out),
+        said = note(
+            "jackknife_gaps_unit" if len(left_out) == 1 else "jackknife_gaps_units",
+            units=_listing(left_out),
             rows=", ".join(labels),
-            reason="; ".join(reasons) or "see the notes of those cells",
+            reason=inner(list(reasons) or [note("see_notes_of_cells")]),
         )
         for record in records:
-            record["note"] = "; ".join(n for n in (record["note"], note) if n)
+            record["note"] = "; ".join(n for n in (record["note"], said) if n)
 
 
 def _with_roles(message: str, spec: _Spec) -> str:
@@ -894,18 +900,17 @@ def _exclusion_note(exclusions: pd.DataFrame, spec: _Spec) -> str:
     )
     for column, reason, rows in records:
         if column in spec.factors:
-            role = "a factor"
+            role = "factor"
         elif column == spec.cluster and column not in spec.by:
-            role = "the unit column"
+            role = "unit"
         elif reason == "missing_breakdown":
-            role = "a breakdown"
+            role = "breakdown"
         elif reason == "missing_count":
-            role = "the count column"
+            role = "count"
         else:
-            role = "a value column"
-        word = "row" if rows == 1 else "rows"
-        parts.append(f"{rows:,} {word} with a missing {column!r} ({role})")
-    return NOTE_EXCLUDED.format(parts=", ".join(parts)) if parts else ""
+            role = "value"
+        parts.append(note(EXCLUDED_CODES[role, rows == 1], rows=rows, column=column))
+    return note("left_out_before_decomposition", parts=inner(parts, ", ")) if parts else ""
 
 
 def _cells(stats: pd.DataFrame, by: list[str]) -> list[tuple[tuple[Any, ...], pd.DataFrame]]:
@@ -924,7 +929,23 @@ def _cells(stats: pd.DataFrame, by: list[str]) -> list[tuple[tuple[Any, ...], pd
 def _where(by: list[str], key: tuple[Any, ...]) -> str:
     if not by:
         return ""
-    return " in the cell " + ", ".join(f"{b}={v!r}" for b, v in zip(by, key, strict=True))
+    return IN_CELL + ", ".join(f"{b}={v!r}" for b, v in zip(by, key, strict=True))
+
+
+class _CollinearFactors(ValueError):
+    """Collinear factors: the message for the user, and the note a jackknife replicate needs.
+
+    ``note`` says, for a replicate that meets them, that the factors are collinear.
+    """
+
+    def __init__(self, names: list[str], where: str) -> None:
+        listed = _listing(names)
+        super().__init__(COLLINEAR.format(factors=listing(listed, "en"), where=where))
+        self.note = (
+            note("factors_collinear_in_cell", factors=listed, cell=where.removeprefix(IN_CELL))
+            if where
+            else note("factors_collinear", factors=listed)
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -1100,7 +1121,7 @@ def _head(
     n_unknown = int(frame.loc[frame["sex"] == "unknown", "n"].sum())
     notes: list[str] = []
     if n_unknown:
-        notes.append(NOTE_UNKNOWN.format(count=f"{n_unknown:,}", unit=spec.unit_word))
+        notes.append(note(UNKNOWN_CODES[spec.unit_word], count=n_unknown))
     counts: dict[str, Any] = {
         "n_women": int(women["n"]),
         "n_men": int(men["n"]),
@@ -1197,15 +1218,16 @@ def _factor_roles(
         in_men = list(dict.fromkeys(men.patterns[factor]))
         every = _sorted(list(dict.fromkeys(in_women + in_men)))
         if len(every) == 1:
-            notes.append(NOTE_ONE_LEVEL.format(factor=factor, value=_plain(every[0])))
-            continue
-        if coincides_with_sex(in_women, in_men, numeric=numeric[factor]):
             notes.append(
-                NOTE_FACTOR_IS_SEX.format(
-                    factor=factor,
-                    detail=_coincide_detail(in_women, in_men, numeric=numeric[factor]),
+                note(
+                    "decomposition_factor_one_level",
+                    factor=repr(factor),
+                    value=repr(_plain(every[0])),
                 )
             )
+            continue
+        if coincides_with_sex(in_women, in_men, numeric=numeric[factor]):
+            notes.append(_coincide_note(factor, in_women, in_men, numeric=numeric[factor]))
             return None
         if not numeric[factor]:
             common[factor] = [v for v in every if v in in_women and v in in_men]
@@ -1215,15 +1237,21 @@ def _factor_roles(
     return active, levels, common
 
 
-def _coincide_detail(in_women: list[Any], in_men: list[Any], *, numeric: bool) -> str:
-    """Say how a factor tells women from men."""
+def _coincide_note(factor: str, in_women: list[Any], in_men: list[Any], *, numeric: bool) -> str:
+    """Say that a factor coincides with sex, and how it tells women from men."""
     if numeric:
-        return (
-            f"it is {_plain(in_women[0])!r} for every woman and {_plain(in_men[0])!r} for every man"
+        return note(
+            "factor_values_coincide_with_sex",
+            factor=repr(factor),
+            women=repr(_plain(in_women[0])),
+            men=repr(_plain(in_men[0])),
         )
-    only_w = _listing(_sorted(in_women))
-    only_m = _listing(_sorted(in_men))
-    return f"{only_w} occur only for women and {only_m} only for men"
+    return note(
+        "factor_categories_coincide_with_sex",
+        factor=repr(factor),
+        women=_listing(_sorted(in_women)),
+        men=_listing(_sorted(in_men)),
+    )
 
 
 def _one_sex_categories(
@@ -1235,12 +1263,10 @@ def _one_sex_categories(
         alone = [v for v in every if v in present and v not in shared]
         if alone:
             notes.append(
-                NOTE_ONE_SEX_CATEGORIES.format(
-                    categories=("category " if len(alone) == 1 else "categories ")
-                    + _listing(alone),
-                    verb="occurs" if len(alone) == 1 else "occur",
-                    factor=factor,
-                    sex=sex_word,
+                note(
+                    ONE_SEX_CODES[sex_word, len(alone) == 1],
+                    categories=_listing(alone),
+                    factor=repr(factor),
                     common=_listing(shared),
                 )
             )
@@ -1316,7 +1342,7 @@ class _Parts:
         intercept_terms = _Linear([("women", e0), ("men", -e0)], {})
         intercept = self.value(intercept_terms.coef)
         if np.isnan(intercept):
-            self.failed_parts.append("the unexplained part of the intercept")
+            self.failed_parts.append(note("unexplained_part_of_intercept"))
         unexplained_terms = _Linear(
             [("women", xw), ("men", -xm), (star, -delta)], {"women": bw - bs, "men": bs - bm}
         )
@@ -1332,19 +1358,19 @@ class _Parts:
     def _part(self, terms: _Linear, component: str, factor: str) -> float:
         value = self.value(terms.coef)
         if np.isnan(value):
-            self.failed_parts.append(f"the {component} part of {factor!r}")
+            self.failed_parts.append(note(PART_CODES[component], factor=repr(factor)))
         return value
 
     def notes(self, design: _Design, reference: str) -> list[str]:
         """Say which parts the data do not identify, and why."""
         if self.total_failures:
             reason = _reasons(self.total_failures, self.fits, design)
-            return [NOTE_TOTALS_NOT_IDENTIFIED.format(reference=reference, reason=reason)]
+            return [note("totals_not_identified", reference=reference, reason=inner(reason))]
         if self.failed_parts:
             reason = _reasons(self.failures, self.fits, design)
             failed = self.failed_parts
-            parts = " and ".join(failed) if len(failed) <= 2 else ", ".join(failed)
-            return [NOTE_PARTS_NOT_IDENTIFIED.format(parts=parts, reason=reason)]
+            parts = inner(failed, "list" if len(failed) <= 2 else ", ")
+            return [note("parts_not_identified", parts=parts, reason=inner(reason))]
         return []
 
 
@@ -1453,8 +1479,8 @@ class _Variance:
             residual = group.syy - 2.0 * f * group.y * group.w + group.w * f**2
             df = persons - rank
             if df <= 0:
-                note = NOTE_NO_RESIDUAL_DF.format(persons=f"{persons:,.0f}", who=sex_word, k=rank)
-                return cls(design.transform, {}, {}, {}, nothing, note)
+                why = note(RESIDUAL_DF_CODES[sex_word], persons=persons, k=int(rank))
+                return cls(design.transform, {}, {}, {}, nothing, why)
             cov_reduced[sex_word] = max(float(residual.sum()), 0.0) / df * inverse
         k = len(design.reduced)
         xp = {
@@ -1592,15 +1618,14 @@ def _check_rank(
     _, null, _ = wls_min_norm(x, np.zeros(len(w)), w)
     if null.shape[1]:
         names = _involved(null, owners)
-        raise ValueError(COLLINEAR.format(factors=_listing(names), where=where))
+        raise _CollinearFactors(names, where)
     indicator = np.r_[np.ones(len(ww)), np.zeros(len(wm))]
     _, null, _ = wls_min_norm(np.column_stack([x, indicator]), np.zeros(len(w)), w)
     if null.shape[1]:
         names = _involved(null[:-1], owners)
         if len(names) == 1:
-            detail = "a linear function of it tells women from men exactly"
-            return NOTE_FACTOR_IS_SEX.format(factor=names[0], detail=detail)
-        return NOTE_FACTORS_ARE_SEX.format(factors=_listing(names))
+            return note("factor_linearly_coincides_with_sex", factor=repr(names[0]))
+        return note("factors_coincide_with_sex", factors=_listing(names))
     return ""
 
 
@@ -1612,35 +1637,36 @@ def _involved(null: FloatArray, owners: list[str | None]) -> list[str]:
 
 def _reasons(
     failures: Sequence[tuple[str, FloatArray]], fits: Mapping[str, _Fit], design: _Design
-) -> str:
+) -> list[str]:
     """Say which coefficients the data cannot identify, for the parts that need them."""
     owners = [design.owner[j] for j in design.reduced]
     labels = [design.label[j] for j in design.reduced]
     reasons = []
     for group, projection in failures:
-        who = _GROUP_WORDS[group]
+        who = inner([note(_GROUP_CODES[group])])
         absent = fits[group].absent
         hit = np.abs(projection) > LOADING_TOL * np.max(np.abs(projection))
         missing: dict[str, list[Any]] = {}
         for j in np.flatnonzero(hit & absent):
             missing.setdefault(str(owners[j]), []).append(labels[j])
-        for factor, values in missing.items():
-            if values == [None]:
-                reasons.append(f"{factor!r} is 0 for all {who}")
+        for factor, levels in missing.items():
+            if levels == [None]:
+                reasons.append(note("factor_zero_for_group", factor=repr(factor), group=who))
             else:
-                word = "category" if len(values) == 1 else "categories"
-                verb = "does" if len(values) == 1 else "do"
                 reasons.append(
-                    f"{word} {_listing(values)} of {factor!r} {verb} not occur among {who}"
+                    note(
+                        ABSENT_CODES[len(levels) == 1],
+                        categories=_listing(levels),
+                        factor=repr(factor),
+                        group=who,
+                    )
                 )
         others = hit & ~absent
         names = list(dict.fromkeys(str(owners[j]) for j in np.flatnonzero(others) if j > 0))
         if names:
-            against = "each other" if len(names) > 1 else "the others"
-            if others[0]:
-                against = "each other and the intercept" if len(names) > 1 else "the intercept"
-            reasons.append(f"among {who}, {_listing(names)} cannot be separated from {against}")
-    return "; ".join(dict.fromkeys(reasons))
+            code = INSEPARABLE_CODES[len(names) > 1, bool(others[0])]
+            reasons.append(note(code, group=who, names=_listing(names)))
+    return list(dict.fromkeys(reasons))
 
 
 def _sorted(values: list[Any]) -> list[Any]:
@@ -1657,10 +1683,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _listing(values: Sequence[Any], limit: int = 6) -> str:
-    shown = [repr(_plain(v)) for v in values[:limit]]
-    if len(values) > limit:
-        shown.append(f"and {len(values) - limit} more")
-    if len(shown) <= 1:
-        return "".join(shown)
-    return ", ".join(shown[:-1]) + " and " + shown[-1]
+def _listing(items: Sequence[Any]) -> list[str]:
+    """Return values as a parameter of a note, worded as a list in the note's language."""
+    return values(repr(_plain(v)) for v in items)

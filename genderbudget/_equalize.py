@@ -36,7 +36,7 @@ from genderbudget._cells import STAT_COLUMNS, CellStats, breakdown_cells, collec
 from genderbudget._estimate import cluster_inference, compare, estimate
 from genderbudget._measures import Measure, rate
 from genderbudget._models import other_sex_target, predict_as
-from genderbudget._notes import english, note
+from genderbudget._notes import finish, inner, note
 from genderbudget._options import (
     check_column,
     check_columns,
@@ -114,22 +114,20 @@ WITHIN_CLASH = (
     "counted in and must be a column of its own."
 )
 
-NOTE_ONE_SEX = "women and men are not both present: no parity target"
-NOTE_UNKNOWN = "sex unknown: not part of any target"
-NOTE_AT_TARGET = "at or beyond the target"
-NOTE_ADVANTAGED = "the other sex is the disadvantaged one here"
-NOTE_GIVES_UP = "gives up places to the other sex"
-NOTE_EXCLUDED = "{rows:,} {unit} not counted in the plan ({what})"
-EXCLUSION_WORDS: Final[Mapping[str, str]] = {
-    "missing_value": "a missing value in {column!r}",
-    "missing_count": "a missing count in {column!r}",
-    "missing_breakdown": "a missing breakdown value in {column!r}",
-    "missing_cluster": "a missing unit in {column!r}",
+# The notes of the plan (codes of genderbudget._notes; words under notes/<code> in
+# texts.json).
+NOTE_ONE_SEX = note("sexes_not_both_present_no_target")
+NOTE_UNKNOWN = note("sex_unknown_no_target")
+NOTE_AT_TARGET = note("at_or_beyond_target")
+NOTE_ADVANTAGED = note("other_sex_disadvantaged")
+NOTE_GIVES_UP = note("gives_up_places")
+# The note on input rows no row of the plan counts, by the reason of the exclusion.
+EXCLUSION_CODES: Final[Mapping[str, str]] = {
+    "missing_value": "missing_value_in_column",
+    "missing_count": "missing_count_in_column",
+    "missing_breakdown": "missing_breakdown_in_column",
+    "missing_cluster": "missing_unit_in_column",
 }
-NOTE_NO_INTERVAL = "no interval for needed ({reason})"
-NOTE_MISSING_FACTOR = (
-    "{persons:,} persons with a missing justified factor are counted at their current level"
-)
 
 BASIS_PARITY: Final[str] = "parity"
 BASIS_ADJUSTED: Final[str] = "adjusted_parity"
@@ -172,6 +170,7 @@ def equalize_columns(by: Sequence[str], within: str | None = None) -> list[str]:
         "confidence",
         "method",
         "note",
+        "note_codes",
     ]
 
 
@@ -272,7 +271,7 @@ def equalize(
         One row per breakdown cell (x unit) x sex with the columns ``measure, <by>,
         [<cluster>], sex, n, base, current, current_rate, target_rate, target_basis, needed,
         needed_ci_low, needed_ci_high, change, new_rate, unit_cost, cost, confidence,
-        method, note``:
+        method, note, note_codes``:
 
         - ``n``: persons; ``base``: what the rate is per — the persons for a rate, the
           summed denominator for a ratio (e.g. need-weighted care-days);
@@ -291,7 +290,10 @@ def equalize(
         - ``new_rate = (current + change) / base``; ``cost = |change| * unit_cost``;
         - ``method``: the target and the interval of ``needed`` as a code (e.g.
           ``"other_rate_newcombe"``; empty on rows without a target), in words by
-          :func:`genderbudget.method_label`.
+          :func:`genderbudget.method_label`;
+        - ``note``: why a number is missing or limited, in English, several notes joined
+          with ``"; "``; ``note_codes``: the same notes as stable codes, in the same order;
+          :func:`genderbudget.word_notes` words them in Swedish.
 
         Persons of unknown sex get their own row, with no target. Input rows that no row
         counts (a missing outcome, breakdown value or count) are named in every ``note``
@@ -607,9 +609,7 @@ def _plan_table(cells: CellStats, plan: _Plan) -> pd.DataFrame:
             cell_justified = varying_factors(compared, justified_list)
             if not cell_justified:
                 cell_basis = BASIS_PARITY
-                still = english(
-                    note("no_factor_varies", names=", ".join(map(repr, justified_list)))
-                )
+                still = note("no_factor_varies", names=", ".join(map(repr, justified_list)))
         rows = _cell_plan(
             cell.reset_index(drop=True),
             cell_patterns,
@@ -627,9 +627,10 @@ def _plan_table(cells: CellStats, plan: _Plan) -> pd.DataFrame:
         for column, value in key.items():
             rows[column] = pd.Series([value] * len(rows), index=rows.index, dtype=object)
         parts.append(rows)
-    columns = equalize_columns(by_list, within)
+    # note_codes comes from the notes, when they are worded (_notes.finish)
+    columns = equalize_columns(by_list, within)[:-1]
     if not parts:
-        return pd.DataFrame(columns=columns)
+        return finish(pd.DataFrame(columns=columns))[0]
     out = pd.concat(parts, ignore_index=True)
     for column in by_list:
         out[column] = out[column].infer_objects()
@@ -649,7 +650,7 @@ def _plan_table(cells: CellStats, plan: _Plan) -> pd.DataFrame:
     sex_order = {"women": 0, "men": 1, "unknown": 2}
     out = out.assign(__sex=out["sex"].map(sex_order))
     out = out.sort_values([*keys, "__sex"], kind="stable").reset_index(drop=True)
-    return out[columns]
+    return finish(out[columns])[0]
 
 
 def _exclusion_note(exclusions: pd.DataFrame) -> str:
@@ -658,16 +659,13 @@ def _exclusion_note(exclusions: pd.DataFrame) -> str:
         return ""
     rows = int(exclusions["rows"].sum())
     reasons = [
-        EXCLUSION_WORDS.get(reason, reason.replace("_", " ") + " in {column!r}").format(
-            column=column
-        )
-        + f": {count:,}"
+        note(EXCLUSION_CODES[reason], column=column, rows=int(count))
         for reason, column, count in zip(
             exclusions["reason"], exclusions["column"], exclusions["rows"], strict=True
         )
     ]
-    unit = "input row" if rows == 1 else "input rows"
-    return NOTE_EXCLUDED.format(rows=rows, unit=unit, what="; ".join(reasons))
+    code = "input_row_not_counted_in_plan" if rows == 1 else "input_rows_not_counted_in_plan"
+    return note(code, rows=rows, what=inner(reasons))
 
 
 @dataclass
@@ -832,9 +830,14 @@ def _given_targets(
         own_low = ratios.own["ci_low"].to_numpy(dtype=float)
         own_high = ratios.own["ci_high"].to_numpy(dtype=float)
         for i in np.flatnonzero(known).tolist():
-            plan.reasons[i].append(english(ratios.own["note"].iloc[i]))
+            plan.reasons[i].append(_noted(ratios.own["note"].iloc[i]))
     plan.needed_low[known] = (plan.target_count - base * own_high)[known]
     plan.needed_high[known] = (plan.target_count - base * own_low)[known]
+
+
+def _noted(cell: object) -> str:
+    """Return the notes of an estimate's cell (internal form), "" for a cell without any."""
+    return cell if isinstance(cell, str) else ""
 
 
 def _parity_targets(
@@ -876,8 +879,8 @@ def _parity_targets(
         low, high = _ratio_difference(ratios.whole.loc[other], ratios.own.iloc[index], confidence)
     if ratios is not None:
         for j, i in enumerate(index.tolist()):
-            plan.reasons[i].append(english(ratios.own["note"].iloc[i]))
-            plan.reasons[i].append(english(ratios.whole.loc[other[j], "note"]))
+            plan.reasons[i].append(_noted(ratios.own["note"].iloc[i]))
+            plan.reasons[i].append(_noted(ratios.whole.loc[other[j], "note"]))
     plan.needed_low[index] = factor * low
     plan.needed_high[index] = factor * high
 
@@ -922,8 +925,12 @@ def _assemble_rows(plan: _Rows, within: str | None, basis: str, good: float) -> 
     needed = plan.target_count - plan.current
     for i in range(len(plan.rows)):
         if np.isfinite(needed[i]) and not np.isfinite(plan.needed_low[i] + plan.needed_high[i]):
-            why = "; ".join(dict.fromkeys(r for r in plan.reasons[i] if r)) or "no variance"
-            plan.notes[i].append(NOTE_NO_INTERVAL.format(reason=why))
+            why = list(dict.fromkeys(r for r in plan.reasons[i] if r))
+            plan.notes[i].append(
+                note("no_interval_for_needed", reason=inner(why))
+                if why
+                else note("no_interval_for_needed_no_variance")
+            )
     change = _changes(plan, needed, basis, good)
     with np.errstate(divide="ignore", invalid="ignore"):
         current_rate = plan.current / plan.base
@@ -1006,10 +1013,14 @@ def _adjusted_targets(
     collapsed = collapsed.loc[collapsed["sex"] != "unknown"].reset_index(drop=True)
     fit = fit_rate_model(collapsed, factors)
     if fit.params is None or fit.design is None or fit.cov is None or fit.fitted_index is None:
-        reason = english("; ".join(fit.notes)) or "the model could not be fitted"
+        why = (
+            note("no_adjusted_target", reason=inner(fit.notes))
+            if any(fit.notes)
+            else note("no_adjusted_target_not_fitted")
+        )
         for i, s in enumerate(rows["sex"]):
             if s != "unknown":
-                notes[i].append(f"no adjusted target: {reason}")
+                notes[i].append(why)
         return
     # Each collapsed pattern x sex predicted as its own sex and as the other sex.
     position = pd.Series(np.arange(len(fit.fitted_index)), index=fit.fitted_index)
@@ -1030,7 +1041,7 @@ def _adjusted_targets(
     y_k = keyed["sy"].to_numpy(dtype=float)
     unit_keys = [within] if within else []
     group_of = keyed[[*unit_keys, "sex"]]
-    fit_notes = [english(n) for n in fit.notes]
+    fit_notes = list(fit.notes)
     for i, (_, row) in enumerate(rows.iterrows()):
         if row["sex"] == "unknown":
             continue
@@ -1053,4 +1064,4 @@ def _adjusted_targets(
             needed_low[i] = needed_high[i] = needed
         notes[i].extend(fit_notes)
         if missing_persons > 0:
-            notes[i].append(NOTE_MISSING_FACTOR.format(persons=int(missing_persons)))
+            notes[i].append(note("missing_factor_current_level", persons=int(missing_persons)))

@@ -12,7 +12,7 @@ from genderbudget._cells import CellStats
 from genderbudget._explain import Persons, explain, explain_together
 from genderbudget._flags import FlagRule
 from genderbudget._measures import Measure
-from genderbudget._notes import Note, render
+from genderbudget._notes import Note, word
 from genderbudget._options import check_choice, renamed
 from genderbudget._texts import LANGS, Lang
 
@@ -254,6 +254,10 @@ class Result:
         ValueError
             Unknown table or language, or a result not built by :func:`genderbudget.analyse`.
 
+        See Also
+        --------
+        genderbudget.word_notes : The same for any table with ``note_codes``, e.g. a plan.
+
         Examples
         --------
         >>> import pandas as pd
@@ -274,7 +278,7 @@ class Result:
         if rows is None or len(rows) != len(frame):
             # a result not built by analyse: its notes are known in English only
             raise ValueError(NO_NOTES.format(table=name))
-        return pd.Series([render(n, lang) for n in rows], index=frame.index, dtype=object)
+        return word(rows, frame.index, lang)
 
     def explain(
         self,

@@ -123,7 +123,9 @@ METHOD_CODES: tuple[str, ...] = (
 
 # The codes the note columns of the output tables hold (``genderbudget._notes``), each with
 # the placeholders of its template under ``notes/<code>`` in every language, by the module
-# that emits it. A test checks that every code a table can produce is listed here.
+# that emits it. Some only appear inside another note, as its reasons or the things it lists
+# (``group_women``, ``explained_part_of_factor``, ``missing_value_in_column``, ...). A test
+# checks that every code a table can produce is listed here.
 NOTE_CODES: dict[str, frozenset[str]] = {
     # per-sex estimates and comparisons (_estimate)
     "no_persons": frozenset(),
@@ -168,6 +170,82 @@ NOTE_CODES: dict[str, frozenset[str]] = {
     "aggregated_ratio": frozenset({"column"}),
     "aggregated_cluster": frozenset({"column", "cluster"}),
     "cluster_not_given": frozenset({"column", "cluster"}),
+    # plans (_equalize)
+    "sexes_not_both_present_no_target": frozenset(),
+    "sex_unknown_no_target": frozenset(),
+    "at_or_beyond_target": frozenset(),
+    "other_sex_disadvantaged": frozenset(),
+    "gives_up_places": frozenset(),
+    "no_interval_for_needed": frozenset({"reason"}),
+    "no_interval_for_needed_no_variance": frozenset(),
+    "no_adjusted_target": frozenset({"reason"}),
+    "no_adjusted_target_not_fitted": frozenset(),
+    "missing_factor_current_level": frozenset({"persons"}),
+    "input_row_not_counted_in_plan": frozenset({"rows", "what"}),
+    "input_rows_not_counted_in_plan": frozenset({"rows", "what"}),
+    "missing_value_in_column": frozenset({"column", "rows"}),
+    "missing_count_in_column": frozenset({"column", "rows"}),
+    "missing_breakdown_in_column": frozenset({"column", "rows"}),
+    "missing_unit_in_column": frozenset({"column", "rows"}),
+    # decompositions (_decompose)
+    "decomposition_no_women": frozenset(),
+    "decomposition_no_men": frozenset(),
+    "decomposition_no_women_no_men": frozenset(),
+    "decomposition_no_data": frozenset(),
+    "unknown_sex_persons_left_out": frozenset({"count"}),
+    "unknown_sex_rows_left_out": frozenset({"count"}),
+    "decomposition_factor_one_level": frozenset({"factor", "value"}),
+    "category_only_for_women": frozenset({"categories", "factor", "common"}),
+    "categories_only_for_women": frozenset({"categories", "factor", "common"}),
+    "category_only_for_men": frozenset({"categories", "factor", "common"}),
+    "categories_only_for_men": frozenset({"categories", "factor", "common"}),
+    "factor_values_coincide_with_sex": frozenset({"factor", "women", "men"}),
+    "factor_categories_coincide_with_sex": frozenset({"factor", "women", "men"}),
+    "factor_linearly_coincides_with_sex": frozenset({"factor"}),
+    "factors_coincide_with_sex": frozenset({"factors"}),
+    "parts_not_identified": frozenset({"parts", "reason"}),
+    "totals_not_identified": frozenset({"reference", "reason"}),
+    "explained_part_of_factor": frozenset({"factor"}),
+    "unexplained_part_of_factor": frozenset({"factor"}),
+    "unexplained_part_of_intercept": frozenset(),
+    "group_women": frozenset(),
+    "group_men": frozenset(),
+    "group_pooled": frozenset(),
+    "factor_zero_for_group": frozenset({"factor", "group"}),
+    "category_absent_in_group": frozenset({"categories", "factor", "group"}),
+    "categories_absent_in_group": frozenset({"categories", "factor", "group"}),
+    "inseparable_from_others": frozenset({"group", "names"}),
+    "inseparable_from_each_other": frozenset({"group", "names"}),
+    "inseparable_from_intercept": frozenset({"group", "names"}),
+    "inseparable_from_each_other_and_intercept": frozenset({"group", "names"}),
+    "no_gap_shares_undefined": frozenset(),
+    "decomposition_no_sum_sq": frozenset(),
+    "no_residual_df_women": frozenset({"persons", "k"}),
+    "no_residual_df_men": frozenset({"persons", "k"}),
+    "decomposition_no_cluster": frozenset(),
+    "jackknife_one_unit": frozenset(),
+    "jackknife_no_units": frozenset(),
+    "jackknife_gaps_unit": frozenset({"units", "rows", "reason"}),
+    "jackknife_gaps_units": frozenset({"units", "rows", "reason"}),
+    "see_notes_of_cells": frozenset(),
+    "factors_collinear": frozenset({"factors"}),
+    "factors_collinear_in_cell": frozenset({"factors", "cell"}),
+    "left_out_before_decomposition": frozenset({"parts"}),
+    "row_missing_factor": frozenset({"rows", "column"}),
+    "rows_missing_factor": frozenset({"rows", "column"}),
+    "row_missing_unit": frozenset({"rows", "column"}),
+    "rows_missing_unit": frozenset({"rows", "column"}),
+    "row_missing_breakdown": frozenset({"rows", "column"}),
+    "rows_missing_breakdown": frozenset({"rows", "column"}),
+    "row_missing_count": frozenset({"rows", "column"}),
+    "rows_missing_count": frozenset({"rows", "column"}),
+    "row_missing_value": frozenset({"rows", "column"}),
+    "rows_missing_value": frozenset({"rows", "column"}),
+    # allocations (_allocate)
+    "amount_sub_ore_rounded": frozenset({"count", "column", "table", "change"}),
+    "amount_sub_ore_rounded_per_cell": frozenset({"count", "column", "table", "change", "by"}),
+    "amounts_sub_ore_rounded": frozenset({"count", "column", "table", "change"}),
+    "amounts_sub_ore_rounded_per_cell": frozenset({"count", "column", "table", "change", "by"}),
 }
 
 DIFFERENCE_FIELDS = frozenset(
@@ -246,6 +324,7 @@ def _schema() -> dict[tuple[str, ...], frozenset[str] | None]:
         schema["grammar", "factors_considered", number] = plain
     for word in ("separator", "last"):
         schema["list", word] = plain
+    schema["list", "more"] = frozenset({"count"})
     for word in ("decimal", "thousands", "minus", "missing"):
         schema["numbers", word] = plain
     for name in ("percent", "points", "points_short"):

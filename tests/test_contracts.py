@@ -132,6 +132,7 @@ EQUALIZE = [
     "confidence",
     "method",
     "note",
+    "note_codes",
 ]
 PHASE_IN = ["measure", BY, "sex", "year", "added", "cumulative", "unit_cost", "cost_in_year"]
 FOLLOW_UP = [
@@ -178,6 +179,7 @@ DECOMPOSITION = [  # oaxaca and decompose_cost
     "reference",
     "order",
     "note",
+    "note_codes",
 ]
 ALLOCATION = [  # Allocation.table and Allocation.totals
     BY,

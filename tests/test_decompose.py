@@ -20,6 +20,7 @@ from builders import to_counts
 from scipy import stats
 from statsmodels.stats.oaxaca import OaxacaBlinder
 
+import genderbudget as gb
 from genderbudget._decompose import (
     BAD_REFERENCE,
     COLLINEAR,
@@ -28,8 +29,6 @@ from genderbudget._decompose import (
     FACTOR_IS_SEX_COLUMN,
     NEGATIVE_DAYS,
     NOT_FINITE_FACTOR,
-    NOTE_NO_CLUSTER,
-    NOTE_NO_SUM_SQ,
     OUTPUT_COLUMNS,
     Reference,
     decompose_cost,
@@ -37,6 +36,10 @@ from genderbudget._decompose import (
 )
 from genderbudget._options import BAD_CONFIDENCE
 from genderbudget.datasets import load_kriminalvarden
+
+# The English of two notes, as the note column holds it.
+NOTE_NO_CLUSTER = gb.note_label("decomposition_no_cluster", lang="en")
+NOTE_NO_SUM_SQ = gb.note_label("decomposition_no_sum_sq", lang="en")
 
 TOL = 1e-8
 SEEDS = [0, 1, 2]
