@@ -32,6 +32,8 @@ from genderbudget._options import (
     check_column,
     check_columns,
     check_confidence,
+    masked,
+    quoted,
     renamed,
 )
 
@@ -606,7 +608,7 @@ def decompose_cost(
 
 def _check_reference(reference: object) -> Reference:
     if not isinstance(reference, str) or reference not in REFERENCES:
-        raise ValueError(BAD_REFERENCE.format(value=reference))
+        raise ValueError(BAD_REFERENCE.format(value=masked(reference)))
     return reference  # type: ignore[return-value]
 
 
@@ -681,7 +683,7 @@ def _spec(
     factor_list = check_columns(factors, "justified")
     categorical_list = check_columns(categorical, "categorical")
     if not factor_list:
-        raise ValueError(NO_FACTORS.format(value=factors))
+        raise ValueError(NO_FACTORS.format(value=masked(factors)))
     if sex in by_list:
         raise ValueError(SEX_IN_BY.format(sex=sex))
     for factor in factor_list:
@@ -693,13 +695,13 @@ def _spec(
     if stray:
         raise ValueError(
             CATEGORICAL_NOT_FACTOR.format(
-                columns=", ".join(repr(c) for c in stray),
+                columns=quoted(stray),
                 verb="is" if len(stray) == 1 else "are",
-                factors=factor_list,
+                factors=masked(factor_list),
             )
         )
     if cluster is not None and not isinstance(cluster, str):
-        raise TypeError(f"cluster must be a column name, got {cluster!r}.")
+        raise TypeError(f"cluster must be a column name, got {masked(cluster)!r}.")
     return _Spec(
         kind=measure.kind,
         measure=measure.name,
@@ -924,7 +926,7 @@ def _cells(stats: pd.DataFrame, by: list[str]) -> list[tuple[tuple[Any, ...], pd
 def _where(by: list[str], key: tuple[Any, ...]) -> str:
     if not by:
         return ""
-    return " in the cell " + ", ".join(f"{b}={v!r}" for b, v in zip(by, key, strict=True))
+    return " in the cell " + ", ".join(f"{b}={masked(v)!r}" for b, v in zip(by, key, strict=True))
 
 
 # --------------------------------------------------------------------------------------------
@@ -1037,7 +1039,7 @@ def _group(
     total = summed["sy"].to_numpy(dtype=np.float64)
     bad = ~np.isfinite(total) | ~np.isfinite(weight) | (weight < 0) | ((weight == 0) & (total != 0))
     for i in np.flatnonzero(bad):
-        pattern = ", ".join(f"{f}={summed[f].iloc[i]!r}" for f in spec.factors)
+        pattern = ", ".join(f"{f}={masked(summed[f].iloc[i])!r}" for f in spec.factors)
         sex_word = "women" if sex_value == "women" else "men"
         if not np.isfinite(total[i]) or not np.isfinite(weight[i]):
             column = spec.value if not np.isfinite(total[i]) else str(spec.weight)
@@ -1048,7 +1050,7 @@ def _group(
             raise ValueError(
                 NEGATIVE_DAYS.format(
                     days=spec.weight,
-                    value=float(weight[i]),
+                    value=masked(float(weight[i])),
                     sex=sex_word,
                     pattern=pattern,
                     where=where,
@@ -1062,7 +1064,7 @@ def _group(
                     outcome=spec.value,
                     days=spec.weight,
                     n=spec.weight,
-                    value=float(total[i]),
+                    value=masked(float(total[i])),
                     sex=sex_word,
                     pattern=pattern,
                     where=where,
@@ -1651,10 +1653,13 @@ def _sorted(values: list[Any]) -> list[Any]:
 
 
 def _plain(value: Any) -> Any:
-    """Show a float that is a whole number as an int, so a class 2.0 reads as 2."""
+    """Show a float that is a whole number as an int, so a class 2.0 reads as 2.
+
+    The value is wrapped for messages and notes: an identity number is masked.
+    """
     if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+        return masked(int(value))
+    return masked(value)
 
 
 def _listing(values: Sequence[Any], limit: int = 6) -> str:
