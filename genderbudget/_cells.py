@@ -73,7 +73,7 @@ WEIGHT_AGGREGATED = (
     "gb.per_need({resource!r}, 'behovsdygn'), and leave days= out."
 )
 IDENTITY_NUMBERS_AS_LABELS = (
-    "Column {column!r} ({role}) has {values} that look like personal identity numbers "
+    "Column {column!r} ({role}) has {values} looking like personal identity numbers "
     "(personnummer or samordningsnummer), in {rows}. Its values would be shown as labels in "
     "the results, and identity numbers are personal data, so they are refused (and not shown "
     "here). Replace them with a code that identifies no one, e.g. "
@@ -295,7 +295,7 @@ def collect_cells(
     keys = list(dict.fromkeys([sex, *by, *justified, *clusters]))
     cells = _group_rows(frame, _row_statistics(measures, schema, n), keys)
     rows_in = int(cells["__rows"].sum())
-    _refuse_identity_numbers(cells, _label_roles(measures, by))
+    _refuse_identity_numbers(cells, _label_roles(measures, by, justified))
     _raise_on_bad_values(frame, cells, measures, schema, n)
     cells["__sex"] = _coded_sex(cells, sex, mapping)
     cells, exclusions = _drop_missing_breakdowns(cells, measures, by)
@@ -343,22 +343,25 @@ def _check_request(
                 )
             )
         for c in m.columns:
-            required.setdefault(c, f"used by measure {m.name!r}")
+            required.setdefault(c, f"used by measure {masked(m.name)!r}")
         if m.cluster is not None:
-            required.setdefault(m.cluster, f"the cluster of measure {m.name!r}")
+            required.setdefault(m.cluster, f"the cluster of measure {masked(m.name)!r}")
         if m.sum_sq is not None:
             if n is None:
                 raise ValueError(SUM_SQ_MICRO.format(column=m.column, sum_sq=m.sum_sq))
-            required.setdefault(m.sum_sq, f"the summed squares of measure {m.name!r}")
+            required.setdefault(m.sum_sq, f"the summed squares of measure {masked(m.name)!r}")
     _check_columns(list(schema), required)
 
 
-def _label_roles(measures: Sequence[Measure], by: Sequence[str]) -> dict[str, str]:
-    """Name the columns whose values label the results (breakdowns, clusters), with roles."""
+def _label_roles(
+    measures: Sequence[Measure], by: Sequence[str], justified: Sequence[str]
+) -> dict[str, str]:
+    """Name the columns that group the rows (breakdowns, factors, clusters), with roles."""
     roles = {b: "a breakdown column, by=" for b in by}
+    roles.update({j: "a justified factor, justified=" for j in justified})
     for m in measures:
         if m.cluster is not None:
-            roles.setdefault(m.cluster, f"the cluster of measure {m.name!r}")
+            roles.setdefault(m.cluster, f"the cluster of measure {masked(m.name)!r}")
     return roles
 
 
@@ -392,7 +395,7 @@ def _check_numeric(
         numeric_roles[n] = "the count column, n="
     for m in measures:
         for c in (*m.columns, *([m.sum_sq] if m.sum_sq else [])):
-            numeric_roles.setdefault(c, f"used by measure {m.name!r}")
+            numeric_roles.setdefault(c, f"used by measure {masked(m.name)!r}")
     for column, role in numeric_roles.items():
         dtype = schema[column]
         if dtype.is_numeric() or dtype == nw.Boolean:

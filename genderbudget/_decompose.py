@@ -24,7 +24,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import stats as st
 
-from genderbudget._cells import ColumnNotFoundError, breakdown_cells, collect_cells
+from genderbudget._cells import breakdown_cells, collect_cells
 from genderbudget._measures import Measure, mean, ratio
 from genderbudget._models import coincides_with_sex, gram_pinv, wls, wls_min_norm
 from genderbudget._options import (
@@ -643,8 +643,8 @@ def _decompose(
     keys = list(dict.fromkeys([*spec.by, *spec.factors, *([cluster] if cluster else [])]))
     try:
         cells = collect_cells(data, [measure], sex=spec.sex, by=keys, n=n, mapping=mapping)
-    except ColumnNotFoundError as error:
-        raise ColumnNotFoundError(_with_roles(str(error), spec)) from None
+    except ValueError as error:  # a missing or refused column: named by its role here
+        raise type(error)(_with_roles(str(error), spec)) from None
     stats, numeric = _pattern_stats(cells.stats, spec)
     excluded = _exclusion_note(cells.exclusions, spec)
     records: list[dict[str, Any]] = []
@@ -864,7 +864,7 @@ def _jackknife(
 
 
 def _with_roles(message: str, spec: _Spec) -> str:
-    """Name a factor or cluster column by its role in a missing-column message."""
+    """Name a factor or cluster column by its role in a message about a column."""
     for factor in spec.factors:
         message = message.replace(
             f"Column {factor!r} (a breakdown column, by=)",

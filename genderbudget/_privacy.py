@@ -13,10 +13,11 @@ number>``) when its digits form a valid identity number:
 
 - a string with 10 digits ``YYMMDDNNNC`` or 12 digits ``YYYYMMDDNNNC``, with or without a
   ``-`` or ``+`` between the date and the last four digits, and with or without spaces
-  around it; inside a longer string each such number is masked and the rest kept;
+  around it, or 9 digits alone (a 10-digit number that lost its leading zero); inside a
+  longer string each such number is masked and the rest kept;
 - an integer, or a whole float, with 9, 10 or 12 digits (9 digits: a 10-digit number whose
-  leading zero an integer cannot keep). Shorter integers are left alone: amounts of a few
-  million kronor are common and would otherwise be masked by chance;
+  leading zero an integer cannot keep), whatever its sign. Shorter integers are left alone:
+  amounts of a few million kronor are common and would otherwise be masked by chance;
 - and, in every case, the date exists (a coordination number adds 60 to the day) and the
   last digit is the Luhn check digit of the nine before it.
 
@@ -73,8 +74,9 @@ _DAYS_IN_MONTH = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], d
 _HUNDRED_YEARS = 100
 
 # An identity number inside a text: an optional century, the date, an optional separator
-# with optional spaces around it, and the last four digits; no digit right before or after.
-_IN_TEXT = re.compile(r"(?<!\d)(\d{2})?(\d{6})[ \t]*([-+]?)[ \t]*(\d{4})(?!\d)")
+# with optional spaces around it, and the last four digits; or nine digits alone (a number
+# that lost its leading zero); no digit right before or after.
+_IN_TEXT = re.compile(r"(?<!\d)(?:(\d{2})?(\d{6})[ \t]*([-+]?)[ \t]*(\d{4})|(\d{9}))(?!\d)")
 # Integers shorter than this are never masked (see the module's docstring).
 _SMALLEST_MASKED_INTEGER = 10**8
 
@@ -303,7 +305,7 @@ def _canonical(value: object) -> str | None:
     number = float(value)  # type: ignore[arg-type]
     if not (math.isfinite(number) and number == math.floor(number)):
         return None
-    whole = int(number)
+    whole = abs(int(number))  # a minus sign in front hides nothing
     if _SMALLEST_MASKED_INTEGER <= whole < _TEN_DIGITS:
         return f"{whole:010d}"
     if 10**11 <= whole < 10**12:
@@ -313,7 +315,9 @@ def _canonical(value: object) -> str | None:
 
 def _from_match(match: re.Match[str]) -> str:
     """Write an identity number found in a text in an accepted layout."""
-    century, date, separator, last = match.groups()
+    century, date, separator, last, nine = match.groups()
+    if nine:
+        return "0" + nine
     if century:
         return f"{century}{date}{last}"
     return f"{date}{separator}{last}"
