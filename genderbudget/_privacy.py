@@ -21,8 +21,9 @@ number>``) when its digits form a valid identity number:
 - and, in every case, the date exists (a coordination number adds 60 to the day) and the
   last digit is the Luhn check digit of the nine before it.
 
-About 1 in 150 arbitrary 10-digit numbers passes both checks, so an amount is rarely masked,
-and a masked amount only hides a number, never changes one.
+About 1 in 135 arbitrary 10-digit numbers passes both checks (0.74 % of 200,000 drawn at
+random), so an amount is rarely masked, and a masked amount only hides a number in a
+message, never changes one in a result.
 """
 
 from __future__ import annotations

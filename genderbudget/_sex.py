@@ -8,7 +8,9 @@ code that is not recognised is an error that names each such value and how many 
 so that nothing is lost silently.
 
 Personal identity numbers are personal data: :func:`sex_from_personnummer` never echoes them in
-an error or a warning, only their positions.
+an error or a warning, only their positions, and an error about unrecognised sex codes counts
+the values that look like identity numbers without showing them (their validation and masking
+live in :mod:`genderbudget._privacy`).
 """
 
 from __future__ import annotations
@@ -301,7 +303,9 @@ def code_sex_values(
     ValueError
         If a value is not a recognised sex code and not in `mapping`. The message names the
         column and every such value with its row count (most frequent first; at most 20, then
-        how many more), and says how to map them. Also if a target in `mapping` is not one
+        how many more), and says how to map them. Values that look like personal identity
+        numbers are only counted, never shown, and the message points to
+        :func:`sex_from_personnummer`. Also if a target in `mapping` is not one
         of the three categories, if two string keys of `mapping` differ only in case or
         whitespace but have different targets, or if `values` and `counts` differ in length.
 
