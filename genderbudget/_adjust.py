@@ -56,6 +56,7 @@ from genderbudget._models import (
     wls,
 )
 from genderbudget._notes import note
+from genderbudget._options import quoted
 from genderbudget._sandwich import RobustFit, cr2_clusters, hc1_units, hc2_persons
 
 __all__ = ["ADJUSTED_COLUMNS", "RateFit", "adjust", "fit_rate_model", "varying_factors"]
@@ -99,12 +100,10 @@ NOTE_LONE_UNIT = note("lone_unit")
 def _design_notes(design: Design) -> list[str]:
     """Say what the design did with each factor (left out, or coinciding with sex)."""
     if design.coincide:
-        return [
-            note("factor_coincides_with_sex", names=", ".join(repr(f) for f in design.coincide))
-        ]
-    notes = [note("factor_one_level", name=repr(f)) for f in design.one_level]
+        return [note("factor_coincides_with_sex", names=quoted(design.coincide))]
+    notes = [note("factor_one_level", name=quoted([f])) for f in design.one_level]
     if design.collinear:
-        notes.append(note("factor_collinear", names=", ".join(repr(f) for f in design.collinear)))
+        notes.append(note("factor_collinear", names=quoted(design.collinear)))
     if not design.identified:
         notes.append(note("factor_coincides_with_sex", names="(combined)"))
     return notes
@@ -416,7 +415,7 @@ def _adjust_cell(
     if not left and len(cell):
         # No factor varies here: adjusting changes nothing, so the adjusted comparison is
         # the raw one (copied by the caller), whatever the method.
-        names = ", ".join(repr(f) for f in factors)
+        names = quoted(factors)
         result = _nan_result("none", [note("no_factor_varies", names=names)])
         result["_same_as_raw"] = True
         return result
@@ -430,7 +429,7 @@ def _adjust_cell(
         result = _linear(cell, left, kind, confidence, units)
     dropped = [f for f in factors if f not in left]
     if dropped and left:
-        notes = [note("factor_one_level", name=repr(f)) for f in dropped]
+        notes = [note("factor_one_level", name=quoted([f])) for f in dropped]
         joined = "; ".join([*notes, str(result["adjustment_note"])])
         result["adjustment_note"] = joined.strip("; ")
     return result

@@ -23,7 +23,7 @@ import pandas as pd
 
 from genderbudget._cells import small_table
 from genderbudget._notes import codes, english, note, parse, render
-from genderbudget._options import check_choice, check_columns, check_number, counted
+from genderbudget._options import check_choice, check_columns, check_number, counted, masked
 from genderbudget._rounding import grouped_largest_remainder, round_within
 from genderbudget._sex import SEX_CATEGORIES, normalize_sex
 from genderbudget._texts import LANGS, Lang
@@ -243,7 +243,7 @@ class Allocation:
 
 def _where(frame: pd.DataFrame, keys: Sequence[str], limit: int = 10) -> str:
     labels = [
-        ", ".join(f"{k}={v!r}" for k, v in zip(keys, row, strict=True))
+        ", ".join(f"{k}={masked(v)!r}" for k, v in zip(keys, row, strict=True))
         for row in frame[list(keys)].drop_duplicates().itertuples(index=False)
     ]
     shown = "; ".join(labels[:limit])
@@ -268,7 +268,7 @@ def _numbers(
     bad = (np.isnan(converted) & ~missing) | text
     if bad.any():
         values = raw[bad].astype(str).value_counts()
-        shown = ", ".join(f"{v!r} ({counted(int(c))})" for v, c in values.head(10).items())
+        shown = ", ".join(f"{masked(v)!r} ({counted(int(c))})" for v, c in values.head(10).items())
         raise ValueError(
             NOT_NUMERIC.format(
                 column=column, table=table, rows=counted(int(bad.sum())), values=shown
@@ -440,16 +440,16 @@ def allocate(
     by_list = check_columns(by, "by")
     drivers_list = check_columns(driver, "driver")
     if not drivers_list:
-        raise ValueError(NO_DRIVER.format(value=driver))
+        raise ValueError(NO_DRIVER.format(value=masked(driver)))
     if round_to is not None:
         round_to = check_number(round_to, "round_to", low=0.0, message=BAD_ROUND)
         if round_to == 0:
-            raise ValueError(BAD_ROUND.format(value=round_to))
+            raise ValueError(BAD_ROUND.format(value=masked(round_to)))
 
     keys = [*by_list, cost_object]
     cost_roles = {c: "a breakdown, by=" for c in by_list}
     cost_roles.update({cost_object: "the cost object, cost_object=", amount: "the amount"})
-    cost_table = small_table(costs, cost_roles, argument="costs")
+    cost_table = small_table(costs, cost_roles, argument="costs", labels=keys)
     notes: list[str] = []
     cost_table["__ore"], rounded = _ore(cost_table, amount, "costs", keys, by_list)
     notes.extend([rounded] if rounded else [])
@@ -463,7 +463,7 @@ def allocate(
     for column in volume_columns:
         role = "an overhead key, overhead_key=" if column in key_columns else "a driver"
         driver_roles.setdefault(column, role)
-    driver_table = small_table(drivers, driver_roles, argument="drivers")
+    driver_table = small_table(drivers, driver_roles, argument="drivers", labels=keys)
     for column in volume_columns:
         driver_table[column] = _numbers(driver_table, column, "drivers", keys, "Volumes")
     coded = normalize_sex(pd.Series(driver_table[sex].to_numpy(), name=sex), mapping=mapping)
@@ -474,7 +474,7 @@ def allocate(
 
     pools = None
     if overhead is not None:
-        pool_table = small_table(overhead, cost_roles, argument="overhead")
+        pool_table = small_table(overhead, cost_roles, argument="overhead", labels=keys)
         pool_table["__ore"], rounded = _ore(pool_table, amount, "overhead", keys, by_list)
         notes.extend([rounded] if rounded else [])
         pools = pool_table.groupby(keys, sort=True, dropna=False)["__ore"].sum()
@@ -571,7 +571,9 @@ def _spread_overhead(
     ]
     for key, pool in zip(pool_frame["key"], pool_frame["pool"], strict=True):
         if key not in (KEY_COST, KEY_DRIVER) and key not in volume_columns:
-            raise ValueError(BAD_KEY.format(key=key, pool=pool, columns=volume_columns))
+            raise ValueError(
+                BAD_KEY.format(key=masked(key), pool=masked(pool), columns=masked(volume_columns))
+            )
     pool_frame["__pool"] = np.arange(len(pool_frame))
     targets = direct.index.to_frame(index=False)
     pairs = (
@@ -593,10 +595,13 @@ def _spread_overhead(
     sums = np.bincount(pairs["__pool"].to_numpy(), weights=weights, minlength=len(pool_frame))
     for i in np.flatnonzero(~(sums > 0) & (pool_ore != 0)):
         cell = pool_frame.iloc[i]
-        where = " of " + ", ".join(f"{b}={cell[b]!r}" for b in by) if by else ""
+        where = " of " + ", ".join(f"{b}={masked(cell[b])!r}" for b in by) if by else ""
         raise ValueError(
             ZERO_KEY.format(
-                key=cell["key"], pool=cell["pool"], where=where, amount=f"{pool_ore[i] / 100:,.2f}"
+                key=masked(cell["key"]),
+                pool=masked(cell["pool"]),
+                where=where,
+                amount=f"{pool_ore[i] / 100:,.2f}",
             )
         )
     pairs = pairs.loc[found].reset_index(drop=True)

@@ -28,6 +28,7 @@ from genderbudget._options import (
     check_columns,
     check_confidence,
     check_roles,
+    masked,
 )
 from genderbudget._representation import representation
 from genderbudget._result import Result, Settings
@@ -238,7 +239,7 @@ def _settings(
         raise ValueError(NOT_A_MEASURE.format(value=measures))
     for m in measures:
         if not isinstance(m, Measure):
-            raise TypeError(NOT_A_MEASURE.format(value=m))
+            raise TypeError(NOT_A_MEASURE.format(value=masked(m)))
     names = [m.name for m in measures]
     for name in names:
         if names.count(name) > 1:
@@ -250,7 +251,7 @@ def _settings(
     if rule is None:
         rule = FlagRule()
     if not isinstance(rule, FlagRule):
-        raise TypeError(f"rule must be a gb.FlagRule, got {rule!r}.")
+        raise TypeError(f"rule must be a gb.FlagRule, got {masked(rule)!r}.")
     if p_adjust is None:
         p_adjust = rule.p_adjust
     check_choice(p_adjust, "p_adjust", get_args(PAdjust))

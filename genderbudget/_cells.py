@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 
 from genderbudget._measures import Measure
+from genderbudget._options import quoted
+from genderbudget._privacy import hidden_values, identity_numbers_among, masked
 from genderbudget._sex import SEX_CATEGORIES, code_sex_values
 
 __all__ = [
@@ -81,6 +83,13 @@ SUM_SQ_TOO_SMALL = (
     "{syy:g}). Check that {sum_sq!r} holds each row's sum of the squared values of {column!r} "
     "(Σy²), not a variance, a standard deviation or the square of the mean."
 )
+IDENTITY_NUMBERS_AS_LABELS = (
+    "Column {column!r} ({role}) has {values} looking like personal identity numbers "
+    "(personnummer or samordningsnummer), in {rows}. Its values would be shown as labels in "
+    "the results, and identity numbers are personal data, so they are refused (and not shown "
+    "here). Replace them with a code that identifies no one, e.g. "
+    "data[{column!r}] = pandas.factorize(data[{column!r}])[0]."
+)
 SUM_SQ_MICRO = (
     "mean({column!r}, sum_sq={sum_sq!r}) declares a column of summed squares, which only "
     "applies to pre-aggregated input. Pass n='<column with the number of persons>' too, or "
@@ -130,9 +139,15 @@ def _plural(count: int, word: str = "row") -> str:
 
 
 def _value_list(counts: Sequence[tuple[Any, int]], limit: int = 10) -> str:
-    parts = [f"{value!r} ({_plural(int(c))})" for value, c in counts[:limit]]
-    if len(counts) > limit:
-        parts.append(f"and {len(counts) - limit} more distinct values")
+    """List values with their row counts; identity numbers are counted, never shown."""
+    hidden = identity_numbers_among([value for value, _ in counts])
+    shown = [item for item, is_number in zip(counts, hidden, strict=True) if not is_number]
+    parts = [f"{masked(value)!r} ({_plural(int(c))})" for value, c in shown[:limit]]
+    if len(shown) > limit:
+        parts.append(f"and {len(shown) - limit} more distinct values")
+    if hidden.any():
+        rows = sum(int(c) for (_, c), is_number in zip(counts, hidden, strict=True) if is_number)
+        parts.append(hidden_values(int(hidden.sum()), _plural(rows)))
     return ", ".join(parts)
 
 
@@ -181,12 +196,12 @@ def _check_columns(names: Sequence[str], required: Mapping[str, str]) -> None:
         if column in available:
             continue
         close = difflib.get_close_matches(_fold(column), list(folded), n=1, cutoff=0.6)
-        hint = f" Did you mean {folded[close[0]]!r}?" if close else ""
-        shown = ", ".join(repr(c) for c in available[:30])
+        hint = f" Did you mean {masked(folded[close[0]])!r}?" if close else ""
+        shown = quoted(available[:30])
         if len(available) > 30:
             shown += f", … ({len(available)} in all)"
         raise ColumnNotFoundError(
-            MISSING_COLUMN.format(column=column, role=role, hint=hint, available=shown)
+            MISSING_COLUMN.format(column=masked(column), role=role, hint=hint, available=shown)
         )
 
 
@@ -221,7 +236,9 @@ def _narwhals_frame(data: Any, prefix: str = "") -> Any:
     return frame
 
 
-def small_table(data: Any, required: Mapping[str, str], *, argument: str) -> pd.DataFrame:
+def small_table(
+    data: Any, required: Mapping[str, str], *, argument: str, labels: Sequence[str] = ()
+) -> pd.DataFrame:
     """Check the columns of a small table and return them as a pandas frame of objects.
 
     For tables that are small by nature (cost pools, drivers per cost object), which are
@@ -236,6 +253,9 @@ def small_table(data: Any, required: Mapping[str, str], *, argument: str) -> pd.
         Column name -> its role, for the message when it is missing.
     argument : str
         The argument's name, for the message when ``data`` is not a dataframe.
+    labels : sequence of str, optional
+        Columns of ``required`` whose values label the results (breakdowns, cost objects);
+        values that look like personal identity numbers are refused there.
 
     Returns
     -------
@@ -243,7 +263,9 @@ def small_table(data: Any, required: Mapping[str, str], *, argument: str) -> pd.
     """
     frame = _narwhals_frame(data, f"{argument}: ")
     _check_columns(list(frame.collect_schema()), required)
-    return _to_pandas(frame.select(list(dict.fromkeys(required))))
+    table = _to_pandas(frame.select(list(dict.fromkeys(required))))
+    _refuse_identity_numbers(table, {column: required[column] for column in labels})
+    return table
 
 
 def collect_cells(
@@ -289,6 +311,7 @@ def collect_cells(
     keys = list(dict.fromkeys([sex, *by, *justified, *clusters]))
     cells = _group_rows(frame, _row_statistics(measures, schema, n), keys)
     rows_in = int(cells["__rows"].sum())
+    _refuse_identity_numbers(cells, _label_roles(measures, by, justified))
     _raise_on_bad_values(frame, cells, measures, schema, n)
     cells["__sex"] = _coded_sex(cells, sex, mapping)
     cells, exclusions = _drop_missing_breakdowns(cells, measures, by)
@@ -336,14 +359,47 @@ def _check_request(
                 )
             )
         for c in m.columns:
-            required.setdefault(c, f"used by measure {m.name!r}")
+            required.setdefault(c, f"used by measure {masked(m.name)!r}")
         if m.cluster is not None:
-            required.setdefault(m.cluster, f"the cluster of measure {m.name!r}")
+            required.setdefault(m.cluster, f"the cluster of measure {masked(m.name)!r}")
         if m.sum_sq is not None:
             if n is None:
                 raise ValueError(SUM_SQ_MICRO.format(column=m.column, sum_sq=m.sum_sq))
-            required.setdefault(m.sum_sq, f"the summed squares of measure {m.name!r}")
+            required.setdefault(m.sum_sq, f"the summed squares of measure {masked(m.name)!r}")
     _check_columns(list(schema), required)
+
+
+def _label_roles(
+    measures: Sequence[Measure], by: Sequence[str], justified: Sequence[str]
+) -> dict[str, str]:
+    """Name the columns that group the rows (breakdowns, factors, clusters), with roles."""
+    roles = {b: "a breakdown column, by=" for b in by}
+    roles.update({j: "a justified factor, justified=" for j in justified})
+    for m in measures:
+        if m.cluster is not None:
+            roles.setdefault(m.cluster, f"the cluster of measure {masked(m.name)!r}")
+    return roles
+
+
+def _refuse_identity_numbers(cells: pd.DataFrame, roles: Mapping[str, str]) -> None:
+    """Refuse a label column with values that look like personal identity numbers.
+
+    Works on the grouped cells (with their ``__rows``) or on a small table (one row each), so
+    each distinct value is checked once.
+    """
+    weights = cells["__rows"] if "__rows" in cells else pd.Series(1, index=cells.index)
+    for column, role in roles.items():
+        rows = weights.groupby(cells[column].map(_python), dropna=True, sort=False).sum()
+        found = identity_numbers_among(rows.index.tolist())
+        if found.any():
+            raise ValueError(
+                IDENTITY_NUMBERS_AS_LABELS.format(
+                    column=masked(column),
+                    role=role,
+                    values=_plural(int(found.sum()), "distinct value"),
+                    rows=_plural(int(rows.to_numpy()[found].sum())),
+                )
+            )
 
 
 def _check_numeric(
@@ -355,7 +411,7 @@ def _check_numeric(
         numeric_roles[n] = "the count column, n="
     for m in measures:
         for c in (*m.columns, *([m.sum_sq] if m.sum_sq else [])):
-            numeric_roles.setdefault(c, f"used by measure {m.name!r}")
+            numeric_roles.setdefault(c, f"used by measure {masked(m.name)!r}")
     for column, role in numeric_roles.items():
         dtype = schema[column]
         if dtype.is_numeric() or dtype == nw.Boolean:
@@ -629,7 +685,7 @@ def _raise_on_bad_values(
             mask = nw.col(column).cast(nw.Float64) > nw.col(n).cast(nw.Float64)
             sample = _to_pandas(frame.filter(mask).select(column, n).head(3))
             examples = ", ".join(
-                f"{_python(a)!r} of {_python(b)!r}"
+                f"{masked(a)!r} of {masked(b)!r}"
                 for a, b in zip(sample[column], sample[n], strict=True)
             )
             raise ValueError(

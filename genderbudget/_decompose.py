@@ -24,7 +24,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import stats as st
 
-from genderbudget._cells import ColumnNotFoundError, breakdown_cells, collect_cells
+from genderbudget._cells import breakdown_cells, collect_cells
 from genderbudget._measures import Measure, mean, ratio
 from genderbudget._models import coincides_with_sex, gram_pinv, wls, wls_min_norm
 from genderbudget._notes import finish, inner, listing, note, split, values
@@ -33,6 +33,8 @@ from genderbudget._options import (
     check_column,
     check_columns,
     check_confidence,
+    masked,
+    quoted,
     renamed,
 )
 
@@ -612,7 +614,7 @@ def decompose_cost(
 
 def _check_reference(reference: object) -> Reference:
     if not isinstance(reference, str) or reference not in REFERENCES:
-        raise ValueError(BAD_REFERENCE.format(value=reference))
+        raise ValueError(BAD_REFERENCE.format(value=masked(reference)))
     return reference  # type: ignore[return-value]
 
 
@@ -647,8 +649,8 @@ def _decompose(
     keys = list(dict.fromkeys([*spec.by, *spec.factors, *([cluster] if cluster else [])]))
     try:
         cells = collect_cells(data, [measure], sex=spec.sex, by=keys, n=n, mapping=mapping)
-    except ColumnNotFoundError as error:
-        raise ColumnNotFoundError(_with_roles(str(error), spec)) from None
+    except ValueError as error:  # a missing or refused column: named by its role here
+        raise type(error)(_with_roles(str(error), spec)) from None
     stats, numeric = _pattern_stats(cells.stats, spec)
     excluded = _exclusion_note(cells.exclusions, spec)
     records: list[dict[str, Any]] = []
@@ -687,7 +689,7 @@ def _spec(
     factor_list = check_columns(factors, "justified")
     categorical_list = check_columns(categorical, "categorical")
     if not factor_list:
-        raise ValueError(NO_FACTORS.format(value=factors))
+        raise ValueError(NO_FACTORS.format(value=masked(factors)))
     if sex in by_list:
         raise ValueError(SEX_IN_BY.format(sex=sex))
     for factor in factor_list:
@@ -699,13 +701,13 @@ def _spec(
     if stray:
         raise ValueError(
             CATEGORICAL_NOT_FACTOR.format(
-                columns=", ".join(repr(c) for c in stray),
+                columns=quoted(stray),
                 verb="is" if len(stray) == 1 else "are",
-                factors=factor_list,
+                factors=masked(factor_list),
             )
         )
     if cluster is not None and not isinstance(cluster, str):
-        raise TypeError(f"cluster must be a column name, got {cluster!r}.")
+        raise TypeError(f"cluster must be a column name, got {masked(cluster)!r}.")
     return _Spec(
         kind=measure.kind,
         measure=measure.name,
@@ -868,7 +870,7 @@ def _jackknife(
 
 
 def _with_roles(message: str, spec: _Spec) -> str:
-    """Name a factor or cluster column by its role in a missing-column message."""
+    """Name a factor or cluster column by its role in a message about a column."""
     for factor in spec.factors:
         message = message.replace(
             f"Column {factor!r} (a breakdown column, by=)",
@@ -929,7 +931,7 @@ def _cells(stats: pd.DataFrame, by: list[str]) -> list[tuple[tuple[Any, ...], pd
 def _where(by: list[str], key: tuple[Any, ...]) -> str:
     if not by:
         return ""
-    return IN_CELL + ", ".join(f"{b}={v!r}" for b, v in zip(by, key, strict=True))
+    return IN_CELL + ", ".join(f"{b}={masked(v)!r}" for b, v in zip(by, key, strict=True))
 
 
 class _CollinearFactors(ValueError):
@@ -1058,7 +1060,7 @@ def _group(
     total = summed["sy"].to_numpy(dtype=np.float64)
     bad = ~np.isfinite(total) | ~np.isfinite(weight) | (weight < 0) | ((weight == 0) & (total != 0))
     for i in np.flatnonzero(bad):
-        pattern = ", ".join(f"{f}={summed[f].iloc[i]!r}" for f in spec.factors)
+        pattern = ", ".join(f"{f}={masked(summed[f].iloc[i])!r}" for f in spec.factors)
         sex_word = "women" if sex_value == "women" else "men"
         if not np.isfinite(total[i]) or not np.isfinite(weight[i]):
             column = spec.value if not np.isfinite(total[i]) else str(spec.weight)
@@ -1069,7 +1071,7 @@ def _group(
             raise ValueError(
                 NEGATIVE_DAYS.format(
                     days=spec.weight,
-                    value=float(weight[i]),
+                    value=masked(float(weight[i])),
                     sex=sex_word,
                     pattern=pattern,
                     where=where,
@@ -1083,7 +1085,7 @@ def _group(
                     outcome=spec.value,
                     days=spec.weight,
                     n=spec.weight,
-                    value=float(total[i]),
+                    value=masked(float(total[i])),
                     sex=sex_word,
                     pattern=pattern,
                     where=where,
@@ -1677,10 +1679,13 @@ def _sorted(values: list[Any]) -> list[Any]:
 
 
 def _plain(value: Any) -> Any:
-    """Show a float that is a whole number as an int, so a class 2.0 reads as 2."""
+    """Show a float that is a whole number as an int, so a class 2.0 reads as 2.
+
+    The value is wrapped for messages and notes: an identity number is masked.
+    """
     if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+        return masked(int(value))
+    return masked(value)
 
 
 def _listing(items: Sequence[Any]) -> list[str]:

@@ -43,6 +43,7 @@ from genderbudget._options import (
     check_confidence,
     check_number,
     check_roles,
+    masked,
     renamed,
 )
 from genderbudget._regroup import regroup
@@ -178,7 +179,7 @@ def _check_measure(measure: Measure | str) -> Measure:
     if isinstance(measure, str):
         return rate(measure)
     if not isinstance(measure, Measure):
-        raise TypeError(NOT_A_RATE.format(what=repr(measure)))
+        raise TypeError(NOT_A_RATE.format(what=repr(masked(measure))))
     if measure.kind not in ("rate", "ratio"):
         raise ValueError(NOT_A_RATE.format(what=f"a {measure.kind} measure {measure.name!r}"))
     if measure.kind == "rate" and measure.cluster is not None:
@@ -491,21 +492,23 @@ def _options_from_result(
     if n is not None or mapping is not None:
         raise ValueError(RESULT_HAS.format(what="n= or mapping="))
     if sex is not None and sex != settings.sex:
-        raise ValueError(RESULT_SEX.format(sex=sex, result_sex=settings.sex))
+        raise ValueError(RESULT_SEX.format(sex=masked(sex), result_sex=settings.sex))
     m = _check_measure(settings.measure(measure))
     by_list = list(settings.by) if by is None else check_columns(by, "by")
     if within is not None and by is None:
         by_list = [b for b in by_list if b != within]
     missing = [c for c in [*by_list, *([within] if within else [])] if c not in settings.by]
     if missing:
-        raise ValueError(RESULT_BREAKDOWNS.format(missing=missing, by=list(settings.by)))
+        raise ValueError(RESULT_BREAKDOWNS.format(missing=masked(missing), by=list(settings.by)))
     if justified is None:
         justified_list = list(settings.justified) if m.kind == "rate" else []
     else:
         justified_list = check_columns(justified, "justified")
         if justified_list and set(justified_list) != set(settings.justified):
             raise ValueError(
-                RESULT_FACTORS.format(justified=justified_list, result=list(settings.justified))
+                RESULT_FACTORS.format(
+                    justified=masked(justified_list), result=list(settings.justified)
+                )
             )
         justified_list = list(settings.justified) if justified_list else []
     return _Options(
@@ -534,7 +537,7 @@ def _check_plan(
             ("a justified factor", justified_list),
         ):
             if within in columns:
-                raise ValueError(WITHIN_CLASH.format(within=within, role=role))
+                raise ValueError(WITHIN_CLASH.format(within=masked(within), role=role))
     if is_ratio and justified_list:
         raise ValueError(RATIO_JUSTIFIED.format(name=m.name))
     confidence = check_confidence(options.confidence)
@@ -542,7 +545,7 @@ def _check_plan(
     rate_target: float | None = None
     if isinstance(target, str):
         if target != "parity":
-            raise ValueError(bad_target.format(value=target))
+            raise ValueError(bad_target.format(value=masked(target)))
     else:
         high = math.inf if is_ratio else 1.0
         rate_target = check_number(target, "target", low=0.0, high=high, message=bad_target)
@@ -552,7 +555,7 @@ def _check_plan(
         else check_number(unit_cost, "unit_cost", low=0.0, message=BAD_UNIT_COST)
     )
     if not isinstance(budget_neutral, bool):
-        raise TypeError(f"budget_neutral must be True or False, got {budget_neutral!r}.")
+        raise TypeError(f"budget_neutral must be True or False, got {masked(budget_neutral)!r}.")
     if budget_neutral:
         for what, clash in (
             ("cluster=", within is not None),

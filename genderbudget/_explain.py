@@ -28,7 +28,7 @@ from genderbudget._format import (
     to_float,
 )
 from genderbudget._measures import DIRECTIONS
-from genderbudget._options import BAD_OPTION, check_choice, quoted
+from genderbudget._options import BAD_OPTION, check_choice, masked, quoted
 from genderbudget._texts import (
     FLAGS,
     LANGS,
@@ -147,7 +147,7 @@ def _text(value: Any, key: str) -> str | None:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(BAD_LABEL.format(key=key, value=value))
+        raise ValueError(BAD_LABEL.format(key=key, value=masked(value)))
     return value.strip()
 
 
@@ -163,7 +163,7 @@ def _factors(value: Any) -> tuple[str, ...]:
     items = (value,) if isinstance(value, str) else tuple(value)
     for item in items:
         if not isinstance(item, str) or not item.strip():
-            raise ValueError(BAD_FACTOR.format(value=value))
+            raise ValueError(BAD_FACTOR.format(value=masked(value)))
     return tuple(item.strip() for item in items)
 
 
@@ -390,7 +390,7 @@ def explain(row: Mapping[str, Any], *, lang: Lang = "sv", words: Persons = "adul
     _require(row, EXPLAIN_KEYS, "explain")
     measure = _text(row["measure"], "measure")
     if measure is None:
-        raise ValueError(BAD_LABEL.format(key="measure", value=row["measure"]))
+        raise ValueError(BAD_LABEL.format(key="measure", value=masked(row["measure"])))
     label = _text(_get(row, "label"), "label") or measure
     kind = check_choice(row["kind"], "kind", KINDS)
     direction = check_choice(row["direction"], "direction", DIRECTIONS)

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from genderbudget._notes import note
+from genderbudget._privacy import masked
 
 __all__ = ["FLAGS", "FlagRule", "assign_flags", "resource_access"]
 
@@ -85,17 +86,17 @@ class FlagRule:
     def __post_init__(self) -> None:
         if not (isinstance(self.alpha, int | float) and 0.0 < self.alpha < 1.0):
             raise ValueError(
-                BAD_RULE.format(name="alpha", what="between 0 and 1", value=self.alpha)
+                BAD_RULE.format(name="alpha", what="between 0 and 1", value=masked(self.alpha))
             )
         if self.p_adjust not in get_args(PAdjust):
             raise ValueError(
                 BAD_RULE.format(
-                    name="p_adjust", what=f"one of {get_args(PAdjust)}", value=self.p_adjust
+                    name="p_adjust", what=f"one of {get_args(PAdjust)}", value=masked(self.p_adjust)
                 )
             )
         if isinstance(self.min_n, bool) or not isinstance(self.min_n, int) or self.min_n < 0:
             raise ValueError(
-                BAD_RULE.format(name="min_n", what="an integer >= 0", value=self.min_n)
+                BAD_RULE.format(name="min_n", what="an integer >= 0", value=masked(self.min_n))
             )
         if (
             isinstance(self.min_units, bool)
@@ -103,11 +104,15 @@ class FlagRule:
             or self.min_units < 2
         ):
             raise ValueError(
-                BAD_RULE.format(name="min_units", what="an integer >= 2", value=self.min_units)
+                BAD_RULE.format(
+                    name="min_units", what="an integer >= 2", value=masked(self.min_units)
+                )
             )
         if not (isinstance(self.min_relative, int | float) and self.min_relative >= 0):
             raise ValueError(
-                BAD_RULE.format(name="min_relative", what="a number >= 0", value=self.min_relative)
+                BAD_RULE.format(
+                    name="min_relative", what="a number >= 0", value=masked(self.min_relative)
+                )
             )
         thresholds = (
             self.min_difference.values()
@@ -118,7 +123,9 @@ class FlagRule:
             if not (isinstance(value, int | float) and value >= 0):
                 raise ValueError(
                     BAD_RULE.format(
-                        name="min_difference", what="a number >= 0 or a dict of them", value=value
+                        name="min_difference",
+                        what="a number >= 0 or a dict of them",
+                        value=masked(value),
                     )
                 )
 

@@ -11,7 +11,7 @@ import pandas as pd
 from genderbudget import _intervals as iv
 from genderbudget._measures import Measure
 from genderbudget._models import wls
-from genderbudget._options import check_choice, check_number
+from genderbudget._options import check_choice, check_number, masked
 from genderbudget._result import Result
 
 __all__ = ["follow_up", "follow_up_columns"]
@@ -163,7 +163,7 @@ def follow_up(
             raise ValueError(NO_TIME.format(by=by))
         time = by[0]
     if time not in by:
-        raise ValueError(TIME_NOT_BY.format(time=time, by=by))
+        raise ValueError(TIME_NOT_BY.format(time=masked(time), by=by))
     check_choice(gap, "gap", tuple(_GAP_COLUMNS))
     if gap == "adjusted" and not result.settings.justified:
         raise ValueError(NO_ADJUSTED)
@@ -173,7 +173,7 @@ def follow_up(
     if target_year is not None and (
         isinstance(target_year, bool) or not isinstance(target_year, int | np.integer)
     ):
-        raise ValueError(BAD_YEAR.format(value=target_year))
+        raise ValueError(BAD_YEAR.format(value=masked(target_year)))
 
     comparisons = result.comparisons
     names = list(dict.fromkeys(comparisons["measure"]))

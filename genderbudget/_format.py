@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from genderbudget._privacy import masked
 from genderbudget._texts import Lang, language
 
 __all__ = [
@@ -39,14 +40,16 @@ def to_float(value: Any, key: str = "value", function: str = "format_number") ->
     if value is None:
         return math.nan
     if isinstance(value, str):
-        raise ValueError(NOT_A_NUMBER.format(function=function, key=key, value=value))
+        raise ValueError(NOT_A_NUMBER.format(function=function, key=key, value=masked(value)))
     try:
         return float(value)
     except (TypeError, ValueError):
         missing = pd.isna(value)
         if isinstance(missing, bool) and missing:
             return math.nan
-        raise ValueError(NOT_A_NUMBER.format(function=function, key=key, value=value)) from None
+        raise ValueError(
+            NOT_A_NUMBER.format(function=function, key=key, value=masked(value))
+        ) from None
 
 
 def round_half_up(value: float, decimals: int, shift: int = 0) -> Decimal:
@@ -57,7 +60,7 @@ def round_half_up(value: float, decimals: int, shift: int = 0) -> Decimal:
 
 def _check_decimals(decimals: Any) -> int:
     if isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0:
-        raise ValueError(BAD_DECIMALS.format(value=decimals))
+        raise ValueError(BAD_DECIMALS.format(value=masked(decimals)))
     return decimals
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from genderbudget._privacy import masked
+
 __all__ = ["Measure", "count", "mean", "per_need", "rate", "ratio", "total"]
 
 Kind = Literal["count", "rate", "mean", "ratio", "total"]
@@ -83,7 +85,7 @@ class Measure:
 
     def __post_init__(self) -> None:
         if self.direction not in DIRECTIONS:
-            raise ValueError(BAD_DIRECTION.format(value=self.direction))
+            raise ValueError(BAD_DIRECTION.format(value=masked(self.direction)))
 
     @property
     def clustered(self) -> bool:
@@ -100,7 +102,7 @@ def _name(name: str | None, default: str) -> str:
     if name is None:
         return default
     if not isinstance(name, str) or not name.strip():
-        raise ValueError(f"A measure name must be a non-empty string, got {name!r}.")
+        raise ValueError(f"A measure name must be a non-empty string, got {masked(name)!r}.")
     return name
 
 
@@ -108,7 +110,7 @@ def _column(value: object, argument: str, function: str) -> str:
     if not isinstance(value, str) or not value:
         raise TypeError(
             f"{function}() expects the column name as a string for {argument!r}, "
-            f"got {value!r} ({type(value).__name__})."
+            f"got {masked(value)!r} ({type(value).__name__})."
         )
     return value
 

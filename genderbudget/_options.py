@@ -1,9 +1,10 @@
 """The checks of the public functions' options, and their messages, in one place.
 
 Every public function checks its arguments with these helpers, so one option gets one
-message everywhere: it names the argument, the value given and what is allowed. Checks of
-the data itself (columns, sex codes, numbers in the rows) live with the pass over the rows
-(:mod:`genderbudget._cells`, :mod:`genderbudget._sex`).
+message everywhere: it names the argument, the value given and what is allowed. A value is
+quoted through :func:`quoted` or :func:`masked`, which never show a personal identity number.
+Checks of the data itself (columns, sex codes, numbers in the rows) live with the pass over
+the rows (:mod:`genderbudget._cells`, :mod:`genderbudget._sex`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import math
 import numbers
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
+
+from genderbudget._privacy import masked
 
 T = TypeVar("T")
 
@@ -28,6 +31,7 @@ __all__ = [
     "check_number",
     "check_roles",
     "counted",
+    "masked",
     "quoted",
     "renamed",
     "word_for",
@@ -87,12 +91,12 @@ def check_columns(value: str | Sequence[str], name: str) -> list[str]:
     try:
         items = list(value)
     except TypeError:
-        raise TypeError(NOT_COLUMNS.format(name=name, value=value)) from None
+        raise TypeError(NOT_COLUMNS.format(name=name, value=masked(value))) from None
     for item in items:
         if not isinstance(item, str):
-            raise TypeError(NOT_COLUMNS.format(name=name, value=item))
+            raise TypeError(NOT_COLUMNS.format(name=name, value=masked(item)))
     if len(set(items)) != len(items):
-        raise ValueError(TWICE.format(name=name, value=items))
+        raise ValueError(TWICE.format(name=name, value=masked(items)))
     return items
 
 
@@ -105,7 +109,7 @@ def check_column(value: object, name: str) -> str:
     'kon'
     """
     if not isinstance(value, str):
-        raise TypeError(NOT_A_COLUMN.format(name=name, value=value))
+        raise TypeError(NOT_A_COLUMN.format(name=name, value=masked(value)))
     return value
 
 
@@ -147,8 +151,10 @@ def check_number(
     number = float(value) if ok else math.nan  # type: ignore[arg-type]
     if not (math.isfinite(number) and low <= number <= high):
         if message is not None:
-            raise ValueError(message.format(value=value))
-        raise ValueError(BAD_NUMBER.format(name=name, what=what or _range(low, high), value=value))
+            raise ValueError(message.format(value=masked(value)))
+        raise ValueError(
+            BAD_NUMBER.format(name=name, what=what or _range(low, high), value=masked(value))
+        )
     return number
 
 
@@ -162,7 +168,7 @@ def check_confidence(value: object) -> float:
     """
     ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
     if not (ok and 0.0 < float(value) < 1.0):  # type: ignore[arg-type]
-        raise ValueError(BAD_CONFIDENCE.format(value=value))
+        raise ValueError(BAD_CONFIDENCE.format(value=masked(value)))
     return float(value)  # type: ignore[arg-type]
 
 
@@ -175,19 +181,25 @@ def check_choice(value: Any, name: str, allowed: Sequence[str]) -> str:
     'holm'
     """
     if not isinstance(value, str) or value not in allowed:
-        raise ValueError(BAD_OPTION.format(name=name, value=value, allowed=quoted(allowed)))
+        raise ValueError(BAD_OPTION.format(name=name, value=masked(value), allowed=quoted(allowed)))
     return value
 
 
-def quoted(values: Iterable[str]) -> str:
-    """Join values as their reprs, for messages.
+def quoted(values: Iterable[object]) -> str:
+    """Join values as their reprs, for messages, with personal identity numbers masked.
+
+    Every user value a message quotes passes through here or through
+    :func:`genderbudget._privacy.masked`, so no message shows a personal identity number
+    (see the masking rule in :mod:`genderbudget._privacy`).
 
     Examples
     --------
     >>> quoted(["holm", "none"])
     "'holm', 'none'"
+    >>> quoted(["K", "19640823-3234"])
+    "'K', <personal identity number>"
     """
-    return ", ".join(repr(v) for v in values)
+    return ", ".join(repr(masked(v)) for v in values)
 
 
 def check_roles(sex: str, by: Sequence[str], justified: Sequence[str] = ()) -> None:
@@ -199,12 +211,12 @@ def check_roles(sex: str, by: Sequence[str], justified: Sequence[str] = ()) -> N
         The sex column is a breakdown or a factor, or a factor is also a breakdown.
     """
     if sex in by:
-        raise ValueError(SEX_IN_BY.format(sex=sex))
+        raise ValueError(SEX_IN_BY.format(sex=masked(sex)))
     if sex in justified:
-        raise ValueError(JUSTIFIED_IS_SEX.format(sex=sex))
+        raise ValueError(JUSTIFIED_IS_SEX.format(sex=masked(sex)))
     for column in justified:
         if column in by:
-            raise ValueError(JUSTIFIED_IN_BY.format(column=column))
+            raise ValueError(JUSTIFIED_IN_BY.format(column=masked(column)))
 
 
 def renamed(value: T, former: T | None, name: str, former_name: str, default: T) -> T:
@@ -235,7 +247,12 @@ def renamed(value: T, former: T | None, name: str, former_name: str, default: T)
         return value
     if value != default and value != former:
         raise ValueError(
-            FORMER_NAME.format(name=name, value=value, former_name=former_name, former=former)
+            FORMER_NAME.format(
+                name=name,
+                value=masked(value),
+                former_name=former_name,
+                former=masked(former),
+            )
         )
     return former
 

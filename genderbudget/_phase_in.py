@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from genderbudget._privacy import masked
 from genderbudget._rounding import largest_remainder
 
 __all__ = ["phase_in"]
@@ -85,17 +86,19 @@ def phase_in(
     if missing:
         raise ValueError(NOT_A_PLAN.format(missing=", ".join(repr(c) for c in missing)))
     if isinstance(years, str | bytes) or not isinstance(years, Sequence | range):
-        raise ValueError(BAD_YEARS.format(value=years))
+        raise ValueError(BAD_YEARS.format(value=masked(years)))
     year_list = list(years)
     if not year_list or len(set(year_list)) != len(year_list):
-        raise ValueError(BAD_YEARS.format(value=years))
+        raise ValueError(BAD_YEARS.format(value=masked(years)))
     if weights is None:
         shares = np.ones(len(year_list))
     else:
         try:
             shares = np.asarray(list(weights), dtype=float)
         except (TypeError, ValueError):
-            raise ValueError(BAD_WEIGHTS.format(years=len(year_list), value=weights)) from None
+            raise ValueError(
+                BAD_WEIGHTS.format(years=len(year_list), value=masked(weights))
+            ) from None
         ok = (
             shares.shape == (len(year_list),)
             and bool(np.all(np.isfinite(shares)))
@@ -103,12 +106,12 @@ def phase_in(
             and shares.sum() > 0
         )
         if not ok:
-            raise ValueError(BAD_WEIGHTS.format(years=len(year_list), value=weights))
+            raise ValueError(BAD_WEIGHTS.format(years=len(year_list), value=masked(weights)))
     change = pd.to_numeric(plan["change"], errors="coerce").to_numpy(dtype=float)
     whole = np.isfinite(change) & (change == np.round(change))
     if not whole.all():
         bad = plan.loc[~whole, "change"]
-        raise ValueError(BAD_CHANGE.format(rows=len(bad), example=bad.iloc[0]))
+        raise ValueError(BAD_CHANGE.format(rows=len(bad), example=masked(bad.iloc[0])))
 
     keys = list(plan.columns[: list(plan.columns).index("sex") + 1])
     records = []

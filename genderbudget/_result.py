@@ -13,7 +13,7 @@ from genderbudget._explain import Persons, explain, explain_together
 from genderbudget._flags import FlagRule
 from genderbudget._measures import Measure
 from genderbudget._notes import Note, word
-from genderbudget._options import check_choice, renamed
+from genderbudget._options import check_choice, masked, renamed
 from genderbudget._texts import LANGS, Lang
 
 __all__ = ["Result", "Settings"]
@@ -70,7 +70,7 @@ class Settings:
             if m.name == name:
                 return m
         names = [m.name for m in self.measures]
-        raise ValueError(UNKNOWN_MEASURE.format(name=name, names=names))
+        raise ValueError(UNKNOWN_MEASURE.format(name=masked(name), names=names))
 
 
 NOTE_TABLES: tuple[str, ...] = ("estimates", "comparisons", "representation")

@@ -87,6 +87,8 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
+from genderbudget._privacy import masked
+
 __all__ = [
     "SENSITIVITY_COLUMNS",
     "detectable_difference",
@@ -118,9 +120,9 @@ def _f(values: ArrayLike) -> Array:
 
 def _check_levels(alpha: float, power: float) -> None:
     if not 0.0 < alpha < 1.0:
-        raise ValueError(_ALPHA_MESSAGE.format(alpha=alpha))
+        raise ValueError(_ALPHA_MESSAGE.format(alpha=masked(alpha)))
     if not alpha < power < 1.0:
-        raise ValueError(_POWER_MESSAGE.format(alpha=alpha, power=power))
+        raise ValueError(_POWER_MESSAGE.format(alpha=masked(alpha), power=masked(power)))
 
 
 def e_value(ratio: ArrayLike) -> Array:

@@ -8,7 +8,9 @@ code that is not recognised is an error that names each such value and how many 
 so that nothing is lost silently.
 
 Personal identity numbers are personal data: :func:`sex_from_personnummer` never echoes them in
-an error or a warning, only their positions.
+an error or a warning, only their positions, and an error about unrecognised sex codes counts
+the values that look like identity numbers without showing them (their validation and masking
+live in :mod:`genderbudget._privacy`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,14 @@ from narwhals.dependencies import is_polars_dataframe, is_polars_series
 from numpy.typing import NDArray
 
 from genderbudget._options import word_for
+from genderbudget._privacy import (
+    IdentityNumbers,
+    check_identity_numbers,
+    hidden_values,
+    identity_numbers_among,
+    masked,
+    parse_identity_numbers,
+)
 
 if TYPE_CHECKING:
     import polars as pl
@@ -47,6 +57,10 @@ UNRECOGNISED_SEX_MESSAGE = (
     "Map other codes with mapping={{{example}: 'women' | 'men' | 'unknown', ...}}."
 )
 MORE_VALUES_MESSAGE = ", and {n} more distinct {values_word}"
+IDENTITY_NUMBERS_AS_SEX = (
+    "The column seems to hold personal identity numbers: derive sex from them with "
+    "gb.sex_from_personnummer(data[{column!r}]) and pass the result as the sex column."
+)
 MAPPING_TARGET_MESSAGE = (
     "mapping has targets that are not sex categories: {targets}. "
     "Allowed targets: 'women', 'men', 'unknown'."
@@ -135,10 +149,11 @@ def _is_missing(value: object) -> bool:
 
 
 def _show(value: object) -> str:
-    """Represent a value the way a user would type it (numpy scalars as Python scalars)."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    return repr(value)
+    """Represent a value the way a user would type it (numpy scalars as Python scalars).
+
+    A value that looks like a personal identity number is masked.
+    """
+    return repr(masked(value))
 
 
 def _prepare_mapping(
@@ -148,7 +163,9 @@ def _prepare_mapping(
     if mapping is None:
         return {}, {}
     if not isinstance(mapping, Mapping):
-        raise TypeError(f"mapping must be a dict such as {{'X': 'unknown'}}, not {mapping!r}.")
+        raise TypeError(
+            f"mapping must be a dict such as {{'X': 'unknown'}}, not {masked(mapping)!r}."
+        )
     bad = [(key, target) for key, target in mapping.items() if target not in SEX_CATEGORIES]
     if bad:
         targets = ", ".join(f"{_show(target)} (for {_show(key)})" for key, target in bad)
@@ -198,19 +215,29 @@ def _code_value(value: object, exact: dict[object, int], folded: dict[str, int])
 
 
 def _unrecognised_message(column: str, offending: list[tuple[object, int]]) -> str:
-    ranked = sorted(offending, key=lambda item: (-item[1], _show(item[0])))
-    listed = ", ".join(
+    hidden = identity_numbers_among([value for value, _ in offending])
+    numbers = [item for item, is_number in zip(offending, hidden, strict=True) if is_number]
+    others = [item for item, is_number in zip(offending, hidden, strict=True) if not is_number]
+    ranked = sorted(others, key=lambda item: (-item[1], repr(item[0])))
+    parts = [
         f"{_show(value)} ({count} {word_for(count, 'row', 'rows')})"
         for value, count in ranked[:_MAX_LISTED_VALUES]
-    )
+    ]
+    listed = ", ".join(parts)
     n_more = len(ranked) - _MAX_LISTED_VALUES
     if n_more > 0:
         listed += MORE_VALUES_MESSAGE.format(
             n=n_more, values_word=word_for(n_more, "value", "values")
         )
-    return UNRECOGNISED_SEX_MESSAGE.format(
-        column=column, values=listed, example=_show(ranked[0][0])
-    )
+    if numbers:
+        n_rows = sum(count for _, count in numbers)
+        hidden_text = hidden_values(len(numbers), f"{n_rows} {word_for(n_rows, 'row', 'rows')}")
+        listed += (", " if listed else "") + hidden_text
+    example = _show(ranked[0][0]) if ranked else repr("X")
+    message = UNRECOGNISED_SEX_MESSAGE.format(column=column, values=listed, example=example)
+    if numbers:
+        message += " " + IDENTITY_NUMBERS_AS_SEX.format(column=column)
+    return message
 
 
 def _code_distinct(
@@ -276,7 +303,9 @@ def code_sex_values(
     ValueError
         If a value is not a recognised sex code and not in `mapping`. The message names the
         column and every such value with its row count (most frequent first; at most 20, then
-        how many more), and says how to map them. Also if a target in `mapping` is not one
+        how many more), and says how to map them. Values that look like personal identity
+        numbers are only counted, never shown, and the message points to
+        :func:`sex_from_personnummer`. Also if a target in `mapping` is not one
         of the three categories, if two string keys of `mapping` differ only in case or
         whitespace but have different targets, or if `values` and `counts` differ in length.
 
@@ -519,161 +548,12 @@ def normalize_sex(
 # sex_from_personnummer
 # --------------------------------------------------------------------------------------------
 
-# Where the ten digits YYMMDDNNNC sit in each accepted string layout, by length 10 to 13.
-_TEN_DIGIT_POSITIONS = (
-    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],  # YYMMDDNNNC
-    [0, 1, 2, 3, 4, 5, 7, 8, 9, 10],  # YYMMDD-NNNC or YYMMDD+NNNC
-    [2, 3, 4, 5, 6, 7, 8, 9, 10, 11],  # YYYYMMDDNNNC
-    [2, 3, 4, 5, 6, 7, 9, 10, 11, 12],  # YYYYMMDD-NNNC
-)
-_TEN_DIGITS = 10**10
-_ZERO = ord("0")
-# Luhn: a digit d at an odd position (weight 2) contributes the digit sum of 2 * d.
-_DOUBLED_DIGIT_SUM = np.array([0, 2, 4, 6, 8, 1, 3, 5, 7, 9], dtype=np.int32)
-_DAYS_IN_MONTH = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
-
-class _Parsed:
-    """Per-row parse result: missing rows, rows in a recognised format, and their digits.
-
-    ``digits`` holds the ten digits of the form YYMMDDNNNC and ``century`` the first two digits
-    of the 12-digit form (-1 when the value had 10 digits); both are meaningful only where
-    ``valid_format`` is true.
-    """
-
-    def __init__(self, n: int) -> None:
-        self.missing = np.zeros(n, dtype=bool)
-        self.valid_format = np.zeros(n, dtype=bool)
-        self.digits = np.zeros((n, 10), dtype=np.uint8)
-        self.century = np.full(n, -1, dtype=np.int64)
-
-
-def _parse_numbers(values: NDArray[np.float64], rows: NDArray[np.intp], parsed: _Parsed) -> None:
-    """Integers (or whole floats): at most 10 digits are zero-padded to 10, 12 digits kept."""
-    missing = np.isnan(values)
-    with np.errstate(invalid="ignore"):
-        whole = ~missing & (values >= 0) & (values < 10**12) & (np.floor(values) == values)
-    number = np.where(whole, values, 0).astype(np.int64)
-    twelve = number >= 10**11
-    ok = whole & ((number < _TEN_DIGITS) | twelve)
-    century, rest = np.divmod(np.where(ok, number, 0), _TEN_DIGITS)
-    digits = np.empty((len(rest), 10), dtype=np.uint8)
-    for place in range(9, -1, -1):
-        rest, digits[:, place] = np.divmod(rest, 10)
-    parsed.missing[rows] = missing
-    parsed.valid_format[rows] = ok
-    parsed.digits[rows] = digits
-    parsed.century[rows] = np.where(ok & twelve, century, -1)
-
-
-def _parse_strings(values: pd.Series, rows: NDArray[np.intp], parsed: _Parsed) -> None:
-    """Strings in one of the accepted layouts; empty or blank strings count as missing.
-
-    The strings are laid out as a matrix of character codes, one row per value, so that the
-    layout checks and the digit extraction are array operations.
-    """
-    if pd.api.types.is_object_dtype(values.dtype):
-        values = values.astype(pd.StringDtype())
-    text = values.str.strip()
-    length = text.str.len().to_numpy(dtype=np.float64, na_value=np.nan)
-    missing = np.isnan(length) | (length == 0)
-    n_chars = np.where((length >= 10) & (length <= 13), length, 0).astype(np.intp)
-    # Longer strings are cut to 13 characters here, but their n_chars of 0 rejects them.
-    chars = text.to_numpy(dtype=object, na_value="").astype("U13").view(np.uint32).reshape(-1, 13)
-    n_digits = ((chars >= _ZERO) & (chars <= _ZERO + 9)).sum(axis=1)
-    dash, plus = ord("-"), ord("+")
-    ok = (
-        ((n_chars == 10) & (n_digits == 10))
-        | ((n_chars == 11) & (n_digits == 10) & ((chars[:, 6] == dash) | (chars[:, 6] == plus)))
-        | ((n_chars == 12) & (n_digits == 12))
-        | ((n_chars == 13) & (n_digits == 12) & (chars[:, 8] == dash))
-    )
-    digits = np.zeros((len(chars), 10), dtype=np.uint8)
-    for n, positions in enumerate(_TEN_DIGIT_POSITIONS, start=10):
-        layout = ok & (n_chars == n)
-        digits[layout] = chars[layout][:, positions] - _ZERO
-    first_two = (chars[:, 0].astype(np.int64) - _ZERO) * 10 + (chars[:, 1].astype(np.int64) - _ZERO)
-    century = np.where(ok & (n_chars >= 12), first_two, -1)
-    parsed.missing[rows] = missing
-    parsed.valid_format[rows] = ok
-    parsed.digits[rows] = digits
-    parsed.century[rows] = century
-
-
-def _inferred(series: pd.Series) -> str:
-    """Kind of the non-missing values of an object column ('string', 'integer', ...)."""
-    if not pd.api.types.is_object_dtype(series.dtype):
-        return ""
-    return str(pd.api.types.infer_dtype(series, skipna=True))
-
-
-def _parse_personnummer(series: pd.Series) -> _Parsed:
-    n = len(series)
-    parsed = _Parsed(n)
-    all_rows = np.arange(n, dtype=np.intp)
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        series = series.astype(object)
-    dtype = series.dtype
-    if pd.api.types.is_bool_dtype(dtype):
-        parsed.missing[:] = series.isna().to_numpy()
-    elif pd.api.types.is_numeric_dtype(dtype):
-        _parse_numbers(series.to_numpy(dtype=np.float64, na_value=np.nan), all_rows, parsed)
-    elif (
-        pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype)
-    ) or _inferred(series) in {"string", "empty"}:
-        _parse_strings(series, all_rows, parsed)
-    elif _inferred(series) in {"integer", "floating", "mixed-integer-float"}:
-        _parse_numbers(series.to_numpy(dtype=np.float64, na_value=np.nan), all_rows, parsed)
-    else:
-        # Mixed column: sort each value by type, then parse strings and numbers in bulk.
-        raw = series.to_numpy(dtype=object)
-        missing = series.isna().to_numpy()
-        is_text = np.fromiter((isinstance(v, str) for v in raw), dtype=bool, count=n)
-        is_number = np.fromiter(
-            (isinstance(v, int | float | np.integer | np.floating) for v in raw),
-            dtype=bool,
-            count=n,
-        ) & ~np.fromiter((isinstance(v, bool | np.bool_) for v in raw), dtype=bool, count=n)
-        is_number &= ~missing
-        parsed.missing[:] = missing
-        if is_text.any():
-            _parse_strings(pd.Series(raw[is_text], dtype=object), all_rows[is_text], parsed)
-        if is_number.any():
-            _parse_numbers(raw[is_number].astype(np.float64), all_rows[is_number], parsed)
-    return parsed
-
-
-def _two_digits(digits: NDArray[np.uint8], first: int) -> NDArray[np.int64]:
-    """Read the two-digit number at columns ``first`` and ``first + 1`` of a digit matrix."""
-    return digits[:, first].astype(np.int64) * 10 + digits[:, first + 1]
-
-
-def _validate(parsed: _Parsed) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.int8]]:
-    """Rows with an impossible date, rows with a wrong check digit, and the sex codes."""
-    digits = parsed.digits
-    year, month, day = (_two_digits(digits, first) for first in (0, 2, 4))
-    day = np.where(day > 60, day - 60, day)  # coordination numbers add 60 to the day
-    full_year = parsed.century * 100 + year
-    gregorian_leap = (full_year % 4 == 0) & ((full_year % 100 != 0) | (full_year % 400 == 0))
-    # Without the century, only a year ending in 00 can be ambiguous (1900 no, 2000 yes).
-    leap = np.where(parsed.century >= 0, gregorian_leap, year % 4 == 0)
-    month_ok = (month >= 1) & (month <= 12)
-    days = np.where(month_ok, _DAYS_IN_MONTH[np.clip(month, 0, 12)], 0)
-    days = np.where(month_ok & (month == 2) & ~leap, 28, days)
-    date_ok = month_ok & (day >= 1) & (day <= days)
-
-    # Weights 2, 1, 2, 1, ... from the left over the nine digits YYMMDDNNN.
-    luhn_sum = _DOUBLED_DIGIT_SUM[digits[:, 0:9:2]].sum(axis=1) + digits[:, 1:9:2].sum(
-        axis=1, dtype=np.int32
-    )
-    check_ok = (10 - luhn_sum % 10) % 10 == digits[:, 9]
-
-    candidate = parsed.valid_format & ~parsed.missing
-    bad_date = candidate & ~date_ok
-    bad_check = candidate & date_ok & ~check_ok
-    sex = np.where(digits[:, 8] % 2 == 1, _MEN, _WOMEN).astype(np.int8)
-    sex[~(candidate & date_ok & check_ok)] = _UNKNOWN
-    return bad_date, bad_check, sex
+def _sex_codes(parsed: IdentityNumbers, valid: NDArray[np.bool_]) -> NDArray[np.int8]:
+    """Sex from the second-to-last digit (odd: man, even: woman); unknown where not valid."""
+    codes = np.where(parsed.digits[:, 8] % 2 == 1, _MEN, _WOMEN).astype(np.int8)
+    codes[~valid] = _UNKNOWN
+    return codes
 
 
 def _positions_text(rows: NDArray[np.intp]) -> str:
@@ -767,8 +647,11 @@ def sex_from_personnummer(
     A number is valid when
 
     - the month is 01-12 and the day exists in that month; a coordination number has 60 added
-      to the day (61-91). February 29 needs a leap year: exact when the century is given,
-      and otherwise allowed for years ending in 00, 04, ..., 96;
+      to the day (61-91). February 29 needs a leap year of the year of birth when the
+      century is known: given in the 12-digit forms, or implied by the separator (``-``: the
+      most recent year ending in YY, up to this year; ``+``: the most recent one at least 100
+      years ago, so ``000229+123C`` is 1900, which has no February 29). Without century or
+      separator, years ending in 00, 04, ..., 96 are allowed;
     - the check digit C is right. It is the Luhn (modulus 10) digit of the nine digits
       YYMMDDNNN: multiply them by 2, 1, 2, 1, ... from the left, add the digits of the
       products, and C = (10 - sum mod 10) mod 10. For Skatteverket's example 640823-323C:
@@ -811,8 +694,9 @@ def sex_from_personnummer(
     else:
         series = _as_pandas(values)
 
-    parsed = _parse_personnummer(series)
-    bad_date, bad_check, codes = _validate(parsed)
+    parsed = parse_identity_numbers(series)
+    bad_date, bad_check = check_identity_numbers(parsed)
+    codes = _sex_codes(parsed, valid=parsed.valid_format & ~parsed.missing & ~bad_date & ~bad_check)
     reasons = {
         _FORMAT: ~parsed.missing & ~parsed.valid_format,
         _DATE: bad_date,
