@@ -366,10 +366,12 @@ def allocate(
     ValueError
         Naming the column, the cost objects and the number of rows: a missing column (the
         closest name is suggested), text or missing values in an amount or driver, negative
-        amounts or drivers, a cost object with no driver
-        rows or with zero volume for a driver, driver rows for a cost object that is not in
-        ``costs``, an unknown sex code, or an unusable overhead key. Money never silently
-        disappears.
+        or infinite amounts or drivers, drivers beyond 1e50 or amounts beyond 2**53 öre
+        (about 90 000 billion kr, in a row or in all), a cost object with a cost and no
+        driver rows or with zero volume for a driver, driver rows for a cost object that is
+        not in ``costs``, an unknown sex code, or an unusable overhead key. Money never
+        silently disappears; a cost object with cost 0 and no driver rows is left out and
+        :attr:`Allocation.notes` names it.
 
     Notes
     -----
