@@ -61,8 +61,7 @@ SUB_ORE_NOTE = (
     "(the largest change to one amount: {change:.2f} öre)."
 )
 NO_DRIVERS = (
-    "Cost object(s) {where} in costs have no rows in drivers, so their cost of {amount} kr "
-    "cannot be "
+    "Cost object(s) {where} in costs have no rows in drivers, so their cost cannot be "
     "allocated (it would disappear). Add their driver volumes by sex, or leave the cost "
     "objects out of costs and report them separately."
 )
@@ -514,10 +513,7 @@ def _check_cost_objects(
     at = _positions(direct.index, no_drivers, keys)
     costly = direct.to_numpy(dtype=np.int64)[at] != 0
     if costly.any():
-        amount = int(direct.to_numpy(dtype=np.int64)[at[costly]].sum()) / 100.0
-        raise ValueError(
-            NO_DRIVERS.format(where=_where(no_drivers.loc[costly], keys), amount=f"{amount:,.2f}")
-        )
+        raise ValueError(NO_DRIVERS.format(where=_where(no_drivers.loc[costly], keys)))
     if len(unknown):
         raise ValueError(UNKNOWN_OBJECT.format(where=_where(unknown, keys), column=cost_object))
     if not len(no_drivers):

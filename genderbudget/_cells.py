@@ -99,9 +99,7 @@ COUNTS_OVERFLOW = (
     "numbers of persons, not amounts."
 )
 WHAT_NEGATIVE_SUM_SQ = "A sum of squares"
-WHAT_NEGATIVE_DENOMINATOR = (
-    "A denominator (care-days, a need score, a number of persons) or a number of days"
-)
+WHAT_NEGATIVE_DENOMINATOR = "A denominator (care-days, a need score, a number of persons)"
 NOT_A_FRAME = (
     "data must be a dataframe (pandas, polars, DuckDB, or another engine narwhals "
     "supports), got {type}."

@@ -340,7 +340,7 @@ def test_a_cost_object_with_zero_cost_and_no_drivers_allocates_nothing(
 
 def test_a_cost_object_with_a_cost_and_no_drivers_is_still_an_error() -> None:
     costs = pd.concat([_costs(), pd.DataFrame({"objekt": ["C"], "kostnad": [5.0]})])
-    with _raises("Cost object(s) objekt='C' in costs have no rows in drivers, so their cost of "):
+    with _raises("Cost object(s) objekt='C' in costs have no rows in drivers, so their cost "):
         _allocate(costs, _drivers())
 
 
