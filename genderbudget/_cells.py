@@ -687,7 +687,7 @@ def _raise_on_bad_values(
                 assert mask is not None  # counted above, so the expression exists
                 values = _offending_values(frame, spec.column, mask)
                 raise ValueError(
-                    value_problem(
+                    _value_problem(
                         kind, spec, rows, values, _positions(frame, mask), where="", fix=FIX_MISSING
                     )
                 )
@@ -713,7 +713,7 @@ def _raise_on_infinite_factors(
             assert mask is not None  # a float column
             values = _offending_values(frame, factor, mask)
             raise ValueError(
-                value_problem(
+                _value_problem(
                     "inf", spec, rows, values, _positions(frame, mask), where="", fix=FIX_MISSING
                 )
             )
@@ -808,7 +808,7 @@ def _positions_text(positions: Sequence[int], rows: int) -> str:
     return f"{word} {listed} (counted from 0)"
 
 
-def value_problem(
+def _value_problem(
     kind: str,
     spec: Any,
     rows: int,
@@ -912,7 +912,7 @@ def check_numbers(
             distinct = pd.Series(values[mask]).value_counts(sort=True)
             pairs = [(_python(v), int(c)) for v, c in distinct.items()]
             raise ValueError(
-                value_problem(
+                _value_problem(
                     kind,
                     spec,
                     int(mask.sum()),
