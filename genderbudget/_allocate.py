@@ -21,7 +21,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from genderbudget._cells import small_table
+from genderbudget._cells import LARGEST_VALUE, check_numbers, small_table
 from genderbudget._notes import codes, english, note, parse, render
 from genderbudget._options import check_choice, check_columns, check_number, counted, masked
 from genderbudget._rounding import grouped_largest_remainder, round_within
@@ -42,9 +42,16 @@ MISSING_VALUES = (
     "Column {column!r} of {table} has missing values in {rows} ({where}). Money and volumes "
     "must be given for every row: fill them in (0 if there was none) or drop the rows."
 )
-NEGATIVE = (
-    "Column {column!r} of {table} has negative values in {rows} ({where}). {what} cannot be "
-    "negative: correct them, or book reversals on the cost object they belong to."
+FIX_NUMBERS = (
+    "Correct those rows or drop them; costs and volumes must be finite numbers >= 0 (net a "
+    "reversal against the costs of the cost object it belongs to before allocating)."
+)
+# The largest amount carried exactly in whole öre (2**53 öre, about 90 000 billion kr).
+LARGEST_AMOUNT: Final[float] = 2.0**53 / 100.0
+AMOUNTS_OVERFLOW = (
+    "Column {column!r} of {table} sums to {total:,.0f} kr in absolute value, more than "
+    "{limit:,.0f} kr, which cannot be carried exactly in whole öre. Allocate in parts (e.g. "
+    "one year at a time, by=) or check the unit of the column."
 )
 NO_DRIVERS = (
     "Cost object(s) {where} in costs have no rows in drivers, so their cost cannot be "
@@ -253,12 +260,19 @@ def _where(frame: pd.DataFrame, keys: Sequence[str], limit: int = 10) -> str:
 
 
 def _numbers(
-    frame: pd.DataFrame, column: str, table: str, keys: Sequence[str], what: str
+    frame: pd.DataFrame,
+    column: str,
+    table: str,
+    keys: Sequence[str],
+    what: str,
+    limit: float = LARGEST_VALUE,
 ) -> np.ndarray:
     """Return a column of non-negative numbers as floats.
 
-    Text, missing and negative values are errors that name the column, the rows and the cost
-    objects; ``what`` names the values in the message ("Costs", "Volumes").
+    Text, missing, infinite, too large and negative values are errors that name the column,
+    the rows and the cost objects; ``what`` names the values in the message ("Costs",
+    "Volumes"). Infinite, too large and negative values follow the library's one policy for
+    numbers (:func:`genderbudget._cells.check_numbers`).
     """
     raw = frame[column]
     missing = raw.isna().to_numpy()
@@ -283,17 +297,15 @@ def _numbers(
                 where=_where(frame.loc[missing], keys),
             )
         )
-    negative = converted < 0
-    if negative.any():
-        raise ValueError(
-            NEGATIVE.format(
-                column=column,
-                table=table,
-                rows=counted(int(negative.sum())),
-                where=_where(frame.loc[negative], keys),
-                what=what,
-            )
-        )
+    check_numbers(
+        converted,
+        column,
+        f"in {table}",
+        negative=what,
+        limit=limit,
+        where=lambda mask: _where(frame.loc[mask], keys),
+        fix=FIX_NUMBERS,
+    )
     return converted
 
 
@@ -305,7 +317,13 @@ def _ore(
     Amounts with fractions of an öre are rounded by the largest-remainder rule within each
     cell of ``by``, so each cell's total is kept to the nearest öre; the note says so.
     """
-    ore = _numbers(frame, column, table, keys, "Costs") * 100.0
+    kronor = _numbers(frame, column, table, keys, "Costs", limit=LARGEST_AMOUNT)
+    total = float(np.sum(kronor))
+    if total > LARGEST_AMOUNT:
+        raise ValueError(
+            AMOUNTS_OVERFLOW.format(column=column, table=table, total=total, limit=LARGEST_AMOUNT)
+        )
+    ore = kronor * 100.0
     fraction = np.abs(ore - np.round(ore)) > 1e-6 * np.maximum(1.0, np.abs(ore)) ** 0.5
     if not fraction.any():
         return np.round(ore).astype(np.int64), None
@@ -400,10 +418,12 @@ def allocate(
     ValueError
         Naming the column, the cost objects and the number of rows: a missing column (the
         closest name is suggested), text or missing values in an amount or driver, negative
-        amounts or drivers, a cost object with no driver
-        rows or with zero volume for a driver, driver rows for a cost object that is not in
-        ``costs``, an unknown sex code, or an unusable overhead key. Money never silently
-        disappears.
+        or infinite amounts or drivers, drivers beyond 1e50 or amounts beyond 2**53 öre
+        (about 90 000 billion kr, in a row or in all), a cost object with a cost and no
+        driver rows or with zero volume for a driver, driver rows for a cost object that is
+        not in ``costs``, an unknown sex code, or an unusable overhead key. Money never
+        silently disappears; a cost object with cost 0 and no driver rows is left out and
+        :attr:`Allocation.notes` names it.
 
     Notes
     -----
@@ -470,7 +490,8 @@ def allocate(
     driver_table["__sex"] = np.asarray(coded, dtype=object)
     volumes = driver_table.groupby([*keys, "__sex"], sort=True, dropna=False)[volume_columns].sum()
 
-    _check_cost_objects(direct, volumes, keys, cost_object)
+    direct, note = _check_cost_objects(direct, volumes, keys, cost_object)
+    notes.extend([note] if note else [])
 
     pools = None
     if overhead is not None:
@@ -533,16 +554,34 @@ def _key_columns(overhead_key: str | Mapping[str, str]) -> list[str]:
 
 def _check_cost_objects(
     direct: pd.Series, volumes: pd.DataFrame, keys: list[str], cost_object: str
-) -> None:
+) -> tuple[pd.Series, str | None]:
+    """Refuse cost objects with a cost and no drivers, and drivers of unknown cost objects.
+
+    A cost object with cost 0 and no driver rows loses nothing: it is left out, and the
+    returned note names it.
+    """
     have_cost = direct.index.to_frame(index=False)
     have_volume = volumes.index.to_frame(index=False)[keys].drop_duplicates()
     merged = have_cost.merge(have_volume, on=keys, how="outer", indicator=True)
-    no_drivers = merged.loc[merged["_merge"] == "left_only"]
-    if len(no_drivers):
-        raise ValueError(NO_DRIVERS.format(where=_where(no_drivers, keys)))
     unknown = merged.loc[merged["_merge"] == "right_only"]
+    no_drivers = merged.loc[merged["_merge"] == "left_only"]
+    at = _positions(direct.index, no_drivers, keys)
+    costly = direct.to_numpy(dtype=np.int64)[at] != 0
+    if costly.any():
+        raise ValueError(NO_DRIVERS.format(where=_where(no_drivers.loc[costly], keys)))
     if len(unknown):
         raise ValueError(UNKNOWN_OBJECT.format(where=_where(unknown, keys), column=cost_object))
+    if not len(no_drivers):
+        return direct, None
+    where = _where(no_drivers, keys)
+    left_out = (
+        note("cost_object_zero_cost_no_drivers", where=where)
+        if len(no_drivers) == 1
+        else note("cost_objects_zero_cost_no_drivers", count=len(no_drivers), where=where)
+    )
+    keep = np.ones(len(direct), dtype=bool)
+    keep[at] = False
+    return direct.loc[keep], left_out
 
 
 def _positions(index: pd.Index, frame: pd.DataFrame, keys: list[str]) -> np.ndarray:

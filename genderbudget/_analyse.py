@@ -118,8 +118,11 @@ def analyse(
     ValueError
         A column is missing (the closest name is suggested), a sex code is not recognised,
         an outcome is not numeric, a rate column is not 0/1, counts are negative or smaller
-        than the number who got something, or an option is out of range. Each message names
-        the column, the offending values with their row counts, and the fix.
+        than the number who got something, a number column holds infinite values or values
+        beyond 1e50 (counts beyond 2**53), a ratio's denominator, a need or days are
+        negative, or an option is out of range. Each message names the column, the
+        offending values with their row counts and positions, and the fix. Negative amounts
+        (the numerator of a mean, total or ratio) are allowed; see :class:`Measure`.
 
     Notes
     -----

@@ -9,8 +9,9 @@ one row per measure x breakdown cell x sex with the counts and sums each estimat
 from __future__ import annotations
 
 import difflib
+import math
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -19,14 +20,20 @@ import numpy as np
 import pandas as pd
 
 from genderbudget._measures import Measure
-from genderbudget._options import quoted
+from genderbudget._options import counted, quoted, word_for
 from genderbudget._privacy import hidden_values, identity_numbers_among, masked
 from genderbudget._sex import SEX_CATEGORIES, code_sex_values
 
 __all__ = [
+    "LARGEST_COUNT",
+    "LARGEST_VALUE",
+    "NEGATIVE_VALUE",
+    "NOT_FINITE",
+    "TOO_LARGE",
     "CellStats",
     "ColumnNotFoundError",
     "breakdown_cells",
+    "check_numbers",
     "collect_cells",
     "in_cell",
     "small_table",
@@ -49,19 +56,51 @@ NOT_BINARY = (
 )
 NEGATIVE_COUNT = (
     "Column {column!r} ({role}) holds counts of persons, but has negative or non-integer "
-    "values in {rows}: {values}. Counts must be whole numbers >= 0; correct or remove those "
-    "rows."
+    "values in {rows}: {values}, at {positions}. Counts must be whole numbers >= 0; correct "
+    "or remove those rows."
 )
 TOO_MANY_SUCCESSES = (
     "Column {column!r} (used by rate({column!r})) counts persons who got it, but in {rows} "
     "it exceeds the number of persons in column {n!r} (e.g. {examples}). Each row's count "
     "must lie between 0 and its number of persons; check that the columns are not swapped."
 )
-NEGATIVE_VALUE = (
-    "Column {column!r} (used by measure {name!r}) must be >= 0, but {rows} have negative "
-    "values: {values}. A need score or a number of days cannot be negative; correct those "
-    "rows, or set them to missing to leave them out (they are then reported as excluded)."
+# The policy for the numbers in the rows, the same for every public function:
+# - infinite values (inf, -inf) are refused in every number column: they cannot be summed;
+# - finite values beyond LARGEST_VALUE (LARGEST_COUNT for counts of persons) are refused:
+#   their squares or sums would overflow float64 (or lose whole persons);
+# - negative values are refused in columns that count or divide (counts of persons, a
+#   ratio's denominator, need scores, care-days, sums of squares, allocation volumes) and
+#   allowed in amounts that are summed or averaged (the numerator of a mean, total or ratio:
+#   corrections and refunds can be negative);
+# - NaN and null are missing values: the rows are left out and counted as excluded.
+LARGEST_VALUE = 1e50
+LARGEST_COUNT = 2.0**53
+NOT_FINITE = (
+    "Column {column!r} ({role}) has infinite values in {rows}{where}: {values}, at "
+    "{positions}. An infinite number cannot be summed or compared (it usually comes from a "
+    "division by zero). {fix}"
 )
+TOO_LARGE = (
+    "Column {column!r} ({role}) has values beyond +/-{limit:.4g} in {rows}{where}: {values}, "
+    "at {positions}. Numbers this large cannot be computed with exactly (their squares or "
+    "sums overflow, or whole persons or öre are lost); they are usually a code for a missing "
+    "value or a unit error. {fix}"
+)
+NEGATIVE_VALUE = (
+    "Column {column!r} ({role}) must be >= 0, but {rows} {have} negative values{where}: "
+    "{values}, at {positions}. {what} cannot be negative. {fix}"
+)
+FIX_MISSING = (
+    "Correct those rows, or set them to missing (NaN) to leave them out (they are then "
+    "reported as excluded)."
+)
+COUNTS_OVERFLOW = (
+    "Column {column!r} (the count column, n=) sums to {total:,.0f} persons, more than "
+    "{limit:,.0f} (2**53), which cannot be counted exactly. Check that the column holds "
+    "numbers of persons, not amounts."
+)
+WHAT_NEGATIVE_SUM_SQ = "A sum of squares"
+WHAT_NEGATIVE_DENOMINATOR = "A denominator (care-days, a need score, a number of persons)"
 NOT_A_FRAME = (
     "data must be a dataframe (pandas, polars, DuckDB, or another engine narwhals "
     "supports), got {type}."
@@ -277,6 +316,7 @@ def collect_cells(
     n: str | None,
     mapping: Mapping[object, str] | None,
     justified: Sequence[str] = (),
+    factors: Sequence[str] = (),
 ) -> CellStats:
     """Check the input and compute sufficient statistics per measure, cell and sex.
 
@@ -296,6 +336,9 @@ def collect_cells(
         Extra sex codes, passed to the sex coding.
     justified : sequence of str, optional
         Factors to keep apart in :attr:`CellStats.patterns` (the same group-by, finer keys).
+    factors : sequence of str, optional
+        Columns of ``by`` that are factors of a model (read as numbers when numeric): like
+        ``justified``, refused when they hold infinite values.
 
     Returns
     -------
@@ -313,6 +356,7 @@ def collect_cells(
     rows_in = int(cells["__rows"].sum())
     _refuse_identity_numbers(cells, _label_roles(measures, by, justified))
     _raise_on_bad_values(frame, cells, measures, schema, n)
+    _raise_on_infinite_factors(frame, cells, schema, [*justified, *factors])
     cells["__sex"] = _coded_sex(cells, sex, mapping)
     cells, exclusions = _drop_missing_breakdowns(cells, measures, by)
 
@@ -433,15 +477,86 @@ def _value(column: str) -> nw.Expr:
     return nw.col(column).cast(nw.Float64)
 
 
+@dataclass(frozen=True)
+class _Checked:
+    """A number column and what the policy asks of its values (see :data:`LARGEST_VALUE`)."""
+
+    column: str
+    role: str
+    limit: float = LARGEST_VALUE
+    negative: str | None = None  # words for the values when they cannot be negative
+
+
+def _checked_columns(measures: Sequence[Measure], n: str | None) -> list[_Checked]:
+    """Every number column the measures read, each once, with its role in the policy.
+
+    The count column ``n`` is checked against :data:`LARGEST_COUNT` (its own check refuses
+    negative and fractional counts); the columns a measure declares ``nonnegative`` (a
+    ratio's denominator, need scores, care-days) and sums of squares cannot be negative;
+    the amounts a measure sums or averages can.
+    """
+    checked: dict[str, _Checked] = {}
+    if n is not None:
+        checked[n] = _Checked(n, "the count column, n=", limit=LARGEST_COUNT)
+    for m in measures:
+        role = f"used by measure {m.name!r}"
+        for c in m.columns:
+            what = WHAT_NEGATIVE_DENOMINATOR if c in m.nonnegative else None
+            _add_checked(checked, _Checked(c, role, negative=what))
+        if m.sum_sq is not None:
+            _add_checked(checked, _Checked(m.sum_sq, role, negative=WHAT_NEGATIVE_SUM_SQ))
+    return list(checked.values())
+
+
+def _add_checked(checked: dict[str, _Checked], new: _Checked) -> None:
+    """Add a column's check; a column read by several measures keeps its strictest one."""
+    old = checked.get(new.column)
+    if old is None:
+        checked[new.column] = new
+    elif old.negative is None and new.negative is not None:
+        checked[new.column] = replace(old, negative=new.negative)
+
+
+def _value_checks(checked: Sequence[_Checked], schema: Mapping[str, Any]) -> dict[str, nw.Expr]:
+    """Per-row 0/1 expressions for the policy: infinite, too large, negative (summed later)."""
+    checks: dict[str, nw.Expr] = {}
+    for j, spec in enumerate(checked):
+        dtype = schema[spec.column]
+        for kind in ("inf", "big", "neg"):
+            expr = _problem(spec, dtype, kind)
+            if expr is not None:
+                checks[f"__bad_{kind}{j}"] = expr
+    return checks
+
+
+def _problem(spec: _Checked, dtype: Any, kind: str) -> nw.Expr | None:
+    """Return the rows of ``spec.column`` with problem ``kind`` (None: it cannot occur)."""
+    if dtype == nw.Boolean:
+        return None
+    value = _value(spec.column)
+    present = ~_missing(spec.column, dtype)
+    finite = value.abs() < float("inf")
+    if kind == "inf":
+        return (present & ~finite) if _is_float(dtype) else None
+    if kind == "big":
+        if not _is_float(dtype) and spec.limit >= 2.0**64:
+            return None  # an integer column cannot reach the limit
+        return present & finite & (value.abs() > spec.limit)
+    if spec.negative is None:
+        return None
+    return present & (value < 0)
+
+
 def _row_statistics(
     measures: Sequence[Measure], schema: Mapping[str, Any], n: str | None
 ) -> dict[str, nw.Expr]:
     """Per-row expressions to sum: use flags, missing-value attribution, the sums, checks.
 
-    The checks (``__bad``, ``__over``, ``__neg``) count rows with values a measure refuses.
+    The checks (``__bad``, ``__over``) count rows with values the policy or a measure
+    refuses, in the same group-by as the sums.
     """
     derived: dict[str, nw.Expr] = {}
-    checks: dict[str, nw.Expr] = {}
+    checks = _value_checks(_checked_columns(measures, n), schema)
     count_missing = _missing(n, schema[n]) if n is not None else nw.lit(value=False)
     if n is not None:
         persons = _value(n)
@@ -488,8 +603,6 @@ def _measure_sums(
             derived[f"__yy{i}"] = nw.when(ok).then(y * y).otherwise(0.0)
         elif m.sum_sq is not None:
             derived[f"__yy{i}"] = nw.when(ok).then(_value(m.sum_sq)).otherwise(0.0)
-    for c in m.nonnegative:
-        checks[f"__neg{i}_{c}"] = ok & (_value(c) < 0)
     if m.kind in ("mean", "rate") and m.cluster is not None:
         # A clustered mean or rate is the ratio of sums sum(y) / n over the units.
         persons = _value(n) if n is not None else nw.lit(1.0)
@@ -508,7 +621,7 @@ def _group_rows(frame: Any, derived: dict[str, nw.Expr], keys: list[str]) -> pd.
     for name, expr in all_derived.items():
         as_number = (
             expr.cast(nw.Float64)
-            if name.startswith(("__ok", "__miss", "__bad", "__over", "__neg"))
+            if name.startswith(("__ok", "__miss", "__bad", "__over"))
             else expr
         )
         all_derived[name] = as_number
@@ -636,7 +749,56 @@ def _raise_on_bad_values(
     schema: Mapping[str, Any],
     n: str | None,
 ) -> None:
-    if n is not None and cells["__bad_n"].sum() > 0:
+    """Raise on the first refused value the group-by counted, naming column, rows and fix."""
+    for j, spec in enumerate(_checked_columns(measures, n)):
+        for kind in ("inf", "big", "neg"):
+            rows = int(cells[f"__bad_{kind}{j}"].sum()) if f"__bad_{kind}{j}" in cells else 0
+            if rows:
+                mask = _problem(spec, schema[spec.column], kind)
+                assert mask is not None  # counted above, so the expression exists
+                values = _offending_values(frame, spec.column, mask)
+                raise ValueError(
+                    _value_problem(
+                        kind, spec, rows, values, _positions(frame, mask), where="", fix=FIX_MISSING
+                    )
+                )
+    if n is not None:
+        _check_counts(frame, cells, measures, schema, n)
+    for i, m in enumerate(measures):
+        if m.kind == "rate" and m.column is not None:
+            _check_rate(frame, cells, i, m.column, schema, n)
+
+
+def _raise_on_infinite_factors(
+    frame: Any, cells: pd.DataFrame, schema: Mapping[str, Any], factors: Sequence[str]
+) -> None:
+    """Refuse infinite values of a numeric factor, found among the few grouped values."""
+    for factor in dict.fromkeys(factors):
+        if not _is_float(schema[factor]):
+            continue
+        infinite = cells[factor].map(lambda v: isinstance(v, float) and math.isinf(v))
+        rows = int(cells.loc[infinite.to_numpy(dtype=bool), "__rows"].sum())
+        if rows:
+            spec = _Checked(factor, "a justified factor")
+            mask = _problem(spec, schema[factor], "inf")
+            assert mask is not None  # a float column
+            values = _offending_values(frame, factor, mask)
+            raise ValueError(
+                _value_problem(
+                    "inf", spec, rows, values, _positions(frame, mask), where="", fix=FIX_MISSING
+                )
+            )
+
+
+def _check_counts(
+    frame: Any,
+    cells: pd.DataFrame,
+    measures: Sequence[Measure],
+    schema: Mapping[str, Any],
+    n: str,
+) -> None:
+    """Refuse negative or fractional counts of persons, and counts that sum beyond 2**53."""
+    if cells["__bad_n"].sum() > 0:
         rows = int(cells["__bad_n"].sum())
         persons = nw.col(n).cast(nw.Float64)
         bad = (~_missing(n, schema[n])) & ((persons < 0) | (persons != persons.round(0)))
@@ -647,49 +809,189 @@ def _raise_on_bad_values(
                 role="the count column, n=",
                 rows=_plural(rows),
                 values=_value_list(values),
+                positions=_positions_text(_positions(frame, bad), rows),
             )
         )
-    for i, m in enumerate(measures):
-        for c in m.nonnegative:
-            rows = int(cells[f"__neg{i}_{c}"].sum())
-            if rows:
-                mask = (~_missing(c, schema[c])) & (nw.col(c).cast(nw.Float64) < 0)
-                values = _offending_values(frame, c, mask)
-                raise ValueError(
-                    NEGATIVE_VALUE.format(
-                        column=c, name=m.name, rows=_plural(rows), values=_value_list(values)
-                    )
-                )
-        if m.kind != "rate" or m.column is None:
-            continue
-        column = m.column
-        bad_rows = int(cells[f"__bad{i}"].sum())
-        if bad_rows:
-            y = nw.col(column).cast(nw.Float64)
-            missing = _missing(column, schema[column])
-            if n is None:
-                values = _offending_values(frame, column, (~missing) & (y != 0) & (y != 1))
-                raise ValueError(NOT_BINARY.format(column=column, values=_value_list(values)))
-            mask = (~missing) & ((y < 0) | (y != y.round(0)))
-            values = _offending_values(frame, column, mask)
-            raise ValueError(
-                NEGATIVE_COUNT.format(
-                    column=column,
-                    role=f"used by rate({column!r}) on pre-aggregated input",
-                    rows=_plural(bad_rows),
-                    values=_value_list(values),
-                )
+    for i in range(len(measures)):
+        total = float(cells[f"__w{i}"].sum())
+        if total > LARGEST_COUNT:
+            raise ValueError(COUNTS_OVERFLOW.format(column=n, total=total, limit=LARGEST_COUNT))
+
+
+def _check_rate(
+    frame: Any, cells: pd.DataFrame, i: int, column: str, schema: Mapping[str, Any], n: str | None
+) -> None:
+    """Refuse a rate's values that are not 0/1 (or counts between 0 and ``n``)."""
+    bad_rows = int(cells[f"__bad{i}"].sum())
+    if bad_rows:
+        y = nw.col(column).cast(nw.Float64)
+        missing = _missing(column, schema[column])
+        if n is None:
+            values = _offending_values(frame, column, (~missing) & (y != 0) & (y != 1))
+            raise ValueError(NOT_BINARY.format(column=column, values=_value_list(values)))
+        mask = (~missing) & ((y < 0) | (y != y.round(0)))
+        values = _offending_values(frame, column, mask)
+        raise ValueError(
+            NEGATIVE_COUNT.format(
+                column=column,
+                role=f"used by rate({column!r}) on pre-aggregated input",
+                rows=_plural(bad_rows),
+                values=_value_list(values),
+                positions=_positions_text(_positions(frame, mask), bad_rows),
             )
-        if n is not None and cells[f"__over{i}"].sum() > 0:
-            over = int(cells[f"__over{i}"].sum())
-            mask = nw.col(column).cast(nw.Float64) > nw.col(n).cast(nw.Float64)
-            sample = _to_pandas(frame.filter(mask).select(column, n).head(3))
-            examples = ", ".join(
-                f"{masked(a)!r} of {masked(b)!r}"
-                for a, b in zip(sample[column], sample[n], strict=True)
-            )
+        )
+    if n is not None and cells[f"__over{i}"].sum() > 0:
+        over = int(cells[f"__over{i}"].sum())
+        mask = nw.col(column).cast(nw.Float64) > nw.col(n).cast(nw.Float64)
+        sample = _to_pandas(frame.filter(mask).select(column, n).head(3))
+        examples = ", ".join(
+            f"{masked(a)!r} of {masked(b)!r}"
+            for a, b in zip(sample[column], sample[n], strict=True)
+        )
+        raise ValueError(
+            TOO_MANY_SUCCESSES.format(column=column, rows=_plural(over), n=n, examples=examples)
+        )
+
+
+def _positions(frame: Any, mask: nw.Expr, limit: int = 5) -> list[int]:
+    """Positions (from 0) of the first rows where ``mask`` holds, for a message.
+
+    Only called to word an error: the mask column alone is read once more, in the engine's
+    row order (lazy engines have no row index of their own).
+    """
+    flags = frame.select(mask.fill_null(value=False).alias("__flag"))
+    if isinstance(flags, nw.LazyFrame):
+        flags = flags.collect()
+    values = np.asarray(flags.get_column("__flag").to_numpy(), dtype=bool)
+    return [int(p) for p in np.flatnonzero(values)[:limit]]
+
+
+def _positions_text(positions: Sequence[int], rows: int) -> str:
+    """``row 3`` or ``rows 3, 8 and 9`` or ``rows 3, 8, ... and 12 more`` (counted from 0)."""
+    shown = [str(p) for p in positions]
+    if rows > len(shown):
+        listed = ", ".join(shown) + f" and {rows - len(shown):,} more"
+    elif len(shown) > 1:
+        listed = ", ".join(shown[:-1]) + " and " + shown[-1]
+    else:
+        listed = "".join(shown)
+    word = "row" if rows == 1 else "rows"
+    return f"{word} {listed} (counted from 0)"
+
+
+def _value_problem(
+    kind: str,
+    spec: Any,
+    rows: int,
+    values: Sequence[tuple[Any, int]],
+    positions: Sequence[int],
+    *,
+    where: str,
+    fix: str,
+) -> str:
+    """Word a value the policy refuses: the column, its role, the rows, examples, the fix.
+
+    Parameters
+    ----------
+    kind : {"inf", "big", "neg"}
+        Infinite, beyond the limit, or negative where the column cannot be.
+    spec : object
+        With ``column``, ``role``, ``limit`` and ``negative`` (words for the values).
+    rows : int
+        The number of rows with the problem.
+    values : sequence of (value, rows)
+        The distinct offending values with their row counts.
+    positions : sequence of int
+        Positions (from 0) of the first offending rows.
+    where, fix : str
+        Where the rows are (e.g. the cost objects; may be empty) and how to fix them.
+    """
+    common = {
+        "column": spec.column,
+        "role": spec.role,
+        "rows": counted(rows),
+        "where": where,
+        "values": _value_list(values),
+        "positions": _positions_text(positions, rows),
+        "fix": fix,
+    }
+    if kind == "inf":
+        return NOT_FINITE.format(**common)
+    if kind == "big":
+        return TOO_LARGE.format(limit=spec.limit, **common)
+    return NEGATIVE_VALUE.format(what=spec.negative, have=word_for(rows, "has", "have"), **common)
+
+
+def check_numbers(
+    values: np.ndarray,
+    column: str,
+    role: str,
+    *,
+    negative: str | None,
+    limit: float = LARGEST_VALUE,
+    where: Callable[[np.ndarray], str] | None = None,
+    fix: str = FIX_MISSING,
+) -> None:
+    """Apply the policy for numbers to a column of a small table already read whole.
+
+    The same policy and messages as the pass over the rows of :func:`collect_cells`:
+    infinite values and values beyond ``limit`` are refused, and negative values where
+    ``negative`` gives words for the column's values (None: negative values are allowed).
+    Missing values (NaN) are left to the caller.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        The column as floats.
+    column, role : str
+        The column's name and role, for the message.
+    negative : str or None
+        E.g. ``"Volumes"``: the column cannot be negative; None: it can.
+    limit : float, default LARGEST_VALUE
+        The largest magnitude allowed.
+    where : callable, optional
+        Given the mask of the offending rows, words for where they are (e.g. the cost
+        objects), put after the number of rows.
+    fix : str
+        How to fix the rows.
+
+    Raises
+    ------
+    ValueError
+        On the first problem found (infinite, too large, negative), naming the column, the
+        number of rows, the values and the first row positions.
+
+    Examples
+    --------
+    >>> check_numbers(np.array([1.0, 2.0]), "kostnad", "the amount", negative="Costs")
+    >>> check_numbers(np.array([-1.0]), "kostnad", "the amount", negative=None)
+    >>> check_numbers(np.array([1.0, np.inf]), "kostnad", "the amount", negative=None)
+    Traceback (most recent call last):
+    ...
+    ValueError: Column 'kostnad' (the amount) has infinite values in 1 row: inf (1 row), ...
+    """
+    spec = _Checked(column, role, limit=limit, negative=negative)
+    present = ~np.isnan(values)
+    with np.errstate(invalid="ignore"):
+        masks = {
+            "inf": present & np.isinf(values),
+            "big": present & np.isfinite(values) & (np.abs(values) > limit),
+            "neg": present & (values < 0) if negative is not None else np.zeros_like(present),
+        }
+    for kind, mask in masks.items():
+        if mask.any():
+            distinct = pd.Series(values[mask]).value_counts(sort=True)
+            pairs = [(_python(v), int(c)) for v, c in distinct.items()]
             raise ValueError(
-                TOO_MANY_SUCCESSES.format(column=column, rows=_plural(over), n=n, examples=examples)
+                _value_problem(
+                    kind,
+                    spec,
+                    int(mask.sum()),
+                    pairs,
+                    np.flatnonzero(mask)[:5].tolist(),
+                    where=f" ({where(mask)})" if where is not None else "",
+                    fix=fix,
+                )
             )
 
 

@@ -108,18 +108,6 @@ COLLINEAR = (
     "separated and the regression has no unique solution. Drop one of them or combine them "
     "into one factor."
 )
-NOT_FINITE_FACTOR = (
-    "Factor {factor!r} has infinite values ({rows}), for example from a division by zero. "
-    "Replace them with finite values or remove those rows before the decomposition."
-)
-NOT_FINITE_VALUE = (
-    "Column {column!r} sums to an infinite or undefined value for {sex} with {pattern}{where}. "
-    "Replace infinite values with finite ones or remove those rows."
-)
-NEGATIVE_DAYS = (
-    "Column {days!r} sums to a negative number ({value!r}) for {sex} with {pattern}{where}; "
-    "care-days (the denominator) must be >= 0. Correct or remove those rows."
-)
 COST_WITHOUT_DAYS = (
     "Column {cost!r} sums to {value!r} for {sex} with {pattern}{where}, but {days!r} sums to "
     "0 there, so the cost per care-day is undefined. Correct the care-days or remove those "
@@ -290,7 +278,9 @@ def oaxaca(
         A column is missing, the outcome is not numeric, a sex code is not recognised (see
         :func:`analyse`); ``reference`` or ``confidence`` is not allowed; a factor is the sex
         column, is also a breakdown or is listed twice; ``categorical`` names a column that
-        is not a factor; factors are collinear in a cell; a factor has infinite values.
+        is not a factor; factors are collinear in a cell; a number column or a factor has
+        infinite values or values beyond 1e50 (the policy for numbers of
+        :class:`~genderbudget.Measure`).
 
     See Also
     --------
@@ -506,8 +496,8 @@ def decompose_cost(
     Raises
     ------
     ValueError
-        As :func:`oaxaca`; also when the care-days of a sex and factor pattern sum to a
-        negative number, or to 0 while its cost does not.
+        As :func:`oaxaca`; also when care-days are negative (naming the rows), or sum to 0
+        for a sex and factor pattern while its cost does not.
 
     See Also
     --------
@@ -648,7 +638,9 @@ def _decompose(
     cluster = spec.cluster
     keys = list(dict.fromkeys([*spec.by, *spec.factors, *([cluster] if cluster else [])]))
     try:
-        cells = collect_cells(data, [measure], sex=spec.sex, by=keys, n=n, mapping=mapping)
+        cells = collect_cells(
+            data, [measure], sex=spec.sex, by=keys, n=n, mapping=mapping, factors=spec.factors
+        )
     except ValueError as error:  # a missing or refused column: named by its role here
         raise type(error)(_with_roles(str(error), spec)) from None
     stats, numeric = _pattern_stats(cells.stats, spec)
@@ -733,16 +725,8 @@ def _pattern_stats(cell_stats: pd.DataFrame, spec: _Spec) -> tuple[pd.DataFrame,
     numeric = {f: _is_numeric(stats[f]) and f not in spec.categorical for f in spec.factors}
     for factor in spec.factors:
         if numeric[factor]:
-            values = stats[factor].map(float).to_numpy(dtype=np.float64)
-            stats[factor] = values
-            infinite = ~np.isfinite(values)
-            if infinite.any():
-                rows = int(stats.loc[infinite, "rows"].sum())
-                raise ValueError(
-                    NOT_FINITE_FACTOR.format(
-                        factor=factor, rows=f"{rows:,} row" + ("" if rows == 1 else "s")
-                    )
-                )
+            # Finite: collect_cells refuses infinite factor values (the one policy).
+            stats[factor] = stats[factor].map(float).to_numpy(dtype=np.float64)
     return stats, numeric
 
 
@@ -1058,39 +1042,24 @@ def _group(
     summed = _sum_patterns(rows, spec.factors)
     weight = summed["sx" if spec.kind == "ratio" else "n"].to_numpy(dtype=np.float64)
     total = summed["sy"].to_numpy(dtype=np.float64)
-    bad = ~np.isfinite(total) | ~np.isfinite(weight) | (weight < 0) | ((weight == 0) & (total != 0))
-    for i in np.flatnonzero(bad):
+    # The sums are finite and the weights >= 0: collect_cells refuses infinite, too large
+    # and negative counts and denominators (the one policy for numbers).
+    bad = (weight == 0) & (total != 0)
+    for i in np.flatnonzero(bad)[:1]:
         pattern = ", ".join(f"{f}={masked(summed[f].iloc[i])!r}" for f in spec.factors)
-        sex_word = "women" if sex_value == "women" else "men"
-        if not np.isfinite(total[i]) or not np.isfinite(weight[i]):
-            column = spec.value if not np.isfinite(total[i]) else str(spec.weight)
-            raise ValueError(
-                NOT_FINITE_VALUE.format(column=column, sex=sex_word, pattern=pattern, where=where)
+        template = COST_WITHOUT_DAYS if spec.kind == "ratio" else SUM_WITHOUT_PERSONS
+        raise ValueError(
+            template.format(
+                cost=spec.value,
+                outcome=spec.value,
+                days=spec.weight,
+                n=spec.weight,
+                value=masked(float(total[i])),
+                sex="women" if sex_value == "women" else "men",
+                pattern=pattern,
+                where=where,
             )
-        if weight[i] < 0:
-            raise ValueError(
-                NEGATIVE_DAYS.format(
-                    days=spec.weight,
-                    value=masked(float(weight[i])),
-                    sex=sex_word,
-                    pattern=pattern,
-                    where=where,
-                )
-            )
-        if weight[i] == 0 and total[i] != 0:
-            template = COST_WITHOUT_DAYS if spec.kind == "ratio" else SUM_WITHOUT_PERSONS
-            raise ValueError(
-                template.format(
-                    cost=spec.value,
-                    outcome=spec.value,
-                    days=spec.weight,
-                    n=spec.weight,
-                    value=masked(float(total[i])),
-                    sex=sex_word,
-                    pattern=pattern,
-                    where=where,
-                )
-            )
+        )
     keep = weight > 0
     patterns = summed.loc[keep].reset_index(drop=True)
     syy = summed["syy"].to_numpy(dtype=np.float64)[keep]

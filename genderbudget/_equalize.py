@@ -118,6 +118,12 @@ WITHIN_CLASH = (
 # The notes of the plan (codes of genderbudget._notes; words under notes/<code> in
 # texts.json).
 NOTE_ONE_SEX = note("sexes_not_both_present_no_target")
+# Both sexes present, but the denominator (e.g. the need) sums to 0 for one or both.
+NOTE_ZERO_BASE: Final[Mapping[tuple[str, ...], str]] = {
+    ("women",): note("denominator_zero_women_no_target"),
+    ("men",): note("denominator_zero_men_no_target"),
+    ("women", "men"): note("denominator_zero_both_no_target"),
+}
 NOTE_UNKNOWN = note("sex_unknown_no_target")
 NOTE_AT_TARGET = note("at_or_beyond_target")
 NOTE_ADVANTAGED = note("other_sex_disadvantaged")
@@ -749,7 +755,7 @@ def _cell_plan(
         _given_targets(plan, rate_target, confidence, ratios)
     elif not plan.both:
         for i in np.flatnonzero(plan.known).tolist():
-            plan.notes[i].append(NOTE_ONE_SEX)
+            plan.notes[i].append(_no_target_note(plan))
     elif basis in (BASIS_PARITY, BASIS_NEUTRAL):
         _parity_targets(plan, basis, within, confidence, ratios)
     else:
@@ -766,6 +772,20 @@ def _cell_plan(
             plan.notes,
         )
     return _assemble_rows(plan, within, basis, good)
+
+
+def _no_target_note(plan: _Rows) -> str:
+    """Why a cell without a base for both sexes has no target: a sex absent, or no base.
+
+    Women and men can both be present while one sex's denominator (e.g. its need) sums to
+    0; the note then says so instead of calling the sex absent.
+    """
+    persons = plan.totals["n"] if "n" in plan.totals.columns else pd.Series(dtype=float)
+    present = [s for s in ("women", "men") if float(persons.get(s, 0.0)) > 0]
+    if len(present) < 2:
+        return NOTE_ONE_SEX
+    zero = [s for s in present if not plan.base_by_sex[s] > 0]
+    return NOTE_ZERO_BASE[tuple(zero)]
 
 
 def _plan_rows(cell: pd.DataFrame, within: str | None, kind: str) -> _Rows:
@@ -935,10 +955,12 @@ def _assemble_rows(plan: _Rows, within: str | None, basis: str, good: float) -> 
                 else note("no_interval_for_needed_no_variance")
             )
     change = _changes(plan, needed, basis, good)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        current_rate = plan.current / plan.base
-        target_rate = plan.target_count / plan.base
-        new_rate = (plan.current + change) / plan.base
+    # A rate or ratio per a base of 0 is undefined (NaN, with the note of the cell), never inf.
+    has_base = plan.base > 0
+    safe = np.where(has_base, plan.base, 1.0)
+    current_rate = np.where(has_base, plan.current / safe, np.nan)
+    target_rate = np.where(has_base, plan.target_count / safe, np.nan)
+    new_rate = np.where(has_base, (plan.current + change) / safe, np.nan)
     return pd.DataFrame(
         {
             **({within: plan.rows[within].to_numpy()} if within else {}),

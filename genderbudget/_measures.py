@@ -60,8 +60,20 @@ class Measure:
         so the denominator is ``sum(denominator * weight)`` — the need score times the
         care-days of :func:`per_need`. None for a plain ratio.
     nonnegative : tuple of str
-        Columns whose values must be >= 0 (a need score, care-days); a negative value is an
-        error that names the column and the rows.
+        Columns that count or divide, whose values must be >= 0 (a ratio's denominator, a
+        need score, care-days); a negative value is an error that names the column and the
+        rows. The amounts a measure sums or averages may be negative (corrections, refunds).
+
+    Notes
+    -----
+    The numbers in the rows follow one policy in every function: an infinite value
+    (``inf``, ``-inf``) is an error naming the column, the number of rows and their
+    positions (replace it with NaN to leave the row out, or correct it); a finite value
+    beyond 1e50 in magnitude (2**53 for the count column ``n``) is an error too, since its
+    square or sum would overflow; NaN is a missing value, left out and counted as excluded.
+    Counts of persons (``n``, a rate's counts), a ratio's denominator, need scores, care-days
+    and sums of squares cannot be negative; amounts (the numerator of a mean, total or
+    ratio) can.
 
     Examples
     --------
@@ -223,10 +235,11 @@ def mean(
     ----------
     column : str
         A numeric column (one row per person), or, for pre-aggregated input, the sum of the
-        amounts in the row's group.
+        amounts in the row's group. Amounts may be negative (corrections, refunds); infinite
+        values are refused (see :class:`Measure`).
     sum_sq : str, optional
-        Pre-aggregated input only: the column with the sum of squared amounts in the group,
-        needed for the interval. Without it the interval is NaN and the reason is given
+        Pre-aggregated input only: the column with the sum of squared amounts in the group
+        (>= 0), needed for the interval. Without it the interval is NaN and the reason is given
         (unless ``cluster`` is given: the clustered interval needs only the sums per unit).
     cluster : str, optional
         Column identifying the units (prisons, youth-home units) when the amounts of persons
@@ -293,7 +306,9 @@ def ratio(
     Parameters
     ----------
     numerator, denominator : str
-        Numeric columns summed per sex and cell.
+        Numeric columns summed per sex and cell. The numerator may be negative (a
+        correction); the denominator (care-days, persons) must be >= 0. Infinite values are
+        refused in both (see :class:`Measure`).
     cluster : str, optional
         Column identifying the units the delta method treats as independent (for example
         the prison). Rows are summed within each unit first. By default every row is a unit.
@@ -339,6 +354,7 @@ def ratio(
         direction=direction,
         label=label,
         unit=unit,
+        nonnegative=(denominator,),
     )
 
 
@@ -451,6 +467,8 @@ def total(
     ----------
     column : str
         A numeric column (amount per row; on pre-aggregated input the sum per group).
+        Amounts may be negative (corrections, refunds); infinite values are refused (see
+        :class:`Measure`).
     name : str, optional
         Label in the ``measure`` column; default ``"total_<column>"``.
     direction : str, default "resource"

@@ -173,6 +173,9 @@ NOTE_CODES: dict[str, frozenset[str]] = {
     # plans (_equalize)
     "sexes_not_both_present_no_target": frozenset(),
     "sex_unknown_no_target": frozenset(),
+    "denominator_zero_women_no_target": frozenset(),
+    "denominator_zero_men_no_target": frozenset(),
+    "denominator_zero_both_no_target": frozenset(),
     "at_or_beyond_target": frozenset(),
     "other_sex_disadvantaged": frozenset(),
     "gives_up_places": frozenset(),
@@ -246,6 +249,8 @@ NOTE_CODES: dict[str, frozenset[str]] = {
     "amount_sub_ore_rounded_per_cell": frozenset({"count", "column", "table", "change", "by"}),
     "amounts_sub_ore_rounded": frozenset({"count", "column", "table", "change"}),
     "amounts_sub_ore_rounded_per_cell": frozenset({"count", "column", "table", "change", "by"}),
+    "cost_object_zero_cost_no_drivers": frozenset({"where"}),
+    "cost_objects_zero_cost_no_drivers": frozenset({"count", "where"}),
 }
 
 DIFFERENCE_FIELDS = frozenset(

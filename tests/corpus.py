@@ -690,8 +690,8 @@ ALLOCATE = "allocate"
 @case(
     ALLOCATE,
     "a negative cost",
-    "error naming the column and the cost object; book reversals where they belong",
-    raises="Column 'k' of costs has negative values in 1 row (o='a')",
+    "error naming the column, the cost object, the value and its row; net reversals first",
+    raises="Column 'k' (in costs) must be >= 0, but 1 row has negative values (o='a'): -5.0",
 )
 def allocate_negative_cost() -> Any:
     return allocation(

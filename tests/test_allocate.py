@@ -255,14 +255,18 @@ def test_missing_driver_value_is_named() -> None:
 def test_negative_amount_names_the_cost_object() -> None:
     costs = _costs()
     costs.loc[1, "kostnad"] = -5.0
-    with pytest.raises(ValueError, match=r"negative values in 1 row \(objekt='B'\)\. Costs"):
+    with pytest.raises(
+        ValueError,
+        match=r"'kostnad' \(in costs\) must be >= 0, but 1 row has negative values \(objekt='B'\): "
+        r"-5\.0 \(1 row\), at row 1 \(counted from 0\)\. Costs cannot be negative",
+    ):
         _call(costs, _drivers())
 
 
 def test_negative_driver_names_the_cost_object() -> None:
     drivers = _drivers()
     drivers.loc[0, "mottagare"] = -1
-    with pytest.raises(ValueError, match=r"'mottagare' of drivers has negative .*objekt='A'"):
+    with pytest.raises(ValueError, match=r"'mottagare' \(in drivers\) must be >= 0.*objekt='A'"):
         _call(_costs(), drivers)
 
 

@@ -89,7 +89,8 @@ def test_negative_counts(constructor: Callable[..., Any]) -> None:
     ):
         gb.analyse(constructor(data), gb.rate("i_arbete"), sex="kon", n="antal")
     with _raises(
-        "non-integer values in 2 rows: -40 (1 row), -1 (1 row). Counts must be whole numbers >= 0"
+        "non-integer values in 2 rows: -40 (1 row), -1 (1 row), at rows 1 and 3 (counted from 0). "
+        "Counts must be whole numbers >= 0"
     ):
         gb.analyse(constructor(data), gb.rate("i_arbete"), sex="kon", n="antal")
 

@@ -497,6 +497,28 @@ BEFORE_TABLES: dict[str, tuple[str, dict[str, object]]] = {
         "2,500 rows with a missing 'kostnad' (a value column)",
         {"rows": 2500, "column": "kostnad"},
     ),
+    "cost_object_zero_cost_no_drivers": (
+        "1 cost object in costs had cost 0 and no rows in drivers (objekt='C'); nothing was "
+        "allocated to it and it is left out of the tables.",
+        {"where": "objekt='C'"},
+    ),
+    "cost_objects_zero_cost_no_drivers": (
+        "2 cost objects in costs had cost 0 and no rows in drivers (objekt='C', objekt='D'); "
+        "nothing was allocated to them and they are left out of the tables.",
+        {"count": 2, "where": "objekt='C', objekt='D'"},
+    ),
+    "denominator_zero_women_no_target": (
+        "the denominator sums to 0 for women: no ratio and no parity target",
+        {},
+    ),
+    "denominator_zero_men_no_target": (
+        "the denominator sums to 0 for men: no ratio and no parity target",
+        {},
+    ),
+    "denominator_zero_both_no_target": (
+        "the denominator sums to 0 for women and men: no ratio and no parity target",
+        {},
+    ),
     "amount_sub_ore_rounded": (
         "1 amount in column 'kostnad' of costs had fractions of an öre; they were rounded to "
         "whole öre by the largest-remainder rule, so the total is kept to the nearest öre (the "
