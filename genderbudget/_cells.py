@@ -9,9 +9,10 @@ one row per measure x breakdown cell x sex with the counts and sums each estimat
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import narwhals as nw
@@ -19,7 +20,9 @@ import numpy as np
 import pandas as pd
 
 from genderbudget._measures import Measure
-from genderbudget._sex import SEX_CATEGORIES, code_sex_values
+from genderbudget._options import TEMPORARY, check_not_temporary, counted
+from genderbudget._sex import SEX_CATEGORIES, code_sex_values, normalize_sex
+from genderbudget._yes_no import YesNoCoding, code_yes_no_values
 
 __all__ = [
     "CellStats",
@@ -31,14 +34,49 @@ __all__ = [
 ]
 
 STAT_COLUMNS = ("n", "rows", "units", "sy", "syy", "sx", "sxx", "sxy", "has_syy")
+CODING_COLUMNS: tuple[str, ...] = ("column", "value", "coded_as", "rows")
+"""The columns of the coding report (:attr:`CellStats.coding`)."""
+EXCLUSION_COLUMNS: tuple[str, ...] = ("measure", "column", "reason", "rows")
+"""The columns of the exclusions table."""
+CELL_COLUMNS: tuple[str, ...] = ("measure", "sex", "cluster", *STAT_COLUMNS)
+"""The columns of the cells tables next to the breakdowns: a breakdown cannot have these names."""
+
+# The pass's temporary columns start with this prefix; no column of the data may (checked).
+_T = TEMPORARY
 
 MISSING_COLUMN = (
     "Column {column!r} ({role}) is not in the data.{hint} Available columns: {available}."
 )
-NOT_NUMERIC = (
-    "Column {column!r} ({role}) must be numeric but has type {dtype}; values: {values}. "
-    "Convert it to numbers first{example}."
+NOT_NUMERIC = "Column {column!r} ({role}) must be numeric but has type {dtype}; {values}. {fix}"
+ALL_VALUES = "values: {values}"
+NOT_NUMBERS = "{count}: {values}"
+PLAIN_NUMBERS_FIX = (
+    "It holds numbers stored as text; convert them first, e.g. "
+    "data[{column!r}] = pandas.to_numeric(data[{column!r}])."
 )
+SWEDISH_NUMBERS_FIX = (
+    "It holds Swedish-formatted numbers (spaces, also non-breaking ones, between thousands "
+    "and a decimal comma), which pandas.to_numeric cannot read; remove the spaces and "
+    "replace the comma with a point first, e.g. data[{column!r}] = pandas.to_numeric("
+    "data[{column!r}].str.replace(r'\\s', '', regex=True).str.replace(',', '.'))."
+)
+OTHER_VALUES_FIX = (
+    "Correct those values, or set them to missing to leave their rows out (they are then "
+    "reported as excluded){conversion}."
+)
+COERCE_PLAIN = ", e.g. data[{column!r}] = pandas.to_numeric(data[{column!r}], errors='coerce')"
+COERCE_SWEDISH = (
+    "; the other values are Swedish-formatted numbers, e.g. data[{column!r}] = "
+    "pandas.to_numeric(data[{column!r}].str.replace(r'\\s', '', regex=True)"
+    ".str.replace(',', '.'), errors='coerce')"
+)
+YES_NO_FIX = (
+    "If it says yes or no for each person, compare the share who got it with "
+    "gb.rate({column!r}) instead; otherwise convert it to numbers first."
+)
+CONVERT_FIX = "Convert it to numbers first."
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_SWEDISH_NUMBER = re.compile(r"[+\-\u2212]?(?:\d{1,3}(?:\s\d{3})+|\d+)(?:,\d+)?")
 NOT_BINARY = (
     "Column {column!r} (used by rate({column!r})) must hold 0/1 or True/False, one row per "
     "person, but has other values: {values}. Recode it to 0/1, or, if the table holds "
@@ -69,6 +107,10 @@ WEIGHT_AGGREGATED = (
     "pre-aggregated input (n={n!r}): a sum of needs times a sum of days is not the sum of "
     "need x days. Give a column with the summed need x days per row instead, e.g. "
     "gb.per_need({resource!r}, 'behovsdygn'), and leave days= out."
+)
+TWO_MARKS = (
+    "Column {column!r} is read by two rates with different marks (marked={first!r} and "
+    "marked={second!r}); a column's cells mean one thing. Give both rates the same marked=."
 )
 SUM_SQ_MICRO = (
     "mean({column!r}, sum_sq={sum_sq!r}) declares a column of summed squares, which only "
@@ -103,6 +145,9 @@ class CellStats:
     units : pandas.DataFrame or None
         For ratios with a cluster: ``measure, <by...>, sex, cluster, rows, sy, sx`` per
         cluster, for the small-sample (CR2) intervals of the estimates and comparisons.
+    coding : pandas.DataFrame
+        ``column, value, coded_as, rows``: how the sex column and the text of the rate
+        columns were read, each distinct raw value with its code and its rows.
     """
 
     stats: pd.DataFrame
@@ -112,6 +157,7 @@ class CellStats:
     pattern_exclusions: pd.DataFrame | None = None
     pattern_units: pd.DataFrame | None = None
     units: pd.DataFrame | None = None
+    coding: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(CODING_COLUMNS)))
 
 
 def _plural(count: int, word: str = "row") -> str:
@@ -130,10 +176,10 @@ def _offending_values(
 ) -> list[tuple[Any, int]]:
     """Distinct values of ``column`` (where ``mask``) with row counts, most frequent first."""
     sub = frame if mask is None else frame.filter(mask)
-    counted = sub.group_by(column).agg(nw.len().alias("__count"))
+    counted = sub.group_by(column).agg(nw.len().alias(_T + "count"))
     table = _to_pandas(counted)
-    table = table.sort_values(["__count", column], ascending=[False, True], kind="stable")
-    return [(_python(v), int(c)) for v, c in zip(table[column], table["__count"], strict=True)]
+    table = table.sort_values([_T + "count", column], ascending=[False, True], kind="stable")
+    return [(_python(v), int(c)) for v, c in zip(table[column], table[_T + "count"], strict=True)]
 
 
 def _python(value: Any) -> Any:
@@ -268,13 +314,15 @@ def collect_cells(
     by = list(by)
     justified = [j for j in justified if j not in by]
     _check_request(schema, measures, sex=sex, by=by, justified=justified, n=n)
+    frame, mapping = _sex_without_booleans(frame, schema, sex, mapping)
+    frame, schema, coding = _coded_yes_no(frame, schema, measures, n)
     _check_numeric(frame, schema, measures, n)
     clusters = [m.cluster for m in measures if m.cluster]
     keys = list(dict.fromkeys([sex, *by, *justified, *clusters]))
     cells = _group_rows(frame, _row_statistics(measures, schema, n), keys)
-    rows_in = int(cells["__rows"].sum())
+    rows_in = int(cells[_T + "rows"].sum())
     _raise_on_bad_values(frame, cells, measures, schema, n)
-    cells["__sex"] = _coded_sex(cells, sex, mapping)
+    cells[_T + "sex"], sex_coding = _coded_sex(cells, sex, mapping)
     cells, exclusions = _drop_missing_breakdowns(cells, measures, by)
 
     frames = []
@@ -288,7 +336,11 @@ def collect_cells(
     stats = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     units_table = pd.concat(unit_tables, ignore_index=True) if unit_tables else None
     result = CellStats(
-        stats=stats, exclusions=_exclusion_frame(exclusions), rows_in=rows_in, units=units_table
+        stats=stats,
+        exclusions=_exclusion_frame(exclusions),
+        rows_in=rows_in,
+        units=units_table,
+        coding=pd.concat([sex_coding, *coding], ignore_index=True),
     )
     if not justified:
         return result
@@ -328,6 +380,7 @@ def _check_request(
                 raise ValueError(SUM_SQ_MICRO.format(column=m.column, sum_sq=m.sum_sq))
             required.setdefault(m.sum_sq, f"the summed squares of measure {m.name!r}")
     _check_columns(list(schema), required)
+    check_not_temporary(required)
 
 
 def _check_numeric(
@@ -344,17 +397,53 @@ def _check_numeric(
         dtype = schema[column]
         if dtype.is_numeric() or dtype == nw.Boolean:
             continue
-        values = _offending_values(frame, column)
-        example = (
-            f", e.g. data[{column!r}] = data[{column!r}].map({{'ja': 1, 'nej': 0}})"
-            if len(values) <= 3
-            else f", e.g. pandas.to_numeric(data[{column!r}])"
-        )
-        raise ValueError(
-            NOT_NUMERIC.format(
-                column=column, role=role, dtype=dtype, values=_value_list(values), example=example
-            )
-        )
+        values = [(v, c) for v, c in _offending_values(frame, column) if not _is_missing(v)]
+        raise ValueError(_not_numeric_message(column, role, dtype, values))
+
+
+def _number_kind(value: Any) -> str:
+    """Say whether a value is a number, a number as text, a Swedish-formatted one, or other."""
+    if isinstance(value, bool | np.bool_):
+        return "other"
+    if isinstance(value, int | float | np.integer | np.floating):
+        return "number"
+    if not isinstance(value, str):
+        return "other"
+    text = value.strip()
+    if _PLAIN_NUMBER.fullmatch(text):
+        return "number"
+    if _SWEDISH_NUMBER.fullmatch(text):
+        return "swedish"
+    return "other"
+
+
+def _not_numeric_message(column: str, role: str, dtype: Any, values: list[tuple[Any, int]]) -> str:
+    """Name the values that are not numbers and the conversion that reads the others."""
+    kinds = [_number_kind(value) for value, _ in values]
+    other = [item for item, kind in zip(values, kinds, strict=True) if kind == "other"]
+    swedish = "swedish" in kinds
+    if not other:
+        fix = SWEDISH_NUMBERS_FIX if swedish else PLAIN_NUMBERS_FIX
+        shown = ALL_VALUES.format(values=_value_list(values))
+    elif len(other) < len(values):
+        conversion = COERCE_SWEDISH if swedish else COERCE_PLAIN
+        fix = OTHER_VALUES_FIX.format(conversion=conversion.format(column=column))
+        count = counted(len(other), "value is not a number", "values are not numbers")
+        shown = NOT_NUMBERS.format(count=count, values=_value_list(other))
+    else:
+        fix = YES_NO_FIX if _reads_as_yes_no(column, values) else CONVERT_FIX
+        shown = ALL_VALUES.format(values=_value_list(values))
+    return NOT_NUMERIC.format(
+        column=column, role=role, dtype=dtype, values=shown, fix=fix.format(column=column)
+    )
+
+
+def _reads_as_yes_no(column: str, values: list[tuple[Any, int]]) -> bool:
+    try:
+        code_yes_no_values([v for v, _ in values], [c for _, c in values], column=column)
+    except ValueError:
+        return False
+    return True
 
 
 def _value(column: str) -> nw.Expr:
@@ -366,28 +455,28 @@ def _row_statistics(
 ) -> dict[str, nw.Expr]:
     """Per-row expressions to sum: use flags, missing-value attribution, the sums, checks.
 
-    The checks (``__bad``, ``__over``, ``__neg``) count rows with values a measure refuses.
+    The checks (``bad``, ``over``, ``neg`` temporaries) count rows with values a measure refuses.
     """
     derived: dict[str, nw.Expr] = {}
     checks: dict[str, nw.Expr] = {}
     count_missing = _missing(n, schema[n]) if n is not None else nw.lit(value=False)
     if n is not None:
         persons = _value(n)
-        checks["__bad_n"] = (~count_missing) & ((persons < 0) | (persons != persons.round(0)))
+        checks[_T + "bad_n"] = (~count_missing) & ((persons < 0) | (persons != persons.round(0)))
     for i, m in enumerate(measures):
         cols = list(m.columns)
         missing_any = count_missing
         for c in cols:
             missing_any = missing_any | _missing(c, schema[c])
         ok = ~missing_any
-        derived[f"__ok{i}"] = ok
+        derived[f"{_T}ok{i}"] = ok
         # Attribute each excluded row to its first missing column (count column first).
         previous = nw.lit(value=False)
         for c in ([n] if n is not None else []) + cols:
-            derived[f"__miss{i}_{c}"] = (~previous) & _missing(c, schema[c])
+            derived[f"{_T}miss{i}_{c}"] = (~previous) & _missing(c, schema[c])
             previous = previous | _missing(c, schema[c])
         if n is not None:
-            derived[f"__w{i}"] = nw.when(ok).then(_value(n)).otherwise(0.0)
+            derived[f"{_T}w{i}"] = nw.when(ok).then(_value(n)).otherwise(0.0)
         if m.kind != "count":
             _measure_sums(derived, checks, i, m, ok, n)
     return {**derived, **checks}
@@ -401,42 +490,42 @@ def _measure_sums(
     ok: nw.Expr,
     n: str | None,
 ) -> None:
-    """Add the sums of measure ``i`` (``__y``, ``__yy``, ``__x``, ...) and its value checks."""
+    """Add the sums of measure ``i`` (the ``y``, ``yy``, ``x``, ... temporaries) and its checks."""
     cols = list(m.columns)
     y = _value(cols[0])
-    derived[f"__y{i}"] = nw.when(ok).then(y).otherwise(0.0)
+    derived[f"{_T}y{i}"] = nw.when(ok).then(y).otherwise(0.0)
     if m.kind == "rate":
         if n is None:
-            checks[f"__bad{i}"] = ok & (y != 0) & (y != 1)
+            checks[f"{_T}bad{i}"] = ok & (y != 0) & (y != 1)
         else:
-            checks[f"__bad{i}"] = ok & ((y < 0) | (y != y.round(0)))
-            checks[f"__over{i}"] = ok & (y > _value(n))
+            checks[f"{_T}bad{i}"] = ok & ((y < 0) | (y != y.round(0)))
+            checks[f"{_T}over{i}"] = ok & (y > _value(n))
     if m.kind in ("mean", "ratio", "total"):
         if n is None or m.kind == "ratio":
-            derived[f"__yy{i}"] = nw.when(ok).then(y * y).otherwise(0.0)
+            derived[f"{_T}yy{i}"] = nw.when(ok).then(y * y).otherwise(0.0)
         elif m.sum_sq is not None:
-            derived[f"__yy{i}"] = nw.when(ok).then(_value(m.sum_sq)).otherwise(0.0)
+            derived[f"{_T}yy{i}"] = nw.when(ok).then(_value(m.sum_sq)).otherwise(0.0)
     for c in m.nonnegative:
-        checks[f"__neg{i}_{c}"] = ok & (_value(c) < 0)
+        checks[f"{_T}neg{i}_{c}"] = ok & (_value(c) < 0)
     if m.kind in ("mean", "rate") and m.cluster is not None:
         # A clustered mean or rate is the ratio of sums sum(y) / n over the units.
         persons = _value(n) if n is not None else nw.lit(1.0)
-        derived[f"__x{i}"] = nw.when(ok).then(persons).otherwise(0.0)
+        derived[f"{_T}x{i}"] = nw.when(ok).then(persons).otherwise(0.0)
     if m.kind == "ratio":
         x = _value(cols[1]) if m.weight is None else _value(cols[1]) * _value(cols[2])
-        derived[f"__x{i}"] = nw.when(ok).then(x).otherwise(0.0)
-        derived[f"__xx{i}"] = nw.when(ok).then(x * x).otherwise(0.0)
-        derived[f"__xy{i}"] = nw.when(ok).then(x * y).otherwise(0.0)
+        derived[f"{_T}x{i}"] = nw.when(ok).then(x).otherwise(0.0)
+        derived[f"{_T}xx{i}"] = nw.when(ok).then(x * x).otherwise(0.0)
+        derived[f"{_T}xy{i}"] = nw.when(ok).then(x * y).otherwise(0.0)
 
 
 def _group_rows(frame: Any, derived: dict[str, nw.Expr], keys: list[str]) -> pd.DataFrame:
     """Sum the row expressions per key combination: the one group-by, in the user's engine."""
-    aggregates = [nw.len().alias("__rows")]
+    aggregates = [nw.len().alias(_T + "rows")]
     all_derived = dict(derived)
     for name, expr in all_derived.items():
         as_number = (
             expr.cast(nw.Float64)
-            if name.startswith(("__ok", "__miss", "__bad", "__over", "__neg"))
+            if name.startswith((_T + "ok", _T + "miss", _T + "bad", _T + "over", _T + "neg"))
             else expr
         )
         all_derived[name] = as_number
@@ -447,19 +536,110 @@ def _group_rows(frame: Any, derived: dict[str, nw.Expr], keys: list[str]) -> pd.
         else frame.group_by(keys, drop_null_keys=False).agg(*aggregates)
     )
     cells = _to_pandas(grouped)
-    numeric = [c for c in cells.columns if c.startswith("__")]
+    numeric = [c for c in cells.columns if c.startswith(_T)]
     cells[numeric] = cells[numeric].astype(np.float64)
     return cells
 
 
-def _coded_sex(cells: pd.DataFrame, sex: str, mapping: Mapping[object, str] | None) -> np.ndarray:
-    """Code the few distinct raw sex values, with their row counts for the error message."""
+def _coded_sex(
+    cells: pd.DataFrame, sex: str, mapping: Mapping[object, str] | None
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Code the few distinct raw sex values, with their row counts for the error message.
+
+    Returns the code of every cell and the coding report of the column.
+    """
     codes, distinct = pd.factorize(cells[sex].map(_python), use_na_sentinel=False)
-    counts = np.bincount(codes, weights=cells["__rows"].to_numpy(), minlength=len(distinct))
-    coded = code_sex_values(
-        [_python(v) for v in distinct], [int(c) for c in counts], column=sex, mapping=mapping
+    counts = np.bincount(codes, weights=cells[_T + "rows"].to_numpy(), minlength=len(distinct))
+    values = [_python(v) for v in distinct]
+    rows = [int(c) for c in counts]
+    coded = code_sex_values(values, rows, column=sex, mapping=mapping)
+    return np.asarray(coded, dtype=object)[codes], _coding_frame(sex, values, coded, rows)
+
+
+def _coding_frame(
+    column: str, values: Sequence[object], coded: Sequence[str], rows: Sequence[int]
+) -> pd.DataFrame:
+    """Report the coding of one column: each distinct value, its code and its rows."""
+    raw = np.empty(len(values), dtype=object)
+    raw[:] = [None if _is_missing(value) else value for value in values]
+    frame = pd.DataFrame(
+        {
+            "column": pd.Series([column] * len(values), dtype=object),
+            "value": pd.Series(raw, dtype=object),
+            "coded_as": pd.Series(list(coded), dtype=object),
+            "rows": np.asarray(rows, dtype=np.int64),
+        },
+        columns=list(CODING_COLUMNS),
     )
-    return np.asarray(coded, dtype=object)[codes]
+    return frame.sort_values("rows", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _sex_without_booleans(
+    frame: Any, schema: Mapping[str, Any], sex: str, mapping: Mapping[object, str] | None
+) -> tuple[Any, Mapping[object, str] | None]:
+    """Code a sex column of mixed Python objects before the group-by, keeping booleans apart.
+
+    An engine groups ``True`` with ``1`` in a column of objects, so a boolean would be coded
+    as SCB's 1 (man). Such a column is coded row by row with :func:`normalize_sex`, which
+    refuses booleans (unless ``mapping`` names them) with the message of every sex column;
+    the frame then carries the coded values, which need no mapping any more.
+    """
+    if schema[sex] != nw.Object or not isinstance(frame, nw.DataFrame):
+        return frame, mapping
+    column = frame.get_column(sex)
+    raw = pd.Series(column.to_numpy().astype(object), name=sex, dtype=object)
+    coded = normalize_sex(raw, mapping=mapping).astype(object).to_numpy()
+    replaced = nw.new_series(sex, coded, nw.String(), backend=nw.get_native_namespace(frame))
+    return frame.with_columns(replaced), None
+
+
+def _coded_yes_no(
+    frame: Any, schema: Mapping[str, Any], measures: Sequence[Measure], n: str | None
+) -> tuple[Any, dict[str, Any], list[pd.DataFrame]]:
+    """Recode the text of every rate column (one row per person) to 1.0, 0.0 or missing.
+
+    The distinct values of each such column are found with one small group-by and coded by
+    :func:`code_yes_no_values`; the column is then recoded in the engine. Returns the frame,
+    its schema with the recoded columns as numbers, and the coding report of each column.
+    """
+    schema = dict(schema)
+    marks: dict[str, str | None] = {}
+    reports: list[pd.DataFrame] = []
+    for m in measures:
+        column = m.column
+        if m.kind != "rate" or n is not None or column is None:
+            continue
+        if column in marks:
+            if marks[column] != m.marked:
+                raise ValueError(
+                    TWO_MARKS.format(column=column, first=marks[column], second=m.marked)
+                )
+            continue
+        marks[column] = m.marked
+        dtype = schema[column]
+        if dtype.is_numeric() or dtype == nw.Boolean:
+            continue
+        counted_values = _offending_values(frame, column)
+        values = [value for value, _ in counted_values]
+        rows = [count for _, count in counted_values]
+        coding = code_yes_no_values(values, rows, column=column, marked=m.marked)
+        frame = frame.with_columns(_yes_no_expression(column, coding))
+        schema[column] = nw.Float64()
+        reports.append(_coding_frame(column, values, coding.codes, rows))
+    return frame, schema, reports
+
+
+def _yes_no_expression(column: str, coding: YesNoCoding) -> nw.Expr:
+    """1.0 for the values coded yes, 0.0 for those coded no, missing for the others."""
+    raw = nw.col(column)
+    no = raw.is_in(coding.having("no")) if coding.having("no") else nw.lit(value=False)
+    if coding.missing_is_no:
+        no = no | raw.is_null()
+    yes = raw.is_in(coding.having("yes")) if coding.having("yes") else nw.lit(value=False)
+    missing = nw.lit(None, dtype=nw.Float64())
+    return (
+        nw.when(yes).then(nw.lit(1.0)).otherwise(nw.when(no).then(nw.lit(0.0)).otherwise(missing))
+    ).alias(column)
 
 
 def _drop_missing_breakdowns(
@@ -470,7 +650,7 @@ def _drop_missing_breakdowns(
     by_missing = pd.Series(False, index=cells.index)
     for b in by:
         now = cells[b].map(_is_missing) & ~by_missing
-        rows = int(cells.loc[now, "__rows"].sum())
+        rows = int(cells.loc[now, _T + "rows"].sum())
         for m in measures:
             if rows:
                 exclusions.append(
@@ -495,7 +675,7 @@ def _with_patterns(
     for j in justified:
         now = cells[j].map(_is_missing) & ~factor_missing
         for i, m in enumerate(measures):
-            rows = int(cells.loc[now, f"__ok{i}"].sum())
+            rows = int(cells.loc[now, f"{_T}ok{i}"].sum())
             if rows:
                 pattern_excluded.append(
                     {"measure": m.name, "column": j, "reason": "missing_factor", "rows": rows}
@@ -526,13 +706,13 @@ def _unit_sums(cells: pd.DataFrame, i: int, m: Measure, *, by: list[str]) -> pd.
     """
     if m.cluster is None:  # pragma: no cover - guarded by the callers
         raise ValueError(f"Measure {m.name!r} has no cluster.")
-    units = pd.DataFrame({"sex": cells["__sex"]})
+    units = pd.DataFrame({"sex": cells[_T + "sex"]})
     for k in by:
         units[k] = cells[k].map(_python)
     units["cluster"] = cells[m.cluster].map(_python)
-    units["rows"] = cells[f"__ok{i}"]
-    units["sy"] = cells[f"__y{i}"]
-    units["sx"] = cells[f"__x{i}"]
+    units["rows"] = cells[f"{_T}ok{i}"]
+    units["sy"] = cells[f"{_T}y{i}"]
+    units["sx"] = cells[f"{_T}x{i}"]
     units = units.loc[(units["rows"] > 0) & ~units["cluster"].map(_is_missing)]
     summed = units.groupby([*by, "sex", "cluster"], sort=False, dropna=False).sum()
     # The units in a fixed order, whatever the order of the rows or the engine's group-by:
@@ -546,7 +726,7 @@ def _unit_sums(cells: pd.DataFrame, i: int, m: Measure, *, by: list[str]) -> pd.
 
 
 def _exclusion_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
-    frame = pd.DataFrame(records, columns=["measure", "column", "reason", "rows"])
+    frame = pd.DataFrame(records, columns=list(EXCLUSION_COLUMNS))
     frame["rows"] = frame["rows"].astype(np.int64)
     return frame
 
@@ -564,8 +744,8 @@ def _raise_on_bad_values(
     schema: Mapping[str, Any],
     n: str | None,
 ) -> None:
-    if n is not None and cells["__bad_n"].sum() > 0:
-        rows = int(cells["__bad_n"].sum())
+    if n is not None and cells[_T + "bad_n"].sum() > 0:
+        rows = int(cells[_T + "bad_n"].sum())
         persons = nw.col(n).cast(nw.Float64)
         bad = (~_missing(n, schema[n])) & ((persons < 0) | (persons != persons.round(0)))
         values = _offending_values(frame, n, bad)
@@ -579,7 +759,7 @@ def _raise_on_bad_values(
         )
     for i, m in enumerate(measures):
         for c in m.nonnegative:
-            rows = int(cells[f"__neg{i}_{c}"].sum())
+            rows = int(cells[f"{_T}neg{i}_{c}"].sum())
             if rows:
                 mask = (~_missing(c, schema[c])) & (nw.col(c).cast(nw.Float64) < 0)
                 values = _offending_values(frame, c, mask)
@@ -591,7 +771,7 @@ def _raise_on_bad_values(
         if m.kind != "rate" or m.column is None:
             continue
         column = m.column
-        bad_rows = int(cells[f"__bad{i}"].sum())
+        bad_rows = int(cells[f"{_T}bad{i}"].sum())
         if bad_rows:
             y = nw.col(column).cast(nw.Float64)
             missing = _missing(column, schema[column])
@@ -608,8 +788,8 @@ def _raise_on_bad_values(
                     values=_value_list(values),
                 )
             )
-        if n is not None and cells[f"__over{i}"].sum() > 0:
-            over = int(cells[f"__over{i}"].sum())
+        if n is not None and cells[f"{_T}over{i}"].sum() > 0:
+            over = int(cells[f"{_T}over{i}"].sum())
             mask = nw.col(column).cast(nw.Float64) > nw.col(n).cast(nw.Float64)
             sample = _to_pandas(frame.filter(mask).select(column, n).head(3))
             examples = ", ".join(
@@ -628,21 +808,26 @@ def _measure_stats(
     excluded: list[dict[str, Any]] = []
     columns = ([n] if n is not None else []) + list(m.columns)
     for c in columns:
-        rows = int(cells[f"__miss{i}_{c}"].sum())
+        rows = int(cells[f"{_T}miss{i}_{c}"].sum())
         if rows:
             reason = "missing_count" if c == n else "missing_value"
             excluded.append({"measure": m.name, "column": c, "reason": reason, "rows": rows})
 
-    work = pd.DataFrame({"sex": cells["__sex"]})
+    work = pd.DataFrame({"sex": cells[_T + "sex"]})
     for b in by:
         work[b] = cells[b].map(_python)
-    work["rows"] = cells[f"__ok{i}"]
-    work["n"] = cells[f"__w{i}"] if n is not None else cells[f"__ok{i}"]
+    work["rows"] = cells[f"{_T}ok{i}"]
+    work["n"] = cells[f"{_T}w{i}"] if n is not None else cells[f"{_T}ok{i}"]
     zero = pd.Series(0.0, index=cells.index)
-    for stat, prefix in (("sy", "__y"), ("syy", "__yy"), ("sx", "__x"), ("sxx", "__xx")):
+    for stat, prefix in (
+        ("sy", _T + "y"),
+        ("syy", _T + "yy"),
+        ("sx", _T + "x"),
+        ("sxx", _T + "xx"),
+    ):
         work[stat] = cells.get(f"{prefix}{i}", zero)
-    work["sxy"] = cells.get(f"__xy{i}", zero)
-    has_syy = f"__yy{i}" in cells.columns
+    work["sxy"] = cells.get(f"{_T}xy{i}", zero)
+    has_syy = f"{_T}yy{i}" in cells.columns
 
     keys = ["sex", *by]
     if m.clustered and m.cluster is not None:
@@ -654,10 +839,10 @@ def _measure_stats(
                 {"measure": m.name, "column": m.cluster, "reason": "missing_cluster", "rows": rows}
             )
         work = work.loc[~missing_cluster].copy()
-        work["__cluster"] = cluster.loc[~missing_cluster]
+        work[_T + "cluster"] = cluster.loc[~missing_cluster]
         per_cluster = ["rows", "n", "sy", "sx", "syy"]
         per_unit = (
-            work.groupby([*keys, "__cluster"], dropna=False, sort=False)[per_cluster]
+            work.groupby([*keys, _T + "cluster"], dropna=False, sort=False)[per_cluster]
             .sum()
             .reset_index()
         )
@@ -669,7 +854,7 @@ def _measure_stats(
         else:  # a mean keeps the persons' sum of squares; its interval uses the units' sums
             per_unit["sxx"] = 0.0
             per_unit["sxy"] = 0.0
-        work = per_unit.drop(columns="__cluster")
+        work = per_unit.drop(columns=_T + "cluster")
     elif m.kind == "ratio":
         work["units"] = work["rows"]
     else:
@@ -681,8 +866,9 @@ def _measure_stats(
     cells_seen = summed.reset_index()[by].drop_duplicates() if by else pd.DataFrame(index=[0])
     present = summed.reset_index()
     grid_sexes = [s for s in SEX_CATEGORIES if s != "unknown"]
-    grid = cells_seen.assign(__k=1).merge(pd.DataFrame({"sex": grid_sexes, "__k": 1}), on="__k")
-    grid = grid.drop(columns="__k")
+    one = {_T + "k": 1}
+    grid = cells_seen.assign(**one).merge(pd.DataFrame({"sex": grid_sexes, **one}), on=_T + "k")
+    grid = grid.drop(columns=_T + "k")
     full = grid.merge(present, on=keys, how="outer")
     full[sums] = full[sums].fillna(0.0)
     full["has_syy"] = has_syy

@@ -21,10 +21,12 @@ __all__ = [
     "JUSTIFIED_IN_BY",
     "JUSTIFIED_IS_SEX",
     "SEX_IN_BY",
+    "TEMPORARY",
     "check_choice",
     "check_column",
     "check_columns",
     "check_confidence",
+    "check_not_temporary",
     "check_number",
     "check_roles",
     "counted",
@@ -42,6 +44,13 @@ TWICE = "{name} lists a column twice: {value!r}."
 FORMER_NAME = (
     "{name}={value!r} and {former_name}={former!r} disagree; {former_name}= is the former "
     "name of {name}=. Give {name}= only."
+)
+TEMPORARY = "§gb§"
+"""The prefix of the temporary columns of a computation: no caller's column may start with it,
+so a temporary column never takes the name of one of the caller's columns."""
+TEMPORARY_NAME = (
+    "Column {column!r} starts with {prefix!r}, which genderbudget keeps for the names of its "
+    "temporary columns. Rename it, e.g. data = data.rename(columns={{{column!r}: {renamed!r}}})."
 )
 SEX_IN_BY = "The sex column {sex!r} cannot also be a breakdown (by=); it is always split by sex."
 JUSTIFIED_IS_SEX = (
@@ -205,6 +214,26 @@ def check_roles(sex: str, by: Sequence[str], justified: Sequence[str] = ()) -> N
     for column in justified:
         if column in by:
             raise ValueError(JUSTIFIED_IN_BY.format(column=column))
+
+
+def check_not_temporary(columns: Iterable[str]) -> None:
+    """Refuse a column whose name starts with the prefix of the temporary columns.
+
+    Raises
+    ------
+    ValueError
+        A column starts with :data:`TEMPORARY`; the message says how to rename it.
+
+    Examples
+    --------
+    >>> check_not_temporary(["kon", "__sex"])
+    """
+    for column in columns:
+        if isinstance(column, str) and column.startswith(TEMPORARY):
+            renamed = column.replace(TEMPORARY, "", 1) or "column"
+            raise ValueError(
+                TEMPORARY_NAME.format(column=column, prefix=TEMPORARY, renamed=renamed)
+            )
 
 
 def renamed(value: T, former: T | None, name: str, former_name: str, default: T) -> T:
