@@ -53,6 +53,7 @@ def output_columns() -> frozenset[str]:
         _estimate,
         _flags,
         _follow_up,
+        _notes,
         _phase_in,
         _representation,
     )
@@ -73,6 +74,7 @@ def output_columns() -> frozenset[str]:
         _allocate.allocation_columns([]),
         _allocate.SENSITIVITY_COLUMNS,
         _allocate.OVERHEAD_COLUMNS,
+        [_notes.NOTE_CODES_COLUMN],
     ]
     return frozenset(name for table in tables for name in table)
 
