@@ -76,7 +76,7 @@ YES_NO_FIX = (
 )
 CONVERT_FIX = "Convert it to numbers first."
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-_SWEDISH_NUMBER = re.compile(r"[+\-\u2212]?(?:\d{1,3}(?:\s\d{3})+|\d+)(?:,\d+)?")
+_SWEDISH_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:\s\d{3})+|\d+)(?:,\d+)?")
 NOT_BINARY = (
     "Column {column!r} (used by rate({column!r})) must hold 0/1 or True/False, one row per "
     "person, but has other values: {values}. Recode it to 0/1, or, if the table holds "
