@@ -23,12 +23,39 @@ import pandas as pd
 
 from genderbudget._cells import LARGEST_VALUE, check_numbers, small_table
 from genderbudget._notes import codes, english, note, parse, render
-from genderbudget._options import check_choice, check_columns, check_number, counted, masked
+from genderbudget._options import (
+    TEMPORARY,
+    check_choice,
+    check_columns,
+    check_not_temporary,
+    check_number,
+    counted,
+    masked,
+)
+from genderbudget._reserved import check_breakdowns
 from genderbudget._rounding import grouped_largest_remainder, round_within
 from genderbudget._sex import SEX_CATEGORIES, normalize_sex
 from genderbudget._texts import LANGS, Lang
 
-__all__ = ["Allocation", "allocate"]
+__all__ = ["OVERHEAD_COLUMNS", "SENSITIVITY_COLUMNS", "Allocation", "allocate"]
+
+# Temporary columns: their prefix cannot start a caller's column (checked).
+_TMP_ORE, _TMP_PERSONS, _TMP_SEX, _TMP_COST, _TMP_POOL, _TMP_POOL_NAME, _TMP_KEY = (
+    TEMPORARY + name
+    for name in ("ore", "persons", "sex", "cost", "pool_number", "pool_name", "key")
+)
+
+SENSITIVITY_COLUMNS: tuple[str, ...] = (
+    "cost_object",
+    "driver",
+    "women_share",
+    "men_share",
+    "unknown_share",
+    "spread",
+)
+"""The columns of :attr:`Allocation.sensitivity` after the breakdowns."""
+OVERHEAD_COLUMNS: tuple[str, ...] = ("driver", "pool", "cost_object", "key", "amount")
+"""The columns of :attr:`Allocation.overhead` after the breakdowns."""
 
 KEY_COST: Final[str] = "cost"
 KEY_DRIVER: Final[str] = "driver"
@@ -461,6 +488,7 @@ def allocate(
     drivers_list = check_columns(driver, "driver")
     if not drivers_list:
         raise ValueError(NO_DRIVER.format(value=masked(driver)))
+    check_breakdowns(by_list, "a breakdown column, by=")
     if round_to is not None:
         round_to = check_number(round_to, "round_to", low=0.0, message=BAD_ROUND)
         if round_to == 0:
@@ -471,9 +499,9 @@ def allocate(
     cost_roles.update({cost_object: "the cost object, cost_object=", amount: "the amount"})
     cost_table = small_table(costs, cost_roles, argument="costs", labels=keys)
     notes: list[str] = []
-    cost_table["__ore"], rounded = _ore(cost_table, amount, "costs", keys, by_list)
+    cost_table[_TMP_ORE], rounded = _ore(cost_table, amount, "costs", keys, by_list)
     notes.extend([rounded] if rounded else [])
-    direct = cost_table.groupby(keys, sort=True, dropna=False)["__ore"].sum()
+    direct = cost_table.groupby(keys, sort=True, dropna=False)[_TMP_ORE].sum()
 
     volume_columns = list(dict.fromkeys([*drivers_list, *([persons] if persons else [])]))
     key_columns = _key_columns(overhead_key)
@@ -484,11 +512,12 @@ def allocate(
         role = "an overhead key, overhead_key=" if column in key_columns else "a driver"
         driver_roles.setdefault(column, role)
     driver_table = small_table(drivers, driver_roles, argument="drivers", labels=keys)
+    check_not_temporary([*cost_roles, *driver_roles])
     for column in volume_columns:
         driver_table[column] = _numbers(driver_table, column, "drivers", keys, "Volumes")
     coded = normalize_sex(pd.Series(driver_table[sex].to_numpy(), name=sex), mapping=mapping)
-    driver_table["__sex"] = np.asarray(coded, dtype=object)
-    volumes = driver_table.groupby([*keys, "__sex"], sort=True, dropna=False)[volume_columns].sum()
+    driver_table[_TMP_SEX] = np.asarray(coded, dtype=object)
+    volumes = driver_table.groupby([*keys, _TMP_SEX], sort=True, dropna=False)[volume_columns].sum()
 
     direct, note = _check_cost_objects(direct, volumes, keys, cost_object)
     notes.extend([note] if note else [])
@@ -496,9 +525,9 @@ def allocate(
     pools = None
     if overhead is not None:
         pool_table = small_table(overhead, cost_roles, argument="overhead", labels=keys)
-        pool_table["__ore"], rounded = _ore(pool_table, amount, "overhead", keys, by_list)
+        pool_table[_TMP_ORE], rounded = _ore(pool_table, amount, "overhead", keys, by_list)
         notes.extend([rounded] if rounded else [])
-        pools = pool_table.groupby(keys, sort=True, dropna=False)["__ore"].sum()
+        pools = pool_table.groupby(keys, sort=True, dropna=False)[_TMP_ORE].sum()
 
     parts: list[pd.DataFrame] = []
     stage_one: list[pd.DataFrame] = []
@@ -509,8 +538,9 @@ def allocate(
                 pools, direct, volumes, by_list, cost_object, overhead_key, name, volume_columns
             )
             stage_one.append(spread.assign(driver=name))
-            at = _positions(direct.index, spread.rename(columns={"cost_object": cost_object}), keys)
-            added = np.bincount(at, weights=spread["__ore"].to_numpy(), minlength=len(direct))
+            targets = spread[[*by_list, "cost_object"]].set_axis(keys, axis=1)
+            at = _positions(direct.index, targets, keys)
+            added = np.bincount(at, weights=spread[_TMP_ORE].to_numpy(), minlength=len(direct))
             total_cost = direct + added.astype(np.int64)
         parts.append(_split(total_cost, volumes, keys, cost_object, name, persons))
 
@@ -518,14 +548,15 @@ def allocate(
     table = _finish(table, by_list, round_to)
     totals = _totals(table, by_list, round_to)
     sensitivity = _sensitivity(pd.concat([table, totals], ignore_index=True), by_list)
-    columns = [*by_list, "driver", "pool", "cost_object", "key", "__ore"]
+    columns = [*by_list, "driver", "pool", "cost_object", "key", _TMP_ORE]
     overhead_table = (
         pd.concat(stage_one, ignore_index=True)[columns]
         if stage_one
         else pd.DataFrame(columns=columns)
     )
-    overhead_table["amount"] = overhead_table.pop("__ore").astype(float) / 100.0
-    internal = ["__ore", "__persons"]
+    overhead_table["amount"] = overhead_table.pop(_TMP_ORE).astype(float) / 100.0
+    overhead_table = overhead_table[[*by_list, *OVERHEAD_COLUMNS]]
+    internal = [_TMP_ORE, _TMP_PERSONS]
     return Allocation(
         table.drop(columns=internal),
         totals.drop(columns=internal).reset_index(drop=True),
@@ -603,17 +634,17 @@ def _spread_overhead(
     """Stage one: each pool of each by-cell spread over that cell's cost objects."""
     keys = [*by, cost_object]
     object_volumes = volumes.groupby(level=list(range(len(keys))), sort=True).sum()
-    pool_frame = pools.reset_index().rename(columns={cost_object: "pool"})
-    pool_frame["key"] = [
+    pool_frame = pools.reset_index().rename(columns={cost_object: _TMP_POOL_NAME})
+    pool_frame[_TMP_KEY] = [
         overhead_key.get(pool, KEY_COST) if isinstance(overhead_key, Mapping) else overhead_key
-        for pool in pool_frame["pool"]
+        for pool in pool_frame[_TMP_POOL_NAME]
     ]
-    for key, pool in zip(pool_frame["key"], pool_frame["pool"], strict=True):
+    for key, pool in zip(pool_frame[_TMP_KEY], pool_frame[_TMP_POOL_NAME], strict=True):
         if key not in (KEY_COST, KEY_DRIVER) and key not in volume_columns:
             raise ValueError(
                 BAD_KEY.format(key=masked(key), pool=masked(pool), columns=masked(volume_columns))
             )
-    pool_frame["__pool"] = np.arange(len(pool_frame))
+    pool_frame[_TMP_POOL] = np.arange(len(pool_frame))
     targets = direct.index.to_frame(index=False)
     pairs = (
         pool_frame.merge(targets, on=by, how="left")
@@ -623,30 +654,31 @@ def _spread_overhead(
     at = _positions(direct.index, pairs, keys)
     weights = np.zeros(len(pairs))
     found = at >= 0
-    key = pairs["key"].to_numpy()
+    key = pairs[_TMP_KEY].to_numpy()
     by_cost = found & (key == KEY_COST)
     weights[by_cost] = direct.to_numpy(dtype=float)[at[by_cost]]
     at_volume = _positions(object_volumes.index, pairs, keys)
     for column in {driver if k == KEY_DRIVER else k for k in set(key) - {KEY_COST}}:
         rows = found & ((key == column) | ((key == KEY_DRIVER) & (column == driver)))
         weights[rows] = object_volumes[column].to_numpy(dtype=float)[at_volume[rows]]
-    pool_ore = pool_frame["__ore"].to_numpy(dtype=np.int64)
-    sums = np.bincount(pairs["__pool"].to_numpy(), weights=weights, minlength=len(pool_frame))
+    pool_ore = pool_frame[_TMP_ORE].to_numpy(dtype=np.int64)
+    sums = np.bincount(pairs[_TMP_POOL].to_numpy(), weights=weights, minlength=len(pool_frame))
     for i in np.flatnonzero(~(sums > 0) & (pool_ore != 0)):
         cell = pool_frame.iloc[i]
         where = " of " + ", ".join(f"{b}={masked(cell[b])!r}" for b in by) if by else ""
         raise ValueError(
             ZERO_KEY.format(
-                key=masked(cell["key"]),
-                pool=masked(cell["pool"]),
+                key=masked(cell[_TMP_KEY]),
+                pool=masked(cell[_TMP_POOL_NAME]),
                 where=where,
                 amount=f"{pool_ore[i] / 100:,.2f}",
             )
         )
     pairs = pairs.loc[found].reset_index(drop=True)
-    parts = grouped_largest_remainder(pool_ore, pairs["__pool"].to_numpy(), weights[found])
-    out = pairs[[*by, "pool", cost_object, "key"]].rename(columns={cost_object: "cost_object"})
-    out["__ore"] = parts
+    parts = grouped_largest_remainder(pool_ore, pairs[_TMP_POOL].to_numpy(), weights[found])
+    out = pairs[[*by, _TMP_POOL_NAME, cost_object, _TMP_KEY]]
+    out.columns = pd.Index([*by, "pool", "cost_object", "key"])
+    out[_TMP_ORE] = parts
     return out
 
 
@@ -661,7 +693,7 @@ def _split(
     """Stage two: each cost object's cost to the sexes by the driver, all at once."""
     frame = volumes.reset_index()
     cell = _positions(total_cost.index, frame, keys)
-    order = frame["__sex"].map({s: i for i, s in enumerate(SEX_CATEGORIES)}).to_numpy()
+    order = frame[_TMP_SEX].map({s: i for i, s in enumerate(SEX_CATEGORIES)}).to_numpy()
     rank = np.lexsort((order, cell))
     frame = frame.iloc[rank].reset_index(drop=True)
     cell = cell[rank]
@@ -681,11 +713,12 @@ def _split(
         )
     parts = grouped_largest_remainder(ore, cell, weights)
     out = frame[keys].copy()
+    out.columns = pd.Index([*keys[:-1], "cost_object"])  # the cost object is the last key
     out["driver"] = driver
-    out["sex"] = frame["__sex"].to_numpy()
-    out["__ore"] = parts
-    out["__cost"] = ore[cell]
-    out["__persons"] = frame[persons].to_numpy(dtype=float) if persons else np.nan
+    out["sex"] = frame[_TMP_SEX].to_numpy()
+    out[_TMP_ORE] = parts
+    out[_TMP_COST] = ore[cell]
+    out[_TMP_PERSONS] = frame[persons].to_numpy(dtype=float) if persons else np.nan
     return out
 
 
@@ -697,41 +730,43 @@ def allocation_columns(by: Sequence[str]) -> list[str]:
 def _finish(table: pd.DataFrame, by: list[str], round_to: float | None) -> pd.DataFrame:
     cost_object = table.columns[len(by)]
     out = table.rename(columns={cost_object: "cost_object"})
-    out["amount"] = out["__ore"].astype(float) / 100.0
+    out["amount"] = out[_TMP_ORE].astype(float) / 100.0
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["share"] = np.where(out["__cost"] > 0, out["__ore"] / out["__cost"], np.nan)
-        out["per_capita"] = np.where(out["__persons"] > 0, out["amount"] / out["__persons"], np.nan)
+        out["share"] = np.where(out[_TMP_COST] > 0, out[_TMP_ORE] / out[_TMP_COST], np.nan)
+        out["per_capita"] = np.where(
+            out[_TMP_PERSONS] > 0, out["amount"] / out[_TMP_PERSONS], np.nan
+        )
     # The column is always there (same columns whatever the options); NaN without round_to.
     out["amount_rounded"] = (
         _rounded(out, [*by, "cost_object", "driver"], round_to) if round_to is not None else np.nan
     )
-    return out[[*allocation_columns(by), "__ore", "__persons"]].reset_index(drop=True)
+    return out[[*allocation_columns(by), _TMP_ORE, _TMP_PERSONS]].reset_index(drop=True)
 
 
 def _rounded(table: pd.DataFrame, group: list[str], round_to: float) -> np.ndarray:
     """Parts rounded to multiples of ``round_to`` that sum to the rounded whole."""
     codes = table.groupby(group, sort=False, dropna=False).ngroup().to_numpy()
-    ore = table["__ore"].to_numpy().astype(float)
+    ore = table[_TMP_ORE].to_numpy().astype(float)
     return round_within(ore, codes, round_to * 100.0) * round_to
 
 
 def _totals(table: pd.DataFrame, by: list[str], round_to: float | None) -> pd.DataFrame:
-    sums = {"__ore": ("__ore", "sum"), "__persons": ("__persons", "sum")}
+    sums = {_TMP_ORE: (_TMP_ORE, "sum"), _TMP_PERSONS: (_TMP_PERSONS, "sum")}
     if round_to is not None:
         sums["amount_rounded"] = ("amount_rounded", "sum")
     totals = table.groupby([*by, "driver", "sex"], sort=False, dropna=False).agg(**sums)
     totals = totals.reset_index()
     totals.insert(len(by), "cost_object", TOTAL)
-    totals["amount"] = totals["__ore"].astype(float) / 100.0
-    whole = totals.groupby([*by, "driver"], sort=False, dropna=False)["__ore"].transform("sum")
-    totals["share"] = np.where(whole > 0, totals["__ore"] / whole.where(whole > 0, 1), np.nan)
+    totals["amount"] = totals[_TMP_ORE].astype(float) / 100.0
+    whole = totals.groupby([*by, "driver"], sort=False, dropna=False)[_TMP_ORE].transform("sum")
+    totals["share"] = np.where(whole > 0, totals[_TMP_ORE] / whole.where(whole > 0, 1), np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         totals["per_capita"] = np.where(
-            totals["__persons"] > 0, totals["amount"] / totals["__persons"], np.nan
+            totals[_TMP_PERSONS] > 0, totals["amount"] / totals[_TMP_PERSONS], np.nan
         )
     if round_to is None:
         totals["amount_rounded"] = np.nan
-    return totals[[*allocation_columns(by), "__ore", "__persons"]]
+    return totals[[*allocation_columns(by), _TMP_ORE, _TMP_PERSONS]]
 
 
 def _sensitivity(table: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -749,4 +784,4 @@ def _sensitivity(table: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     out = out.reset_index()
     grouped = out.groupby([*by, "cost_object"], sort=False, dropna=False)["women_share"]
     out["spread"] = grouped.transform("max") - grouped.transform("min")
-    return out
+    return out[[*by, *SENSITIVITY_COLUMNS]]

@@ -31,11 +31,15 @@ from genderbudget._options import (
     masked,
 )
 from genderbudget._representation import representation
+from genderbudget._reserved import check_breakdowns, check_factors
 from genderbudget._result import Result, Settings
 from genderbudget._sensitivity import verdict_sensitivity
 from genderbudget._sex import SEX_CATEGORIES
 
-__all__ = ["analyse"]
+__all__ = ["ACCOUNTING_COLUMNS", "analyse"]
+
+ACCOUNTING_COLUMNS: tuple[str, ...] = ("measure", "rows_in", "rows_used", "rows_excluded")
+"""The columns of :attr:`Result.accounting`."""
 
 PAdjust = Literal["holm", "bonferroni", "fdr_bh", "none"]
 Adjustment = Literal["model", "mantel-haenszel", "mantel-haenszel-corrected"]
@@ -261,6 +265,8 @@ def _settings(
     check_choice(adjustment, "adjustment", get_args(Adjustment))
     justified_list = check_columns(justified, "justified")
     check_roles(sex, by_list, justified_list)
+    check_breakdowns(by_list, "a breakdown column, by=")
+    check_factors(justified_list, "a justified factor, justified=")
     return Settings(
         sex=sex,
         by=tuple(by_list),
@@ -345,7 +351,8 @@ def _accounting(cells: CellStats, names: list[str]) -> pd.DataFrame:
             "rows_in": cells.rows_in,
             "rows_used": [int(used.get(m, 0)) for m in names],
             "rows_excluded": [int(excluded.get(m, 0)) for m in names],
-        }
+        },
+        columns=list(ACCOUNTING_COLUMNS),
     )
 
 
@@ -429,16 +436,19 @@ def _with_adjustment(
 
 
 def _sort(table: pd.DataFrame, names: list[str], by: list[str], *, with_sex: bool) -> pd.DataFrame:
-    order = pd.Categorical(table["measure"], categories=names, ordered=True)
-    keys = {"__measure": order.codes}
-    frame = table.assign(**keys)
-    sort_by = ["__measure", *by]
-    if with_sex:
-        frame["__sex"] = pd.Categorical(frame["sex"], categories=SEX_CATEGORIES, ordered=True).codes
-        sort_by.append("__sex")
-    frame = frame.sort_values(sort_by, kind="stable").drop(
-        columns=sort_by[:1] + sort_by[1 + len(by) :]
-    )
+    orders = {"measure": names, "sex": list(SEX_CATEGORIES)}
+
+    def in_order(column: pd.Series) -> pd.Series:
+        # The measures in the order of the call and the sexes in SEX_CATEGORIES' order; a
+        # breakdown cannot be named "measure" or "sex" (reserved), so no column is taken
+        # for another, and no helper column is added that could take a breakdown's name.
+        if column.name not in orders:
+            return column
+        order = pd.Categorical(column, categories=orders[str(column.name)], ordered=True)
+        return pd.Series(order.codes, index=column.index)
+
+    sort_by = ["measure", *by, *(["sex"] if with_sex else [])]
+    frame = table.sort_values(sort_by, kind="stable", key=in_order)
     if with_sex:
         frame["sex"] = frame["sex"].astype(str)
     for column in by:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import narwhals as nw
@@ -20,9 +21,17 @@ import numpy as np
 import pandas as pd
 
 from genderbudget._measures import Measure
-from genderbudget._options import counted, quoted, word_for
-from genderbudget._privacy import hidden_values, identity_numbers_among, masked
-from genderbudget._sex import SEX_CATEGORIES, code_sex_values
+from genderbudget._options import (
+    TEMPORARY,
+    check_not_temporary,
+    counted,
+    listed_counts,
+    quoted,
+    word_for,
+)
+from genderbudget._privacy import identity_numbers_among, masked
+from genderbudget._sex import SEX_CATEGORIES, code_sex_values, normalize_sex
+from genderbudget._yes_no import YesNoCoding, code_yes_no_values
 
 __all__ = [
     "LARGEST_COUNT",
@@ -40,14 +49,49 @@ __all__ = [
 ]
 
 STAT_COLUMNS = ("n", "rows", "units", "sy", "syy", "sx", "sxx", "sxy", "has_syy")
+CODING_COLUMNS: tuple[str, ...] = ("column", "value", "coded_as", "rows")
+"""The columns of the coding report (:attr:`CellStats.coding`)."""
+EXCLUSION_COLUMNS: tuple[str, ...] = ("measure", "column", "reason", "rows")
+"""The columns of the exclusions table."""
+CELL_COLUMNS: tuple[str, ...] = ("measure", "sex", "cluster", *STAT_COLUMNS)
+"""The columns of the cells tables next to the breakdowns: a breakdown cannot have these names."""
+
+# The pass's temporary columns start with this prefix; no column of the data may (checked).
+_T = TEMPORARY
 
 MISSING_COLUMN = (
     "Column {column!r} ({role}) is not in the data.{hint} Available columns: {available}."
 )
-NOT_NUMERIC = (
-    "Column {column!r} ({role}) must be numeric but has type {dtype}; values: {values}. "
-    "Convert it to numbers first{example}."
+NOT_NUMERIC = "Column {column!r} ({role}) must be numeric but has type {dtype}; {values}. {fix}"
+ALL_VALUES = "values: {values}"
+NOT_NUMBERS = "{count}: {values}"
+PLAIN_NUMBERS_FIX = (
+    "It holds numbers stored as text; convert them first, e.g. "
+    "data[{column!r}] = pandas.to_numeric(data[{column!r}])."
 )
+SWEDISH_NUMBERS_FIX = (
+    "It holds Swedish-formatted numbers (spaces, also non-breaking ones, between thousands "
+    "and a decimal comma), which pandas.to_numeric cannot read; remove the spaces and "
+    "replace the comma with a point first, e.g. data[{column!r}] = pandas.to_numeric("
+    "data[{column!r}].str.replace(r'\\s', '', regex=True).str.replace(',', '.'))."
+)
+OTHER_VALUES_FIX = (
+    "Correct those values, or set them to missing to leave their rows out (they are then "
+    "reported as excluded){conversion}."
+)
+COERCE_PLAIN = ", e.g. data[{column!r}] = pandas.to_numeric(data[{column!r}], errors='coerce')"
+COERCE_SWEDISH = (
+    "; the other values are Swedish-formatted numbers, e.g. data[{column!r}] = "
+    "pandas.to_numeric(data[{column!r}].str.replace(r'\\s', '', regex=True)"
+    ".str.replace(',', '.'), errors='coerce')"
+)
+YES_NO_FIX = (
+    "If it says yes or no for each person, compare the share who got it with "
+    "gb.rate({column!r}) instead; otherwise convert it to numbers first."
+)
+CONVERT_FIX = "Convert it to numbers first."
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_SWEDISH_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:\s\d{3})+|\d+)(?:,\d+)?")
 NOT_BINARY = (
     "Column {column!r} (used by rate({column!r})) must hold 0/1 or True/False, one row per "
     "person, but has other values: {values}. Recode it to 0/1, or, if the table holds "
@@ -129,6 +173,10 @@ IDENTITY_NUMBERS_AS_LABELS = (
     "here). Replace them with a code that identifies no one, e.g. "
     "data[{column!r}] = pandas.factorize(data[{column!r}])[0]."
 )
+TWO_MARKS = (
+    "Column {column!r} is read by two rates with different marks (marked={first!r} and "
+    "marked={second!r}); a column's cells mean one thing. Give both rates the same marked=."
+)
 SUM_SQ_MICRO = (
     "mean({column!r}, sum_sq={sum_sq!r}) declares a column of summed squares, which only "
     "applies to pre-aggregated input. Pass n='<column with the number of persons>' too, or "
@@ -162,6 +210,9 @@ class CellStats:
     units : pandas.DataFrame or None
         For ratios with a cluster: ``measure, <by...>, sex, cluster, rows, sy, sx`` per
         cluster, for the small-sample (CR2) intervals of the estimates and comparisons.
+    coding : pandas.DataFrame
+        ``column, value, coded_as, rows``: how the sex column and the text of the rate
+        columns were read, each distinct raw value with its code and its rows.
     """
 
     stats: pd.DataFrame
@@ -171,23 +222,11 @@ class CellStats:
     pattern_exclusions: pd.DataFrame | None = None
     pattern_units: pd.DataFrame | None = None
     units: pd.DataFrame | None = None
+    coding: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(CODING_COLUMNS)))
 
 
 def _plural(count: int, word: str = "row") -> str:
     return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
-
-
-def _value_list(counts: Sequence[tuple[Any, int]], limit: int = 10) -> str:
-    """List values with their row counts; identity numbers are counted, never shown."""
-    hidden = identity_numbers_among([value for value, _ in counts])
-    shown = [item for item, is_number in zip(counts, hidden, strict=True) if not is_number]
-    parts = [f"{masked(value)!r} ({_plural(int(c))})" for value, c in shown[:limit]]
-    if len(shown) > limit:
-        parts.append(f"and {len(shown) - limit} more distinct values")
-    if hidden.any():
-        rows = sum(int(c) for (_, c), is_number in zip(counts, hidden, strict=True) if is_number)
-        parts.append(hidden_values(int(hidden.sum()), _plural(rows)))
-    return ", ".join(parts)
 
 
 def _offending_values(
@@ -195,10 +234,10 @@ def _offending_values(
 ) -> list[tuple[Any, int]]:
     """Distinct values of ``column`` (where ``mask``) with row counts, most frequent first."""
     sub = frame if mask is None else frame.filter(mask)
-    counted = sub.group_by(column).agg(nw.len().alias("__count"))
+    counted = sub.group_by(column).agg(nw.len().alias(_T + "count"))
     table = _to_pandas(counted)
-    table = table.sort_values(["__count", column], ascending=[False, True], kind="stable")
-    return [(_python(v), int(c)) for v, c in zip(table[column], table["__count"], strict=True)]
+    table = table.sort_values([_T + "count", column], ascending=[False, True], kind="stable")
+    return [(_python(v), int(c)) for v, c in zip(table[column], table[_T + "count"], strict=True)]
 
 
 def _python(value: Any) -> Any:
@@ -349,15 +388,17 @@ def collect_cells(
     by = list(by)
     justified = [j for j in justified if j not in by]
     _check_request(schema, measures, sex=sex, by=by, justified=justified, n=n)
+    frame, mapping = _sex_without_booleans(frame, schema, sex, mapping)
+    frame, schema, coding = _coded_yes_no(frame, schema, measures, n)
     _check_numeric(frame, schema, measures, n)
     clusters = [m.cluster for m in measures if m.cluster]
     keys = list(dict.fromkeys([sex, *by, *justified, *clusters]))
     cells = _group_rows(frame, _row_statistics(measures, schema, n), keys)
-    rows_in = int(cells["__rows"].sum())
+    rows_in = int(cells[_T + "rows"].sum())
     _refuse_identity_numbers(cells, _label_roles(measures, by, justified))
     _raise_on_bad_values(frame, cells, measures, schema, n)
     _raise_on_infinite_factors(frame, cells, schema, [*justified, *factors])
-    cells["__sex"] = _coded_sex(cells, sex, mapping)
+    cells[_T + "sex"], sex_coding = _coded_sex(cells, sex, mapping)
     cells, exclusions = _drop_missing_breakdowns(cells, measures, by)
 
     frames = []
@@ -371,7 +412,11 @@ def collect_cells(
     stats = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     units_table = pd.concat(unit_tables, ignore_index=True) if unit_tables else None
     result = CellStats(
-        stats=stats, exclusions=_exclusion_frame(exclusions), rows_in=rows_in, units=units_table
+        stats=stats,
+        exclusions=_exclusion_frame(exclusions),
+        rows_in=rows_in,
+        units=units_table,
+        coding=pd.concat([sex_coding, *coding], ignore_index=True),
     )
     if not justified:
         return result
@@ -411,6 +456,7 @@ def _check_request(
                 raise ValueError(SUM_SQ_MICRO.format(column=m.column, sum_sq=m.sum_sq))
             required.setdefault(m.sum_sq, f"the summed squares of measure {masked(m.name)!r}")
     _check_columns(list(schema), required)
+    check_not_temporary(required)
 
 
 def _label_roles(
@@ -431,7 +477,7 @@ def _refuse_identity_numbers(cells: pd.DataFrame, roles: Mapping[str, str]) -> N
     Works on the grouped cells (with their ``__rows``) or on a small table (one row each), so
     each distinct value is checked once.
     """
-    weights = cells["__rows"] if "__rows" in cells else pd.Series(1, index=cells.index)
+    weights = cells[_T + "rows"] if _T + "rows" in cells else pd.Series(1, index=cells.index)
     for column, role in roles.items():
         rows = weights.groupby(cells[column].map(_python), dropna=True, sort=False).sum()
         found = identity_numbers_among(rows.index.tolist())
@@ -460,17 +506,53 @@ def _check_numeric(
         dtype = schema[column]
         if dtype.is_numeric() or dtype == nw.Boolean:
             continue
-        values = _offending_values(frame, column)
-        example = (
-            f", e.g. data[{column!r}] = data[{column!r}].map({{'ja': 1, 'nej': 0}})"
-            if len(values) <= 3
-            else f", e.g. pandas.to_numeric(data[{column!r}])"
-        )
-        raise ValueError(
-            NOT_NUMERIC.format(
-                column=column, role=role, dtype=dtype, values=_value_list(values), example=example
-            )
-        )
+        values = [(v, c) for v, c in _offending_values(frame, column) if not _is_missing(v)]
+        raise ValueError(_not_numeric_message(column, role, dtype, values))
+
+
+def _number_kind(value: Any) -> str:
+    """Say whether a value is a number, a number as text, a Swedish-formatted one, or other."""
+    if isinstance(value, bool | np.bool_):
+        return "other"
+    if isinstance(value, int | float | np.integer | np.floating):
+        return "number"
+    if not isinstance(value, str):
+        return "other"
+    text = value.strip()
+    if _PLAIN_NUMBER.fullmatch(text):
+        return "number"
+    if _SWEDISH_NUMBER.fullmatch(text):
+        return "swedish"
+    return "other"
+
+
+def _not_numeric_message(column: str, role: str, dtype: Any, values: list[tuple[Any, int]]) -> str:
+    """Name the values that are not numbers and the conversion that reads the others."""
+    kinds = [_number_kind(value) for value, _ in values]
+    other = [item for item, kind in zip(values, kinds, strict=True) if kind == "other"]
+    swedish = "swedish" in kinds
+    if not other:
+        fix = SWEDISH_NUMBERS_FIX if swedish else PLAIN_NUMBERS_FIX
+        shown = ALL_VALUES.format(values=listed_counts(values))
+    elif len(other) < len(values):
+        conversion = COERCE_SWEDISH if swedish else COERCE_PLAIN
+        fix = OTHER_VALUES_FIX.format(conversion=conversion.format(column=column))
+        count = counted(len(other), "value is not a number", "values are not numbers")
+        shown = NOT_NUMBERS.format(count=count, values=listed_counts(other))
+    else:
+        fix = YES_NO_FIX if _reads_as_yes_no(column, values) else CONVERT_FIX
+        shown = ALL_VALUES.format(values=listed_counts(values))
+    return NOT_NUMERIC.format(
+        column=column, role=role, dtype=dtype, values=shown, fix=fix.format(column=column)
+    )
+
+
+def _reads_as_yes_no(column: str, values: list[tuple[Any, int]]) -> bool:
+    try:
+        code_yes_no_values([v for v, _ in values], [c for _, c in values], column=column)
+    except ValueError:
+        return False
+    return True
 
 
 def _value(column: str) -> nw.Expr:
@@ -525,7 +607,7 @@ def _value_checks(checked: Sequence[_Checked], schema: Mapping[str, Any]) -> dic
         for kind in ("inf", "big", "neg"):
             expr = _problem(spec, dtype, kind)
             if expr is not None:
-                checks[f"__bad_{kind}{j}"] = expr
+                checks[f"{_T}bad_{kind}{j}"] = expr
     return checks
 
 
@@ -552,29 +634,29 @@ def _row_statistics(
 ) -> dict[str, nw.Expr]:
     """Per-row expressions to sum: use flags, missing-value attribution, the sums, checks.
 
-    The checks (``__bad``, ``__over``) count rows with values the policy or a measure
-    refuses, in the same group-by as the sums.
+    The checks (``bad``, ``over`` temporaries) count rows with values the policy or a
+    measure refuses, in the same group-by as the sums.
     """
     derived: dict[str, nw.Expr] = {}
     checks = _value_checks(_checked_columns(measures, n), schema)
     count_missing = _missing(n, schema[n]) if n is not None else nw.lit(value=False)
     if n is not None:
         persons = _value(n)
-        checks["__bad_n"] = (~count_missing) & ((persons < 0) | (persons != persons.round(0)))
+        checks[_T + "bad_n"] = (~count_missing) & ((persons < 0) | (persons != persons.round(0)))
     for i, m in enumerate(measures):
         cols = list(m.columns)
         missing_any = count_missing
         for c in cols:
             missing_any = missing_any | _missing(c, schema[c])
         ok = ~missing_any
-        derived[f"__ok{i}"] = ok
+        derived[f"{_T}ok{i}"] = ok
         # Attribute each excluded row to its first missing column (count column first).
         previous = nw.lit(value=False)
         for c in ([n] if n is not None else []) + cols:
-            derived[f"__miss{i}_{c}"] = (~previous) & _missing(c, schema[c])
+            derived[f"{_T}miss{i}_{c}"] = (~previous) & _missing(c, schema[c])
             previous = previous | _missing(c, schema[c])
         if n is not None:
-            derived[f"__w{i}"] = nw.when(ok).then(_value(n)).otherwise(0.0)
+            derived[f"{_T}w{i}"] = nw.when(ok).then(_value(n)).otherwise(0.0)
         if m.kind != "count":
             _measure_sums(derived, checks, i, m, ok, n)
     return {**derived, **checks}
@@ -588,40 +670,40 @@ def _measure_sums(
     ok: nw.Expr,
     n: str | None,
 ) -> None:
-    """Add the sums of measure ``i`` (``__y``, ``__yy``, ``__x``, ...) and its value checks."""
+    """Add the sums of measure ``i`` (the ``y``, ``yy``, ``x``, ... temporaries) and its checks."""
     cols = list(m.columns)
     y = _value(cols[0])
-    derived[f"__y{i}"] = nw.when(ok).then(y).otherwise(0.0)
+    derived[f"{_T}y{i}"] = nw.when(ok).then(y).otherwise(0.0)
     if m.kind == "rate":
         if n is None:
-            checks[f"__bad{i}"] = ok & (y != 0) & (y != 1)
+            checks[f"{_T}bad{i}"] = ok & (y != 0) & (y != 1)
         else:
-            checks[f"__bad{i}"] = ok & ((y < 0) | (y != y.round(0)))
-            checks[f"__over{i}"] = ok & (y > _value(n))
+            checks[f"{_T}bad{i}"] = ok & ((y < 0) | (y != y.round(0)))
+            checks[f"{_T}over{i}"] = ok & (y > _value(n))
     if m.kind in ("mean", "ratio", "total"):
         if n is None or m.kind == "ratio":
-            derived[f"__yy{i}"] = nw.when(ok).then(y * y).otherwise(0.0)
+            derived[f"{_T}yy{i}"] = nw.when(ok).then(y * y).otherwise(0.0)
         elif m.sum_sq is not None:
-            derived[f"__yy{i}"] = nw.when(ok).then(_value(m.sum_sq)).otherwise(0.0)
+            derived[f"{_T}yy{i}"] = nw.when(ok).then(_value(m.sum_sq)).otherwise(0.0)
     if m.kind in ("mean", "rate") and m.cluster is not None:
         # A clustered mean or rate is the ratio of sums sum(y) / n over the units.
         persons = _value(n) if n is not None else nw.lit(1.0)
-        derived[f"__x{i}"] = nw.when(ok).then(persons).otherwise(0.0)
+        derived[f"{_T}x{i}"] = nw.when(ok).then(persons).otherwise(0.0)
     if m.kind == "ratio":
         x = _value(cols[1]) if m.weight is None else _value(cols[1]) * _value(cols[2])
-        derived[f"__x{i}"] = nw.when(ok).then(x).otherwise(0.0)
-        derived[f"__xx{i}"] = nw.when(ok).then(x * x).otherwise(0.0)
-        derived[f"__xy{i}"] = nw.when(ok).then(x * y).otherwise(0.0)
+        derived[f"{_T}x{i}"] = nw.when(ok).then(x).otherwise(0.0)
+        derived[f"{_T}xx{i}"] = nw.when(ok).then(x * x).otherwise(0.0)
+        derived[f"{_T}xy{i}"] = nw.when(ok).then(x * y).otherwise(0.0)
 
 
 def _group_rows(frame: Any, derived: dict[str, nw.Expr], keys: list[str]) -> pd.DataFrame:
     """Sum the row expressions per key combination: the one group-by, in the user's engine."""
-    aggregates = [nw.len().alias("__rows")]
+    aggregates = [nw.len().alias(_T + "rows")]
     all_derived = dict(derived)
     for name, expr in all_derived.items():
         as_number = (
             expr.cast(nw.Float64)
-            if name.startswith(("__ok", "__miss", "__bad", "__over"))
+            if name.startswith((_T + "ok", _T + "miss", _T + "bad", _T + "over"))
             else expr
         )
         all_derived[name] = as_number
@@ -632,19 +714,110 @@ def _group_rows(frame: Any, derived: dict[str, nw.Expr], keys: list[str]) -> pd.
         else frame.group_by(keys, drop_null_keys=False).agg(*aggregates)
     )
     cells = _to_pandas(grouped)
-    numeric = [c for c in cells.columns if c.startswith("__")]
+    numeric = [c for c in cells.columns if c.startswith(_T)]
     cells[numeric] = cells[numeric].astype(np.float64)
     return cells
 
 
-def _coded_sex(cells: pd.DataFrame, sex: str, mapping: Mapping[object, str] | None) -> np.ndarray:
-    """Code the few distinct raw sex values, with their row counts for the error message."""
+def _coded_sex(
+    cells: pd.DataFrame, sex: str, mapping: Mapping[object, str] | None
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Code the few distinct raw sex values, with their row counts for the error message.
+
+    Returns the code of every cell and the coding report of the column.
+    """
     codes, distinct = pd.factorize(cells[sex].map(_python), use_na_sentinel=False)
-    counts = np.bincount(codes, weights=cells["__rows"].to_numpy(), minlength=len(distinct))
-    coded = code_sex_values(
-        [_python(v) for v in distinct], [int(c) for c in counts], column=sex, mapping=mapping
+    counts = np.bincount(codes, weights=cells[_T + "rows"].to_numpy(), minlength=len(distinct))
+    values = [_python(v) for v in distinct]
+    rows = [int(c) for c in counts]
+    coded = code_sex_values(values, rows, column=sex, mapping=mapping)
+    return np.asarray(coded, dtype=object)[codes], _coding_frame(sex, values, coded, rows)
+
+
+def _coding_frame(
+    column: str, values: Sequence[object], coded: Sequence[str], rows: Sequence[int]
+) -> pd.DataFrame:
+    """Report the coding of one column: each distinct value, its code and its rows."""
+    raw = np.empty(len(values), dtype=object)
+    raw[:] = [None if _is_missing(value) else value for value in values]
+    frame = pd.DataFrame(
+        {
+            "column": pd.Series([column] * len(values), dtype=object),
+            "value": pd.Series(raw, dtype=object),
+            "coded_as": pd.Series(list(coded), dtype=object),
+            "rows": np.asarray(rows, dtype=np.int64),
+        },
+        columns=list(CODING_COLUMNS),
     )
-    return np.asarray(coded, dtype=object)[codes]
+    return frame.sort_values("rows", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _sex_without_booleans(
+    frame: Any, schema: Mapping[str, Any], sex: str, mapping: Mapping[object, str] | None
+) -> tuple[Any, Mapping[object, str] | None]:
+    """Code a sex column of mixed Python objects before the group-by, keeping booleans apart.
+
+    An engine groups ``True`` with ``1`` in a column of objects, so a boolean would be coded
+    as SCB's 1 (man). Such a column is coded row by row with :func:`normalize_sex`, which
+    refuses booleans (unless ``mapping`` names them) with the message of every sex column;
+    the frame then carries the coded values, which need no mapping any more.
+    """
+    if schema[sex] != nw.Object or not isinstance(frame, nw.DataFrame):
+        return frame, mapping
+    column = frame.get_column(sex)
+    raw = pd.Series(column.to_numpy().astype(object), name=sex, dtype=object)
+    coded = normalize_sex(raw, mapping=mapping).astype(object).to_numpy()
+    replaced = nw.new_series(sex, coded, nw.String(), backend=nw.get_native_namespace(frame))
+    return frame.with_columns(replaced), None
+
+
+def _coded_yes_no(
+    frame: Any, schema: Mapping[str, Any], measures: Sequence[Measure], n: str | None
+) -> tuple[Any, dict[str, Any], list[pd.DataFrame]]:
+    """Recode the text of every rate column (one row per person) to 1.0, 0.0 or missing.
+
+    The distinct values of each such column are found with one small group-by and coded by
+    :func:`code_yes_no_values`; the column is then recoded in the engine. Returns the frame,
+    its schema with the recoded columns as numbers, and the coding report of each column.
+    """
+    schema = dict(schema)
+    marks: dict[str, str | None] = {}
+    reports: list[pd.DataFrame] = []
+    for m in measures:
+        column = m.column
+        if m.kind != "rate" or n is not None or column is None:
+            continue
+        if column in marks:
+            if marks[column] != m.marked:
+                raise ValueError(
+                    TWO_MARKS.format(column=column, first=marks[column], second=m.marked)
+                )
+            continue
+        marks[column] = m.marked
+        dtype = schema[column]
+        if dtype.is_numeric() or dtype == nw.Boolean:
+            continue
+        counted_values = _offending_values(frame, column)
+        values = [value for value, _ in counted_values]
+        rows = [count for _, count in counted_values]
+        coding = code_yes_no_values(values, rows, column=column, marked=m.marked)
+        frame = frame.with_columns(_yes_no_expression(column, coding))
+        schema[column] = nw.Float64()
+        reports.append(_coding_frame(column, values, coding.codes, rows))
+    return frame, schema, reports
+
+
+def _yes_no_expression(column: str, coding: YesNoCoding) -> nw.Expr:
+    """1.0 for the values coded yes, 0.0 for those coded no, missing for the others."""
+    raw = nw.col(column)
+    no = raw.is_in(coding.having("no")) if coding.having("no") else nw.lit(value=False)
+    if coding.missing_is_no:
+        no = no | raw.is_null()
+    yes = raw.is_in(coding.having("yes")) if coding.having("yes") else nw.lit(value=False)
+    missing = nw.lit(None, dtype=nw.Float64())
+    return (
+        nw.when(yes).then(nw.lit(1.0)).otherwise(nw.when(no).then(nw.lit(0.0)).otherwise(missing))
+    ).alias(column)
 
 
 def _drop_missing_breakdowns(
@@ -655,7 +828,7 @@ def _drop_missing_breakdowns(
     by_missing = pd.Series(False, index=cells.index)
     for b in by:
         now = cells[b].map(_is_missing) & ~by_missing
-        rows = int(cells.loc[now, "__rows"].sum())
+        rows = int(cells.loc[now, _T + "rows"].sum())
         for m in measures:
             if rows:
                 exclusions.append(
@@ -680,7 +853,7 @@ def _with_patterns(
     for j in justified:
         now = cells[j].map(_is_missing) & ~factor_missing
         for i, m in enumerate(measures):
-            rows = int(cells.loc[now, f"__ok{i}"].sum())
+            rows = int(cells.loc[now, f"{_T}ok{i}"].sum())
             if rows:
                 pattern_excluded.append(
                     {"measure": m.name, "column": j, "reason": "missing_factor", "rows": rows}
@@ -711,13 +884,13 @@ def _unit_sums(cells: pd.DataFrame, i: int, m: Measure, *, by: list[str]) -> pd.
     """
     if m.cluster is None:  # pragma: no cover - guarded by the callers
         raise ValueError(f"Measure {m.name!r} has no cluster.")
-    units = pd.DataFrame({"sex": cells["__sex"]})
+    units = pd.DataFrame({"sex": cells[_T + "sex"]})
     for k in by:
         units[k] = cells[k].map(_python)
     units["cluster"] = cells[m.cluster].map(_python)
-    units["rows"] = cells[f"__ok{i}"]
-    units["sy"] = cells[f"__y{i}"]
-    units["sx"] = cells[f"__x{i}"]
+    units["rows"] = cells[f"{_T}ok{i}"]
+    units["sy"] = cells[f"{_T}y{i}"]
+    units["sx"] = cells[f"{_T}x{i}"]
     units = units.loc[(units["rows"] > 0) & ~units["cluster"].map(_is_missing)]
     summed = units.groupby([*by, "sex", "cluster"], sort=False, dropna=False).sum()
     # The units in a fixed order, whatever the order of the rows or the engine's group-by:
@@ -731,7 +904,7 @@ def _unit_sums(cells: pd.DataFrame, i: int, m: Measure, *, by: list[str]) -> pd.
 
 
 def _exclusion_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
-    frame = pd.DataFrame(records, columns=["measure", "column", "reason", "rows"])
+    frame = pd.DataFrame(records, columns=list(EXCLUSION_COLUMNS))
     frame["rows"] = frame["rows"].astype(np.int64)
     return frame
 
@@ -752,7 +925,7 @@ def _raise_on_bad_values(
     """Raise on the first refused value the group-by counted, naming column, rows and fix."""
     for j, spec in enumerate(_checked_columns(measures, n)):
         for kind in ("inf", "big", "neg"):
-            rows = int(cells[f"__bad_{kind}{j}"].sum()) if f"__bad_{kind}{j}" in cells else 0
+            rows = int(cells[f"{_T}bad_{kind}{j}"].sum()) if f"{_T}bad_{kind}{j}" in cells else 0
             if rows:
                 mask = _problem(spec, schema[spec.column], kind)
                 assert mask is not None  # counted above, so the expression exists
@@ -777,7 +950,7 @@ def _raise_on_infinite_factors(
         if not _is_float(schema[factor]):
             continue
         infinite = cells[factor].map(lambda v: isinstance(v, float) and math.isinf(v))
-        rows = int(cells.loc[infinite.to_numpy(dtype=bool), "__rows"].sum())
+        rows = int(cells.loc[infinite.to_numpy(dtype=bool), _T + "rows"].sum())
         if rows:
             spec = _Checked(factor, "a justified factor")
             mask = _problem(spec, schema[factor], "inf")
@@ -798,8 +971,8 @@ def _check_counts(
     n: str,
 ) -> None:
     """Refuse negative or fractional counts of persons, and counts that sum beyond 2**53."""
-    if cells["__bad_n"].sum() > 0:
-        rows = int(cells["__bad_n"].sum())
+    if cells[_T + "bad_n"].sum() > 0:
+        rows = int(cells[_T + "bad_n"].sum())
         persons = nw.col(n).cast(nw.Float64)
         bad = (~_missing(n, schema[n])) & ((persons < 0) | (persons != persons.round(0)))
         values = _offending_values(frame, n, bad)
@@ -808,12 +981,12 @@ def _check_counts(
                 column=n,
                 role="the count column, n=",
                 rows=_plural(rows),
-                values=_value_list(values),
+                values=listed_counts(values),
                 positions=_positions_text(_positions(frame, bad), rows),
             )
         )
     for i in range(len(measures)):
-        total = float(cells[f"__w{i}"].sum())
+        total = float(cells[f"{_T}w{i}"].sum())
         if total > LARGEST_COUNT:
             raise ValueError(COUNTS_OVERFLOW.format(column=n, total=total, limit=LARGEST_COUNT))
 
@@ -822,13 +995,13 @@ def _check_rate(
     frame: Any, cells: pd.DataFrame, i: int, column: str, schema: Mapping[str, Any], n: str | None
 ) -> None:
     """Refuse a rate's values that are not 0/1 (or counts between 0 and ``n``)."""
-    bad_rows = int(cells[f"__bad{i}"].sum())
+    bad_rows = int(cells[f"{_T}bad{i}"].sum())
     if bad_rows:
         y = nw.col(column).cast(nw.Float64)
         missing = _missing(column, schema[column])
         if n is None:
             values = _offending_values(frame, column, (~missing) & (y != 0) & (y != 1))
-            raise ValueError(NOT_BINARY.format(column=column, values=_value_list(values)))
+            raise ValueError(NOT_BINARY.format(column=column, values=listed_counts(values)))
         mask = (~missing) & ((y < 0) | (y != y.round(0)))
         values = _offending_values(frame, column, mask)
         raise ValueError(
@@ -836,12 +1009,12 @@ def _check_rate(
                 column=column,
                 role=f"used by rate({column!r}) on pre-aggregated input",
                 rows=_plural(bad_rows),
-                values=_value_list(values),
+                values=listed_counts(values),
                 positions=_positions_text(_positions(frame, mask), bad_rows),
             )
         )
-    if n is not None and cells[f"__over{i}"].sum() > 0:
-        over = int(cells[f"__over{i}"].sum())
+    if n is not None and cells[f"{_T}over{i}"].sum() > 0:
+        over = int(cells[f"{_T}over{i}"].sum())
         mask = nw.col(column).cast(nw.Float64) > nw.col(n).cast(nw.Float64)
         sample = _to_pandas(frame.filter(mask).select(column, n).head(3))
         examples = ", ".join(
@@ -859,10 +1032,10 @@ def _positions(frame: Any, mask: nw.Expr, limit: int = 5) -> list[int]:
     Only called to word an error: the mask column alone is read once more, in the engine's
     row order (lazy engines have no row index of their own).
     """
-    flags = frame.select(mask.fill_null(value=False).alias("__flag"))
+    flags = frame.select(mask.fill_null(value=False).alias(_T + "flag"))
     if isinstance(flags, nw.LazyFrame):
         flags = flags.collect()
-    values = np.asarray(flags.get_column("__flag").to_numpy(), dtype=bool)
+    values = np.asarray(flags.get_column(_T + "flag").to_numpy(), dtype=bool)
     return [int(p) for p in np.flatnonzero(values)[:limit]]
 
 
@@ -911,7 +1084,7 @@ def _value_problem(
         "role": spec.role,
         "rows": counted(rows),
         "where": where,
-        "values": _value_list(values),
+        "values": listed_counts(values),
         "positions": _positions_text(positions, rows),
         "fix": fix,
     }
@@ -1031,21 +1204,26 @@ def _measure_stats(
     excluded: list[dict[str, Any]] = []
     columns = ([n] if n is not None else []) + list(m.columns)
     for c in columns:
-        rows = int(cells[f"__miss{i}_{c}"].sum())
+        rows = int(cells[f"{_T}miss{i}_{c}"].sum())
         if rows:
             reason = "missing_count" if c == n else "missing_value"
             excluded.append({"measure": m.name, "column": c, "reason": reason, "rows": rows})
 
-    work = pd.DataFrame({"sex": cells["__sex"]})
+    work = pd.DataFrame({"sex": cells[_T + "sex"]})
     for b in by:
         work[b] = cells[b].map(_python)
-    work["rows"] = cells[f"__ok{i}"]
-    work["n"] = cells[f"__w{i}"] if n is not None else cells[f"__ok{i}"]
+    work["rows"] = cells[f"{_T}ok{i}"]
+    work["n"] = cells[f"{_T}w{i}"] if n is not None else cells[f"{_T}ok{i}"]
     zero = pd.Series(0.0, index=cells.index)
-    for stat, prefix in (("sy", "__y"), ("syy", "__yy"), ("sx", "__x"), ("sxx", "__xx")):
+    for stat, prefix in (
+        ("sy", _T + "y"),
+        ("syy", _T + "yy"),
+        ("sx", _T + "x"),
+        ("sxx", _T + "xx"),
+    ):
         work[stat] = cells.get(f"{prefix}{i}", zero)
-    work["sxy"] = cells.get(f"__xy{i}", zero)
-    has_syy = f"__yy{i}" in cells.columns
+    work["sxy"] = cells.get(f"{_T}xy{i}", zero)
+    has_syy = f"{_T}yy{i}" in cells.columns
     if m.sum_sq is not None:
         _check_sum_sq(work, m)
 
@@ -1059,10 +1237,10 @@ def _measure_stats(
                 {"measure": m.name, "column": m.cluster, "reason": "missing_cluster", "rows": rows}
             )
         work = work.loc[~missing_cluster].copy()
-        work["__cluster"] = cluster.loc[~missing_cluster]
+        work[_T + "cluster"] = cluster.loc[~missing_cluster]
         per_cluster = ["rows", "n", "sy", "sx", "syy"]
         per_unit = (
-            work.groupby([*keys, "__cluster"], dropna=False, sort=False)[per_cluster]
+            work.groupby([*keys, _T + "cluster"], dropna=False, sort=False)[per_cluster]
             .sum()
             .reset_index()
         )
@@ -1074,7 +1252,7 @@ def _measure_stats(
         else:  # a mean keeps the persons' sum of squares; its interval uses the units' sums
             per_unit["sxx"] = 0.0
             per_unit["sxy"] = 0.0
-        work = per_unit.drop(columns="__cluster")
+        work = per_unit.drop(columns=_T + "cluster")
     elif m.kind == "ratio":
         work["units"] = work["rows"]
     else:
@@ -1086,8 +1264,9 @@ def _measure_stats(
     cells_seen = summed.reset_index()[by].drop_duplicates() if by else pd.DataFrame(index=[0])
     present = summed.reset_index()
     grid_sexes = [s for s in SEX_CATEGORIES if s != "unknown"]
-    grid = cells_seen.assign(__k=1).merge(pd.DataFrame({"sex": grid_sexes, "__k": 1}), on="__k")
-    grid = grid.drop(columns="__k")
+    one = {_T + "k": 1}
+    grid = cells_seen.assign(**one).merge(pd.DataFrame({"sex": grid_sexes, **one}), on=_T + "k")
+    grid = grid.drop(columns=_T + "k")
     full = grid.merge(present, on=keys, how="outer")
     full[sums] = full[sums].fillna(0.0)
     full["has_syy"] = has_syy

@@ -37,6 +37,7 @@ from genderbudget._options import (
     quoted,
     renamed,
 )
+from genderbudget._reserved import check_breakdowns, check_factors
 
 __all__ = ["decompose_cost", "oaxaca"]
 
@@ -700,6 +701,9 @@ def _spec(
         )
     if cluster is not None and not isinstance(cluster, str):
         raise TypeError(f"cluster must be a column name, got {masked(cluster)!r}.")
+    check_breakdowns(by_list, "a breakdown column, by=")
+    check_factors(factor_list, "a justified factor, justified=")
+    check_factors([cluster] if cluster else [], "the units, cluster=")
     return _Spec(
         kind=measure.kind,
         measure=measure.name,

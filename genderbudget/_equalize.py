@@ -47,6 +47,7 @@ from genderbudget._options import (
     renamed,
 )
 from genderbudget._regroup import regroup
+from genderbudget._reserved import check_breakdowns, check_factors
 from genderbudget._result import Result
 
 __all__ = ["equalize", "equalize_columns"]
@@ -535,8 +536,11 @@ def _check_plan(
     justified_list = options.justified
     is_ratio = m.kind == "ratio"
     check_roles(check_column(sex, "sex"), by_list, justified_list)
+    check_breakdowns(by_list, "a breakdown column, by=")
+    check_factors(justified_list, "a justified factor, justified=")
     if within is not None:
         check_column(within, "within")
+        check_breakdowns([within], "the units, cluster=")
         for role, columns in (
             ("the sex column", [sex]),
             ("a breakdown (by=)", by_list),
@@ -657,8 +661,11 @@ def _plan_table(cells: CellStats, plan: _Plan) -> pd.DataFrame:
     for column in ("n", "change") if is_ratio else ("n", "base", "current", "change"):
         out[column] = out[column].astype(np.int64)
     sex_order = {"women": 0, "men": 1, "unknown": 2}
-    out = out.assign(__sex=out["sex"].map(sex_order))
-    out = out.sort_values([*keys, "__sex"], kind="stable").reset_index(drop=True)
+    out = out.sort_values(
+        [*keys, "sex"],
+        kind="stable",
+        key=lambda column: column.map(sex_order) if column.name == "sex" else column,
+    ).reset_index(drop=True)
     return finish(out[columns])[0]
 
 

@@ -20,7 +20,7 @@ import pandas as pd
 from genderbudget._notes import note
 from genderbudget._privacy import masked
 
-__all__ = ["FLAGS", "FlagRule", "assign_flags", "resource_access"]
+__all__ = ["FLAGS", "RESOURCE_ACCESS_COLUMNS", "FlagRule", "assign_flags", "resource_access"]
 
 Flag = Literal["unexplained_gap", "explained_gap", "no_gap", "insufficient_data", "not_assessed"]
 FLAGS: tuple[str, ...] = get_args(Flag)
@@ -251,6 +251,19 @@ def assign_flags(
     return out
 
 
+RESOURCE_ACCESS_COLUMNS: tuple[str, ...] = (
+    "resource_measure",
+    "access_measure",
+    "sex",
+    "resource_women",
+    "resource_men",
+    "access_women",
+    "access_men",
+    "access_flag",
+)
+"""The columns of the resource-vs-access table after the breakdowns."""
+
+
 def resource_access(
     comparisons: pd.DataFrame,
     directions: Mapping[str, str],
@@ -264,17 +277,7 @@ def resource_access(
     ``explained_gap``. Returns ``<by...>, resource_measure, access_measure, sex,
     resource_women, resource_men, access_women, access_men, access_flag``.
     """
-    columns = [
-        *by,
-        "resource_measure",
-        "access_measure",
-        "sex",
-        "resource_women",
-        "resource_men",
-        "access_women",
-        "access_men",
-        "access_flag",
-    ]
+    columns = [*by, *RESOURCE_ACCESS_COLUMNS]
     direction = comparisons["measure"].map(directions)
     resources = comparisons.loc[direction == "resource"]
     access = comparisons.loc[

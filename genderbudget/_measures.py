@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from genderbudget._privacy import masked
+from genderbudget._yes_no import check_mark
 
 __all__ = ["Measure", "count", "mean", "per_need", "rate", "ratio", "total"]
 
@@ -63,6 +64,9 @@ class Measure:
         Columns that count or divide, whose values must be >= 0 (a ratio's denominator, a
         need score, care-days); a negative value is an error that names the column and the
         rows. The amounts a measure sums or averages may be negative (corrections, refunds).
+    marked : str or None
+        For a rate: the mark that means yes in a column that is otherwise empty (``"x"``);
+        an empty cell then means no. None: empty cells are missing.
 
     Notes
     -----
@@ -94,6 +98,7 @@ class Measure:
     unit: str | None = None
     weight: str | None = None
     nonnegative: tuple[str, ...] = ()
+    marked: str | None = None
 
     def __post_init__(self) -> None:
         if self.direction not in DIRECTIONS:
@@ -153,7 +158,7 @@ def count(
     >>> gb.count()  # doctest: +NORMALIZE_WHITESPACE
     Measure(kind='count', name='count', column=None, denominator=None, cluster=None,
             sum_sq=None, direction='neutral', label=None, unit=None, weight=None,
-            nonnegative=())
+            nonnegative=(), marked=None)
     """
     return Measure(kind="count", name=_name(name, "count"), direction=direction, label=label)
 
@@ -165,13 +170,16 @@ def rate(
     name: str | None = None,
     direction: Direction = "higher_is_better",
     label: str | None = None,
+    marked: str | None = None,
 ) -> Measure:
     """Share of persons who got something: an access rate (e.g. work operations).
 
     Parameters
     ----------
     column : str
-        A 0/1 or boolean column (one row per person), or, for pre-aggregated input, the
+        A yes/no column (one row per person): 0/1, booleans, or text such as ``ja``/``nej``,
+        ``j``/``n``, ``sant``/``falskt``, ``true``/``false`` or ``"1"``/``"0"`` (ignoring
+        case and surrounding spaces; empty cells are missing). For pre-aggregated input, the
         number of persons in the row's group who got it.
     cluster : str, optional
         Column identifying the units (prisons, youth-home units) when access is decided per
@@ -184,6 +192,10 @@ def rate(
         See :class:`Measure`; use ``"lower_is_better"`` for e.g. the share with an incident.
     label : str, optional
         Words for the measure in explanations; see :class:`Measure`.
+    marked : str, optional
+        For a column that marks a yes with e.g. ``"x"`` and leaves the other cells empty:
+        the mark. The mark then means yes and an empty cell (empty text or a missing value)
+        no; without it, empty cells are missing and their rows are excluded.
 
     Returns
     -------
@@ -191,6 +203,9 @@ def rate(
 
     Notes
     -----
+    How the text of a yes/no column was read is in :attr:`Result.coding`: each distinct
+    value, what it was coded as and its rows.
+
     Per sex: the share with a Wilson score interval. Women vs men: the difference with
     Newcombe's hybrid score interval (method 10 in Newcombe 1998), the ratio with the
     Katz log interval, and a two-sided test of equal shares. With ``cluster``: each sex's
@@ -216,6 +231,7 @@ def rate(
         cluster=cluster,
         direction=direction,
         label=label,
+        marked=check_mark(marked),
     )
 
 

@@ -40,6 +40,8 @@ from genderbudget._texts import NOTE_CODES, Lang, language
 __all__ = ["note_label", "word_notes"]
 
 SEPARATOR = "; "
+NOTE_CODES_COLUMN = "note_codes"
+"""The column :func:`finish` adds next to ``note`` (estimates, comparisons, representation)."""
 # The internal form of one note: its code and parameters as JSON between two control
 # characters, which JSON escapes inside strings, so a parameter cannot end a note early.
 _START, _END = "\x02", "\x03"
@@ -216,7 +218,7 @@ def finish(table: pd.DataFrame) -> tuple[pd.DataFrame, tuple[tuple[Note, ...], .
     codes_column = [SEPARATOR.join(n.code for n in p) for p in parsed]
     out.insert(
         list(out.columns).index("note") + 1,
-        "note_codes",
+        NOTE_CODES_COLUMN,
         pd.Series(codes_column, index=out.index, dtype=object),
     )
     out.attrs[ATTRS_KEY] = {

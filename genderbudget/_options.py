@@ -14,7 +14,7 @@ import numbers
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from genderbudget._privacy import masked
+from genderbudget._privacy import hidden_values, identity_numbers_among, masked
 
 T = TypeVar("T")
 
@@ -24,10 +24,12 @@ __all__ = [
     "JUSTIFIED_IN_BY",
     "JUSTIFIED_IS_SEX",
     "SEX_IN_BY",
+    "TEMPORARY",
     "check_choice",
     "check_column",
     "check_columns",
     "check_confidence",
+    "check_not_temporary",
     "check_number",
     "check_roles",
     "counted",
@@ -46,6 +48,13 @@ TWICE = "{name} lists a column twice: {value!r}."
 FORMER_NAME = (
     "{name}={value!r} and {former_name}={former!r} disagree; {former_name}= is the former "
     "name of {name}=. Give {name}= only."
+)
+TEMPORARY = "§gb§"
+"""The prefix of the temporary columns of a computation: no caller's column may start with it,
+so a temporary column never takes the name of one of the caller's columns."""
+TEMPORARY_NAME = (
+    "Column {column!r} starts with {prefix!r}, which genderbudget keeps for the names of its "
+    "temporary columns. Rename it, e.g. data = data.rename(columns={{{column!r}: {renamed!r}}})."
 )
 SEX_IN_BY = "The sex column {sex!r} cannot also be a breakdown (by=); it is always split by sex."
 JUSTIFIED_IS_SEX = (
@@ -202,6 +211,27 @@ def quoted(values: Iterable[object]) -> str:
     return ", ".join(repr(masked(v)) for v in values)
 
 
+def listed_counts(counts: Sequence[tuple[Any, int]], limit: int = 10) -> str:
+    """List values with their row counts, for messages; identity numbers counted, never shown.
+
+    Examples
+    --------
+    >>> listed_counts([("x", 3), ("y", 1)])
+    "'x' (3 rows), 'y' (1 row)"
+    >>> listed_counts([("K", 1), ("19640823-3234", 2)]).startswith("'K' (1 row), 1 value that")
+    True
+    """
+    hidden = identity_numbers_among([value for value, _ in counts])
+    shown = [item for item, is_number in zip(counts, hidden, strict=True) if not is_number]
+    parts = [f"{masked(value)!r} ({counted(int(c))})" for value, c in shown[:limit]]
+    if len(shown) > limit:
+        parts.append(f"and {len(shown) - limit} more distinct values")
+    if hidden.any():
+        rows = sum(int(c) for (_, c), is_number in zip(counts, hidden, strict=True) if is_number)
+        parts.append(hidden_values(int(hidden.sum()), counted(rows)))
+    return ", ".join(parts)
+
+
 def check_roles(sex: str, by: Sequence[str], justified: Sequence[str] = ()) -> None:
     """Check that the sex column, the breakdowns and the justified factors are distinct.
 
@@ -217,6 +247,26 @@ def check_roles(sex: str, by: Sequence[str], justified: Sequence[str] = ()) -> N
     for column in justified:
         if column in by:
             raise ValueError(JUSTIFIED_IN_BY.format(column=masked(column)))
+
+
+def check_not_temporary(columns: Iterable[str]) -> None:
+    """Refuse a column whose name starts with the prefix of the temporary columns.
+
+    Raises
+    ------
+    ValueError
+        A column starts with :data:`TEMPORARY`; the message says how to rename it.
+
+    Examples
+    --------
+    >>> check_not_temporary(["kon", "__sex"])
+    """
+    for column in columns:
+        if isinstance(column, str) and column.startswith(TEMPORARY):
+            renamed = column.replace(TEMPORARY, "", 1) or "column"
+            raise ValueError(
+                TEMPORARY_NAME.format(column=column, prefix=TEMPORARY, renamed=renamed)
+            )
 
 
 def renamed(value: T, former: T | None, name: str, former_name: str, default: T) -> T:

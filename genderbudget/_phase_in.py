@@ -11,7 +11,10 @@ import pandas as pd
 from genderbudget._privacy import masked
 from genderbudget._rounding import largest_remainder
 
-__all__ = ["phase_in"]
+__all__ = ["PHASE_IN_COLUMNS", "phase_in"]
+
+PHASE_IN_COLUMNS: tuple[str, ...] = ("year", "added", "cumulative", "unit_cost", "cost_in_year")
+"""The columns of :func:`phase_in`'s table after the breakdowns."""
 
 NOT_A_PLAN = (
     "phase_in needs the table returned by gb.equalize(...); it lacks the column(s) {missing}."
@@ -130,7 +133,7 @@ def phase_in(
                 cost_in_year=abs(int(c)) * unit_cost if not math.isnan(unit_cost) else np.nan,
             )
             records.append(record)
-    columns = [*keys, "year", "added", "cumulative", "unit_cost", "cost_in_year"]
+    columns = [*keys, *PHASE_IN_COLUMNS]
     out = pd.DataFrame.from_records(records, columns=columns)
     for column in ("added", "cumulative"):
         out[column] = out[column].astype(np.int64)

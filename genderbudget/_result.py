@@ -124,6 +124,9 @@ class Result:
         None.
     exclusions : pandas.DataFrame
         ``measure, column, reason, rows``: every input row a measure did not use.
+    coding : pandas.DataFrame
+        ``column, value, coded_as, rows``: how each distinct value of the sex column and of
+        the rate columns given as text was read.
     accounting : pandas.DataFrame
         ``measure, rows_in, rows_used, rows_excluded``; always rows_in = rows_used +
         rows_excluded.
@@ -228,6 +231,40 @@ class Result:
         0  2016 ...
         """
         return self._representation.copy()
+
+    @property
+    def coding(self) -> pd.DataFrame:
+        """How the sex column and the text of the rate columns were read (a copy).
+
+        Columns ``column, value, coded_as, rows``: each distinct raw value of the sex column
+        (coded as ``women``, ``men`` or ``unknown``) and of each rate column given as text
+        such as ``ja``/``nej`` (coded as ``yes``, ``no`` or ``missing``), with its rows in the
+        input, most frequent first within each column. A rate column of numbers or booleans
+        needs no coding and has no rows here.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import genderbudget as gb
+        >>> data = pd.DataFrame(
+        ...     {
+        ...         "kon": ["K", "M", "K", "M", "K", "M"],
+        ...         "arbete": ["ja", "Nej", "JA", "nej", "ja", None],
+        ...     }
+        ... )
+        >>> gb.analyse(data, gb.rate("arbete"), sex="kon").coding  # doctest: +NORMALIZE_WHITESPACE
+           column value coded_as  rows
+        0     kon     K    women     3
+        1     kon     M      men     3
+        2  arbete    ja      yes     2
+        3  arbete    JA      yes     1
+        4  arbete   Nej       no     1
+        5  arbete   nej       no     1
+        6  arbete  None  missing     1
+        """
+        if self._cells is None:
+            return pd.DataFrame(columns=["column", "value", "coded_as", "rows"])
+        return self._cells.coding.copy()
 
     def notes(
         self,

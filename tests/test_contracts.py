@@ -18,6 +18,7 @@ import pytest
 from builders import to_counts, yearly_rates
 
 import genderbudget as gb
+from genderbudget._reserved import output_columns
 
 BY = "<by>"  # where the caller's breakdown columns go, in the order given
 
@@ -501,3 +502,35 @@ def test_amount_rounded_is_missing_without_round_to_and_filled_with_it() -> None
     pd.testing.assert_frame_equal(
         plain.table.drop(columns="amount_rounded"), rounded.table.drop(columns="amount_rounded")
     )
+
+
+# --- the coding report and the reserved names ----------------------------------------------
+
+CODING = ["column", "value", "coded_as", "rows"]
+
+
+def test_the_coding_report_has_the_contract_columns(persons: pd.DataFrame) -> None:
+    for measures in (MEASURES, [gb.count()]):
+        result = gb.analyse(persons, measures, sex="kon", by="ar")
+        assert list(result.coding.columns) == CODING
+
+
+def test_the_reserved_names_are_the_columns_of_every_output_table() -> None:
+    contracts = [
+        ESTIMATES,
+        COMPARISONS,
+        EXCLUSIONS,
+        ACCOUNTING,
+        RESOURCE_ACCESS,
+        REPRESENTATION,
+        CODING,
+        EQUALIZE,
+        PHASE_IN,
+        FOLLOW_UP,
+        DECOMPOSITION,
+        ALLOCATION,
+        ALLOCATION_SENSITIVITY,
+        ALLOCATION_OVERHEAD,
+    ]
+    pinned = {column for contract in contracts for column in contract if column != BY}
+    assert output_columns() == pinned

@@ -53,13 +53,14 @@ def test_missing_column_suggests_the_closest_name(constructor: Callable[..., Any
 
 
 def test_non_numeric_outcome_names_values_and_fix(constructor: Callable[..., Any]) -> None:
-    data = DATA.assign(arbetsdrift=["ja", "nej", "ja", "ja", "nej", "ja"])
+    data = DATA.assign(kostnad=["ja", "nej", "ja", "ja", "nej", "ja"])
     with _raises(
-        "Column 'arbetsdrift' (used by measure 'arbetsdrift') must be numeric but has type "
-        "String; values: 'ja' (4 rows), 'nej' (2 rows). Convert it to numbers first, e.g. "
-        "data['arbetsdrift'] = data['arbetsdrift'].map({'ja': 1, 'nej': 0})."
+        "Column 'kostnad' (used by measure 'kostnad') must be numeric but has type "
+        "String; values: 'ja' (4 rows), 'nej' (2 rows). If it says yes or no for each "
+        "person, compare the share who got it with gb.rate('kostnad') instead; otherwise "
+        "convert it to numbers first."
     ):
-        gb.analyse(constructor(data), gb.rate("arbetsdrift"), sex="kön")
+        gb.analyse(constructor(data), gb.mean("kostnad"), sex="kön")
 
 
 def test_rate_with_values_other_than_0_1(constructor: Callable[..., Any]) -> None:
