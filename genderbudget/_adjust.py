@@ -198,7 +198,7 @@ def _rate_fit(fit: PatternFit) -> RateFit:
 
 
 def _rate_result(fit: RateFit, confidence: float) -> dict[str, object]:
-    """The marginally standardised gap of a logistic fit, or NaN with the reason."""
+    """Report the marginally standardised gap of a logistic fit, or NaN with the reason."""
     method = METHOD["rate"]
     if fit.params is None or fit.design is None or fit.counts is None or fit.cov is None:
         return _nan_result(method, fit.notes)
@@ -226,23 +226,13 @@ class _Cell:
         return len(self.sex)
 
     def take(self, rows: np.ndarray) -> _Cell:
-        """The rows at ``rows`` (positions or a mask)."""
+        """Select the rows at ``rows`` (positions or a mask)."""
         return _Cell(
             self.sex[rows],
             {f: c[rows] for f, c in self.codes.items()},
             {f: v[rows] for f, v in self.values.items()},
             {k: v[rows] for k, v in self.numbers.items()},
             self.has_syy[rows],
-        )
-
-    def only(self, factors: Sequence[str]) -> _Cell:
-        """The same rows with the factors ``factors`` only."""
-        return _Cell(
-            self.sex,
-            {f: self.codes[f] for f in factors},
-            {f: self.values[f] for f in factors},
-            self.numbers,
-            self.has_syy,
         )
 
 
@@ -474,7 +464,10 @@ def adjust(
     table = _cell_arrays(patterns, factors)
     compared = np.isin(table.sex, ["women", "men"]) & (table.numbers["n"] > 0)
     unit_cells = _units_by_cell(units, by)
-    keys, lefts, results, pending = [], [], [], []
+    keys: list[dict[str, Any]] = []
+    lefts: list[list[str]] = []
+    results: list[dict[str, object] | PreparedPatterns] = []
+    pending: list[tuple[int, _Cell, PreparedPatterns]] = []
     for key, rows in _cell_rows(patterns, by):
         cell = table.take(rows[compared[rows]])
         left = varying_codes({f: cell.codes[f] for f in factors})
@@ -513,7 +506,7 @@ def _cell_rows(patterns: pd.DataFrame, by: Sequence[str]) -> Iterator[tuple[dict
 def _units_by_cell(
     units: pd.DataFrame | None, by: Sequence[str]
 ) -> dict[tuple[Any, ...], pd.DataFrame]:
-    """The women's and men's units of each breakdown cell (none for a missing breakdown value)."""
+    """Split the women's and men's units by breakdown cell (none for a missing value)."""
     if units is None:
         return {}
     units = units.loc[units["sex"].isin(["women", "men"])]
@@ -532,22 +525,21 @@ def _rate_results(
     """Fit the logistic models of the waiting cells together, stacked by number of columns."""
     by_width: dict[int, list[tuple[int, _Cell, PreparedPatterns]]] = {}
     for item in pending:
-        design = item[2].design
-        if design is not None:
-            by_width.setdefault(design.matrix.shape[1], []).append(item)
+        if item[2].design is not None:
+            by_width.setdefault(item[2].design.matrix.shape[1], []).append(item)
     for width, items in by_width.items():
         kept = [~prepared.aside for _, _, prepared in items]
         rows = np.array([int(k.sum()) for k in kept], dtype=np.int64)
         size = int(rows.max())
-        design = np.zeros((len(items), size, width))
+        stacked = np.zeros((len(items), size, width))
         successes = np.zeros((len(items), size))
         trials = np.zeros((len(items), size))
         for i, ((_, cell, prepared), keep) in enumerate(zip(items, kept, strict=True)):
             matrix = prepared.design.matrix  # type: ignore[union-attr]
-            design[i, : rows[i]] = matrix
+            stacked[i, : rows[i]] = matrix
             successes[i, : rows[i]] = cell.numbers["sy"][keep]
             trials[i, : rows[i]] = cell.numbers["n"][keep]
-        fits = fit_logistic_stacked(design, successes, trials, rows)
+        fits = fit_logistic_stacked(stacked, successes, trials, rows)
         for (position, _, prepared), logistic in zip(items, fits, strict=True):
             yield position, _rate_result(_rate_fit(prepared.fitted(logistic, None)), confidence)
 

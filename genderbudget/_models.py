@@ -38,18 +38,18 @@ __all__ = [
     "LogisticFit",
     "PatternFit",
     "Prediction",
+    "PreparedPatterns",
     "coincides_with_sex",
     "degenerate_rows",
     "design_of",
     "fit_logistic",
-    "fit_logistic_stacked",
     "fit_logistic_patterns",
+    "fit_logistic_stacked",
     "gram_pinv",
     "level_codes",
     "other_sex_target",
     "predict_as",
     "prepare_patterns",
-    "PreparedPatterns",
     "set_aside_degenerate",
     "sex_design",
     "standardised_difference",
@@ -139,7 +139,7 @@ def set_aside_degenerate(cell: pd.DataFrame, factors: Sequence[str]) -> pd.Serie
 def degenerate_rows(
     n: FloatArray, sy: FloatArray, codes: Sequence[NDArray[np.int64]]
 ) -> NDArray[np.bool_]:
-    """The rows :func:`set_aside_degenerate` sets aside, from arrays.
+    """Find the rows :func:`set_aside_degenerate` sets aside, from arrays.
 
     ``codes`` holds each factor's level as an integer code (0, 1, ...) per row.
     """
@@ -206,7 +206,7 @@ def level_codes(values: np.ndarray) -> NDArray[np.int64]:
     subset of the rows.
     """
     index = pd.Index(_levels(values), dtype=object)
-    return np.asarray(index.get_indexer(np.asarray(values, dtype=object)), dtype=np.int64)
+    return np.asarray(index.get_indexer(pd.Index(values, dtype=object)), dtype=np.int64)
 
 
 def sex_design(cell: pd.DataFrame, factors: Sequence[str]) -> Design:
@@ -223,7 +223,7 @@ def sex_design(cell: pd.DataFrame, factors: Sequence[str]) -> Design:
 
 
 def design_of(women: NDArray[np.bool_], factors: Mapping[str, np.ndarray]) -> Design:
-    """The design of :func:`sex_design` from arrays: who is a woman, and each factor's values.
+    """Build the design of :func:`sex_design` from who is a woman and each factor's values.
 
     Integer codes that follow the sorted levels give the same design as the values.
     """
@@ -452,7 +452,9 @@ def fit_logistic(design: FloatArray, successes: FloatArray, trials: FloatArray) 
     :func:`fit_logistic_stacked` with one fit in the stack.
     """
     rows = np.array([len(trials)])
-    return fit_logistic_stacked(design[np.newaxis], successes[np.newaxis], trials[np.newaxis], rows)[0]
+    return fit_logistic_stacked(
+        design[np.newaxis], successes[np.newaxis], trials[np.newaxis], rows
+    )[0]
 
 
 def fit_logistic_stacked(
@@ -561,14 +563,14 @@ class PreparedPatterns:
     set_aside: int
 
     def unfitted(self) -> PatternFit:
-        """The :class:`PatternFit` of rows that cannot be fitted: one sex, or not identified."""
+        """Report rows that cannot be fitted (one sex, not identified) as a PatternFit."""
         failure: Failure = "one_sex" if self.design is None else "not_identified"
         return PatternFit(
             None, self.design, None, self.set_aside, int(self.aside.sum()), None, failure
         )
 
     def fitted(self, logistic: LogisticFit, index: pd.Index | None) -> PatternFit:
-        """The :class:`PatternFit` of these rows with their fit."""
+        """Report these rows with their fit as a :class:`PatternFit`."""
         return PatternFit(
             logistic,
             self.design,
