@@ -38,20 +38,26 @@ on a single unit of one sex for some value of the factors gets no interval or te
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from genderbudget import _intervals as iv
-from genderbudget._cells import breakdown_cells, in_cell
 from genderbudget._models import (
     Design,
+    PatternFit,
+    PreparedPatterns,
+    design_of,
     fit_logistic_patterns,
-    sex_design,
+    fit_logistic_stacked,
+    level_codes,
+    prepare_patterns,
     standardised_difference,
+    varying_codes,
     varying_factors,
     wls,
 )
@@ -162,7 +168,11 @@ def fit_rate_model(cell: pd.DataFrame, factors: Sequence[str]) -> RateFit:
     or the model cannot be fitted. The fit is :func:`genderbudget._models.fit_logistic_patterns`;
     this puts what it did into words.
     """
-    fit = fit_logistic_patterns(cell, factors)
+    return _rate_fit(fit_logistic_patterns(cell, factors))
+
+
+def _rate_fit(fit: PatternFit) -> RateFit:
+    """Put what a logistic pattern fit did into words."""
     notes = [note("degenerate_levels_set_aside", rows=fit.set_aside)] if fit.set_aside_rows else []
     if fit.design is None:
         return RateFit(None, None, None, None, fit.set_aside, [*notes, NOTE_ONE_SEX])
@@ -186,9 +196,9 @@ def fit_rate_model(cell: pd.DataFrame, factors: Sequence[str]) -> RateFit:
     )
 
 
-def _rate_glm(cell: pd.DataFrame, factors: Sequence[str], confidence: float) -> dict[str, object]:
+def _rate_result(fit: RateFit, confidence: float) -> dict[str, object]:
+    """Report the marginally standardised gap of a logistic fit, or NaN with the reason."""
     method = METHOD["rate"]
-    fit = fit_rate_model(cell, factors)
     if fit.params is None or fit.design is None or fit.counts is None or fit.cov is None:
         return _nan_result(method, fit.notes)
     total = float(fit.counts.sum()) + fit.set_aside
@@ -196,19 +206,73 @@ def _rate_glm(cell: pd.DataFrame, factors: Sequence[str], confidence: float) -> 
     return _normal_result(estimate, se, confidence, method, fit.notes)
 
 
+@dataclass(frozen=True)
+class _Cell:
+    """The pattern x sex rows of one breakdown cell as arrays.
+
+    ``codes`` holds each factor's levels as integers in the order of the sorted levels (so
+    a design built from them is the design of the values), ``values`` the values themselves,
+    ``numbers`` the cell statistics.
+    """
+
+    sex: np.ndarray
+    codes: Mapping[str, np.ndarray]
+    values: Mapping[str, np.ndarray]
+    numbers: Mapping[str, np.ndarray]
+    has_syy: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.sex)
+
+    def take(self, rows: np.ndarray) -> _Cell:
+        """Select the rows at ``rows`` (positions or a mask)."""
+        return _Cell(
+            self.sex[rows],
+            {f: c[rows] for f, c in self.codes.items()},
+            {f: v[rows] for f, v in self.values.items()},
+            {k: v[rows] for k, v in self.numbers.items()},
+            self.has_syy[rows],
+        )
+
+
+def _cell_arrays(patterns: pd.DataFrame, factors: Sequence[str]) -> _Cell:
+    """All pattern rows of a measure as one :class:`_Cell`, factor codes in level order."""
+    codes, values = {}, {}
+    for factor in factors:
+        values[factor] = patterns[factor].to_numpy()
+        codes[factor] = level_codes(values[factor])
+    numbers = {
+        c: patterns[c].to_numpy(dtype=float)
+        for c in ("n", "sy", "syy", "sx", "sxx", "sxy", "units")
+        if c in patterns
+    }
+    has_syy = (
+        patterns["has_syy"].to_numpy(dtype=bool)
+        if "has_syy" in patterns
+        else np.ones(len(patterns), dtype=bool)
+    )
+    return _Cell(patterns["sex"].to_numpy(dtype=object), codes, values, numbers, has_syy)
+
+
 def _rate_mh(
-    cell: pd.DataFrame, factors: Sequence[str], confidence: float, *, continuity: bool = False
+    cell: _Cell, factors: Sequence[str], confidence: float, *, continuity: bool = False
 ) -> dict[str, object]:
     method = MH_METHOD_CORRECTED if continuity else MH_METHOD
-    keys = list(factors)
-    women = cell.loc[cell["sex"] == "women", [*keys, "n", "sy"]]
-    men = cell.loc[cell["sex"] == "men", [*keys, "n", "sy"]]
-    strata = women.merge(men, on=keys, how="inner", suffixes=("_w", "_m"))
-    strata = strata.loc[(strata["n_w"] > 0) & (strata["n_m"] > 0)]
-    if strata.empty:
+    codes = np.column_stack([cell.codes[f] for f in factors])
+    strata, stratum = np.unique(codes, axis=0, return_inverse=True)
+    stratum = stratum.reshape(-1)
+    sums = {}
+    for sex in ("women", "men"):
+        rows = cell.sex == sex
+        for column in ("n", "sy"):
+            sums[column, sex] = np.bincount(
+                stratum[rows], weights=cell.numbers[column][rows], minlength=len(strata)
+            )
+    both = (sums["n", "women"] > 0) & (sums["n", "men"] > 0)
+    if not both.any():
         return _nan_result(method, [NOTE_NO_STRATA])
-    a, n1 = strata["sy_w"].to_numpy(float), strata["n_w"].to_numpy(float)
-    c, n0 = strata["sy_m"].to_numpy(float), strata["n_m"].to_numpy(float)
+    a, n1 = sums["sy", "women"][both], sums["n", "women"][both]
+    c, n0 = sums["sy", "men"][both], sums["n", "men"][both]
     b, d = n1 - a, n0 - c
     total = n1 + n0
     weight = n1 * n0 / total
@@ -270,7 +334,7 @@ def _women_result(
 
 
 def _linear(
-    cell: pd.DataFrame,
+    cell: _Cell,
     factors: Sequence[str],
     kind: str,
     confidence: float,
@@ -283,18 +347,19 @@ def _linear(
     """
     method = METHOD[kind] if units is None else METHOD_CLUSTER[kind]
     weight_column = "n" if kind in ("mean", "rate") else "sx"
-    live = cell.loc[cell[weight_column] != 0]
-    if set(live["sex"]) != {"women", "men"}:
+    live = cell.take(cell.numbers[weight_column] != 0)
+    if set(live.sex.tolist()) != {"women", "men"}:
         return _nan_result(method, [NOTE_ONE_SEX])
-    design = sex_design(live, factors)
+    design = design_of(live.sex == "women", {f: live.codes[f] for f in factors})
     notes = _design_notes(design)
     if not design.identified:
         return _nan_result(method, notes)
     x = design.matrix
-    weight = live[weight_column].to_numpy(dtype=float)
-    sy = live["sy"].to_numpy(dtype=float)
+    weight = live.numbers[weight_column]
+    sy = live.numbers["sy"]
     if units is not None:
-        fit = _cluster_fit(live[[*factors, "sex"]], x, weight, sy, units)
+        keys = pd.DataFrame({**{f: live.values[f] for f in factors}, "sex": live.sex})
+        fit = _cluster_fit(keys, x, weight, sy, units)
         if fit is None:
             estimate = float(wls(x, weight, sy)[0][1])
             return _normal_result(estimate, np.nan, confidence, method, [*notes, NOTE_FEW_CLUSTERS])
@@ -305,7 +370,7 @@ def _linear(
     if kind == "mean":
         return _mean_gap(live, x, confidence, method, notes)
     # Every row a unit: HC1 from the pattern sums, t with units - k degrees of freedom.
-    sums = {c: live[c].to_numpy(dtype=float) for c in ("syy", "sxx", "sxy", "units")}
+    sums = live.numbers
     fit = hc1_units(x, weight, sy, sums["syy"], sums["sxx"], sums["sxy"], sums["units"].sum())
     return _women_result(fit, confidence, method, notes)
 
@@ -317,13 +382,13 @@ def _women_contrast(k: int) -> np.ndarray:
 
 
 def _mean_gap(
-    live: pd.DataFrame, x: np.ndarray, confidence: float, method: str, notes: list[str]
+    live: _Cell, x: np.ndarray, confidence: float, method: str, notes: list[str]
 ) -> dict[str, object]:
     """OLS on the persons of the patterns, HC2 with Bell-McCaffrey df."""
-    weight = live["n"].to_numpy(dtype=float)
-    sy = live["sy"].to_numpy(dtype=float)
-    has_syy = bool(live["has_syy"].all())
-    syy = live["syy"].to_numpy(dtype=float) if has_syy else None
+    weight = live.numbers["n"]
+    sy = live.numbers["sy"]
+    has_syy = bool(live.has_syy.all())
+    syy = live.numbers["syy"] if has_syy else None
     fit = hc2_persons(x, weight, sy, syy, _women_contrast(x.shape[1]))
     if not has_syy:
         no_ss = [*notes, NOTE_NO_SS]
@@ -387,31 +452,113 @@ def adjust(
     -------
     pandas.DataFrame
         ``<by...>`` and :data:`ADJUSTED_COLUMNS`, one row per breakdown cell.
+
+    Notes
+    -----
+    The table is turned into arrays once and split into cells by position. The logistic
+    fits of all cells run together (:func:`genderbudget._models.fit_logistic_stacked`), the
+    other models cell by cell on the arrays; every cell gets the numbers it would get on
+    its own.
     """
-    rows = []
-    for keys, cell in breakdown_cells(patterns, by):
-        compared = cell.loc[cell["sex"].isin(["women", "men"]) & (cell["n"] > 0)]
+    table = _cell_arrays(patterns, factors)
+    compared = np.isin(table.sex, ["women", "men"]) & (table.numbers["n"] > 0)
+    unit_cells = _units_by_cell(units, by)
+    keys: list[dict[str, Any]] = []
+    lefts: list[list[str]] = []
+    results: list[dict[str, object] | PreparedPatterns] = []
+    pending: list[tuple[int, _Cell, PreparedPatterns]] = []
+    for key, rows in _cell_rows(patterns, by):
+        cell = table.take(rows[compared[rows]])
+        left = varying_codes({f: cell.codes[f] for f in factors})
         cell_units = None
         if units is not None:
-            cell_units = in_cell(units, keys)
-            cell_units = cell_units.loc[cell_units["sex"].isin(["women", "men"])]
-        result = _adjust_cell(compared, kind, factors, confidence, method, cell_units)
-        rows.append({**keys, **result})
-    return pd.DataFrame(rows, columns=[*by, *ADJUSTED_COLUMNS, *ADJUSTED_INTERNAL])
+            cell_units = unit_cells.get(tuple(key.values()), units.iloc[:0])
+        result = _adjust_cell(cell, kind, factors, left, confidence, method, cell_units)
+        if isinstance(result, PreparedPatterns):
+            pending.append((len(results), cell, result))
+        keys.append(key)
+        lefts.append(left)
+        results.append(result)
+    for position, done in _rate_results(pending, confidence):
+        results[position] = done
+    finished = [
+        {**key, **_with_dropped(result, factors, left)}  # type: ignore[arg-type]
+        for key, left, result in zip(keys, lefts, results, strict=True)
+    ]
+    return pd.DataFrame(finished, columns=[*by, *ADJUSTED_COLUMNS, *ADJUSTED_INTERNAL])
+
+
+def _cell_rows(patterns: pd.DataFrame, by: Sequence[str]) -> Iterator[tuple[dict[str, Any], Any]]:
+    """Each breakdown cell's ``{column: value}`` and row positions, as ``breakdown_cells``."""
+    if not by:
+        yield {}, np.arange(len(patterns))
+        return
+    grouped = patterns.groupby(list(by), sort=False, dropna=False)
+    number = grouped.ngroup().to_numpy()
+    order = np.argsort(number, kind="stable")
+    bounds = np.searchsorted(number[order], np.arange(grouped.ngroups + 1))
+    for i, key in enumerate(grouped.size().index):
+        values = key if isinstance(key, tuple) else (key,)
+        yield dict(zip(by, values, strict=True)), order[bounds[i] : bounds[i + 1]]
+
+
+def _units_by_cell(
+    units: pd.DataFrame | None, by: Sequence[str]
+) -> dict[tuple[Any, ...], pd.DataFrame]:
+    """Split the women's and men's units by breakdown cell (none for a missing value)."""
+    if units is None:
+        return {}
+    units = units.loc[units["sex"].isin(["women", "men"])]
+    if not by:
+        return {(): units}
+    grouped = units.groupby(list(by), sort=False, dropna=True)
+    return {
+        key if isinstance(key, tuple) else (key,): units.iloc[rows]
+        for key, rows in grouped.indices.items()
+    }
+
+
+def _rate_results(
+    pending: list[tuple[int, _Cell, PreparedPatterns]], confidence: float
+) -> Iterator[tuple[int, dict[str, object]]]:
+    """Fit the logistic models of the waiting cells together, stacked by number of columns."""
+    by_width: dict[int, list[tuple[int, _Cell, PreparedPatterns]]] = {}
+    for item in pending:
+        if item[2].design is not None:
+            by_width.setdefault(item[2].design.matrix.shape[1], []).append(item)
+    for width, items in by_width.items():
+        kept = [~prepared.aside for _, _, prepared in items]
+        rows = np.array([int(k.sum()) for k in kept], dtype=np.int64)
+        size = int(rows.max())
+        stacked = np.zeros((len(items), size, width))
+        successes = np.zeros((len(items), size))
+        trials = np.zeros((len(items), size))
+        for i, ((_, cell, prepared), keep) in enumerate(zip(items, kept, strict=True)):
+            matrix = prepared.design.matrix  # type: ignore[union-attr]
+            stacked[i, : rows[i]] = matrix
+            successes[i, : rows[i]] = cell.numbers["sy"][keep]
+            trials[i, : rows[i]] = cell.numbers["n"][keep]
+        fits = fit_logistic_stacked(stacked, successes, trials, rows)
+        for (position, _, prepared), logistic in zip(items, fits, strict=True):
+            yield position, _rate_result(_rate_fit(prepared.fitted(logistic, None)), confidence)
 
 
 def _adjust_cell(
-    cell: pd.DataFrame,
+    cell: _Cell,
     kind: str,
     factors: Sequence[str],
+    left: list[str],
     confidence: float,
     method: str,
     units: pd.DataFrame | None,
-) -> dict[str, object]:
-    """Adjust the gap of one breakdown cell (women and men with persons only)."""
+) -> dict[str, object] | PreparedPatterns:
+    """Adjust the gap of one breakdown cell (women and men with persons only).
+
+    A logistic model ready to be fitted comes back as its :class:`PreparedPatterns`, to be
+    fitted with those of the other cells. ``left`` are the factors that vary in the cell.
+    """
     if kind in ("count", "total"):
         return _nan_result("none", [NOTE_NOT_APPLICABLE])
-    left = varying_factors(cell, factors)
     if not left and len(cell):
         # No factor varies here: adjusting changes nothing, so the adjusted comparison is
         # the raw one (copied by the caller), whatever the method.
@@ -420,15 +567,25 @@ def _adjust_cell(
         result["_same_as_raw"] = True
         return result
     if kind == "rate" and units is None and method in MH_METHODS:
-        result = _rate_mh(cell, left, confidence, continuity=method == "mantel-haenszel-corrected")
-    elif kind == "rate" and units is None:
-        result = _rate_glm(cell, left, confidence)
-    else:
-        # A mean or ratio; or access decided per unit: a linear probability model, CR2 over
-        # the units.
-        result = _linear(cell, left, kind, confidence, units)
+        continuity = method == "mantel-haenszel-corrected"
+        return _rate_mh(cell, left, confidence, continuity=continuity)
+    if kind == "rate" and units is None:
+        codes = {f: cell.codes[f] for f in left}
+        prepared = prepare_patterns(cell.sex, cell.numbers["n"], cell.numbers["sy"], codes, codes)
+        if prepared.design is None or not prepared.design.identified:
+            return _rate_result(_rate_fit(prepared.unfitted()), confidence)
+        return prepared
+    # A mean or ratio; or access decided per unit: a linear probability model, CR2 over
+    # the units.
+    return _linear(cell, left, kind, confidence, units)
+
+
+def _with_dropped(
+    result: dict[str, object], factors: Sequence[str], left: list[str]
+) -> dict[str, object]:
+    """Name the factors that did not vary in the cell (but others did) before the fit's notes."""
     dropped = [f for f in factors if f not in left]
-    if dropped and left:
+    if dropped and left and result["adjustment_method"] != "none":
         notes = [note("factor_one_level", name=quoted([f])) for f in dropped]
         joined = "; ".join([*notes, str(result["adjustment_note"])])
         result["adjustment_note"] = joined.strip("; ")

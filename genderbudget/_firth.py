@@ -193,7 +193,9 @@ def _state(x: Array, y: Array, n: Array, beta: Array) -> _State | None:
         return None
     # Hat values of the weighted fit: h_i = w_i x_i' (X' W X)^{-1} x_i. With W holding the
     # trials, a cell's h_i is the sum of the hat values of its expanded rows.
-    solved = linalg.solve_triangular(cholesky, root.T, lower=True)
+    # numpy's solve: scipy's triangular solve can take milliseconds on these small matrices
+    # where BLAS threads compete for the cores, which adds up over many cells.
+    solved = np.linalg.solve(cholesky, root.T)
     hat = np.einsum("ij,ij->j", solved, solved)
     log_det = 2.0 * np.sum(np.log(diagonal))
     return _State(mu, cholesky, hat, float(loglik + 0.5 * log_det))

@@ -23,16 +23,13 @@ needed); the callers put them into words.
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from numpy.typing import NDArray
-from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from genderbudget._firth import firth_logit
 
@@ -41,15 +38,22 @@ __all__ = [
     "LogisticFit",
     "PatternFit",
     "Prediction",
+    "PreparedPatterns",
     "coincides_with_sex",
+    "degenerate_rows",
+    "design_of",
     "fit_logistic",
     "fit_logistic_patterns",
+    "fit_logistic_stacked",
     "gram_pinv",
+    "level_codes",
     "other_sex_target",
     "predict_as",
+    "prepare_patterns",
     "set_aside_degenerate",
     "sex_design",
     "standardised_difference",
+    "varying_codes",
     "varying_factors",
     "wls",
     "wls_min_norm",
@@ -63,6 +67,10 @@ RANK_TOL = 1e-9
 # has separated data: the maximum-likelihood estimate does not exist.
 SEPARATED_RATE = 1e-9
 SEPARATED_COEF = 25.0
+# The maximum-likelihood steps stop when the deviance changes by at most this, or after
+# this many steps (as statsmodels' GLM fit with tol=1e-13, maxiter=200).
+LOGISTIC_TOL = 1e-13
+LOGISTIC_MAXITER = 200
 
 Failure = Literal["one_sex", "not_identified", "error", "no_convergence"]
 
@@ -80,7 +88,12 @@ def varying_factors(cell: pd.DataFrame, factors: Sequence[str]) -> list[str]:
     is the raw one. A factor that coincides with sex is kept here and makes the adjusted gap
     not estimable (see :func:`coincides_with_sex`).
     """
-    return [f for f in factors if cell[f].nunique(dropna=False) > 1]
+    return varying_codes({f: pd.factorize(cell[f], use_na_sentinel=False)[0] for f in factors})
+
+
+def varying_codes(codes: Mapping[str, NDArray[np.int64]]) -> list[str]:
+    """:func:`varying_factors` from each factor's integer codes."""
+    return [f for f, code in codes.items() if len(code) and bool(np.any(code != code[0]))]
 
 
 def coincides_with_sex(
@@ -117,16 +130,33 @@ def set_aside_degenerate(cell: pd.DataFrame, factors: Sequence[str]) -> pd.Serie
     Their predicted difference is 0 (the limit of the maximum-likelihood fit), so a rate
     model is fitted without them; repeated until no level of any factor is degenerate.
     """
-    aside = pd.Series(False, index=cell.index)
+    codes = [pd.factorize(cell[f], use_na_sentinel=False)[0] for f in factors]
+    n = cell["n"].to_numpy(dtype=float)
+    sy = cell["sy"].to_numpy(dtype=float)
+    return pd.Series(degenerate_rows(n, sy, codes), index=cell.index)
+
+
+def degenerate_rows(
+    n: FloatArray, sy: FloatArray, codes: Sequence[NDArray[np.int64]]
+) -> NDArray[np.bool_]:
+    """Find the rows :func:`set_aside_degenerate` sets aside, from arrays.
+
+    ``codes`` holds each factor's level as an integer code (0, 1, ...) per row.
+    """
+    aside = np.zeros(len(n), dtype=bool)
     changed = True
     while changed:
         changed = False
-        for factor in factors:
-            live = cell.loc[~aside]
-            totals = live.groupby(factor, dropna=False, sort=False)[["n", "sy"]].sum()
-            degenerate = totals.index[(totals["sy"] == 0) | (totals["sy"] == totals["n"])]
-            if len(degenerate) and len(degenerate) < len(totals):
-                hit = cell[factor].isin(degenerate) & ~aside
+        for code in codes:
+            live = ~aside
+            size = int(code.max()) + 1 if len(code) else 0
+            present = np.bincount(code[live], minlength=size) > 0
+            total_n = np.bincount(code[live], weights=n[live], minlength=size)
+            total_sy = np.bincount(code[live], weights=sy[live], minlength=size)
+            degenerate = present & ((total_sy == 0) | (total_sy == total_n))
+            found = int(degenerate.sum())
+            if found and found < int(present.sum()):
+                hit = degenerate[code] & live
                 if hit.any():
                     aside |= hit
                     changed = True
@@ -165,8 +195,18 @@ class Design:
     identified: bool = True
 
 
-def _levels(values: pd.Series) -> list[object]:
-    return sorted(pd.unique(values), key=lambda v: (str(type(v)), v))
+def _levels(values: FloatArray | pd.Series) -> list[object]:
+    return sorted(pd.unique(np.asarray(values)), key=lambda v: (str(type(v)), v))
+
+
+def level_codes(values: np.ndarray) -> NDArray[np.int64]:
+    """Each value's position among the sorted levels of ``values``.
+
+    A design built from these codes (:func:`design_of`) is the design of the values, in any
+    subset of the rows.
+    """
+    index = pd.Index(_levels(values), dtype=object)
+    return np.asarray(index.get_indexer(pd.Index(values, dtype=object)), dtype=np.int64)
 
 
 def sex_design(cell: pd.DataFrame, factors: Sequence[str]) -> Design:
@@ -175,28 +215,36 @@ def sex_design(cell: pd.DataFrame, factors: Sequence[str]) -> Design:
     Factors enter as categories, one dummy per level but the first (levels sorted). A factor
     with one level is left out, a factor that coincides with sex makes the gap not
     identified, a factor collinear with those before it is left out; when the factors
-    together tell women from men the gap is not identified either.
+    together tell women from men the gap is not identified either. The same design as
+    :func:`design_of` on the columns as arrays.
     """
-    women = (cell["sex"] == "women").to_numpy(dtype=float)
-    is_woman = women.astype(bool)
+    women = cell["sex"].to_numpy() == "women"
+    return design_of(women, {f: cell[f].to_numpy() for f in factors})
+
+
+def design_of(women: NDArray[np.bool_], factors: Mapping[str, np.ndarray]) -> Design:
+    """Build the design of :func:`sex_design` from who is a woman and each factor's values.
+
+    Integer codes that follow the sorted levels give the same design as the values.
+    """
+    is_woman = np.asarray(women, dtype=bool)
     one_level: list[str] = []
     blocks: list[tuple[str, FloatArray]] = []
-    for factor in factors:
-        levels = _levels(cell[factor])
+    for factor, values in factors.items():
+        levels = _levels(values)
         if len(levels) < 2:
             one_level.append(factor)
             continue
-        values = cell[factor].to_numpy()
         dummies = np.column_stack([(values == level).astype(float) for level in levels[1:]])
         blocks.append((factor, dummies))
     coincide = [
         factor
         for factor, _ in blocks
-        if coincides_with_sex(cell.loc[is_woman, factor], cell.loc[~is_woman, factor])
+        if coincides_with_sex(factors[factor][is_woman], factors[factor][~is_woman])
     ]
     if coincide:
-        return Design(np.empty((len(cell), 0)), one_level, coincide, [], identified=False)
-    matrix = np.column_stack([np.ones(len(cell)), women])
+        return Design(np.empty((len(is_woman), 0)), one_level, coincide, [], identified=False)
+    matrix = np.column_stack([np.ones(len(is_woman)), is_woman.astype(float)])
     collinear = []
     for factor, dummies in blocks:
         candidate = np.column_stack([matrix, dummies])
@@ -309,37 +357,148 @@ class LogisticFit:
     error: str = ""
 
 
-def fit_logistic(design: FloatArray, successes: FloatArray, trials: FloatArray) -> LogisticFit:
-    """Fit ``logit p = X b`` on binomial rows; Firth's penalised likelihood under separation.
+def _logistic_deviance(rate: FloatArray, fitted: FloatArray, trials: FloatArray) -> FloatArray:
+    """Binomial deviance of each stacked fit (the last axis holds the rows).
 
-    statsmodels warns of "perfect prediction" (and divides by zero while checking) whenever
-    collapsed cells are fitted exactly (a saturated fit), so separation is judged here
-    instead: fitted rates at 0 or 1, diverging coefficients, or no convergence. Then the
-    maximum-likelihood estimate does not exist and Firth's penalised likelihood, which always
-    has a finite maximum, gives the fit (Heinze & Schemper 2002).
+    Ratios are floored at machine epsilon as statsmodels' ``Binomial`` family does, so the
+    deviance, and with it the stopping rule, is theirs.
     """
-    response = np.column_stack([successes, trials - successes])
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            fit = sm.GLM(response, design, family=sm.families.Binomial()).fit(
-                tol=1e-13, maxiter=200
-            )
-        except (np.linalg.LinAlgError, ValueError) as error:
-            return LogisticFit(None, None, failure="error", error=str(error))
-    problems = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
-    fitted = np.asarray(fit.fittedvalues)
-    params = np.asarray(fit.params)
-    separated = bool(
+    eps = np.finfo(float).eps
+    own = np.clip(rate / (fitted + 1e-20), eps, np.inf)
+    other = np.clip((1.0 - rate) / (1.0 - fitted + 1e-20), eps, np.inf)
+    return np.asarray(
+        np.sum(2.0 * trials * (rate * np.log(own) + (1.0 - rate) * np.log(other)), axis=-1)
+    )
+
+
+def _irls(
+    design: FloatArray, successes: FloatArray, trials: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Maximum likelihood of stacked logistic fits by iteratively reweighted least squares.
+
+    ``design`` is (cells, rows, p), ``successes`` and ``trials`` (cells, rows); rows with no
+    trials (padding) weigh nothing. Each fit follows statsmodels' ``GLM(...).fit(tol=1e-13,
+    maxiter=200)`` step for step: the start ``(y + 1/2) / 2``, weighted least squares on the
+    working response, and a stop when the deviance changes by at most ``LOGISTIC_TOL``; a
+    fit that has stopped is not moved by the others. The covariance is ``(X'WX)^-1`` with the
+    weights of the last step, as statsmodels reports it.
+
+    Returns
+    -------
+    params, cov, fitted : numpy.ndarray
+        (cells, p), (cells, p, p) and the fitted rates (cells, rows).
+
+    Raises
+    ------
+    numpy.linalg.LinAlgError
+        When a step's weighted cross-product is singular.
+    """
+    eps = np.finfo(float).eps
+    cells, _, p = design.shape
+    rate = np.divide(successes, trials, out=np.zeros_like(successes), where=trials > 0)
+    start = np.clip((rate + 0.5) / 2.0, eps, 1.0 - eps)
+    fitted = (rate + 0.5) / 2.0
+    linear = np.log(start / (1.0 - start))
+    deviance = _logistic_deviance(rate, fitted, trials)
+    params = np.zeros((cells, p))
+    cov = np.zeros((cells, p, p))
+    active = np.ones(cells, dtype=bool)
+    for _ in range(LOGISTIC_MAXITER):
+        at = np.flatnonzero(active)
+        if not at.size:
+            break
+        x = design[at]
+        clipped = np.clip(fitted[at], eps, 1.0 - eps)
+        variance = clipped * (1.0 - clipped)
+        slope = 1.0 / variance  # d logit(p) / dp
+        weight = trials[at] * (1.0 / (slope**2 * variance))
+        working = linear[at] + slope * (rate[at] - fitted[at])
+        gram = np.einsum("crk,cr,crl->ckl", x, weight, x)
+        inverse = np.linalg.inv(gram)
+        step = np.einsum("ckl,cl->ck", inverse, np.einsum("crk,cr->ck", x, weight * working))
+        new_linear = np.einsum("crk,ck->cr", x, step)
+        new_fitted = 1.0 / (1.0 + np.exp(-new_linear))
+        new_deviance = _logistic_deviance(rate[at], new_fitted, trials[at])
+        done = np.abs(new_deviance - deviance[at]) <= LOGISTIC_TOL
+        params[at], cov[at], linear[at], fitted[at] = step, inverse, new_linear, new_fitted
+        deviance[at] = new_deviance
+        active[at[done]] = False
+    return params, cov, fitted
+
+
+def _separated(params: FloatArray, fitted: FloatArray) -> bool:
+    """Whether a maximum-likelihood fit shows separation (see :func:`fit_logistic`)."""
+    return bool(
         np.any((fitted < SEPARATED_RATE) | (fitted > 1 - SEPARATED_RATE))
         or np.any(np.abs(params) > SEPARATED_COEF)
+        or not np.all(np.isfinite(params))
     )
-    if not (problems or separated or not np.all(np.isfinite(params))):
-        return LogisticFit(params, np.asarray(fit.cov_params()))
+
+
+def _firth_fit(design: FloatArray, successes: FloatArray, trials: FloatArray) -> LogisticFit:
     firth = firth_logit(design, successes, trials)
     if not firth.converged or not np.all(np.isfinite(firth.params)):
         return LogisticFit(None, None, firth=True, failure="no_convergence")
     return LogisticFit(np.asarray(firth.params), np.asarray(firth.cov), firth=True)
+
+
+def fit_logistic(design: FloatArray, successes: FloatArray, trials: FloatArray) -> LogisticFit:
+    """Fit ``logit p = X b`` on binomial rows; Firth's penalised likelihood under separation.
+
+    Collapsed cells are often fitted exactly (a saturated fit), so separation is judged
+    from the fit: fitted rates at 0 or 1, or diverging coefficients. Then the
+    maximum-likelihood estimate does not exist and Firth's penalised likelihood, which always
+    has a finite maximum, gives the fit (Heinze & Schemper 2002). The same fit as
+    :func:`fit_logistic_stacked` with one fit in the stack.
+    """
+    rows = np.array([len(trials)])
+    return fit_logistic_stacked(
+        design[np.newaxis], successes[np.newaxis], trials[np.newaxis], rows
+    )[0]
+
+
+def fit_logistic_stacked(
+    design: FloatArray, successes: FloatArray, trials: FloatArray, rows: NDArray[np.int64]
+) -> list[LogisticFit]:
+    """Fit many logistic models at once, each as :func:`fit_logistic` would.
+
+    Parameters
+    ----------
+    design : numpy.ndarray
+        (fits, rows, p): each fit's design, padded with zero rows to a common length.
+    successes, trials : numpy.ndarray
+        (fits, rows): each row's successes and trials (0 in the padding).
+    rows : numpy.ndarray of int
+        The number of real rows of each fit (the padding comes after them).
+
+    Returns
+    -------
+    list of LogisticFit
+        One per fit. Maximum likelihood runs for all fits together
+        (:func:`_irls`); a fit with separation gets Firth's fit on its own rows, and when
+        the joint steps meet a singular matrix each fit is done on its own, so one fit's
+        failure is reported for it alone.
+    """
+    x = np.asarray(design, dtype=np.float64)
+    y = np.asarray(successes, dtype=np.float64)
+    n = np.asarray(trials, dtype=np.float64)
+    try:
+        with np.errstate(all="ignore"):
+            params, cov, fitted = _irls(x, y, n)
+    except np.linalg.LinAlgError as error:
+        if len(x) == 1:
+            return [LogisticFit(None, None, failure="error", error=str(error))]
+        return [
+            fit_logistic_stacked(x[i : i + 1], y[i : i + 1], n[i : i + 1], rows[i : i + 1])[0]
+            for i in range(len(x))
+        ]
+    fits = []
+    for i, size in enumerate(rows):
+        if not _separated(params[i], fitted[i, :size]):
+            fits.append(LogisticFit(params[i], cov[i]))
+        else:
+            fits.append(_firth_fit(x[i, :size], y[i, :size], n[i, :size]))
+    return fits
 
 
 @dataclass(frozen=True)
@@ -382,19 +541,66 @@ def fit_logistic_patterns(cell: pd.DataFrame, factors: Sequence[str]) -> Pattern
     :func:`fit_logistic`. The same coefficients as a logistic regression on the person
     rows.
     """
-    aside = set_aside_degenerate(cell, factors)
-    set_aside = int(cell.loc[aside, "n"].sum())
-    rows_aside = int(aside.sum())
-    fit_cells = cell.loc[~aside]
-    if set(fit_cells["sex"]) != {"women", "men"}:
-        return PatternFit(None, None, None, set_aside, rows_aside, None, "one_sex")
-    design = sex_design(fit_cells, factors)
-    if not design.identified:
-        return PatternFit(None, design, None, set_aside, rows_aside, None, "not_identified")
-    n = fit_cells["n"].to_numpy(dtype=float)
-    successes = fit_cells["sy"].to_numpy(dtype=float)
-    logistic = fit_logistic(design.matrix, successes, n)
-    return PatternFit(logistic, design, n, set_aside, rows_aside, fit_cells.index, logistic.failure)
+    n = cell["n"].to_numpy(dtype=float)
+    sy = cell["sy"].to_numpy(dtype=float)
+    codes = {f: pd.factorize(cell[f], use_na_sentinel=False)[0] for f in factors}
+    values = {f: cell[f].to_numpy() for f in factors}
+    prepared = prepare_patterns(cell["sex"].to_numpy(), n, sy, codes, values)
+    if prepared.design is None or not prepared.design.identified:
+        return prepared.unfitted()
+    keep = ~prepared.aside
+    logistic = fit_logistic(prepared.design.matrix, sy[keep], n[keep])
+    return prepared.fitted(logistic, cell.index[keep])
+
+
+@dataclass(frozen=True)
+class PreparedPatterns:
+    """The rows of a logistic gap model before the fit (see :func:`prepare_patterns`)."""
+
+    aside: NDArray[np.bool_]
+    design: Design | None
+    counts: FloatArray
+    set_aside: int
+
+    def unfitted(self) -> PatternFit:
+        """Report rows that cannot be fitted (one sex, not identified) as a PatternFit."""
+        failure: Failure = "one_sex" if self.design is None else "not_identified"
+        return PatternFit(
+            None, self.design, None, self.set_aside, int(self.aside.sum()), None, failure
+        )
+
+    def fitted(self, logistic: LogisticFit, index: pd.Index | None) -> PatternFit:
+        """Report these rows with their fit as a :class:`PatternFit`."""
+        return PatternFit(
+            logistic,
+            self.design,
+            self.counts[~self.aside],
+            self.set_aside,
+            int(self.aside.sum()),
+            index,
+            logistic.failure,
+        )
+
+
+def prepare_patterns(
+    sex: np.ndarray,
+    n: FloatArray,
+    sy: FloatArray,
+    codes: Mapping[str, NDArray[np.int64]],
+    values: Mapping[str, np.ndarray],
+) -> PreparedPatterns:
+    """Set aside degenerate levels and build the design of :func:`fit_logistic_patterns`.
+
+    ``codes`` holds each factor's levels as integers (for the set-aside), ``values`` the
+    values the design is built from (integer codes in the order of the sorted levels do).
+    """
+    aside = degenerate_rows(n, sy, list(codes.values()))
+    set_aside = int(n[aside].sum())
+    keep = ~aside
+    if set(sex[keep].tolist()) != {"women", "men"}:
+        return PreparedPatterns(aside, None, n, set_aside)
+    design = design_of(sex[keep] == "women", {f: v[keep] for f, v in values.items()})
+    return PreparedPatterns(aside, design, n, set_aside)
 
 
 # --------------------------------------------------------------------------------------------
