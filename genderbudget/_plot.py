@@ -345,6 +345,11 @@ def cell_value(value: Any) -> str:
     return str(value)
 
 
+def plain_value(value: Any) -> Any:
+    """Return a numpy scalar as the Python value it holds, for messages (2016, not '2016')."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def cell_label(record: Mapping[Any, Any], by: Sequence[str]) -> str:
     """Label a breakdown cell: its values joined ("2020 · 12-14")."""
     return " · ".join(cell_value(record[b]) for b in by)
@@ -416,7 +421,7 @@ def select_cells(
     for key, value in where.items():
         mask &= frame[key] == value
     if not mask.any():
-        values = {k: cell_value(frame[k].iloc[0]) for k in where} if len(frame) else {}
+        values = {k: plain_value(frame[k].iloc[0]) for k in where} if len(frame) else {}
         raise ValueError(
             EMPTY_WHERE.format(where=dict(where), what=what, rows=len(frame), example=values)
         )
@@ -430,7 +435,7 @@ def one_series(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
     series = frame[list(columns)].drop_duplicates()
     if len(series) > 1:
         first = series.iloc[0]
-        example = {c: cell_value(first[c]) for c in columns}
+        example = {c: plain_value(first[c]) for c in columns}
         shown = "; ".join(cell_label(r, columns) for r in series.head(5).to_dict("records"))
         raise ValueError(
             SEVERAL_SERIES.format(
@@ -518,10 +523,15 @@ def finding_title(
     return title
 
 
-def interval_caption(comparisons: pd.DataFrame, texts: Mapping[str, Any], lang: Lang) -> str:
-    """Say which intervals the bars show: the plain level, or corrected for N comparisons."""
+def interval_caption(
+    comparisons: pd.DataFrame, tests: int, texts: Mapping[str, Any], lang: Lang
+) -> str:
+    """Say which intervals the bars show: the plain level, or corrected for N comparisons.
+
+    ``tests`` is the number of comparisons of the whole result with a p-value: the
+    correction runs over all of them, not only those of the measure drawn.
+    """
     charts = texts["charts"]
-    tests = int(comparisons["p_value"].notna().sum())
     corrected = comparisons["corrected_confidence"].dropna()
     if (
         tests > 1
@@ -665,6 +675,7 @@ def plot_gaps(
     charts = texts["charts"]
     by = list(result.settings.by)
     comparisons = result.comparisons
+    tests = int(comparisons["p_value"].notna().sum())
     comparisons = select_cells(
         comparisons.loc[comparisons["measure"] == measure.name], by, where, "comparisons"
     )
@@ -743,7 +754,7 @@ def plot_gaps(
     axes.grid(axis="y", visible=False)
     axes.legend(handles=handles, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     set_title(axes, finding_title(comparisons, by, measure, texts, lang, words))
-    set_caption(figure, [*caption, interval_caption(comparisons, texts, lang)])
+    set_caption(figure, [*caption, interval_caption(comparisons, tests, texts, lang)])
     return figure, axes
 
 
@@ -1198,7 +1209,7 @@ def plot_allocation(
     >>> figure, axes = gb.plot_allocation(split, where={"ar": 2021})
     >>> print(axes.get_title(loc="left"))  # doctest: +NORMALIZE_WHITESPACE
     Kvinnors andel av kostnaden är 58,9–61,3 % beroende på fördelningsnyckel 2021
-    >>> axes.get_xlim()[0]
+    >>> float(axes.get_xlim()[0])
     0.0
     """
     texts = language(check_choice(lang, "lang", LANGS))
@@ -1341,11 +1352,15 @@ def plot_decomposition(
     --------
     >>> import genderbudget as gb
     >>> data = gb.datasets.load_kriminalvarden().query("ar == 2021")
-    >>> parts = gb.oaxaca(data, "kostnad", sex="kon", justified="sakerhetsklass",
-    ...                   categorical="sakerhetsklass")
-    >>> figure, axes = gb.plot_decomposition(parts, labels={"sakerhetsklass": "säkerhetsklass"})
+    >>> data = data.assign(platser_inv=1 / data["platser"])
+    >>> parts = gb.decompose_cost(data, "kostnad", "varddygn", sex="kon",
+    ...                           justified=["platser_inv", "sakerhetsklass"],
+    ...                           categorical="sakerhetsklass", cluster="anstalt")
+    >>> cost = gb.ratio("kostnad", "varddygn", name="kostnad/varddygn",
+    ...                 label="kostnad per vårddygn", unit="kr")
+    >>> figure, axes = gb.plot_decomposition(parts, cost, labels={"platser_inv": "1 / platser"})
     >>> print(axes.get_title(loc="left"))  # doctest: +NORMALIZE_WHITESPACE
-    ... av skillnaden i kostnad förklaras av de sakliga faktorerna
+    99 % av skillnaden i kostnad per vårddygn förklaras av de sakliga faktorerna
     """
     check_columns_present(
         table,
@@ -1407,11 +1422,14 @@ def plot_decomposition(
             (rows["component"] == "explained") & (rows["factor"] == "(total)"), "share_of_gap"
         ]
         cells = cells_phrase(rows, by, texts)
-        if len(explained) and math.isfinite(float(explained.iloc[0])):
+        share = float(explained.iloc[0]) if len(explained) else math.nan
+        if math.isfinite(share) and share >= 0:
             title = charts["title"]["decomposition"].format(
-                explained=format_percent(float(explained.iloc[0]), lang=lang, decimals=0),
-                noun=noun,
-                cells=cells,
+                explained=format_percent(share, lang=lang, decimals=0), noun=noun, cells=cells
+            )
+        elif math.isfinite(share):
+            title = charts["title"]["decomposition_opposite"].format(
+                noun=capitalised(noun), cells=cells
             )
         else:
             title = charts["title"]["decomposition_none"].format(

@@ -251,6 +251,7 @@ CHART_TEXTS: dict[tuple[str, ...], frozenset[str]] = {
     ("title", "allocation"): frozenset({"women_genitive", "range", "cells"}),
     ("title", "decomposition"): frozenset({"explained", "noun", "cells"}),
     ("title", "decomposition_none"): frozenset({"noun", "cells"}),
+    ("title", "decomposition_opposite"): frozenset({"noun", "cells"}),
     ("title", "direction"): frozenset(
         {"women_capitalised", "men_plural", "comparative", "noun", "cells", "flag"}
     ),
