@@ -303,21 +303,41 @@ def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def value_axis_label(measure: Measure | None, name: str, texts: Mapping[str, Any]) -> str:
-    """Axis label of a level: the measure's noun with its unit (% for a rate)."""
-    noun = capitalised(measure_noun(measure, name, texts))
-    unit = "%" if shape_of(measure) == "rate" else (measure.unit if measure else None)
-    if not unit:
-        return noun
-    label: str = texts["charts"]["axis"]["with_unit"].format(label=noun, unit=unit)
-    return label
+# Amounts from ten million up are drawn in millions, so tick labels stay short.
+MILLIONS_FROM = 1e7
 
 
-def difference_axis_label(measure: Measure | None, texts: Mapping[str, Any], words: Persons) -> str:
-    """Axis label of a difference women − men, in percentage points or the measure's unit."""
+def measure_scale(
+    measure: Measure | None, values: Any, texts: Mapping[str, Any], difference: bool = False
+) -> tuple[float, str | None]:
+    """Return the factor the values are drawn at and the unit of the axis.
+
+    A rate is drawn in percent (its difference in percentage points); an amount in its
+    own unit, or in millions of it when the largest value is ten million or more.
+    """
     if shape_of(measure) == "rate":
-        return difference_label(texts, words, texts["charts"]["points"])
-    return difference_label(texts, words, measure.unit if measure else None)
+        return 100.0, texts["charts"]["points"] if difference else "%"
+    unit = measure.unit if measure is not None else None
+    finite = [abs(float(v)) for v in np.ravel(values) if math.isfinite(float(v))]
+    if finite and max(finite) >= MILLIONS_FROM:
+        millions: str = texts["charts"]["millions"].format(unit=unit or "").strip()
+        return 1e-6, millions
+    return 1.0, unit
+
+
+def with_unit(label: str, unit: str | None, texts: Mapping[str, Any]) -> str:
+    """Add the unit to an axis label: "Kostnad per vårddygn (kr)"."""
+    if not unit:
+        return label
+    text: str = texts["charts"]["axis"]["with_unit"].format(label=label, unit=unit)
+    return text
+
+
+def value_axis_label(
+    measure: Measure | None, name: str, texts: Mapping[str, Any], unit: str | None
+) -> str:
+    """Axis label of a level: the measure's noun with the unit of the axis."""
+    return with_unit(capitalised(measure_noun(measure, name, texts)), unit, texts)
 
 
 def difference_label(texts: Mapping[str, Any], words: Persons, unit: str | None) -> str:
@@ -328,14 +348,7 @@ def difference_label(texts: Mapping[str, Any], words: Persons, unit: str | None)
             women_plural=fields["women_plural"], men_plural=fields["men_plural"]
         )
     )
-    if unit:
-        label = texts["charts"]["axis"]["with_unit"].format(label=label, unit=unit)
-    return str(label)
-
-
-def scale_of(measure: Measure | None) -> float:
-    """Scale rates and their differences to percent and percentage points."""
-    return 100.0 if shape_of(measure) == "rate" else 1.0
+    return with_unit(label, unit, texts)
 
 
 def cell_value(value: Any) -> str:
@@ -519,6 +532,17 @@ def finding_title(
             flag=flag_label(flag, lang=lang),
         )
         return title
+    if flag == "not_assessed" and len(signs) == 1 and 0 not in signs:
+        # Counts and totals are recorded in full: their direction is the finding.
+        fields = person_fields(texts, words)
+        title = charts["title"]["direction_plain"].format(
+            women_capitalised=fields["women_capitalised"],
+            men_plural=fields["men_plural"],
+            comparative=charts["comparative"]["higher" if signs == {1.0} else "lower"],
+            noun=noun,
+            cells=cells,
+        )
+        return title
     title = charts["title"]["flag"].format(noun=noun, flag=flag_label(flag, lang=lang), cells=cells)
     return title
 
@@ -598,7 +622,7 @@ def plot_estimates(
                 rows=len(estimates),
             )
         )
-    scale = scale_of(measure)
+    scale, unit = measure_scale(measure, shown[["estimate", "ci_high"]].to_numpy(float), texts)
     positions, labels = cell_positions(estimates, by)
     with_unknown = bool((shown["sex"] == "unknown").any())
     offsets = (
@@ -643,11 +667,13 @@ def plot_estimates(
     axes.set_ylim(-0.6, len(labels) - 0.4)
     axes.xaxis.set_major_formatter(NumberFormatter(lang))
     start_at_zero(axes, "x", lowest)
-    axes.set_xlabel(value_axis_label(measure, measure.name, texts))
+    axes.set_xlabel(value_axis_label(measure, measure.name, texts, unit))
     axes.grid(axis="y", visible=False)
     axes.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     set_title(axes, finding_title(comparisons, by, measure, texts, lang, words))
-    set_caption(figure, [*caption, estimates_caption(result.settings.confidence, texts, lang)])
+    intervals = bool(np.isfinite(shown["ci_low"].to_numpy(float)).any())
+    level = estimates_caption(result.settings.confidence, texts, lang) if intervals else ""
+    set_caption(figure, [*caption, level])
     return figure, axes
 
 
@@ -679,7 +705,12 @@ def plot_gaps(
     comparisons = select_cells(
         comparisons.loc[comparisons["measure"] == measure.name], by, where, "comparisons"
     )
-    scale = scale_of(measure)
+    scale, unit = measure_scale(
+        measure,
+        comparisons[["difference", "difference_ci_low", "difference_ci_high"]].to_numpy(float),
+        texts,
+        difference=True,
+    )
     positions, labels = cell_positions(comparisons, by)
     adjusted = comparisons["adjusted_difference"].to_numpy(float)
     has_adjusted = bool(np.isfinite(adjusted).any())
@@ -750,11 +781,13 @@ def plot_gaps(
     axes.set_yticks(range(len(labels)), labels=labels)
     axes.set_ylim(-0.6, len(labels) - 0.4)
     axes.xaxis.set_major_formatter(NumberFormatter(lang))
-    axes.set_xlabel(difference_axis_label(measure, texts, words))
+    axes.set_xlabel(difference_label(texts, words, unit))
     axes.grid(axis="y", visible=False)
     axes.legend(handles=handles, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     set_title(axes, finding_title(comparisons, by, measure, texts, lang, words))
-    set_caption(figure, [*caption, interval_caption(comparisons, tests, texts, lang)])
+    drawn = np.isfinite(interval_columns(comparisons, "difference_")[0]).any()
+    level = interval_caption(comparisons, tests, texts, lang) if drawn else ""
+    set_caption(figure, [*caption, level])
     return figure, axes
 
 
@@ -889,7 +922,8 @@ def plot_quadrant(
             )
         )
     names = sex_names(texts, words)
-    x_scale, y_scale = scale_of(access), scale_of(resource)
+    x_scale, x_unit = measure_scale(access, points[access.name].to_numpy(float), texts)
+    y_scale, y_unit = measure_scale(resource, points[resource.name].to_numpy(float), texts)
     figure, axes = new_figure()
     points = points.assign(
         x=points[access.name].astype(float) * x_scale,
@@ -928,8 +962,8 @@ def plot_quadrant(
     axes.yaxis.set_major_formatter(NumberFormatter(lang))
     start_at_zero(axes, "x", float(points["x"].min()))
     start_at_zero(axes, "y", float(points["y"].min()))
-    axes.set_xlabel(value_axis_label(access, access.name, texts))
-    axes.set_ylabel(value_axis_label(resource, resource.name, texts))
+    axes.set_xlabel(value_axis_label(access, access.name, texts, x_unit))
+    axes.set_ylabel(value_axis_label(resource, resource.name, texts, y_unit))
     medians: dict[str, dict[str, float]] = {
         str(sex): {c: float(part[c].median()) for c in ("x", "y")}
         for sex, part in points.groupby("sex")
@@ -951,7 +985,7 @@ def plot_quadrant(
             access_noun=measure_noun(access, access.name, texts),
         )
     else:
-        title = value_axis_label(resource, resource.name, texts)
+        title = value_axis_label(resource, resource.name, texts, y_unit)
     set_title(axes, title)
     set_caption(figure, [*caption, charts["caption"]["medians"]])
     return figure, axes
@@ -1085,7 +1119,9 @@ def plot_follow_up(
     )
     one_series(rows, others, "follow-up table")
     rows = rows.sort_values(time)
-    scale = scale_of(chosen)
+    scale, unit = measure_scale(
+        chosen, rows[["gap", "gap_ci_low", "gap_ci_high"]].to_numpy(float), texts, difference=True
+    )
     years = rows[time].to_numpy(float)
     gap = rows["gap"].to_numpy(float) * scale
     low = rows["gap_ci_low"].to_numpy(float) * scale
@@ -1134,7 +1170,7 @@ def plot_follow_up(
         set_year_ticks(axes, list(rows[time]))
         axes.yaxis.set_major_formatter(NumberFormatter(lang))
         axes.set_xlabel(charts["axis"]["year"])
-        axes.set_ylabel(difference_axis_label(chosen, texts, words))
+        axes.set_ylabel(difference_label(texts, words, unit))
         axes.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         noun = capitalised(measure_noun(chosen, name, texts))
         last = rows.iloc[-1]
@@ -1391,9 +1427,9 @@ def plot_decomposition(
         return words_for.get(factor, factor)
 
     records = rows.to_dict("records")
-    values = rows["estimate"].to_numpy(float)
-    low = rows["ci_low"].to_numpy(float)
-    high = rows["ci_high"].to_numpy(float)
+    numbers = rows[["estimate", "ci_low", "ci_high"]].to_numpy(float)
+    scale, unit = measure_scale(chosen, numbers, texts, difference=True)
+    values, low, high = (numbers[:, i] * scale for i in range(3))
     with chart_style():
         figure, axes = new_figure()
         axes.axvline(0.0, color=NEUTRAL, linewidth=1)
@@ -1414,7 +1450,6 @@ def plot_decomposition(
             if record["factor"] == "(total)":
                 tick.set_fontweight("bold")
         axes.xaxis.set_major_formatter(NumberFormatter(lang))
-        unit = chosen.unit if chosen is not None else None
         axes.set_xlabel(difference_label(texts, "adults", unit))
         axes.grid(axis="y", visible=False)
         noun = measure_noun(chosen, name, texts)

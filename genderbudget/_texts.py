@@ -247,6 +247,7 @@ CHART_TEXTS: dict[tuple[str, ...], frozenset[str]] = {
     ("legend", "resource_share"): frozenset(),
     ("legend", "target"): frozenset(),
     ("legend", "tolerance"): frozenset(),
+    ("millions",): frozenset({"unit"}),
     ("points",): frozenset(),
     ("title", "allocation"): frozenset({"women_genitive", "range", "cells"}),
     ("title", "decomposition"): frozenset({"explained", "noun", "cells"}),
@@ -254,6 +255,9 @@ CHART_TEXTS: dict[tuple[str, ...], frozenset[str]] = {
     ("title", "decomposition_opposite"): frozenset({"noun", "cells"}),
     ("title", "direction"): frozenset(
         {"women_capitalised", "men_plural", "comparative", "noun", "cells", "flag"}
+    ),
+    ("title", "direction_plain"): frozenset(
+        {"women_capitalised", "men_plural", "comparative", "noun", "cells"}
     ),
     ("title", "flag"): frozenset({"noun", "flag", "cells"}),
     ("title", "follow_up_met"): frozenset({"noun", "year"}),

@@ -484,6 +484,24 @@ def test_the_representation_title_uses_the_last_cell(totals: gb.Result) -> None:
     )
 
 
+def test_a_total_is_titled_by_its_direction_and_drawn_in_millions(
+    prisons: pd.DataFrame,
+) -> None:
+    # Totals are recorded in full (flag not_assessed): the direction itself is the finding.
+    measure = gb.total("kostnad", label="kostnad", unit="kr")
+    result = gb.analyse(prisons.query("ar == 2020"), measure, sex="kon")
+    women, men = result.comparisons[["women", "men"]].iloc[0]
+    assert women < men
+    figure, axes = result.plot("estimates")
+    plt.close(figure)
+    assert _title(axes) == "Kvinnor har lägre kostnad än män"
+    assert axes.get_xlabel() == "Kostnad (miljoner kr)"
+    drawn = next(c for c in axes.containers if c.get_label() == "Män").lines[0].get_xdata()
+    assert drawn[0] == pytest.approx(men / 1e6)
+    # No interval is drawn, so the caption does not speak of one.
+    assert "konfidensintervall" not in _caption(figure)
+
+
 # --- captions ------------------------------------------------------------------------------
 
 
