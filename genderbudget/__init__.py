@@ -10,6 +10,8 @@ The one flow::
                  ->  words and number formats from one language file (``texts.json``):
                      explanations, flag, method and note labels, Swedish or English
                      numbers
+                 ->  charts: Result.plot(kind=...) and plot_follow_up, plot_allocation,
+                     plot_decomposition, in one colour pair for women and men
 
 Only the group-by touches the user's dataframe engine (through narwhals); everything after
 it works on a small pandas table, so pandas, polars and DuckDB input, and micro data and
@@ -26,6 +28,7 @@ from genderbudget._follow_up import follow_up
 from genderbudget._measures import Measure, count, mean, per_need, rate, ratio, total
 from genderbudget._notes import note_label, word_notes
 from genderbudget._phase_in import phase_in
+from genderbudget._plot import plot_allocation, plot_decomposition, plot_follow_up
 from genderbudget._result import Result
 from genderbudget._sex import normalize_sex, sex_from_personnummer
 from genderbudget._texts import method_label
@@ -49,6 +52,9 @@ __all__ = [
     "oaxaca",
     "per_need",
     "phase_in",
+    "plot_allocation",
+    "plot_decomposition",
+    "plot_follow_up",
     "rate",
     "ratio",
     "sex_from_personnummer",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from genderbudget._cells import CellStats
 from genderbudget._explain import Persons, explain, explain_together
@@ -14,6 +16,7 @@ from genderbudget._flags import FlagRule
 from genderbudget._measures import Measure
 from genderbudget._notes import Note, word
 from genderbudget._options import check_choice, masked, renamed
+from genderbudget._plot import ChartKind, plot_result
 from genderbudget._texts import LANGS, Lang
 
 __all__ = ["Result", "Settings"]
@@ -451,6 +454,95 @@ class Result:
             )
         columns = [*by, "resource_measure", "access_measure", "sex", "text"]
         return pd.DataFrame(rows, columns=columns)
+
+    def plot(
+        self,
+        kind: ChartKind = "estimates",
+        *,
+        measure: Measure | str | Sequence[Measure | str] | None = None,
+        where: Mapping[str, Any] | None = None,
+        lang: Lang = "sv",
+        words: Persons = "adults",
+        source: str | None = None,
+        synthetic: bool = False,
+    ) -> tuple[Figure, Axes]:
+        """Draw a standard chart of the result, with a title that states the finding.
+
+        Parameters
+        ----------
+        kind : {"estimates", "gaps", "representation", "quadrant"}, default "estimates"
+            - ``"estimates"``: each sex's estimate with its interval, one row per breakdown
+              cell (a dumbbell); the axis starts at 0.
+            - ``"gaps"``: the difference women − men with its interval per cell (a forest
+              plot), coloured and shaped by the flag; the adjusted difference next to it
+              (hollow) when there are justified factors. The intervals are those at the
+              multiplicity-corrected level, which agree with the flag.
+            - ``"representation"``: each sex's share of the persons next to its share of
+              the resource, per cell, on an axis from 0 to 100 %.
+            - ``"quadrant"``: a resource measure (e.g. cost per care-day) against an access
+              measure (e.g. the share in work operations), one point per unit and sex, with
+              the medians as dashed lines; the units are the last breakdown (``by=``).
+        measure : Measure or str, or a pair of them for "quadrant", optional
+            The measure to draw; may be left out when the result has one (not counting
+            ``count`` for "representation"). For "quadrant", ``(resource, access)``; by
+            default the first ``resource`` measure and the first ``higher_is_better`` one.
+        where : dict, optional
+            Breakdown values that select cells, e.g. ``{"ar": 2020}``; default every cell.
+        lang : {"sv", "en"}, default "sv"
+            Language of the labels, legends, title and caption.
+        words : {"adults", "children"}, default "adults"
+            Words for the sexes: *Kvinnor/Män* or *Flickor/Pojkar*.
+        source : str, optional
+            The source of the data, named in the caption ("Källa: ...").
+        synthetic : bool, default False
+            Say in the caption that the data are synthetic (the sample data of
+            :mod:`genderbudget.datasets` are).
+
+        Returns
+        -------
+        (matplotlib.figure.Figure, matplotlib.axes.Axes)
+            The chart. The figure is not registered with pyplot, so nothing is shown and
+            nothing needs closing; save it with ``figure.savefig(...)`` (a notebook displays
+            it when it is the cell's value).
+
+        Raises
+        ------
+        ValueError
+            Unknown kind, language or words; a measure the result does not have, or none
+            named when it has several; ``where`` naming a column that is not a breakdown or
+            selecting nothing; "quadrant" without a breakdown.
+
+        See Also
+        --------
+        genderbudget.plot_follow_up, genderbudget.plot_allocation,
+        genderbudget.plot_decomposition : The charts of the other results.
+
+        Notes
+        -----
+        Women are drawn in orange (#E69F00) and men in blue (#0072B2) from the Okabe–Ito
+        palette in every chart, unknown sex in grey; see ``genderbudget._plot``.
+
+        Examples
+        --------
+        >>> import genderbudget as gb
+        >>> data = gb.datasets.load_kriminalvarden()
+        >>> work = gb.rate("arbetsdrift", label="i arbetsdrift")
+        >>> result = gb.analyse(data, work, sex="kon", by="ar",
+        ...                     justified=["sakerhetsklass", "strafflangd"])
+        >>> figure, axes = result.plot("gaps", source="Kriminalvården", synthetic=True)
+        >>> print(axes.get_title(loc="left"))  # doctest: +NORMALIZE_WHITESPACE
+        Kvinnor har lägre andel i arbetsdrift än män 2016–2019: skillnad som kan vara osaklig
+        """
+        return plot_result(
+            self,
+            kind,
+            measure=measure,
+            where=where,
+            lang=lang,
+            words=words,
+            source=source,
+            synthetic=synthetic,
+        )
 
     def __repr__(self) -> str:
         measures = ", ".join(dict.fromkeys(self._estimates["measure"]))

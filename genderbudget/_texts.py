@@ -303,6 +303,62 @@ TOGETHER_FIELDS = frozenset(
     }
 )
 
+# The words of the charts (``genderbudget._plot``), under ``charts/...``, with the
+# placeholders each template may use.
+CHART_TEXTS: dict[tuple[str, ...], frozenset[str]] = {
+    ("axis", "allocated"): frozenset(),
+    ("axis", "difference"): frozenset({"women_plural", "men_plural"}),
+    ("axis", "share"): frozenset(),
+    ("axis", "with_unit"): frozenset({"label", "unit"}),
+    ("axis", "year"): frozenset(),
+    ("caption", "interval"): frozenset({"confidence"}),
+    ("caption", "interval_corrected"): frozenset({"tests"}),
+    ("caption", "medians"): frozenset(),
+    ("caption", "source"): frozenset({"source"}),
+    ("caption", "synthetic"): frozenset(),
+    ("cells",): frozenset({"cells"}),
+    ("comparative", "higher"): frozenset(),
+    ("comparative", "lower"): frozenset(),
+    ("component", "explained"): frozenset(),
+    ("component", "gap"): frozenset(),
+    ("component", "intercept"): frozenset(),
+    ("component", "unexplained"): frozenset(),
+    ("legend", "adjusted"): frozenset(),
+    ("legend", "median"): frozenset(),
+    ("legend", "persons_share"): frozenset(),
+    ("legend", "raw"): frozenset(),
+    ("legend", "resource_share"): frozenset(),
+    ("legend", "target"): frozenset(),
+    ("legend", "tolerance"): frozenset(),
+    ("millions",): frozenset({"unit"}),
+    ("points",): frozenset(),
+    ("title", "allocation"): frozenset({"women_genitive", "range", "cells"}),
+    ("title", "decomposition"): frozenset({"explained", "noun", "cells"}),
+    ("title", "decomposition_none"): frozenset({"noun", "cells"}),
+    ("title", "decomposition_opposite"): frozenset({"noun", "cells"}),
+    ("title", "direction"): frozenset(
+        {"women_capitalised", "men_plural", "comparative", "noun", "cells", "flag"}
+    ),
+    ("title", "direction_plain"): frozenset(
+        {"women_capitalised", "men_plural", "comparative", "noun", "cells"}
+    ),
+    ("title", "flag"): frozenset({"noun", "flag", "cells"}),
+    ("title", "follow_up_met"): frozenset({"noun", "year"}),
+    ("title", "follow_up_not_met"): frozenset({"noun", "year"}),
+    ("title", "quadrant"): frozenset(
+        {
+            "women_capitalised",
+            "men_plural",
+            "resource_comparative",
+            "resource_noun",
+            "access_comparative",
+            "access_noun",
+        }
+    ),
+    ("title", "representation"): frozenset({"women_capitalised", "persons", "resource", "cells"}),
+    ("unknown",): frozenset(),
+}
+
 TEXTS_PROBLEM = "texts.json is not valid: {problems}."
 
 
@@ -353,6 +409,8 @@ def _schema() -> dict[tuple[str, ...], frozenset[str] | None]:
     schema["sensitivity", "e_value"] = frozenset({"e_value", "e_value_ci"})
     schema["sensitivity", "detectable_small"] = frozenset({"detectable"})
     schema["sensitivity", "detectable_large"] = frozenset({"detectable"})
+    for path, fields in CHART_TEXTS.items():
+        schema[("charts", *path)] = fields
     return schema
 
 
