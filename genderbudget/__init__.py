@@ -9,7 +9,7 @@ The one flow::
                  ->  tidy tables (``Result``)
                  ->  words and number formats from one language file (``texts.json``):
                      explanations, flag, method and note labels, Swedish or English
-                     numbers
+                     numbers, display tables (``table``, ``formatted``)
 
 Only the group-by touches the user's dataframe engine (through narwhals); everything after
 it works on a small pandas table, so pandas, polars and DuckDB input, and micro data and
@@ -28,6 +28,7 @@ from genderbudget._notes import note_label
 from genderbudget._phase_in import phase_in
 from genderbudget._result import Result
 from genderbudget._sex import normalize_sex, sex_from_personnummer
+from genderbudget._table import formatted, table
 from genderbudget._texts import method_label
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "decompose_cost",
     "equalize",
     "follow_up",
+    "formatted",
     "mean",
     "method_label",
     "normalize_sex",
@@ -52,6 +54,7 @@ __all__ = [
     "rate",
     "ratio",
     "sex_from_personnummer",
+    "table",
     "total",
 ]
 
