@@ -77,10 +77,6 @@ NOT_A_TABLE = (
     "gb.table() and gb.formatted() show a Result, an Allocation, or the DataFrame of "
     "gb.equalize() or gb.follow_up(); got {value}."
 )
-KIND_OF_FRAME = (
-    "This DataFrame has the columns of gb.{found}(), so kind={kind!r} does not fit; leave "
-    "kind out or give kind={found_kind!r}."
-)
 NOT_A_LABEL = "labels[{key!r}] must be a non-empty string, got {value!r}."
 NOT_NAMES = "{name} must be a list of names, got {value!r}."
 SUPPRESSED_NOT_FRAME = (
@@ -1205,10 +1201,8 @@ def _display(
         found = _frame_kind(obj)
         if found is None:
             raise TypeError(NOT_A_TABLE.format(value=f"a DataFrame with columns {list(obj)}"))
-        if kind is not None and kind != found:
-            producer = "equalize" if found == PLAN else "follow_up"
-            check_choice(kind, "kind", (found,))
-            raise ValueError(KIND_OF_FRAME.format(found=producer, kind=kind, found_kind=found))
+        if kind is not None:
+            check_choice(kind, "kind", (found,))  # a plan is shown as a plan
         builder = _plan if found == PLAN else _follow_up
         return builder(obj, measures, lang, words, labels)
     raise TypeError(NOT_A_TABLE.format(value=type(obj).__name__))
@@ -1251,7 +1245,8 @@ def _suppress(display: Display, suppressed: pd.DataFrame | None) -> None:
         values = suppressed[column]
         bad = values[~values.map(lambda v: isinstance(v, (bool, np.bool_)))]
         if len(bad):
-            shown = quoted(str(v) for v in dict.fromkeys(bad.astype(str)).keys())
+            distinct = list(dict.fromkeys(bad.astype(str)))
+            shown = quoted(distinct[:5]) + (", ..." if len(distinct) > 5 else "")
             raise ValueError(
                 SUPPRESSED_VALUES.format(
                     column=column,
@@ -1388,10 +1383,12 @@ def formatted(
     >>> data = gb.datasets.load_kriminalvarden()
     >>> result = gb.analyse(data, gb.rate("arbetsdrift", label="i arbetsdrift"), sex="kon",
     ...                     by="ar")
-    >>> gb.formatted(result, "estimates").head(4)
-         ar     kön antal skattning    95 % KI
-    0  2016 Kvinnor   249    40,6 % 34,7–46,8
-    1  2016     Män 3...
+    >>> print(gb.formatted(result, "estimates", labels={"ar": "år"}).head(4).to_string())
+         år      Kön  Antal Skattning    95 % KI
+    0  2016  Kvinnor    249    42,2 %  36,2–48,4
+    1  2016      Män  3 964    57,4 %  55,9–58,9
+    2  2016    Okänt     11    63,6 %  35,4–84,8
+    3  2016   Totalt  4 224
     """
     display, keys = _prepared(obj, kind, measures, lang, labels, columns, words, suppressed)
     frame = pd.DataFrame(display.rows, columns=[GROUP, *display.by, *display.available])
