@@ -1324,7 +1324,8 @@ def formatted(
         For a follow-up table a Measure says how to show it (a rate in percent and
         percentage points, an amount in its unit); a name alone shows plain numbers.
     lang : {"sv", "en"}, default "sv"
-        Language of the words and number formats.
+        Language of the words and number formats; a measure's unit ``"kr"`` is shown as
+        ``"SEK"`` in English.
     labels : dict, optional
         Words for measures (drivers, cost objects) and columns by name, e.g.
         ``{"kostnad_per_varddygn": "Kostnad per klient", "ar": "År", "ci": "Intervall"}``.
