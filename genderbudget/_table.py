@@ -352,18 +352,18 @@ def _with_totals(
 
 
 def _sex_sorted(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
-    """Rows of each cell in the order women, men, unknown (stable otherwise)."""
-    order = frame["sex"].map({s: i for i, s in enumerate(SEX_ORDER)}).fillna(len(SEX_ORDER))
-    positions = pd.Series(range(len(frame)), index=frame.index)
-    if not by:
-        return frame.loc[order.sort_values(kind="stable").index]
-    cells = (
-        frame[list(by)]
-        .apply(tuple, axis=1)
-        .map({k: i for i, k in enumerate(dict.fromkeys(frame[list(by)].apply(tuple, axis=1)))})
+    """Order the rows of each cell women, men, unknown, keeping the order of the cells."""
+    cells = [tuple(row) for row in frame[list(by)].itertuples(index=False)]
+    rank = {cell: i for i, cell in enumerate(dict.fromkeys(cells))}
+    keys = pd.DataFrame(
+        {
+            "cell": [rank[cell] for cell in cells],
+            "sex": [SEX_ORDER.index(s) if s in SEX_ORDER else len(SEX_ORDER) for s in frame["sex"]],
+            "position": range(len(frame)),
+        }
     )
-    keys = pd.DataFrame({"cell": cells, "sex": order, "position": positions})
-    return frame.loc[keys.sort_values(["cell", "sex", "position"], kind="stable").index]
+    order = keys.sort_values(["cell", "sex", "position"]).index
+    return frame.iloc[list(order)]
 
 
 # --- Result --------------------------------------------------------------------------------
