@@ -9,7 +9,7 @@ The one flow::
                  ->  tidy tables (``Result``)
                  ->  words and number formats from one language file (``texts.json``):
                      explanations, flag, method and note labels, Swedish or English
-                     numbers
+                     numbers, display tables (``table``, ``formatted``)
                  ->  charts: Result.plot(kind=...) and plot_follow_up, plot_allocation,
                      plot_decomposition, in one colour pair for women and men
 
@@ -31,6 +31,7 @@ from genderbudget._phase_in import phase_in
 from genderbudget._plot import plot_allocation, plot_decomposition, plot_follow_up
 from genderbudget._result import Result
 from genderbudget._sex import normalize_sex, sex_from_personnummer
+from genderbudget._table import formatted, table
 from genderbudget._texts import method_label
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "decompose_cost",
     "equalize",
     "follow_up",
+    "formatted",
     "mean",
     "method_label",
     "normalize_sex",
@@ -58,6 +60,7 @@ __all__ = [
     "rate",
     "ratio",
     "sex_from_personnummer",
+    "table",
     "total",
     "word_notes",
 ]

@@ -17,60 +17,29 @@ import sys
 import pandas as pd
 
 import genderbudget as gb
-from genderbudget._format import format_decimal, format_number, format_p_value
-from genderbudget._texts import Lang, flag_label
+from genderbudget._format import format_number
+from genderbudget._texts import Lang
 
-SEX_SV = {"women": "kvinnor", "men": "män", "unknown": "okänt"}
 LANG: Lang = "sv"
+LABELS = {"ar": "år"}
+COMPARISON_COLUMNS = ["women", "men", "difference", "ci", "ratio", "p_adjusted", "flag"]
 
 
-def _column(values: pd.Series, decimals: int, shift: int = 0) -> pd.Series:
-    """Format a column of a table; ``shift=2`` shows proportions in percent."""
-    return values.map(lambda v: format_decimal(v, LANG, decimals, shift))
+def _estimates(result: gb.Result, measure: gb.Measure) -> pd.DataFrame:
+    """Per-sex estimates of one measure with their intervals, and the total of persons."""
+    return gb.formatted(result, "estimates", measures=[measure], lang=LANG, labels=LABELS)
 
 
-def _interval(low: float, high: float, decimals: int, shift: int = 0) -> str:
-    """Format the interval of a table cell; ``shift=2`` shows proportions in percent."""
-    return " – ".join(format_decimal(v, LANG, decimals, shift) for v in (low, high))
-
-
-def _estimates(result: gb.Result, measure: str, shift: int, decimals: int) -> pd.DataFrame:
-    est = result.estimates
-    est = est.loc[est["measure"] == measure]
-    table = pd.DataFrame(
-        {
-            "år": est["ar"],
-            "kön": est["sex"].map(SEX_SV),
-            "antal": _column(est["n"], 0),
-            "skattning": _column(est["estimate"], decimals, shift),
-            "95 % KI": [
-                _interval(lo, hi, decimals, shift)
-                for lo, hi in zip(est["ci_low"], est["ci_high"], strict=True)
-            ],
-        }
+def _comparisons(result: gb.Result, measure: gb.Measure) -> pd.DataFrame:
+    """Women against men for one measure, the interval at the Holm-corrected level."""
+    return gb.formatted(
+        result,
+        "comparisons",
+        measures=[measure],
+        lang=LANG,
+        labels=LABELS,
+        columns=COMPARISON_COLUMNS,
     )
-    return table.reset_index(drop=True)
-
-
-def _comparisons(result: gb.Result, measure: str, shift: int, decimals: int) -> pd.DataFrame:
-    cmp = result.comparisons
-    cmp = cmp.loc[cmp["measure"] == measure]
-    return pd.DataFrame(
-        {
-            "år": cmp["ar"],
-            "kvinnor − män": _column(cmp["difference"], decimals, shift),
-            "KI efter Holm": [
-                _interval(lo, hi, decimals, shift)
-                for lo, hi in zip(
-                    cmp["difference_corrected_ci_low"],
-                    cmp["difference_corrected_ci_high"],
-                    strict=True,
-                )
-            ],
-            "kvinnor / män": _column(cmp["ratio"], 2),
-            "p (Holm)": cmp["p_adjusted"].map(lambda v: format_p_value(v, lang=LANG)),
-        }
-    ).reset_index(drop=True)
 
 
 PLACE_COST = 250_000
@@ -81,47 +50,36 @@ def _plan(data: pd.DataFrame, justified: list[str]) -> pd.DataFrame:
     plan = gb.equalize(
         data, "arbetsdrift", sex="kon", by="ar", justified=justified, unit_cost=PLACE_COST
     )
-    women = plan.loc[plan["sex"] == "women"]
-    return pd.DataFrame(
-        {
-            "år": women["ar"],
-            "kvinnor": _column(women["n"], 0),
-            "i arbetsdrift": _column(women["current"], 0),
-            "platser som saknas": _column(women["needed"], 1),
-            "95 % KI": [
-                _interval(lo, hi, 1)
-                for lo, hi in zip(women["needed_ci_low"], women["needed_ci_high"], strict=True)
-            ],
-            "nya platser": _column(women["change"], 0),
-            "kostnad (kr)": _column(women["cost"], 0),
-        }
-    ).reset_index(drop=True)
+    return gb.formatted(
+        plan.loc[plan["sex"] == "women"],
+        lang=LANG,
+        labels={**LABELS, "n": "Kvinnor", "current": "I arbetsdrift"},
+        columns=["n", "current", "needed", "ci", "change", "cost"],
+    )
 
 
-def _sis_table() -> pd.DataFrame:
+def _sis_tables() -> list[tuple[str, pd.DataFrame]]:
     """Girls vs boys aged 12–14: staff hours per need-weighted care-day and per care-day."""
     sis = gb.datasets.load_sis()
     need = gb.per_need(
         "personaltimmar", "behov", days="varddygn", cluster="avdelning", name="per_behov"
     )
     raw = gb.ratio("personaltimmar", "varddygn", cluster="avdelning", name="per_dygn")
-    cmp = gb.analyse(sis, [need, raw], sex="kon", by=["ar", "aldersgrupp"]).comparisons
-    cmp = cmp.loc[cmp["aldersgrupp"] == "12-14"]
-    columns: dict[str, object] = {}
-    for measure, title in ((need.name, "behovsvägt"), (raw.name, "per vårddygn")):
-        part = cmp.loc[cmp["measure"] == measure].reset_index(drop=True)
-        columns["år"] = part["ar"]
-        columns[f"kvot {title}"] = [
-            f"{format_number(r, lang=LANG, decimals=2)} ({_interval(lo, hi, 2)})"
-            for r, lo, hi in zip(
-                part["ratio"],
-                part["ratio_corrected_ci_low"],
-                part["ratio_corrected_ci_high"],
-                strict=True,
-            )
-        ]
-        columns[f"bedömning {title}"] = part["flag"].map(flag_label)
-    return pd.DataFrame(columns)
+    result = gb.analyse(sis, [need, raw], sex="kon", by=["ar", "aldersgrupp"])
+    tables = []
+    for measure, title in ((need, "per behovsvägt vårddygn"), (raw, "per vårddygn")):
+        table = gb.formatted(
+            result,
+            "comparisons",
+            measures=[measure],
+            lang=LANG,
+            labels=LABELS,
+            columns=["ratio", "ratio_ci", "flag"],
+            words="children",
+        )
+        young = table.loc[table["aldersgrupp"] == "12-14"].drop(columns="aldersgrupp")
+        tables.append((title, young.reset_index(drop=True)))
+    return tables
 
 
 def _pension_table() -> pd.DataFrame:
@@ -138,13 +96,15 @@ def _pension_table() -> pd.DataFrame:
         overhead=costs.loc[costs["typ"] == "gemensam"],
         overhead_key={"kundservice": "kontakter", "IT och ledning": "driver"},
     )
-    shares = split.sensitivity.loc[split.sensitivity["cost_object"] == "total"]
-    table = shares.pivot(index="ar", columns="driver", values="women_share")
-    names = {"mottagare": "mottagare", "arenden": "ärenden", "kontakter": "kontakter"}
-    out = pd.DataFrame({"år": table.index})
-    for driver, word in names.items():
-        out[f"efter {word} (%)"] = _column(table[driver], 1, shift=2).to_numpy()
-    return out
+    drivers = {
+        "mottagare": "efter mottagare",
+        "arenden": "efter ärenden",
+        "kontakter": "efter kontakter",
+    }
+    table = gb.formatted(split, "sensitivity", lang=LANG, labels={**LABELS, **drivers})
+    total = table.loc[table["Kostnadsobjekt"] == "Totalt"]
+    shares = total.pivot(index="år", columns="Volymmått", values="Andel kvinnor")
+    return shares[list(drivers.values())].reset_index().rename_axis(columns=None)
 
 
 def main() -> int:
@@ -167,19 +127,19 @@ def main() -> int:
     rows, prisons = format_number(len(data), lang=LANG, decimals=0), data["anstalt"].nunique()
     print(f"{rows} rader (intagna 1 oktober per år), {prisons} anstalter")
     print(line)
-    with pd.option_context("display.width", 120, "display.max_columns", 20):
+    with pd.option_context("display.width", 160, "display.max_columns", 20):
         print("\nKostnad per vårddygn (kr), anstalter som enheter\n")
-        print(_estimates(result, cost.name, 0, 0).to_string(index=False))
+        print(_estimates(result, cost).to_string(index=False))
         print(
-            "\nKvinnor jämfört med män, kostnad per vårddygn (kr); KI efter Holm är intervallet"
-            "\npå den korrigerade nivån, som utesluter 0 precis när p (Holm) < 0,05, så att"
-            "\nintervall och bedömning stämmer överens\n"
+            "\nKvinnor jämfört med män, kostnad per vårddygn (kr); KI efter Holms korrigering"
+            "\när intervallet på den korrigerade nivån, som utesluter 0 precis när det justerade"
+            "\np-värdet < 0,05, så att intervall och bedömning stämmer överens\n"
         )
-        print(_comparisons(result, cost.name, 0, 0).to_string(index=False))
+        print(_comparisons(result, cost).to_string(index=False))
         print("\nAndel i arbetsdrift (%)\n")
-        print(_estimates(result, work.name, 2, 1).to_string(index=False))
+        print(_estimates(result, work).to_string(index=False))
         print("\nKvinnor jämfört med män, andel i arbetsdrift (procentenheter)\n")
-        print(_comparisons(result, work.name, 2, 1).to_string(index=False))
+        print(_comparisons(result, work).to_string(index=False))
     print("\nBedömning (säkerhetsklass och strafflängd angivna som sakliga skäl)\n")
     for row in result.explain(labels=justified).itertuples(index=False):
         print(f"  {row.ar}: {row.text}")
@@ -209,10 +169,12 @@ def main() -> int:
         "\nPersonaltimmar per behovsvägt vårddygn och per vårddygn, flickor / pojkar"
         "\n(KI efter Holms korrigering över alla 30 jämförelser, så att intervallet och"
         "\nbedömningen stämmer överens; avdelningar som enheter, CR2 med Bell–McCaffreys"
-        "\nfrihetsgrader)\n"
+        "\nfrihetsgrader)"
     )
     with pd.option_context("display.width", 160, "display.max_columns", 20):
-        print(_sis_table().to_string(index=False))
+        for title, table in _sis_tables():
+            print(f"\nPersonaltimmar {title}\n")
+            print(table.to_string(index=False))
     print(f"\n{line}")
     print("Pensionsmyndigheten, SYNTETISKA exempeldata: förvaltningskostnad per kön")
     print(line)

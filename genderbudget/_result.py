@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 from matplotlib.axes import Axes
@@ -18,6 +18,9 @@ from genderbudget._notes import Note, word
 from genderbudget._options import check_choice, masked, renamed
 from genderbudget._plot import ChartKind, plot_result
 from genderbudget._texts import LANGS, Lang
+
+if TYPE_CHECKING:
+    from great_tables import GT
 
 __all__ = ["Result", "Settings"]
 
@@ -319,6 +322,63 @@ class Result:
             # a result not built by analyse: its notes are known in English only
             raise ValueError(NO_NOTES.format(table=name))
         return word(rows, frame.index, lang)
+
+    def table(
+        self,
+        kind: Literal["comparisons", "estimates", "representation"] = "comparisons",
+        *,
+        measures: Sequence[str | Measure] | None = None,
+        lang: Lang = "sv",
+        labels: Mapping[str, str] | None = None,
+        title: str | None = None,
+        source: str | None = None,
+        synthetic: bool | None = None,
+        columns: Sequence[str] | None = None,
+        words: Persons = "adults",
+        suppressed: pd.DataFrame | None = None,
+    ) -> GT:
+        """Show a table of the result as a display table in Swedish or English.
+
+        The same as :func:`genderbudget.table` of this result; :func:`genderbudget.formatted`
+        gives the same content as a frame of strings.
+
+        Parameters
+        ----------
+        kind : {"comparisons", "estimates", "representation"}, default "comparisons"
+            The table to show.
+        measures, lang, labels, title, source, synthetic, columns, words, suppressed
+            See :func:`genderbudget.table`.
+
+        Returns
+        -------
+        great_tables.GT
+            Renders in notebooks; ``as_raw_html()`` gives the HTML.
+
+        Examples
+        --------
+        >>> import genderbudget as gb
+        >>> data = gb.datasets.load_kriminalvarden()
+        >>> result = gb.analyse(data, gb.rate("arbetsdrift", label="i arbetsdrift"),
+        ...                     sex="kon", by="ar")
+        >>> html = result.table("estimates", source="Kriminalvården").as_raw_html()
+        >>> "Källa: Kriminalvården." in html
+        True
+        """
+        from genderbudget._table import table  # the display module reads Result
+
+        return table(
+            self,
+            kind,
+            measures=measures,
+            lang=lang,
+            labels=labels,
+            title=title,
+            source=source,
+            synthetic=synthetic,
+            columns=columns,
+            words=words,
+            suppressed=suppressed,
+        )
 
     def explain(
         self,

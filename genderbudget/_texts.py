@@ -253,6 +253,71 @@ NOTE_CODES: dict[str, frozenset[str]] = {
     "cost_objects_zero_cost_no_drivers": frozenset({"count", "where"}),
 }
 
+# The words of the display tables (``genderbudget._table``) under ``table/<word>``: column
+# headers, row words, source notes; each with the placeholders its template takes.
+TABLE_WORDS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(
+        (
+            "amount",
+            "amount_rounded",
+            "base",
+            "change",
+            "ci_plain",
+            "cost",
+            "cost_object",
+            "currency",
+            "current",
+            "current_rate",
+            "distance",
+            "driver",
+            "estimate",
+            "first_met",
+            "flag",
+            "gap_basis",
+            "measure",
+            "met",
+            "method",
+            "n",
+            "needed",
+            "new_rate",
+            "no",
+            "note",
+            "p_adjusted",
+            "p_value",
+            "per_capita",
+            "persons",
+            "persons_share",
+            "resource",
+            "resource_share",
+            "sex",
+            "share",
+            "share_difference",
+            "spread",
+            "suppressed",
+            "synthetic",
+            "target",
+            "target_rate",
+            "total",
+            "trend_per_year",
+            "unit_cost",
+            "units",
+            "unknown",
+            "unknown_sex",
+            "yes",
+        ),
+        frozenset(),
+    ),
+    "adjusted_difference": frozenset({"women", "men"}),
+    "ci": frozenset({"confidence"}),
+    "ci_corrected": frozenset({"method"}),
+    "corrected_note": frozenset({"method", "alpha"}),
+    "difference": frozenset({"women", "men"}),
+    "ratio": frozenset({"women", "men"}),
+    "share_of": frozenset({"sex"}),
+    "source": frozenset({"source"}),
+    "source_synthetic": frozenset({"source"}),
+}
+
 DIFFERENCE_FIELDS = frozenset(
     {
         "label",
@@ -405,6 +470,8 @@ def _schema() -> dict[tuple[str, ...], frozenset[str] | None]:
         schema["methods", code] = plain
     for code, fields in NOTE_CODES.items():
         schema["notes", code] = fields
+    for word, fields in TABLE_WORDS.items():
+        schema["table", word] = fields
     schema["together",] = TOGETHER_FIELDS
     schema["sensitivity", "e_value"] = frozenset({"e_value", "e_value_ci"})
     schema["sensitivity", "detectable_small"] = frozenset({"detectable"})
