@@ -275,6 +275,47 @@ def sex_only_women() -> Any:
     return gb.analyse(people(4, kon=["K"] * 4), gb.mean("kostnad"), sex="kon")
 
 
+@case(
+    SEX,
+    "a sex column of booleans (True/False)",
+    "error: True and False say nothing about sex; map them explicitly if they do",
+    raises="not a recognised sex code: False (2 rows), True (2 rows)",
+)
+def sex_booleans() -> Any:
+    return gb.analyse(people(4, kon=[True, False, True, False]), gb.count(), sex="kon")
+
+
+@case(
+    SEX,
+    "an object column holding both 1 (SCB's code for a man) and True",
+    "error naming True; 1 is not mistaken for True nor True for a man",
+    raises="not a recognised sex code: True (1 row)",
+)
+def sex_one_and_true() -> Any:
+    codes = pd.Series([1, True, 2, "K"], dtype=object)
+    return gb.analyse(people(4, kon=codes), gb.count(), sex="kon")
+
+
+@case(
+    SEX,
+    "a column of identity numbers given as the sex column",
+    "error counting the values that look like identity numbers, none shown",
+    raises="4 values that look like personal identity numbers (4 rows; not shown",
+)
+def sex_identity_numbers() -> Any:
+    return gb.analyse(people(4, kon=IDENTITY_NUMBERS), gb.count(), sex="kon")
+
+
+@case(
+    SEX,
+    "the sex column named 'sex' (the name of an output column)",
+    "works: the column is read, the output keeps its own 'sex' column",
+    check=_persons(women=4, men=4),
+)
+def sex_column_named_sex() -> Any:
+    return gb.analyse(people().rename(columns={"kon": "sex"}), gb.mean("kostnad"), sex="sex")
+
+
 # --- identity numbers ----------------------------------------------------------------------
 
 PNR = "identity numbers"
@@ -319,6 +360,70 @@ def pnr_forms() -> Any:
 )
 def pnr_missing() -> Any:
     return gb.sex_from_personnummer(["19121212-1212", None])
+
+
+@case(
+    PNR,
+    "an impossible date in an identity number (000229+1235: 29 February 1900)",
+    "error giving the reason and the position, never the number",
+    raises="1 impossible date (position 0)",
+)
+def pnr_impossible_date() -> Any:
+    return gb.sex_from_personnummer(["000229+1235"])
+
+
+@case(
+    PNR,
+    "identity numbers as a breakdown (by=)",
+    "error: they would be labels of the results; counted, not shown, with a fix",
+    raises="Column 'ar' (a breakdown column, by=) has 4 distinct values looking like personal",
+)
+def pnr_as_breakdown() -> Any:
+    return gb.analyse(people(4, ar=IDENTITY_NUMBERS), gb.count(), sex="kon", by="ar")
+
+
+@case(
+    PNR,
+    "identity numbers as a justified factor",
+    "error: refused as labels; counted, not shown",
+    raises="Column 'f' (a justified factor, justified=) has 4 distinct values looking like",
+)
+def pnr_as_justified_factor() -> Any:
+    data = people(4, f=IDENTITY_NUMBERS)
+    return gb.analyse(data, gb.mean("kostnad"), sex="kon", justified="f")
+
+
+@case(
+    PNR,
+    "identity numbers as the units of a measure (cluster=)",
+    "error: refused as labels; counted, not shown",
+    raises="Column 'enhet' (the cluster of measure 'kostnad') has 4 distinct values looking",
+)
+def pnr_as_cluster() -> Any:
+    data = people(4, enhet=IDENTITY_NUMBERS)
+    return gb.analyse(data, gb.mean("kostnad", cluster="enhet"), sex="kon")
+
+
+@case(
+    PNR,
+    "identity numbers in a cost column",
+    "error: not numbers; counted, not shown",
+    raises="2 values that look like personal identity numbers (2 rows; not shown",
+)
+def pnr_as_cost() -> Any:
+    return gb.analyse(people(4, kostnad=IDENTITY_NUMBERS), gb.mean("kostnad"), sex="kon")
+
+
+@case(
+    PNR,
+    "an identity number as a cost object of allocate",
+    "error: refused as a label; counted, not shown",
+    raises="Column 'o' (the cost object, cost_object=) has 1 distinct value looking like",
+)
+def pnr_as_cost_object() -> Any:
+    number = IDENTITY_NUMBERS[0]
+    drivers = {"o": [number, number], "kon": ["K", "M"], "d": [1.0, 1.0]}
+    return allocation({"o": [number], "k": [5.0]}, drivers)
 
 
 # --- measures ------------------------------------------------------------------------------
@@ -472,6 +577,147 @@ def mean_impossible_sum_of_squares() -> Any:
         {"kon": ["K", "M", "K", "M"], "antal": [3, 3, 2, 2], "s": [30.0, 30, 20, 20], "q": 1.0}
     )
     return gb.analyse(data, gb.mean("s", sum_sq="q"), sex="kon", n="antal")
+
+
+def _rates(*expected: float) -> Callable[[Any], None]:
+    def check(result: gb.Result) -> None:
+        np.testing.assert_allclose(result.estimates["estimate"], expected)
+
+    return check
+
+
+@case(
+    MEASURES,
+    "a rate column of Ja/Nej with stray spaces and mixed case",
+    "read as yes/no; the coding is reported in result.coding",
+    check=_rates(1.0, 0.0),
+)
+def rate_ja_nej() -> Any:
+    data = people(4, arbete=["Ja", "Nej", " ja", "NEJ"])
+    return gb.analyse(data, gb.rate("arbete"), sex="kon")
+
+
+@case(
+    MEASURES,
+    "a rate column of marks ('x') and blanks, declared with marked='x'",
+    "x is yes and a blank is no",
+    check=_rates(1.0, 0.0),
+)
+def rate_marks_declared() -> Any:
+    data = people(4, arbete=["x", "", "x", None])
+    return gb.analyse(data, gb.rate("arbete", marked="x"), sex="kon")
+
+
+@case(
+    MEASURES,
+    "a rate column of marks ('x') and blanks, not declared",
+    "error listing the values and pointing to marked='x'",
+    raises="If a mark such as 'x' means yes and an empty cell means no, say so with",
+)
+def rate_marks_undeclared() -> Any:
+    data = people(4, arbete=["x", "", "x", None])
+    return gb.analyse(data, gb.rate("arbete"), sex="kon")
+
+
+@case(
+    MEASURES,
+    "costs as Swedish-formatted text ('1 234,50', non-breaking spaces)",
+    "error saying they are Swedish-formatted numbers, with a conversion that works",
+    raises="It holds Swedish-formatted numbers",
+)
+def mean_swedish_formatted_numbers() -> Any:
+    costs = ["1 234,50", "2 000", "3\u00a0000,25", "12"]
+    return gb.analyse(people(4, kostnad=costs), gb.mean("kostnad"), sex="kon")
+
+
+@case(
+    MEASURES,
+    "one word among numbers in a cost column ('saknas')",
+    "error listing only the value that is not a number",
+    raises="1 value is not a number: 'saknas' (1 row)",
+)
+def mean_one_word_among_numbers() -> Any:
+    costs = [str(i) for i in range(11)] + ["saknas"]
+    return gb.analyse(people(12, kostnad=costs), gb.mean("kostnad"), sex="kon")
+
+
+@case(
+    MEASURES,
+    "an infinite cost",
+    "error naming the column, the value and its row; set it to NaN to leave it out",
+    raises="Column 'kostnad' (used by measure 'kostnad') has infinite values in 1 row: inf",
+)
+def mean_infinite_cost() -> Any:
+    data = people(4, kostnad=[1.0, np.inf, 2.0, 3.0])
+    return gb.analyse(data, gb.mean("kostnad"), sex="kon")
+
+
+@case(
+    MEASURES,
+    "an infinite cost in a polars frame",
+    "the same error as on pandas",
+    raises="Column 'kostnad' (used by measure 'kostnad') has infinite values in 1 row: inf",
+)
+def mean_infinite_cost_polars() -> Any:
+    import polars as pl
+
+    data = pl.from_pandas(people(4, kostnad=[1.0, np.inf, 2.0, 3.0]))
+    return gb.analyse(data, gb.mean("kostnad"), sex="kon")
+
+
+@case(
+    MEASURES,
+    "costs of 1e300 (their squares overflow)",
+    "error: values this large are usually a code for a missing value or a unit error",
+    raises="has values beyond +/-1e+50 in 4 rows",
+)
+def mean_huge_costs() -> Any:
+    data = people(4, kostnad=[1e300, 2e300, 1e300, 3e300])
+    return gb.analyse(data, gb.mean("kostnad"), sex="kon")
+
+
+@case(
+    MEASURES,
+    "an infinite care-day count in a ratio's denominator",
+    "error (never a cost per day of 0)",
+    raises="Column 'varddygn' (used by measure 'kostnad/varddygn') has infinite values",
+)
+def ratio_infinite_denominator() -> Any:
+    data = people(4, varddygn=[1.0, np.inf, 2, 3])
+    return gb.analyse(data, gb.ratio("kostnad", "varddygn"), sex="kon")
+
+
+@case(
+    MEASURES,
+    "a negative care-day count",
+    "error: a denominator cannot be negative",
+    raises="Column 'varddygn' (used by measure 'kostnad/varddygn') must be >= 0",
+)
+def ratio_negative_denominator() -> Any:
+    data = people(4, varddygn=[1, -3, 2, 3])
+    return gb.analyse(data, gb.ratio("kostnad", "varddygn"), sex="kon")
+
+
+@case(
+    MEASURES,
+    "a negative cost (a correction or refund)",
+    "used as it is: amounts may be negative",
+    check=lambda result: np.testing.assert_allclose(result.estimates["estimate"], [1.5, -1.0]),
+)
+def mean_negative_amount() -> Any:
+    data = people(4, kostnad=[1.0, -5.0, 2.0, 3.0])
+    return gb.analyse(data, gb.mean("kostnad"), sex="kon")
+
+
+@case(
+    MEASURES,
+    "counts per group (n=) of 2**62 per row",
+    "error (never a negative number of persons from an overflowing sum)",
+    raises="Column 'antal' (the count column, n=) has values beyond",
+)
+def counts_too_large() -> Any:
+    data = pd.DataFrame({"kon": ["K", "K", "M", "M"], "antal": [2**62] * 4})
+    return gb.analyse(data, gb.count(), sex="kon", n="antal")
 
 
 # --- analyse -------------------------------------------------------------------------------
@@ -682,6 +928,38 @@ def analyse_duplicate_column_names() -> Any:
     return gb.analyse(data, gb.mean("kostnad"), sex="kon")
 
 
+@case(
+    ANALYSE,
+    "a breakdown named like an output column ('estimate')",
+    "error saying the name is reserved, with a rename and the reserved names",
+    raises="Column 'estimate' (a breakdown column, by=) has the name of a column of the output",
+)
+def analyse_breakdown_named_estimate() -> Any:
+    return gb.analyse(people(estimate=[1, 2] * 4), gb.mean("kostnad"), sex="kon", by="estimate")
+
+
+@case(
+    ANALYSE,
+    "a breakdown named like an internal temporary column ('__gb_sex')",
+    "works: the library's temporaries cannot collide with a user's name",
+    check=_persons(women=4, men=4),
+)
+def analyse_breakdown_named_like_a_temporary() -> Any:
+    data = people(**{"__gb_sex": [1, 1] * 4})
+    return gb.analyse(data, gb.mean("kostnad"), sex="kon", by="__gb_sex")
+
+
+@case(
+    ANALYSE,
+    "a measure column named 'estimate'",
+    "works: measure columns may have any name",
+    check=_persons(women=4, men=4),
+)
+def analyse_measure_named_estimate() -> Any:
+    data = people().rename(columns={"kostnad": "estimate"})
+    return gb.analyse(data, gb.mean("estimate"), sex="kon")
+
+
 # --- allocate ------------------------------------------------------------------------------
 
 ALLOCATE = "allocate"
@@ -819,6 +1097,55 @@ def allocate_cost_object_on_several_rows() -> Any:
     return allocation({"o": ["a", "a"], "k": [5.0, 10.0]}, drivers)
 
 
+@case(
+    ALLOCATE,
+    "an infinite driver volume",
+    "error naming the column, cost object and row (never -9.2e16 kr)",
+    raises="Column 'd' (in drivers) has infinite values in 1 row (o='a')",
+)
+def allocate_infinite_volume() -> Any:
+    drivers = {"o": ["a", "a"], "kon": ["K", "M"], "d": [np.inf, 1.0]}
+    return allocation({"o": ["a"], "k": [3500.0]}, drivers)
+
+
+@case(
+    ALLOCATE,
+    "an infinite cost",
+    "error naming the column, cost object and row",
+    raises="Column 'k' (in costs) has infinite values in 1 row (o='a')",
+)
+def allocate_infinite_cost() -> Any:
+    drivers = {"o": ["a", "a"], "kon": ["K", "M"], "d": [1.0, 1.0]}
+    return allocation({"o": ["a"], "k": [np.inf]}, drivers)
+
+
+@case(
+    ALLOCATE,
+    "a cost of 1e300 kr",
+    "error: beyond what whole öre can carry exactly",
+    raises="Column 'k' (in costs) has values beyond",
+)
+def allocate_huge_cost() -> Any:
+    drivers = {"o": ["a", "a"], "kon": ["K", "M"], "d": [1.0, 1.0]}
+    return allocation({"o": ["a"], "k": [1e300]}, drivers)
+
+
+def _zero_cost_left_out(result: gb.Allocation) -> None:
+    assert result.note_codes == ("cost_object_zero_cost_no_drivers",)
+    assert set(result.table["cost_object"]) == {"b"}
+
+
+@case(
+    ALLOCATE,
+    "a cost object with cost 0 and no driver rows",
+    "nothing to allocate: left out, and a note names it",
+    check=_zero_cost_left_out,
+)
+def allocate_zero_cost_without_drivers() -> Any:
+    drivers = {"o": ["b", "b"], "kon": ["K", "M"], "d": [1.0, 1.0]}
+    return allocation({"o": ["a", "b"], "k": [0.0, 10.0]}, drivers)
+
+
 # --- equalize ------------------------------------------------------------------------------
 
 EQUALIZE = "equalize"
@@ -907,6 +1234,23 @@ def phase_in_weights_do_not_match() -> Any:
 )
 def phase_in_no_years() -> Any:
     return gb.phase_in(gb.equalize(_work_result(), "arbete", unit_cost=100), years=[])
+
+
+def _zero_need_note(plan: pd.DataFrame) -> None:
+    codes = plan.loc[plan["ar"] == 2020, "note_codes"]
+    assert (codes == "denominator_zero_both_no_target").all(), plan
+
+
+@case(
+    EQUALIZE,
+    "need per care-day (per_need) where the need is 0 for everyone in a year",
+    "no target that year, with a note that says the need sums to 0 (not that a sex is absent)",
+    check=_zero_need_note,
+)
+def equalize_zero_need() -> Any:
+    data = people(behov=[0.0] * 4 + [1.0] * 4, ar=[2020] * 4 + [2021] * 4)
+    result = gb.analyse(data, gb.per_need("kostnad", "behov"), sex="kon", by="ar")
+    return gb.equalize(result, "kostnad/behov")
 
 
 # --- follow_up -----------------------------------------------------------------------------
@@ -1027,6 +1371,34 @@ def oaxaca_unknown_reference() -> Any:
 )
 def decompose_cost_days_missing() -> Any:
     return gb.decompose_cost(people(), "kostnad", "dygn", sex="kon", justified="sakerhet")
+
+
+@case(
+    DECOMPOSE,
+    "oaxaca with an infinite outcome",
+    "the same error as every other function (one policy for numbers)",
+    raises="Column 'kostnad' (used by measure 'kostnad') has infinite values in 1 row",
+)
+def oaxaca_infinite_outcome() -> Any:
+    data = people(kostnad=[np.inf] + [1.0] * 7)
+    return gb.oaxaca(data, "kostnad", sex="kon", justified="varddygn")
+
+
+@case(
+    DECOMPOSE,
+    "decompose_cost with a negative care-day count",
+    "error: a denominator cannot be negative",
+    raises="Column 'varddygn' (used by measure 'kostnad/varddygn') must be >= 0",
+)
+def decompose_cost_negative_days() -> Any:
+    return gb.decompose_cost(
+        people(varddygn=[-1] + [3] * 7),
+        "kostnad",
+        "varddygn",
+        sex="kon",
+        justified="sakerhet",
+        categorical="sakerhet",
+    )
 
 
 def pytest_fail(message: str) -> None:
