@@ -242,7 +242,7 @@ BEFORE_TABLES: dict[str, tuple[str, dict[str, object]]] = {
         {"categories": ["'d'"], "factor": "'grupp'", "common": ["'a'", "'b'", "'c'"]},
     ),
     "categories_only_for_women": (
-        "categories 'a', 'b', 'c', 'd', 'e', 'f' and and 2 more of 'grupp' occur only for women "
+        "categories 'a', 'b', 'c', 'd', 'e', 'f' and 2 more of 'grupp' occur only for women "
         "in this cell: the coefficients of 'grupp' are normalised over the categories both sexes "
         "have ('x')",
         {"categories": [repr(c) for c in "abcdefgh"], "factor": "'grupp'", "common": ["'x'"]},
@@ -253,7 +253,7 @@ BEFORE_TABLES: dict[str, tuple[str, dict[str, object]]] = {
         {"categories": ["'d'"], "factor": "'grupp'", "common": ["'a'", "'b'", "'c'"]},
     ),
     "categories_only_for_men": (
-        "categories 'a', 'b', 'c', 'd', 'e', 'f' and and 2 more of 'grupp' occur only for men in "
+        "categories 'a', 'b', 'c', 'd', 'e', 'f' and 2 more of 'grupp' occur only for men in "
         "this cell: the coefficients of 'grupp' are normalised over the categories both sexes "
         "have ('x')",
         {"categories": [repr(c) for c in "abcdefgh"], "factor": "'grupp'", "common": ["'x'"]},

@@ -335,7 +335,7 @@ def test_a_long_list_says_how_many_more_in_each_language() -> None:
     en = gb.note_label("categories_only_for_men", lang="en", **params)
     assert sv.startswith("kategorierna 'a', 'b', 'c', 'd', 'e', 'f' och 2 till av 'g' ")
     # the English keeps the words the module wrote before it had codes
-    assert en.startswith("categories 'a', 'b', 'c', 'd', 'e', 'f' and and 2 more of 'g' ")
+    assert en.startswith("categories 'a', 'b', 'c', 'd', 'e', 'f' and 2 more of 'g' ")
 
 
 # --------------------------------------------------------------------------------------------
