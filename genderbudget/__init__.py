@@ -28,12 +28,14 @@ from genderbudget._notes import note_label
 from genderbudget._phase_in import phase_in
 from genderbudget._result import Result
 from genderbudget._sex import normalize_sex, sex_from_personnummer
+from genderbudget._suppress import Publication, suppress
 from genderbudget._texts import method_label
 
 __all__ = [
     "Allocation",
     "FlagRule",
     "Measure",
+    "Publication",
     "Result",
     "allocate",
     "analyse",
@@ -52,6 +54,7 @@ __all__ = [
     "rate",
     "ratio",
     "sex_from_personnummer",
+    "suppress",
     "total",
 ]
 
