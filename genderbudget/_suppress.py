@@ -126,6 +126,21 @@ class Publication:
         small.
     min_n : int
         The threshold used.
+
+    Examples
+    --------
+    >>> import genderbudget as gb
+    >>> data = gb.datasets.load_kriminalvarden()
+    >>> womens = data.loc[data["anstalt_for"] == "kvinnor"]
+    >>> result = gb.analyse(womens, gb.count(), sex="kon", by=["ar", "anstalt"])
+    >>> publication = gb.suppress(result)
+    >>> publication
+    Publication(min_n=3, primary=3, secondary=16, estimates=75 rows)
+    >>> publication.suppressed.head(3)
+      measure    ar anstalt      sex   n     reason  protected
+    0   count  2016     A04    women  41  secondary       True
+    1   count  2016     A14    women  20  secondary       True
+    2   count  2016     A16    women  38  secondary       True
     """
 
     _estimates: pd.DataFrame
