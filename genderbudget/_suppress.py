@@ -25,7 +25,8 @@ Secondary suppression runs in two steps, repeated until nothing changes:
    homogeneous system is zero in it (read from the reduced row echelon form of the
    system). Otherwise some solution moves it, and since every hidden count
    is positive, it can move both ways without any count turning negative. A cell that can
-   still be derived gets a further hidden cell on one of its lines.
+   still be derived gets a further hidden cell on one of its lines. Cells linked by no line
+   form independent systems, each solved on its own.
 
 A hidden cell that no further suppression can protect is reported as not protected.
 """
@@ -39,6 +40,8 @@ from typing import overload
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 from genderbudget._cells import small_table
 from genderbudget._options import check_column, check_columns, check_number, check_roles, counted
@@ -90,10 +93,10 @@ COLUMN_TAKEN = (
     "hidden rows. Rename it first."
 )
 UNPROTECTED = (
-    "{cells} hidden by suppress can still be derived from the totals of the table, because "
-    "a line through them has no other cell with a row, so its total is the hidden count: "
-    "{examples}. Do not publish those totals, or use a coarser breakdown; the cells are "
-    "listed with protected=False."
+    "{cells} hidden by suppress can still be derived exactly from the totals of the table, "
+    "and every other cell of their lines is hidden already: {examples}. Do not publish the "
+    "totals of their lines, or use a coarser breakdown; they are listed with "
+    "protected=False."
 )
 
 _TOLERANCE = 1e-9  # below it an entry of the eliminated 0/1 system counts as zero
@@ -258,8 +261,9 @@ def suppress(
     Warns
     -----
     UserWarning
-        A hidden cell is the only cell with a row in one of its lines, so that line's total
-        reveals it whatever is hidden; it is listed with ``protected=False``.
+        A hidden cell can still be derived from the totals although every other cell of its
+        lines is hidden already; it is listed with ``protected=False``, and the totals of
+        its lines must not be published.
 
     Notes
     -----
@@ -530,11 +534,16 @@ def suppression_pattern(keys: pd.DataFrame, counts: np.ndarray, min_n: int) -> P
         todo = np.flatnonzero(exposed & ~hopeless)
         if len(todo) == 0:
             break
-        partner = _partner(grid, hidden, grid.through[int(todo[0])])
-        if partner is None:
-            hopeless[todo[0]] = True
-        else:
-            hidden[partner] = True
+        changed: set[int] = set()  # lines that got a hidden cell in this round
+        for cell in todo.tolist():
+            if changed.intersection(grid.through[cell]):
+                continue  # check it again first
+            partner = _partner(grid, hidden, grid.through[cell])
+            if partner is None:
+                hopeless[cell] = True
+            else:
+                hidden[partner] = True
+                changed.update(grid.through[partner])
     cells = np.flatnonzero(hidden)
     reason[grid.row[cells]] = np.where(primary[cells], PRIMARY, SECONDARY)
     protected[grid.row[cells]] = ~exposed[cells]
@@ -630,7 +639,14 @@ def _derivable(grid: _Grid, hidden: np.ndarray) -> np.ndarray:
     matrix = np.zeros((len(rows), len(cells)))
     for i, members in enumerate(rows):
         matrix[i, column[members]] = 1.0
-    derived[cells[_fixed_columns(matrix)]] = True
+    # cells linked by no line form independent systems: solve each on its own
+    linked = csr_matrix(matrix)
+    _, block = connected_components(linked.T @ linked, directed=False)
+    for label in np.unique(block):
+        members = np.flatnonzero(block == label)
+        part = matrix[:, members]
+        part = part[part.any(axis=1)]
+        derived[cells[members[_fixed_columns(part)]]] = True
     return derived
 
 
