@@ -31,6 +31,7 @@ from genderbudget._phase_in import phase_in
 from genderbudget._plot import plot_allocation, plot_decomposition, plot_follow_up
 from genderbudget._result import Result
 from genderbudget._sex import normalize_sex, sex_from_personnummer
+from genderbudget._suppress import Publication, suppress
 from genderbudget._table import formatted, table
 from genderbudget._texts import method_label
 
@@ -38,6 +39,7 @@ __all__ = [
     "Allocation",
     "FlagRule",
     "Measure",
+    "Publication",
     "Result",
     "allocate",
     "analyse",
@@ -60,6 +62,7 @@ __all__ = [
     "rate",
     "ratio",
     "sex_from_personnummer",
+    "suppress",
     "table",
     "total",
     "word_notes",
