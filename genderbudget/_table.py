@@ -44,6 +44,7 @@ from genderbudget._format import (
     to_float,
 )
 from genderbudget._measures import Measure
+from genderbudget._notes import word_notes
 from genderbudget._options import check_choice, quoted
 from genderbudget._texts import PERSONS, Lang, Persons, flag_label, language, method_label
 
@@ -938,6 +939,7 @@ def _plan(
     source = frame.copy()
     by = _between(source, "measure", "sex")
     text = _words(lang)
+    worded = _plan_notes(frame, lang)
     display = Display(
         kind=PLAN,
         lang=lang,
@@ -1057,10 +1059,21 @@ def _plan(
                     "unit_cost": money.level(record["unit_cost"]),
                     "cost": money.level(record["cost"]),
                     "method": method_label(method, lang=lang) if method else "",
-                    "note": _plain(record["note"], lang) if record["note"] else "",
+                    "note": str(worded.get(index, "")) if record["note"] else "",
                 },
             )
     return display
+
+
+def _plan_notes(plan: pd.DataFrame, lang: Lang) -> pd.Series:
+    """Word the notes of a plan in ``lang``; English words if it has no codes."""
+    if "note_codes" in plan.columns:
+        try:
+            return word_notes(plan, lang=lang)
+        except ValueError:  # a plan rebuilt without its notes' values: the words it has
+            pass
+    notes: pd.Series = plan["note"].fillna("").astype(str)
+    return notes
 
 
 def _follow_up(

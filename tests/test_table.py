@@ -356,3 +356,15 @@ def test_interval_writes_a_negative_bound_out_and_a_missing_one_as_a_dash() -> N
     assert interval(-0.012, 0.05, "sv", 1, shift=2) == "−1,2 till 5,0"
     assert interval(-0.012, 0.05, "en", 1, shift=2) == "−1.2 to 5.0"
     assert interval(float("nan"), 3.0, "sv", 0) == "–"
+
+
+def test_a_plan_shows_its_notes_in_the_table_language(result: gb.Result) -> None:
+    plan = gb.equalize(result, "arbetsdrift", unit_cost=250_000)
+    coded = plan["note_codes"] == "sex_unknown_no_target"
+    assert coded.any()
+    swedish = gb.formatted(plan, columns=["sex", "note"])
+    english = gb.formatted(plan, columns=["sex", "note"], lang="en")
+    first = plan.index[coded][0]
+    # the same words as the language file has for the code, in each language
+    assert swedish.loc[first].iloc[-1] == gb.note_label("sex_unknown_no_target", lang="sv")
+    assert english.loc[first].iloc[-1] == plan.loc[first, "note"]
