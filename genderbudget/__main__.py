@@ -67,9 +67,20 @@ def _plan(data: pd.DataFrame, justified: list[str]) -> pd.DataFrame:
 
 
 SIS_NEED = gb.per_need(
-    "personaltimmar", "behov", days="varddygn", cluster="avdelning", name="per_behov"
+    "personaltimmar",
+    "behov",
+    days="varddygn",
+    cluster="avdelning",
+    name="per_behov",
+    label="personaltimmar per behovsvägt vårddygn",
 )
-SIS_RAW = gb.ratio("personaltimmar", "varddygn", cluster="avdelning", name="per_dygn")
+SIS_RAW = gb.ratio(
+    "personaltimmar",
+    "varddygn",
+    cluster="avdelning",
+    name="per_dygn",
+    label="personaltimmar per vårddygn",
+)
 
 
 def _sis_result() -> gb.Result:

@@ -6,11 +6,12 @@ no number is computed here except the fingerprint of the provenance.
 Choices
 -------
 Numbers stay numbers
-    The workbook's cells hold the full-precision numbers of the result as numeric cells,
-    shown with Excel number formats. The codes are written in Excel's own, locale-neutral
-    syntax (``#,##0``, ``#,##0.0``, ``0.0 %``): the separators in a code are placeholders
-    that Excel shows in the reader's locale, so a Swedish Excel shows ``27 207``, ``12,5``
-    and ``12,5 %`` (space between thousands, decimal comma) and an English one ``27,207``.
+    The workbook's cells hold the result's numbers as numeric cells (16 significant digits,
+    more than the 15 Excel keeps), shown with Excel number formats. The codes are written
+    in Excel's own, locale-neutral syntax (``#,##0``, ``#,##0.00``, ``0.0 %``): the
+    separators in a code are placeholders that Excel shows in the reader's locale, so a
+    Swedish Excel shows ``27 207``, ``3 986,25`` and ``42,2 %`` (space between thousands,
+    decimal comma) and an English one ``27,207``, ``3,986.25`` and ``42.2 %``.
     Writing ``# ##0`` or ``0,0`` into the file would instead be read as literal characters
     or a scaling comma by every Excel.
 Hidden values
@@ -49,6 +50,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -369,13 +371,11 @@ def _provenance_items(
     obj: Result | Allocation, tables: Sequence[Sheet], about: Provenance, lang: Lang
 ) -> list[tuple[str, str]]:
     """List the provenance of a result or allocation: version, time, data, settings."""
-    from genderbudget import __version__
-
     words = _texts(lang)["provenance"]
     items: list[tuple[str, str]] = []
     if about.title is not None:
         items.append((words["title"], about.title))
-    items.append((words["version"], __version__))
+    items.append((words["version"], version("genderbudget")))
     items.append((words["created"], about.created.strftime("%Y-%m-%d %H:%M:%S")))
     if about.source is not None:
         items.append((words["source"], about.source))
@@ -848,7 +848,22 @@ def report(
     ValueError
         No results, an unknown language or a ``min_n`` below 1.
     TypeError
-        An item of ``results`` is not a pair of a title and a Result.
+        An item of ``results`` is not a pair of a title and a Result or Allocation.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import genderbudget as gb
+    >>> data = gb.datasets.load_kriminalvarden()
+    >>> work = gb.analyse(data, gb.rate("arbetsdrift"), sex="kon", by="ar")
+    >>> cost = gb.analyse(data, gb.ratio("kostnad", "varddygn", cluster="anstalt"),
+    ...                   sex="kon", by="ar")
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> written = gb.report([("Arbetsdrift", work), ("Kostnad", cost)],
+    ...                     folder / "rapport.html", folder / "rapport.xlsx",
+    ...                     synthetic=True, charts=False)
+    >>> [path.name for path in written]
+    ['rapport.html', 'rapport.xlsx']
     """
     check_choice(lang, "lang", LANGS)
     pairs = _pairs(results)
