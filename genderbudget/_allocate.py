@@ -243,7 +243,7 @@ class Allocation:
         >>> result.note_codes
         ('amount_sub_ore_rounded',)
         >>> result.word_notes()[0].split(";")[0]
-        "1 belopp i kolumnen 'kostnad' i costs hade delar av ett öre"
+        "1 belopp i kolumnen 'kostnad' i tabellen 'costs' hade delar av ett öre"
         >>> result.notes[0].split(";")[0]
         "1 amount in column 'kostnad' of costs had fractions of an öre"
         """

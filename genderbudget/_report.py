@@ -30,12 +30,13 @@ CSV
     separator is ``;`` and the decimal sign ``,`` (what a Swedish Excel expects); in English
     ``,`` and ``.``.
 Fingerprint
-    The SHA-256 of the numbers of the tables of estimates and comparisons as written (after
-    suppression when applied), at full precision, with the breakdown values and the count of
-    input rows. It identifies the data and settings a report came from (the same data give
-    the same fingerprint, any change in a cell's sums changes it) and is computed from
-    aggregates only, never from a person's row. The hidden cells are not part of it: a hash
-    over them would let anyone test guesses of their small counts.
+    The SHA-256 of the tables of estimates and comparisons as published (after suppression
+    when applied), every value at full precision, with the count of input rows
+    (:func:`fingerprint`). It identifies the data and settings a file came from, whatever
+    its language (the same data and settings give the same fingerprint; any change in a
+    cell's sums changes it), and is computed from aggregates only, never from a person's
+    row. The hidden cells are not part of it: a hash over them would let anyone test
+    guesses of their small counts.
 """
 
 from __future__ import annotations
@@ -307,27 +308,39 @@ def _exclusions_sheet(tables: _Tables, lang: Lang, name: str) -> Sheet:
     return Sheet(name, [words[k] for k in EXCLUSION_KEYS], rows, formats)
 
 
-def fingerprint(sheets: Sequence[Sheet], rows_in: int) -> str:
-    """SHA-256 of the cells of the tables as written, numbers in full precision.
+def fingerprint(tables: Sequence[pd.DataFrame], rows_in: int) -> str:
+    """Return the SHA-256 of tables of aggregates, every value at full precision.
 
     Parameters
     ----------
-    sheets : sequence of Sheet
-        The tables of estimates and comparisons as written.
+    tables : sequence of pandas.DataFrame
+        The tables as published: a result's estimates and comparisons (after suppression
+        when applied), or an allocation's totals and sensitivity.
     rows_in : int
-        The number of input rows.
+        The number of input rows (0 for an allocation).
 
     Returns
     -------
     str
-        64 hexadecimal digits.
+        64 hexadecimal digits: the hash of ``rows_in=<n>``, then of each table's column
+        names and of each row's values (a list of plain Python values, missing ones None,
+        in ``repr``), one line each.
     """
     digest = hashlib.sha256(f"rows_in={rows_in}\n".encode())
-    for sheet in sheets:
-        for row in sheet.rows:
-            digest.update(repr(row).encode("utf-8"))
-            digest.update(b"\n")
+    for table in tables:
+        digest.update(repr([str(c) for c in table.columns]).encode("utf-8") + b"\n")
+        for values in table.itertuples(index=False):
+            digest.update(repr([_canonical(v) for v in values]).encode("utf-8") + b"\n")
     return digest.hexdigest()
+
+
+def _canonical(value: Any) -> Any:
+    """Return a value as the plain Python value it stands for (None when missing)."""
+    if _missing(value):
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
 
 
 def _setting_text(value: Any) -> str:
@@ -368,7 +381,7 @@ class Provenance:
 
 
 def _provenance_items(
-    obj: Result | Allocation, tables: Sequence[Sheet], about: Provenance, lang: Lang
+    obj: Result | Allocation, tables: Sequence[pd.DataFrame], about: Provenance, lang: Lang
 ) -> list[tuple[str, str]]:
     """List the provenance of a result or allocation: version, time, data, settings."""
     words = _texts(lang)["provenance"]
@@ -449,7 +462,8 @@ def _allocation_sheets(
     sensitivity = _frame_sheet(
         allocation.sensitivity, by, SENSITIVITY_KEYS, lang, prefix + names["sensitivity"]
     )
-    items = _provenance_items(allocation, [totals, sensitivity], about, lang)
+    published = [allocation.totals, allocation.sensitivity]
+    items = _provenance_items(allocation, published, about, lang)
     provenance = _provenance_sheet(items, lang, prefix + names["provenance"])
     return [totals, sensitivity, provenance], items
 
@@ -463,7 +477,7 @@ def _sheets(
     estimates = _estimates_sheet(result, tables, lang, prefix + names["estimates"])
     comparisons = _comparisons_sheet(result, tables, lang, prefix + names["comparisons"])
     exclusions = _exclusions_sheet(tables, lang, prefix + names["exclusions"])
-    items = _provenance_items(result, [estimates, comparisons], about, lang)
+    items = _provenance_items(result, [tables.estimates, tables.comparisons], about, lang)
     provenance = _provenance_sheet(items, lang, prefix + names["provenance"])
     return [estimates, comparisons, exclusions, provenance], items, tables
 
