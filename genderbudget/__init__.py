@@ -12,6 +12,8 @@ The one flow::
                      numbers, display tables (``table``, ``formatted``)
                  ->  charts: Result.plot(kind=...) and plot_follow_up, plot_allocation,
                      plot_decomposition, in one colour pair for women and men
+                 ->  files: Result.to_excel, to_html, to_csv and report (several
+                     results in one HTML page and one workbook), with provenance
 
 Only the group-by touches the user's dataframe engine (through narwhals); everything after
 it works on a small pandas table, so pandas, polars and DuckDB input, and micro data and
@@ -29,6 +31,7 @@ from genderbudget._measures import Measure, count, mean, per_need, rate, ratio, 
 from genderbudget._notes import note_label, word_notes
 from genderbudget._phase_in import phase_in
 from genderbudget._plot import plot_allocation, plot_decomposition, plot_follow_up
+from genderbudget._report import report
 from genderbudget._result import Result
 from genderbudget._sex import normalize_sex, sex_from_personnummer
 from genderbudget._suppress import Publication, suppress
@@ -61,6 +64,7 @@ __all__ = [
     "plot_follow_up",
     "rate",
     "ratio",
+    "report",
     "sex_from_personnummer",
     "suppress",
     "table",

@@ -8,11 +8,19 @@ as justified factors in plain Swedish, and the work places that would close the 
 staff hours per need-weighted care-day for girls and boys aged 12–14, against raw hours per
 care-day. Pensionsmyndigheten: women's share of the administration cost by volume driver.
 The data are synthetic.
+
+It also writes the Träff 3 report of the three examples: one HTML page (tables, charts,
+explanations, provenance) and one Excel workbook, into the folder given as the first
+argument, else the one in the environment variable ``GENDERBUDGET_RAPPORT``, else
+``rapport`` in the current directory.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
 
@@ -58,14 +66,32 @@ def _plan(data: pd.DataFrame, justified: list[str]) -> pd.DataFrame:
     )
 
 
-def _sis_tables() -> list[tuple[str, pd.DataFrame]]:
-    """Girls vs boys aged 12–14: staff hours per need-weighted care-day and per care-day."""
+SIS_NEED = gb.per_need(
+    "personaltimmar",
+    "behov",
+    days="varddygn",
+    cluster="avdelning",
+    name="per_behov",
+    label="personaltimmar per behovsvägt vårddygn",
+)
+SIS_RAW = gb.ratio(
+    "personaltimmar",
+    "varddygn",
+    cluster="avdelning",
+    name="per_dygn",
+    label="personaltimmar per vårddygn",
+)
+
+
+def _sis_result() -> gb.Result:
+    """Staff hours per need-weighted care-day and per care-day, by year and age group."""
     sis = gb.datasets.load_sis()
-    need = gb.per_need(
-        "personaltimmar", "behov", days="varddygn", cluster="avdelning", name="per_behov"
-    )
-    raw = gb.ratio("personaltimmar", "varddygn", cluster="avdelning", name="per_dygn")
-    result = gb.analyse(sis, [need, raw], sex="kon", by=["ar", "aldersgrupp"])
+    return gb.analyse(sis, [SIS_NEED, SIS_RAW], sex="kon", by=["ar", "aldersgrupp"])
+
+
+def _sis_tables(result: gb.Result) -> list[tuple[str, pd.DataFrame]]:
+    """Girls vs boys aged 12–14: staff hours per need-weighted care-day and per care-day."""
+    need, raw = SIS_NEED, SIS_RAW
     tables = []
     for measure, title in ((need, "per behovsvägt vårddygn"), (raw, "per vårddygn")):
         table = gb.formatted(
@@ -82,10 +108,10 @@ def _sis_tables() -> list[tuple[str, pd.DataFrame]]:
     return tables
 
 
-def _pension_table() -> pd.DataFrame:
-    """Women's share of Pensionsmyndigheten's administration cost by volume driver."""
+def _pension_split() -> gb.Allocation:
+    """Pensionsmyndigheten's administration cost allocated to women and men by driver."""
     costs = gb.datasets.load_pension_costs()
-    split = gb.allocate(
+    return gb.allocate(
         costs.loc[costs["typ"] == "förmån"],
         gb.datasets.load_pension_drivers(),
         cost_object="kostnadsobjekt",
@@ -96,6 +122,10 @@ def _pension_table() -> pd.DataFrame:
         overhead=costs.loc[costs["typ"] == "gemensam"],
         overhead_key={"kundservice": "kontakter", "IT och ledning": "driver"},
     )
+
+
+def _pension_table(split: gb.Allocation) -> pd.DataFrame:
+    """Women's share of Pensionsmyndigheten's administration cost by volume driver."""
     drivers = {
         "mottagare": "efter mottagare",
         "arenden": "efter ärenden",
@@ -107,8 +137,53 @@ def _pension_table() -> pd.DataFrame:
     return shares[list(drivers.values())].reset_index().rename_axis(columns=None)
 
 
-def main() -> int:
-    """Analyse the synthetic sample data of the three examples and print the tables."""
+REPORT_FOLDER = "rapport"
+REPORT_VARIABLE = "GENDERBUDGET_RAPPORT"
+KRIMINALVARDEN, SIS, PENSION = (
+    "Kriminalvården",
+    "SiS särskilda ungdomshem",
+    "Pensionsmyndigheten",
+)
+
+
+def _report_folder(argv: Sequence[str]) -> Path:
+    """Choose the report's folder: the first argument, the environment variable, the default."""
+    if argv:
+        return Path(argv[0])
+    return Path(os.environ.get(REPORT_VARIABLE) or REPORT_FOLDER)
+
+
+def _write_report(
+    folder: Path,
+    sections: Sequence[tuple[str, gb.Result | gb.Allocation]],
+    justified: dict[str, str],
+) -> list[Path]:
+    """Write the Träff 3 report of the three examples (HTML and Excel) into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return gb.report(
+        sections,
+        folder / "rapport.html",
+        folder / "rapport.xlsx",
+        title="Träff 3: jämställdhetsbudgetering i tre myndigheter",
+        synthetic=True,
+        words={SIS: "children"},
+        labels={KRIMINALVARDEN: justified},
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Analyse the synthetic sample data of the three examples, print tables, write a report.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The command-line arguments: the report's folder, optionally.
+
+    Returns
+    -------
+    int
+        0 on success.
+    """
     data = gb.datasets.load_kriminalvarden()
     cost = gb.ratio(
         "kostnad",
@@ -171,8 +246,9 @@ def main() -> int:
         "\nbedömningen stämmer överens; avdelningar som enheter, CR2 med Bell–McCaffreys"
         "\nfrihetsgrader)"
     )
+    sis = _sis_result()
     with pd.option_context("display.width", 160, "display.max_columns", 20):
-        for title, table in _sis_tables():
+        for title, table in _sis_tables(sis):
             print(f"\nPersonaltimmar {title}\n")
             print(table.to_string(index=False))
     print(f"\n{line}")
@@ -182,9 +258,20 @@ def main() -> int:
         "\nKvinnors andel av förvaltningskostnaden efter val av volymmått"
         "\n(kundservice fördelad efter kontakter, IT och ledning efter volymmåttet)\n"
     )
-    print(_pension_table().to_string(index=False))
+    split = _pension_split()
+    print(_pension_table(split).to_string(index=False))
+    sections: list[tuple[str, gb.Result | gb.Allocation]] = [
+        (KRIMINALVARDEN, result),
+        (SIS, sis),
+        (PENSION, split),
+    ]
+    written = _write_report(_report_folder(argv or ()), sections, justified)
+    print(f"\n{line}")
+    print("Rapporten (tabeller, diagram och ursprung) är skriven till:")
+    for path in written:
+        print(f"  {path}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
@@ -600,6 +601,161 @@ class Result:
             where=where,
             lang=lang,
             words=words,
+            source=source,
+            synthetic=synthetic,
+        )
+
+    def to_excel(
+        self,
+        path: str | Path,
+        *,
+        lang: Lang = "sv",
+        suppress: bool = True,
+        min_n: int = 3,
+        source: str | None = None,
+        synthetic: bool = False,
+    ) -> Path:
+        """Write the result to an Excel workbook (.xlsx) for publication or further work.
+
+        Four sheets: the estimates, the comparisons (with the verdict in words and the
+        explanation of each), the excluded rows, and the provenance (library version, every
+        setting, the flag rule, a fingerprint of the data, the time, the suppression, the
+        source, whether the data are synthetic). Numbers are numeric cells at full precision
+        with number formats that a Swedish Excel shows as ``27 207`` and ``12,5 %``; every
+        text is a string cell, so no text from the data is ever run as a formula.
+
+        Parameters
+        ----------
+        path : str or Path
+            The file to write.
+        lang : {"sv", "en"}, default "sv"
+            Language of the headers, sheet names, verdicts and explanations.
+        suppress : bool, default True
+            Write the tables of :func:`genderbudget.suppress`: small cells, and the cells
+            that would reveal them, are shown as ``..``.
+        min_n : int, default 3
+            The threshold of the suppression.
+        source : str, optional
+            Where the data come from, in the provenance.
+        synthetic : bool, default False
+            Say in the provenance that the data are synthetic (*syntetiska data*).
+
+        Returns
+        -------
+        pathlib.Path
+            The file written.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> import genderbudget as gb
+        >>> data = gb.datasets.load_kriminalvarden()
+        >>> result = gb.analyse(data, gb.rate("arbetsdrift"), sex="kon", by="ar")
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> result.to_excel(folder / "rapport.xlsx", synthetic=True).name
+        'rapport.xlsx'
+        """
+        from genderbudget._report import to_excel  # the report module reads Result
+
+        return to_excel(
+            self,
+            path,
+            lang=lang,
+            suppress=suppress,
+            min_n=min_n,
+            source=source,
+            synthetic=synthetic,
+        )
+
+    def to_html(
+        self,
+        path: str | Path,
+        *,
+        lang: Lang = "sv",
+        suppress: bool = True,
+        min_n: int = 3,
+        source: str | None = None,
+        synthetic: bool = False,
+        charts: bool = True,
+    ) -> Path:
+        """Write the result to one self-contained HTML file.
+
+        The page holds the explanations, the display tables of the comparisons and the
+        estimates, the charts of each measure as embedded images and the provenance; it
+        loads nothing from the network. Every text from the data is escaped.
+
+        Parameters
+        ----------
+        path : str or Path
+            The file to write.
+        lang, suppress, min_n, source, synthetic
+            As for :meth:`to_excel`. With ``suppress=True`` the charts of a measure with a
+            hidden cell are left out, since a chart would show the hidden value.
+        charts : bool, default True
+            Draw the charts (estimates and gaps of each measure that is not a count).
+
+        Returns
+        -------
+        pathlib.Path
+            The file written.
+        """
+        from genderbudget._report import to_html
+
+        return to_html(
+            self,
+            path,
+            lang=lang,
+            suppress=suppress,
+            min_n=min_n,
+            source=source,
+            synthetic=synthetic,
+            charts=charts,
+        )
+
+    def to_csv(
+        self,
+        folder: str | Path,
+        *,
+        lang: Lang = "sv",
+        suppress: bool = True,
+        min_n: int = 3,
+        source: str | None = None,
+        synthetic: bool = False,
+    ) -> list[Path]:
+        """Write the result's tables as CSV files into a folder.
+
+        ``estimates.csv``, ``comparisons.csv``, ``exclusions.csv`` and ``provenance.csv``,
+        with the same rows and headers as the sheets of :meth:`to_excel`. The files are
+        UTF-8 with a byte order mark (so that Excel reads å, ä, ö); in Swedish the separator
+        is ``;`` and the decimal sign ``,``, in English ``,`` and ``.``. Numbers are written
+        in full precision; a text that a spreadsheet could run as a formula (beginning with
+        ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a leading ``'``.
+
+        Parameters
+        ----------
+        folder : str or Path
+            The folder to write into; created when missing.
+        lang, suppress, min_n, source, synthetic
+            As for :meth:`to_excel`.
+
+        Returns
+        -------
+        list of pathlib.Path
+            The files written.
+
+        Raises
+        ------
+        ValueError
+            ``folder`` is an existing file.
+        """
+        from genderbudget._report import to_csv
+
+        return to_csv(
+            self,
+            folder,
+            lang=lang,
+            suppress=suppress,
+            min_n=min_n,
             source=source,
             synthetic=synthetic,
         )

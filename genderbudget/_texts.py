@@ -318,6 +318,84 @@ TABLE_WORDS: dict[str, frozenset[str]] = {
     "source_synthetic": frozenset({"source"}),
 }
 
+# The words of the report files (``genderbudget._report``) under ``report/...``: column
+# headers and sheet names of the workbook and the CSV files, the provenance items, the
+# headings of the HTML report; each with the placeholders its template takes.
+REPORT_TEXTS: dict[tuple[str, ...], frozenset[str]] = {
+    **{
+        ("columns", word): frozenset()
+        for word in (
+            "adjusted_difference",
+            "amount",
+            "amount_rounded",
+            "ci_high",
+            "ci_low",
+            "column",
+            "cost_object",
+            "corrected_ci_high",
+            "corrected_ci_low",
+            "difference",
+            "driver",
+            "estimate",
+            "explanation",
+            "flag",
+            "item",
+            "measure",
+            "men",
+            "men_share",
+            "n",
+            "n_men",
+            "n_women",
+            "note",
+            "p_adjusted",
+            "p_value",
+            "per_capita",
+            "ratio",
+            "reason",
+            "rows",
+            "sex",
+            "share",
+            "spread",
+            "units",
+            "unknown_share",
+            "value",
+            "women",
+            "women_share",
+        )
+    },
+    **{
+        ("sheets", word): frozenset()
+        for word in (
+            "allocation",
+            "comparisons",
+            "estimates",
+            "exclusions",
+            "provenance",
+            "sensitivity",
+        )
+    },
+    **{
+        ("provenance", word): frozenset()
+        for word in (
+            "created",
+            "data",
+            "fingerprint",
+            "fingerprint_basis",
+            "rows_in",
+            "source",
+            "suppression",
+            "suppression_none",
+            "suppression_not_applicable",
+            "synthetic",
+            "title",
+            "version",
+        )
+    },
+    ("provenance", "suppression_applied"): frozenset({"min_n"}),
+    ("html", "chart_left_out"): frozenset({"measure"}),
+    **{("html", word): frozenset() for word in ("charts", "tables", "title", "verdicts")},
+}
+
 DIFFERENCE_FIELDS = frozenset(
     {
         "label",
@@ -478,6 +556,8 @@ def _schema() -> dict[tuple[str, ...], frozenset[str] | None]:
     schema["sensitivity", "detectable_large"] = frozenset({"detectable"})
     for path, fields in CHART_TEXTS.items():
         schema[("charts", *path)] = fields
+    for path, fields in REPORT_TEXTS.items():
+        schema[("report", *path)] = fields
     return schema
 
 

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import openpyxl
 import pytest
 
-from genderbudget.__main__ import main
+from genderbudget.__main__ import REPORT_VARIABLE, main
 
 NNBSP = "\u202f"  # narrow no-break space: the Swedish thousands separator of the library
 pytestmark = pytest.mark.slow  # runs the whole demo
+
+
+@pytest.fixture(autouse=True)
+def report_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Write the demo's report into a temporary folder, never into the working directory."""
+    folder = tmp_path / "rapport"
+    monkeypatch.setenv(REPORT_VARIABLE, str(folder))
+    return folder
 
 
 def test_demo_prints_the_tables(capsys: pytest.CaptureFixture[str]) -> None:
@@ -57,3 +67,28 @@ def test_demo_prints_the_sis_and_pension_examples(capsys: pytest.CaptureFixture[
     assert "Kvot flickor/pojkar" in sis  # children's words for the sexes
     pension = out[out.index("Pensionsmyndigheten,") :]
     assert re.search(r"2021 +59,2 % +62,1 % +61,2 %", pension)
+
+
+def test_demo_writes_the_report(capsys: pytest.CaptureFixture[str], report_folder: Path) -> None:
+    main()
+    out = capsys.readouterr().out
+    page, workbook = report_folder / "rapport.html", report_folder / "rapport.xlsx"
+    assert f"  {page}\n  {workbook}\n" in out
+    html = page.read_text(encoding="utf-8")
+    for title in ("Kriminalvården", "SiS särskilda ungdomshem", "Pensionsmyndigheten"):
+        assert f"<h2>{title}</h2>" in html
+    assert "flickor" in html  # the SiS section speaks of girls and boys
+    assert "säkerhetsklass" in html  # the labels of the justified factors
+    assert html.count("<img") >= 5
+    book = openpyxl.load_workbook(workbook)
+    assert book.sheetnames[0] == "1 Skattningar"
+    assert book.sheetnames[-3:] == ["3 Fördelning", "3 Känslighet", "3 Om rapporten"]
+
+
+def test_demo_takes_the_folder_as_argument(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "annan"
+    assert main([str(folder)]) == 0
+    capsys.readouterr()
+    assert sorted(p.name for p in folder.iterdir()) == ["rapport.html", "rapport.xlsx"]
