@@ -17,7 +17,8 @@ result holds keep their full precision.
 A boolean frame ``suppressed`` aligned with the source table (its index, and any of its
 columns) hides the display cells computed from a marked cell behind the language's sign for
 a suppressed value (SCB's ``..``); a total row sums the rows of its cell whether shown or
-hidden, so the mask must protect a hidden cell against its total itself.
+hidden, and is itself hidden when it sums fewer than two non-empty rows and one of them is
+hidden (it would show that row).
 """
 
 from __future__ import annotations
@@ -236,6 +237,8 @@ class Display:
         One dict per row: column key to text, and ``group``.
     origins : list
         The index label of each row in ``source``; None for a total row.
+    members : dict
+        For each total row (by its position), the index labels of the rows it sums.
     notes : list of str
         Source notes the table needs (e.g. which intervals are corrected).
     group_header : str
@@ -257,6 +260,7 @@ class Display:
     notes: list[str] = field(default_factory=list)
     group_header: str = ""
     text_keys: set[str] = field(default_factory=set)
+    members: dict[int, list[Any]] = field(default_factory=dict)
 
     def add(self, origin: Any, group: str, cells: Mapping[str, str]) -> None:
         """Add a row: its index label in the source (None for a total), group and cells."""
@@ -336,20 +340,31 @@ def _with_totals(
     by: Sequence[str],
     row: Callable[[Any, Mapping[str, Any]], None],
     total: Callable[[Sequence[Mapping[str, Any]]], None],
+    display: Display,
 ) -> None:
-    """Call ``row`` for every row of ``frame`` in order and ``total`` after each cell's rows."""
+    """Call ``row`` for every row of ``frame`` in order and ``total`` after each cell's rows.
+
+    Each total row is recorded in ``display.members`` with the rows it sums.
+    """
     cell: list[Mapping[str, Any]] = []
+    origins: list[Any] = []
     key: tuple[Any, ...] | None = None
+
+    def close() -> None:
+        total(cell)
+        display.members[len(display.rows) - 1] = list(origins)
+
     for index, record in _records(frame):
         here = _cell_key(by, record)
         if cell and here != key:
-            total(cell)
-            cell = []
+            close()
+            cell, origins = [], []
         key = here
         cell.append(record)
+        origins.append(index)
         row(index, record)
     if cell:
-        total(cell)
+        close()
 
 
 def _sex_sorted(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
@@ -482,7 +497,7 @@ def _estimates(
                 },
             )
 
-        _with_totals(rows, by, row, total)
+        _with_totals(rows, by, row, total, display)
     return display
 
 
@@ -720,7 +735,7 @@ def _representation(
                 },
             )
 
-        _with_totals(rows, by, row, total)
+        _with_totals(rows, by, row, total, display)
     return display
 
 
@@ -830,7 +845,7 @@ def _allocation(
                 },
             )
 
-        _with_totals(rows, cells, row, total)
+        _with_totals(rows, cells, row, total, display)
     return display
 
 
@@ -1268,8 +1283,10 @@ def _suppress(display: Display, suppressed: pd.DataFrame | None) -> None:
                 )
             )
     sign = _words(display.lang)["suppressed"]
-    for row, origin in zip(display.rows, display.origins, strict=True):
+    hidden_rows = set(suppressed.index[suppressed.any(axis=1).to_numpy(dtype=bool)])
+    for position, (row, origin) in enumerate(zip(display.rows, display.origins, strict=True)):
         if origin is None:
+            _suppress_total(display, row, display.members.get(position, []), hidden_rows, sign)
             continue
         for key, inputs in display.inputs.items():
             if key in row and any(
@@ -1277,6 +1294,29 @@ def _suppress(display: Display, suppressed: pd.DataFrame | None) -> None:
                 for column in inputs
             ):
                 row[key] = sign
+
+
+def _suppress_total(
+    display: Display, row: dict[str, str], members: list[Any], hidden: set[Any], sign: str
+) -> None:
+    """Hide a total that would show a hidden cell: it sums fewer than two non-empty rows.
+
+    Secondary suppression leaves two hidden cells in a total with two or more non-empty
+    cells, so such a total can be shown; a total of one non-empty row is that row itself.
+    """
+    if not any(member in hidden for member in members):
+        return
+    counts = next((c for c in ("n", "persons") if c in display.source.columns), None)
+    if counts is None:
+        non_empty = len(members)
+    else:
+        values = pd.to_numeric(display.source.loc[members, counts], errors="coerce")
+        non_empty = int((values.fillna(0) > 0).sum())
+    if non_empty >= 2:
+        return
+    for key in display.inputs:
+        if row.get(key):
+            row[key] = sign
 
 
 def _prepared(

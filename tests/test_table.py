@@ -368,3 +368,24 @@ def test_a_plan_shows_its_notes_in_the_table_language(result: gb.Result) -> None
     # the same words as the language file has for the code, in each language
     assert swedish.loc[first].iloc[-1] == gb.note_label("sex_unknown_no_target", lang="sv")
     assert english.loc[first].iloc[-1] == plan.loc[first, "note"]
+
+
+def test_a_total_that_would_show_a_hidden_cell_is_hidden_too() -> None:
+    # Women's prisons A (2 women), B (20) and C (30), and a men's prison D (50 men). The 2
+    # women of A are hidden (fewer than 3) and B's 20 with them, so that A cannot be found
+    # from the women's total. A's and B's *Totalt* rows sum one non-empty row each (no men,
+    # no unknown): they would show the hidden count, so they are hidden as well; C's, whose
+    # row is shown, and D's stay.
+    sizes = {"A": ("K", 2), "B": ("K", 20), "C": ("K", 30), "D": ("M", 50)}
+    data = pd.DataFrame(
+        [{"anstalt": prison, "kon": sex} for prison, (sex, n) in sizes.items() for _ in range(n)]
+    )
+    result = gb.analyse(data, gb.count(), sex="kon", by="anstalt")
+    publication = gb.suppress(result)
+    hidden = publication.estimates["suppressed"]
+    assert set(result.estimates.loc[hidden, "anstalt"]) == {"A", "B"}
+    mask = pd.DataFrame({column: hidden for column in ["n", "estimate", "ci_low", "ci_high"]})
+    shown = gb.formatted(result, "estimates", suppressed=mask, columns=["sex", "n"])
+    totals = shown.loc[shown.iloc[:, 1] == "Totalt"]
+    assert totals.iloc[:, -1].tolist() == ["..", "..", "30", "50"]
+    assert "2" not in shown.iloc[:, -1].tolist() and "20" not in shown.iloc[:, -1].tolist()
