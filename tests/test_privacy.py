@@ -13,9 +13,11 @@ import datetime
 import re
 import warnings
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -581,3 +583,30 @@ def test_explain_with_labels_and_a_result_repr() -> None:
     captured = _captured(lambda: result.explain("en", labels={"avd": _WRITTEN["integer"]}))  # type: ignore[dict-item]
     assert PLACEHOLDER in captured.message
     assert _captured(lambda: result).error is None
+
+
+def test_exported_files_hold_no_identity_number(tmp_path: Path) -> None:
+    # The rows carry identity numbers next to the columns analysed; the Excel, HTML and CSV
+    # files (with and without suppression) are read back as text and scanned.
+    result = gb.analyse(
+        _data(),
+        [gb.mean("kostnad"), gb.rate("fick"), gb.ratio("kostnad", "dagar")],
+        sex="kon",
+        by="ar",
+        justified="avd",
+    )
+    texts: list[str] = []
+    for suppress in (True, False):
+        workbook = tmp_path / f"rapport_{suppress}.xlsx"
+        result.to_excel(workbook, suppress=suppress)
+        sheets = openpyxl.load_workbook(workbook, read_only=True)
+        for sheet in sheets.worksheets:
+            texts += [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v]
+        page = tmp_path / f"rapport_{suppress}.html"
+        result.to_html(page, suppress=suppress)
+        texts.append(page.read_text(encoding="utf-8"))
+        folder = tmp_path / f"csv_{suppress}"
+        result.to_csv(folder, suppress=suppress)
+        texts += [p.read_text(encoding="utf-8-sig") for p in sorted(folder.rglob("*.csv"))]
+    assert len(texts) > 10
+    assert _leaks(texts) == []
