@@ -23,6 +23,7 @@ hidden (it would show that row).
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -1508,7 +1509,10 @@ def table(
     display, keys = _prepared(obj, kind, measures, lang, labels, columns, words, suppressed)
     frame = pd.DataFrame(display.rows, columns=[GROUP, *display.by, *display.available])
     frame = frame[[GROUP, *keys]].reset_index(drop=True)
-    gt = GT(frame, groupname_col=GROUP, auto_align=False)
+    # An id from the content instead of great_tables' random one: the same table gives the
+    # same HTML, so a re-run notebook or report does not change where nothing changed.
+    content = hashlib.sha256(frame.to_csv().encode("utf-8")).hexdigest()[:12]
+    gt = GT(frame, groupname_col=GROUP, auto_align=False, id=f"gb-{content}")
     headers: dict[str, Any] = {k: display.headers[k] for k in keys}
     gt = gt.cols_label(cases=headers)
     numbers = [k for k in keys if k not in display.text_keys and k not in display.by]

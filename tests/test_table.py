@@ -389,3 +389,11 @@ def test_a_total_that_would_show_a_hidden_cell_is_hidden_too() -> None:
     totals = shown.loc[shown.iloc[:, 1] == "Totalt"]
     assert totals.iloc[:, -1].tolist() == ["..", "..", "30", "50"]
     assert "2" not in shown.iloc[:, -1].tolist() and "20" not in shown.iloc[:, -1].tolist()
+
+
+def test_the_same_table_gives_the_same_html(result: gb.Result) -> None:
+    # great_tables draws a random id by default; a re-run notebook would change every table
+    first = gb.table(result, "comparisons").as_raw_html()
+    again = gb.table(result, "comparisons").as_raw_html()
+    assert first == again
+    assert gb.table(result, "estimates").as_raw_html() != first
