@@ -225,7 +225,8 @@ def listed_counts(counts: Sequence[tuple[Any, int]], limit: int = 10) -> str:
     shown = [item for item, is_number in zip(counts, hidden, strict=True) if not is_number]
     parts = [f"{masked(value)!r} ({counted(int(c))})" for value, c in shown[:limit]]
     if len(shown) > limit:
-        parts.append(f"and {len(shown) - limit} more distinct values")
+        more = len(shown) - limit
+        parts.append(f"and {more} more distinct {word_for(more, 'value', 'values')}")
     if hidden.any():
         rows = sum(int(c) for (_, c), is_number in zip(counts, hidden, strict=True) if is_number)
         parts.append(hidden_values(int(hidden.sum()), counted(rows)))

@@ -26,11 +26,10 @@ import pandas as pd
 from narwhals.dependencies import is_polars_dataframe, is_polars_series
 from numpy.typing import NDArray
 
-from genderbudget._options import word_for
+from genderbudget._options import listed_counts, word_for
 from genderbudget._privacy import (
     IdentityNumbers,
     check_identity_numbers,
-    hidden_values,
     identity_numbers_among,
     masked,
     parse_identity_numbers,
@@ -56,7 +55,6 @@ UNRECOGNISED_SEX_MESSAGE = (
     "SCB 1 (man)/2 (kvinna); missing values become 'unknown'. "
     "Map other codes with mapping={{{example}: 'women' | 'men' | 'unknown', ...}}."
 )
-MORE_VALUES_MESSAGE = ", and {n} more distinct {values_word}"
 IDENTITY_NUMBERS_AS_SEX = (
     "The column seems to hold personal identity numbers: derive sex from them with "
     "gb.sex_from_personnummer(data[{column!r}]) and pass the result as the sex column."
@@ -215,24 +213,11 @@ def _code_value(value: object, exact: dict[object, int], folded: dict[str, int])
 
 
 def _unrecognised_message(column: str, offending: list[tuple[object, int]]) -> str:
-    hidden = identity_numbers_among([value for value, _ in offending])
-    numbers = [item for item, is_number in zip(offending, hidden, strict=True) if is_number]
-    others = [item for item, is_number in zip(offending, hidden, strict=True) if not is_number]
-    ranked = sorted(others, key=lambda item: (-item[1], repr(item[0])))
-    parts = [
-        f"{_show(value)} ({count} {word_for(count, 'row', 'rows')})"
-        for value, count in ranked[:_MAX_LISTED_VALUES]
-    ]
-    listed = ", ".join(parts)
-    n_more = len(ranked) - _MAX_LISTED_VALUES
-    if n_more > 0:
-        listed += MORE_VALUES_MESSAGE.format(
-            n=n_more, values_word=word_for(n_more, "value", "values")
-        )
-    if numbers:
-        n_rows = sum(count for _, count in numbers)
-        hidden_text = hidden_values(len(numbers), f"{n_rows} {word_for(n_rows, 'row', 'rows')}")
-        listed += (", " if listed else "") + hidden_text
+    ranked = sorted(offending, key=lambda item: (-item[1], _show(item[0])))
+    listed = listed_counts(ranked, _MAX_LISTED_VALUES)
+    hidden = identity_numbers_among([value for value, _ in ranked])
+    numbers = [item for item, is_number in zip(ranked, hidden, strict=True) if is_number]
+    ranked = [item for item, is_number in zip(ranked, hidden, strict=True) if not is_number]
     example = _show(ranked[0][0]) if ranked else repr("X")
     message = UNRECOGNISED_SEX_MESSAGE.format(column=column, values=listed, example=example)
     if numbers:
