@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+import genderbudget as gb
+
 # Sex codes as an agency writes them, unknown included: "K"/"M", a missing value and an
 # explicit code the caller maps to unknown would all be seen in real registers.
 SEX_CODES = np.array(["K", "M", None], dtype=object)
@@ -107,3 +109,18 @@ def persons(seed: int = 0, size: int = 300) -> pd.DataFrame:
             "antal": 1,
         }
     )
+
+
+# The measures of the Kriminalvården example on its sample data, as the presentation tests
+# (tables, charts) show them: cost per care-day with the prisons as units, and the share in
+# work operations, judged given security class and sentence length.
+PRISON_COST = gb.ratio(
+    "kostnad",
+    "varddygn",
+    cluster="anstalt",
+    name="kostnad_per_varddygn",
+    label="kostnad per vårddygn",
+    unit="kr",
+)
+PRISON_WORK = gb.rate("arbetsdrift", label="i arbetsdrift")
+PRISON_JUSTIFIED = ["sakerhetsklass", "strafflangd"]

@@ -23,6 +23,9 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
+from builders import PRISON_COST as COST
+from builders import PRISON_JUSTIFIED as JUSTIFIED
+from builders import PRISON_WORK as WORK
 from builders import yearly_rates
 from matplotlib.axes import Axes
 from matplotlib.colors import to_hex
@@ -41,17 +44,7 @@ UPDATE = os.environ.get("GENDERBUDGET_UPDATE_BASELINES") == "1"
 # for anti-aliasing noise; changing one digit of the caption already gives about 2.7.
 TOLERANCE = 1.0
 
-WORK = gb.rate("arbetsdrift", label="i arbetsdrift")
 WORK_EN = gb.rate("arbetsdrift", label="in work operations")
-COST = gb.ratio(
-    "kostnad",
-    "varddygn",
-    cluster="anstalt",
-    name="kostnad_per_varddygn",
-    label="kostnad per vårddygn",
-    unit="kr",
-)
-JUSTIFIED = ["sakerhetsklass", "strafflangd"]
 Chart = tuple[Figure, Axes]
 
 

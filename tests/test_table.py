@@ -17,6 +17,9 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from builders import PRISON_COST as COST
+from builders import PRISON_JUSTIFIED as JUSTIFIED
+from builders import PRISON_WORK as WORK
 from great_tables import GT
 from syrupy.assertion import SnapshotAssertion
 
@@ -26,16 +29,6 @@ from genderbudget._texts import flag_label
 
 NNBSP = "\u202f"  # narrow no-break space: the Swedish thousands separator
 FLAGS = ("unexplained_gap", "explained_gap", "no_gap", "insufficient_data", "not_assessed")
-COST = gb.ratio(
-    "kostnad",
-    "varddygn",
-    cluster="anstalt",
-    name="kostnad_per_varddygn",
-    label="kostnad per vårddygn",
-    unit="kr",
-)
-WORK = gb.rate("arbetsdrift", label="i arbetsdrift")
-JUSTIFIED = ["sakerhetsklass", "strafflangd"]
 ENGLISH = {"kostnad_per_varddygn": "cost per care-day", "arbetsdrift": "in work", "ar": "year"}
 
 
