@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import re
+import string
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from genderbudget._format import format_number
 from genderbudget._options import check_choice, counted
 from genderbudget._texts import NOTE_CODES, Lang, language
 
@@ -100,7 +102,26 @@ class Note:
     def text(self, lang: Lang = "en") -> str:
         """Word the note in ``lang``."""
         template: str = language(lang)["notes"][self.code]
-        return template.format(**{k: _worded(v, lang) for k, v in self.params.items()})
+        fields = {k: _worded(v, lang) for k, v in self.params.items()}
+        if lang == "sv":
+            return _SWEDISH.format(template, **fields)
+        return template.format(**fields)
+
+
+_FIXED = re.compile(r"\.(\d+)f")
+
+
+class _SwedishNumbers(string.Formatter):
+    """Format ``{x:.2f}`` fields with the Swedish decimal comma and thousands spaces."""
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        fixed = _FIXED.fullmatch(format_spec)
+        if fixed and isinstance(value, int | float | np.number) and not isinstance(value, bool):
+            return format_number(float(value), lang="sv", decimals=int(fixed.group(1)))
+        return super().format_field(value, format_spec)
+
+
+_SWEDISH = _SwedishNumbers()
 
 
 def listing(items: Sequence[str], lang: Lang) -> str:

@@ -219,6 +219,7 @@ class _Tables:
     estimate_notes: pd.Series
     comparison_notes: pd.Series
     explanations: pd.Series
+    withheld: pd.DataFrame  # totals not to be published with the tables
 
 
 def _tables(result: Result, lang: Lang, about: Provenance) -> _Tables:
@@ -228,8 +229,10 @@ def _tables(result: Result, lang: Lang, about: Provenance) -> _Tables:
     estimates, comparisons = result.estimates, result.comparisons
     hidden_e = pd.Series(False, index=estimates.index)
     hidden_c = pd.Series(False, index=comparisons.index)
+    withheld = pd.DataFrame()
     if about.suppress:
         publication = hide(result, min_n=about.min_n)
+        withheld = publication.withheld
         estimates = publication.estimates.drop(columns="suppressed")
         comparisons = publication.comparisons.drop(columns="suppressed")
         hidden_e = publication.estimates["suppressed"].astype(bool)
@@ -242,6 +245,7 @@ def _tables(result: Result, lang: Lang, about: Provenance) -> _Tables:
         exclusions=result.exclusions,
         hidden_estimates=hidden_e,
         hidden_comparisons=hidden_c,
+        withheld=withheld,
         estimate_notes=result.notes("estimates", lang=lang),
         comparison_notes=result.notes("comparisons", lang=lang),
         explanations=explanations,
@@ -381,7 +385,11 @@ class Provenance:
 
 
 def _provenance_items(
-    obj: Result | Allocation, tables: Sequence[pd.DataFrame], about: Provenance, lang: Lang
+    obj: Result | Allocation,
+    tables: Sequence[pd.DataFrame],
+    about: Provenance,
+    lang: Lang,
+    withheld: pd.DataFrame | None = None,
 ) -> list[tuple[str, str]]:
     """List the provenance of a result or allocation: version, time, data, settings."""
     words = _texts(lang)["provenance"]
@@ -404,9 +412,25 @@ def _provenance_items(
     else:
         shown = words["suppression_none"]
     items.append((words["suppression"], shown))
+    if withheld is not None and len(withheld):
+        items.append((words["withheld"], _withheld_words(withheld, words, lang)))
     items.append((words["fingerprint"], fingerprint(tables, int(rows_in or 0))))
     items.append(("", words["fingerprint_basis"]))
     return items + _settings_items(obj.settings)
+
+
+def _withheld_words(withheld: pd.DataFrame, words: Mapping[str, str], lang: Lang) -> str:
+    """Word the totals withheld by suppression, once each whatever the measures."""
+    keys = [c for c in withheld.columns if c not in ("measure", "over")]
+    shown: list[str] = []
+    for record in withheld[[*keys, "over"]].to_dict("records"):
+        cell = ", ".join(f"{k} {record[k]}" for k in keys if k != "sex" and not _missing(record[k]))
+        text = words["withheld_total"].format(
+            sex=_sex_word(record["sex"], lang), cell=cell, over=record["over"]
+        )
+        if text not in shown:
+            shown.append(text)
+    return "; ".join(shown)
 
 
 def _is_allocation(obj: Any) -> bool:
@@ -477,7 +501,9 @@ def _sheets(
     estimates = _estimates_sheet(result, tables, lang, prefix + names["estimates"])
     comparisons = _comparisons_sheet(result, tables, lang, prefix + names["comparisons"])
     exclusions = _exclusions_sheet(tables, lang, prefix + names["exclusions"])
-    items = _provenance_items(result, [tables.estimates, tables.comparisons], about, lang)
+    items = _provenance_items(
+        result, [tables.estimates, tables.comparisons], about, lang, tables.withheld
+    )
     provenance = _provenance_sheet(items, lang, prefix + names["provenance"])
     return [estimates, comparisons, exclusions, provenance], items, tables
 

@@ -28,7 +28,16 @@ Secondary suppression runs in two steps, repeated until nothing changes:
    still be derived gets a further hidden cell on one of its lines. Cells linked by no line
    form independent systems, each solved on its own.
 
-A hidden cell that no further suppression can protect is reported as not protected.
+3. where a cell can still be derived and every other cell of its lines is hidden, a
+   total is withheld: of the totals over a breakdown through such cells (never the total
+   over the sexes of a cell, which every table shows), the one that leaves the fewest
+   cells derivable, then the one with the fewest cells; a total that follows from the
+   others frees nothing alone, so totals are withheld one by one until the cells are free,
+   and then every withheld total whose return exposes nothing is given back. Steps 1-2
+   run again after each.
+
+A hidden cell that neither hidden cells nor withheld totals can protect is reported as not
+protected.
 """
 
 from __future__ import annotations
@@ -59,6 +68,8 @@ FLAG = "suppressed"
 PRIMARY, SECONDARY = "primary", "secondary"
 TABLES = ("estimates", "comparisons", "representation")
 SUPPRESSED_COLUMN = "suppressed"
+OVER_COLUMN = "over"
+WITHHELD_ATTR = "withheld_totals"
 
 BAD_MIN_N = (
     "min_n must be a whole number >= 1 (3 by default; 5 as Danmarks Statistik), got {value!r}."
@@ -127,6 +138,16 @@ class Publication:
         another); ``protected`` is False for a cell that the totals still reveal. This table
         is for the publisher's review, not for publication: it tells which hidden cells are
         small.
+    withheld : pandas.DataFrame
+        The totals that must not be published with these tables, one row each:
+        ``measure, <by...>, sex, over``. ``over`` names the breakdown the total sums over
+        (its value in the row is missing): ``over="anstalt"`` with ``ar=2020`` and
+        ``sex="unknown"`` is the number of persons of unknown sex in all prisons in 2020.
+        Hiding cells inside a table cannot always protect a cell: in a closed block (the
+        women's prisons, with no men) the totals pin the only person of unknown sex in the
+        only women's prison that has one. Such a total is withheld instead; the totals over
+        the sexes of a cell (shown in every table and by its shares) never are. Empty when
+        nothing is withheld.
     min_n : int
         The threshold used.
 
@@ -138,18 +159,19 @@ class Publication:
     >>> result = gb.analyse(womens, gb.count(), sex="kon", by=["ar", "anstalt"])
     >>> publication = gb.suppress(result)
     >>> publication
-    Publication(min_n=3, primary=3, secondary=16, estimates=75 rows)
+    Publication(min_n=3, primary=3, secondary=6, withheld totals=1, estimates=75 rows)
     >>> publication.suppressed.head(3)
       measure    ar anstalt      sex   n     reason  protected
-    0   count  2016     A04    women  41  secondary       True
-    1   count  2016     A14    women  20  secondary       True
-    2   count  2016     A16    women  38  secondary       True
+    0   count  2016     A32    women  27  secondary       True
+    1   count  2016     A32  unknown   1    primary       True
+    2   count  2016     A40    women  77  secondary       True
     """
 
     _estimates: pd.DataFrame
     _comparisons: pd.DataFrame
     _representation: pd.DataFrame
     _suppressed: pd.DataFrame
+    _withheld: pd.DataFrame
     min_n: int
 
     @property
@@ -172,11 +194,17 @@ class Publication:
         """Every hidden cell with its count and reason (a copy; not for publication)."""
         return self._suppressed.copy()
 
+    @property
+    def withheld(self) -> pd.DataFrame:
+        """The totals that must not be published with these tables (a copy)."""
+        return self._withheld.copy()
+
     def __repr__(self) -> str:
         reasons = self._suppressed["reason"]
+        withheld = f", withheld totals={len(self._withheld)}" if len(self._withheld) else ""
         return (
             f"Publication(min_n={self.min_n}, primary={int((reasons == PRIMARY).sum())}, "
-            f"secondary={int((reasons == SECONDARY).sum())}, "
+            f"secondary={int((reasons == SECONDARY).sum())}{withheld}, "
             f"estimates={len(self._estimates)} rows)"
         )
 
@@ -220,8 +248,11 @@ def suppress(
     exactly from the published cells and the totals over the sexes and over each breakdown
     (which count as known): no total has exactly one hidden cell, and an exact check of the
     linear system of the totals confirms that every hidden count can take more than one
-    value. A hidden cell hides every number computed from it: its count, estimate,
-    interval and share, and each comparison in which one side is hidden.
+    value. Where no further hidden cell can protect a cell (a closed block of units, such
+    as women's prisons without men), a total over a breakdown is withheld instead: it is
+    listed in :attr:`Publication.withheld` and must not be published with the tables. A
+    hidden cell hides every number computed from it: its count, estimate, interval and
+    share, and each comparison in which one side is hidden.
 
     The numbers in the :class:`~genderbudget.Result` are never changed.
 
@@ -243,11 +274,13 @@ def suppress(
     -------
     Publication or pandas.DataFrame
         For a result, a :class:`Publication` with the estimates, comparisons and
-        representation tables and the list of hidden cells. For a dataframe, a copy with a
-        boolean column ``suppressed`` (True in a hidden row) in which every other value of
-        a hidden row, except the sex and breakdown columns, is missing. A display shows a
-        hidden value as ``..`` (:data:`MARKER`), SCB's sign for a value that is not
-        available or too uncertain to be given.
+        representation tables, the list of hidden cells and the totals withheld. For a
+        dataframe, a copy with a boolean column ``suppressed`` (True in a hidden row) in
+        which every other value of a hidden row, except the sex and breakdown columns, is
+        missing; the totals that must not be published with it are in its
+        ``attrs["withheld_totals"]`` (as :attr:`Publication.withheld`, without
+        ``measure``). A display shows a hidden value as ``..`` (:data:`MARKER`), SCB's
+        sign for a value that is not available or too uncertain to be given.
 
     Raises
     ------
@@ -262,8 +295,9 @@ def suppress(
     -----
     UserWarning
         A hidden cell can still be derived from the totals although every other cell of its
-        lines is hidden already; it is listed with ``protected=False``, and the totals of
-        its lines must not be published.
+        lines is hidden and withholding totals over the breakdowns does not help either
+        (the totals over the sexes pin it); it is listed with ``protected=False``, and the
+        totals of its lines must not be published.
 
     Notes
     -----
@@ -335,6 +369,7 @@ def _suppress_frame(
     _warn_unprotected(table[keys], hidden & ~pattern.protected)
     out = blank_rows(frame, hidden, keep=keys)
     out[SUPPRESSED_COLUMN] = hidden
+    out.attrs[WITHHELD_ATTR] = _withheld_totals(table[keys], pattern, breakdowns)
     return out
 
 
@@ -431,11 +466,15 @@ def _suppress_result(result: Result, min_n: int) -> Publication:
     keys = ["measure", *by, "sex"]
     reason = np.full(len(estimates), None, dtype=object)
     protected = np.ones(len(estimates), dtype=bool)
+    withheld = []
     for _, rows in estimates.groupby("measure", sort=False):
         positions = estimates.index.get_indexer(rows.index)
-        pattern = suppression_pattern(rows[[*by, "sex"]], rows["n"].to_numpy(dtype=float), min_n)
+        pattern = suppression_pattern(
+            rows[[*by, "sex"]], rows["n"].to_numpy(dtype=float), min_n, unknown="unknown"
+        )
         reason[positions] = pattern.reason
         protected[positions] = pattern.protected
+        withheld.append(_withheld_totals(rows[keys], pattern, by))
     hidden = reason != None  # noqa: E711
     listed = estimates.loc[hidden, [*keys, "n"]].reset_index(drop=True)
     listed["reason"] = reason[hidden]
@@ -452,8 +491,28 @@ def _suppress_result(result: Result, min_n: int) -> Publication:
         representation, _hidden_rows(representation, hidden_cells, keys), keys
     )
     return Publication(
-        published_estimates, published_comparisons, published_representation, listed, min_n
+        published_estimates,
+        published_comparisons,
+        published_representation,
+        listed,
+        pd.concat(withheld, ignore_index=True) if withheld else _no_totals(keys),
+        min_n,
     )
+
+
+def _no_totals(keys: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype=object) for name in [*keys, OVER_COLUMN]})
+
+
+def _withheld_totals(keys: pd.DataFrame, pattern: Pattern, by: Sequence[str]) -> pd.DataFrame:
+    """One row per withheld total: the keys of one of its cells, the summed one missing."""
+    rows = keys.iloc[[row for _, row in pattern.withheld]].reset_index(drop=True)
+    over = [by[position] for position, _ in pattern.withheld]
+    rows = rows.astype(object)
+    for i, name in enumerate(over):
+        rows.loc[i, name] = None
+    rows[OVER_COLUMN] = pd.Series(over, dtype=object)
+    return rows
 
 
 def _mark(table: pd.DataFrame, hidden: np.ndarray, keys: list[str]) -> pd.DataFrame:
@@ -489,10 +548,15 @@ class Pattern:
         Per row ``"primary"``, ``"secondary"`` or None (published).
     protected : numpy.ndarray
         Per row False for a hidden cell the totals of the table still reveal, else True.
+    withheld : list of tuple of (int, int)
+        The totals that must not be published: per total the position of the breakdown it
+        sums over (its index in the breakdown columns) and a table row of one of its cells
+        (which gives the values of the other breakdowns and the sex).
     """
 
     reason: np.ndarray
     protected: np.ndarray
+    withheld: list[tuple[int, int]]
 
 
 @dataclass(frozen=True)
@@ -502,10 +566,14 @@ class _Grid:
     values: np.ndarray  # count per cell
     row: np.ndarray  # the table row of each cell
     lines: list[np.ndarray]  # the cells of each line with at least two of them
+    over: np.ndarray  # per line the breakdown it sums over, -1 for the sexes of a cell
     through: list[list[int]]  # the lines through each cell
+    active: np.ndarray  # per line False once its total is withheld
 
 
-def suppression_pattern(keys: pd.DataFrame, counts: np.ndarray, min_n: int) -> Pattern:
+def suppression_pattern(
+    keys: pd.DataFrame, counts: np.ndarray, min_n: int, unknown: object = None
+) -> Pattern:
     """Choose the hidden cells of one table of counts.
 
     Parameters
@@ -517,6 +585,10 @@ def suppression_pattern(keys: pd.DataFrame, counts: np.ndarray, min_n: int) -> P
         The number of persons of each row.
     min_n : int
         Cells with ``0 < n < min_n`` are hidden first.
+    unknown : object, optional
+        The code of unknown sex in the sex column (missing values count as unknown too).
+        The totals of the persons of unknown sex over a breakdown are withheld where that
+        spares hidden cells: see the notes of :func:`suppress`.
 
     Returns
     -------
@@ -527,27 +599,109 @@ def suppression_pattern(keys: pd.DataFrame, counts: np.ndarray, min_n: int) -> P
     grid = _grid(keys, counts)
     hidden = grid.values < min_n
     primary = hidden.copy()
+    withheld = _unknown_totals(grid, keys.iloc[:, -1], unknown)
+    grid.active[withheld] = False
+    while True:
+        exposed = _protect(grid, hidden)
+        line = _total_to_withhold(grid, hidden, exposed)
+        if line is None:
+            break
+        grid.active[line] = False
+        withheld.append(line)
+    withheld = _restore(grid, hidden, withheld)
+    exposed = _derivable(grid, hidden)
+    cells = np.flatnonzero(hidden)
+    reason[grid.row[cells]] = np.where(primary[cells], PRIMARY, SECONDARY)
+    protected[grid.row[cells]] = ~exposed[cells]
+    described = [(int(grid.over[n]), int(grid.row[grid.lines[n][0]])) for n in withheld]
+    return Pattern(reason, protected, described)
+
+
+def _unknown_totals(grid: _Grid, sex: pd.Series, unknown: object) -> list[int]:
+    """List the lines over a breakdown of the persons of unknown sex."""
+    values = sex.to_numpy(dtype=object)[grid.row]
+    is_unknown = pd.isna(values) | (values == unknown if unknown is not None else False)
+    return [
+        number
+        for number, line in enumerate(grid.lines)
+        if grid.over[number] >= 0 and bool(is_unknown[line[0]])
+    ]
+
+
+def _protect(grid: _Grid, hidden: np.ndarray) -> np.ndarray:
+    """Hide further cells until no hidden count can be derived or nothing more helps.
+
+    Returns the hidden cells that can still be derived (every other cell of their lines is
+    hidden already).
+    """
     hopeless = np.zeros(len(grid.values), dtype=bool)
     while True:
         _complete_lines(grid, hidden)
         exposed = _derivable(grid, hidden)
         todo = np.flatnonzero(exposed & ~hopeless)
         if len(todo) == 0:
-            break
+            return exposed
         changed: set[int] = set()  # lines that got a hidden cell in this round
         for cell in todo.tolist():
-            if changed.intersection(grid.through[cell]):
+            lines = _active_lines(grid, cell)
+            if changed.intersection(lines):
                 continue  # check it again first
-            partner = _partner(grid, hidden, grid.through[cell])
+            partner = _partner(grid, hidden, lines)
             if partner is None:
                 hopeless[cell] = True
             else:
                 hidden[partner] = True
                 changed.update(grid.through[partner])
-    cells = np.flatnonzero(hidden)
-    reason[grid.row[cells]] = np.where(primary[cells], PRIMARY, SECONDARY)
-    protected[grid.row[cells]] = ~exposed[cells]
-    return Pattern(reason, protected)
+
+
+def _active_lines(grid: _Grid, cell: int) -> list[int]:
+    return [n for n in grid.through[cell] if grid.active[n]]
+
+
+def _total_to_withhold(grid: _Grid, hidden: np.ndarray, exposed: np.ndarray) -> int | None:
+    """Choose a total over a breakdown to withhold, to free exposed cells.
+
+    When hiding cells cannot protect a cell (a closed block, such as the women's prisons,
+    whose totals pin the persons of unknown sex in the only one that has any), the last
+    resort is a total that the table itself does not show: a sum over a breakdown (all
+    prisons of a year, for one sex). The total over the sexes of a breakdown cell is shown
+    by every table (and its shares) and is never withheld. Preferred: the total whose
+    withholding leaves the fewest exposed cells, then the line with the fewest cells. A
+    total that follows from the others frees nothing on its own but may with the next one;
+    :func:`_restore` gives back the totals that turn out not to be needed.
+    """
+    cells = np.flatnonzero(exposed)
+    if len(cells) == 0:
+        return None
+    candidates = sorted(
+        {n for c in cells.tolist() for n in _active_lines(grid, c) if grid.over[n] >= 0}
+    )
+    block = _blocks(grid, hidden)
+    best: tuple[int, int, int] | None = None
+    for line in candidates:
+        # a total links only the cells of its block: count the change there
+        members = hidden & (block == block[grid.lines[line][hidden[grid.lines[line]]][0]])
+        before = int(exposed[members].sum())
+        grid.active[line] = False
+        left = len(cells) - before + int(_derivable(grid, members).sum())
+        grid.active[line] = True
+        key = (left, len(grid.lines[line]), line)
+        if best is None or key < best:
+            best = key
+    return None if best is None else best[2]
+
+
+def _restore(grid: _Grid, hidden: np.ndarray, withheld: list[int]) -> list[int]:
+    """Give back every withheld total whose return exposes no further cell, last first."""
+    exposed = int(_derivable(grid, hidden).sum())
+    kept = list(withheld)
+    for line in reversed(withheld):
+        grid.active[line] = True
+        if int(_derivable(grid, hidden).sum()) > exposed:
+            grid.active[line] = False
+        else:
+            kept.remove(line)
+    return kept
 
 
 def _grid(keys: pd.DataFrame, counts: np.ndarray) -> _Grid:
@@ -570,17 +724,27 @@ def _grid(keys: pd.DataFrame, counts: np.ndarray) -> _Grid:
     for j in range(len(by)):
         line_keys.append(np.column_stack([np.delete(codes[nonzero], j, axis=1), sex_code[nonzero]]))
     lines: list[np.ndarray] = []
-    for key in line_keys:
+    over: list[int] = []
+    for kind, key in enumerate(line_keys, start=-1):
         _, group = np.unique(key, axis=0, return_inverse=True)
         group = group.reshape(-1)
         order = np.argsort(group, kind="stable")
         bounds = np.flatnonzero(np.diff(group[order])) + 1
-        lines.extend(part for part in np.split(order, bounds) if len(part) > 1)
+        parts = [part for part in np.split(order, bounds) if len(part) > 1]
+        lines.extend(parts)
+        over.extend([kind] * len(parts))
     through: list[list[int]] = [[] for _ in nonzero]
     for number, line in enumerate(lines):
         for cell in line:
             through[int(cell)].append(number)
-    return _Grid(counts[nonzero].astype(float), nonzero, lines, through)
+    return _Grid(
+        counts[nonzero].astype(float),
+        nonzero,
+        lines,
+        np.array(over, dtype=np.int64),
+        through,
+        np.ones(len(lines), dtype=bool),
+    )
 
 
 def _complete_lines(grid: _Grid, hidden: np.ndarray) -> None:
@@ -589,7 +753,7 @@ def _complete_lines(grid: _Grid, hidden: np.ndarray) -> None:
     while changed:
         changed = False
         for number, line in enumerate(grid.lines):
-            if hidden[line].sum() == 1:
+            if grid.active[number] and hidden[line].sum() == 1:
                 partner = _partner(grid, hidden, [number])
                 if partner is not None:
                     hidden[partner] = True
@@ -610,13 +774,40 @@ def _partner(grid: _Grid, hidden: np.ndarray, numbers: Sequence[int]) -> int | N
             c = int(candidate)
             balance = 0
             for other in grid.through[c]:
-                if other != number:
+                if other != number and grid.active[other]:
                     already = int(hidden[grid.lines[other]].sum())
                     balance += (already == 1) - (already == 0)
             key = (-balance, float(grid.values[c]), c)
             if best is None or key < best:
                 best = key
     return None if best is None else best[2]
+
+
+def _system(grid: _Grid, hidden: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Build the 0/1 matrix of "each known total sums its hidden cells"; give the cells."""
+    cells = np.flatnonzero(hidden)
+    column = np.full(len(grid.values), -1)
+    column[cells] = np.arange(len(cells))
+    rows = [
+        line[hidden[line]]
+        for line, active in zip(grid.lines, grid.active, strict=True)
+        if active and hidden[line].any()
+    ]
+    matrix = np.zeros((len(rows), len(cells)))
+    for i, members in enumerate(rows):
+        matrix[i, column[members]] = 1.0
+    return matrix, cells
+
+
+def _blocks(grid: _Grid, hidden: np.ndarray) -> np.ndarray:
+    """Label each hidden cell with its block (cells linked by known totals); -1 elsewhere."""
+    matrix, cells = _system(grid, hidden)
+    label = np.full(len(grid.values), -1)
+    if len(cells):
+        linked = csr_matrix(matrix)
+        _, block = connected_components(linked.T @ linked, directed=False)
+        label[cells] = block
+    return label
 
 
 def _derivable(grid: _Grid, hidden: np.ndarray) -> np.ndarray:
@@ -627,18 +818,10 @@ def _derivable(grid: _Grid, hidden: np.ndarray) -> np.ndarray:
     it, and since every hidden count is positive it can move both ways a little with no
     count turning negative.
     """
-    cells = np.flatnonzero(hidden)
     derived = np.zeros(len(grid.values), dtype=bool)
-    if len(cells) == 0:
+    matrix, cells = _system(grid, hidden)
+    if len(cells) == 0 or len(matrix) == 0:
         return derived
-    column = np.full(len(grid.values), -1)
-    column[cells] = np.arange(len(cells))
-    rows = [line[hidden[line]] for line in grid.lines if hidden[line].any()]
-    if not rows:
-        return derived
-    matrix = np.zeros((len(rows), len(cells)))
-    for i, members in enumerate(rows):
-        matrix[i, column[members]] = 1.0
     # cells linked by no line form independent systems: solve each on its own
     linked = csr_matrix(matrix)
     _, block = connected_components(linked.T @ linked, directed=False)
@@ -672,7 +855,8 @@ def _fixed_columns(matrix: np.ndarray) -> np.ndarray:
         reduced[top] /= reduced[top, column]
         factors = reduced[:, column].copy()
         factors[top] = 0.0
-        reduced -= np.outer(factors, reduced[top])
+        touched = np.flatnonzero(np.abs(factors) > _TOLERANCE)  # the system is sparse
+        reduced[touched] -= np.outer(factors[touched], reduced[top])
         pivots.append(column)
     free = np.ones(columns, dtype=bool)
     free[pivots] = False

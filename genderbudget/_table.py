@@ -294,8 +294,12 @@ def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _measure_label(measure: Measure, labels: Mapping[str, str]) -> str:
-    return _capitalised(labels.get(measure.name) or measure.label or measure.name)
+def _measure_label(measure: Measure, labels: Mapping[str, str], lang: Lang) -> str:
+    """Name a measure: the user's label, else its own, else its name; a bare count is persons."""
+    given = labels.get(measure.name) or measure.label
+    if given is None and measure.kind == "count" and measure.name == "count":
+        return _words(lang)["persons"]
+    return _capitalised(given or measure.name)
 
 
 def _cells(by: Sequence[str], record: Mapping[str, Any], lang: Lang) -> dict[str, str]:
@@ -457,7 +461,7 @@ def _estimates(
     for measure in chosen:
         rows = _sex_sorted(source.loc[source["measure"] == measure.name], by)
         numbers = _numbers(measure, rows, ["estimate", "ci_low", "ci_high"], [], lang)
-        group = _measure_label(measure, labels)
+        group = _measure_label(measure, labels, lang)
 
         def row(
             index: Any, record: Mapping[str, Any], numbers: Numbers = numbers, group: str = group
@@ -598,7 +602,7 @@ def _comparisons(
             ["difference", low, high, "adjusted_difference"],
             lang,
         )
-        group = _measure_label(measure, labels)
+        group = _measure_label(measure, labels, lang)
         for index, record in _records(rows):
             display.add(
                 index,
@@ -696,7 +700,7 @@ def _representation(
                 decimals=amount_decimals(_values(rows, ["resource"])),
             )
         )
-        group = _measure_label(measure, labels)
+        group = _measure_label(measure, labels, lang)
 
         def row(
             index: Any, record: Mapping[str, Any], resource: Numbers = resource, group: str = group
@@ -1050,7 +1054,7 @@ def _plan(
             else Numbers(shape="rate", lang=lang)
         )
         places = Numbers(shape="amount", lang=lang, decimals=1)
-        group = _measure_label(measure, labels)
+        group = _measure_label(measure, labels, lang)
         for index, record in _records(rows):
             method = record["method"]
             display.add(
@@ -1168,7 +1172,7 @@ def _follow_up(
             "trend_ci_high",
         ]
         numbers = _numbers(measure, rows, ["women", "men"], gaps, lang)
-        group = _measure_label(measure, labels)
+        group = _measure_label(measure, labels, lang)
         for index, record in _records(rows):
             display.add(
                 index,

@@ -389,9 +389,11 @@ REPORT_TEXTS: dict[tuple[str, ...], frozenset[str]] = {
             "synthetic",
             "title",
             "version",
+            "withheld",
         )
     },
     ("provenance", "suppression_applied"): frozenset({"min_n"}),
+    ("provenance", "withheld_total"): frozenset({"sex", "cell", "over"}),
     ("html", "chart_left_out"): frozenset({"measure"}),
     **{("html", word): frozenset() for word in ("charts", "tables", "title", "verdicts")},
 }

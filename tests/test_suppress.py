@@ -49,13 +49,15 @@ def attacker_intervals(
     count: str,
     keys: Sequence[str],
     only: np.ndarray | None = None,
+    withheld: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Least and greatest value of every hidden count, given what is published.
 
     ``table`` holds the true counts; only the rows not ``hidden`` and the totals are known
     to the attacker. One total per group of rows that differ in one key only, when the
-    group has two or more non-empty cells. ``only`` (row positions) limits the hidden rows
-    whose interval is computed; all hidden rows stay unknowns.
+    group has two or more non-empty cells, except the totals ``withheld`` (rows of the
+    other keys' values and ``over``, the key summed over). ``only`` (row positions) limits
+    the hidden rows whose interval is computed; all hidden rows stay unknowns.
     """
     values = table[count].to_numpy(dtype=float)
     unknowns = np.flatnonzero(hidden)
@@ -63,6 +65,9 @@ def attacker_intervals(
     equations: list[np.ndarray] = []
     totals: list[float] = []
     frame = table.reset_index(drop=True)
+    secret = set()
+    for record in [] if withheld is None else withheld.to_dict("records"):
+        secret.add((record["over"], tuple(record[k] for k in keys if k != record["over"])))
     for key in keys:
         others = [k for k in keys if k != key]
         groups = (
@@ -72,6 +77,8 @@ def attacker_intervals(
         )
         for rows in groups.values():
             if (values[rows] > 0).sum() < 2:
+                continue
+            if (key, tuple(frame.iloc[rows[0]][others])) in secret:
                 continue
             equation = np.zeros(len(unknowns))
             known = 0.0
@@ -116,7 +123,8 @@ def audited(
         warnings.simplefilter("ignore", UserWarning)
         published = gb.suppress(table, count=count, sex=sex, by=list(by), **options)
     hidden = published["suppressed"].to_numpy(dtype=bool)
-    return published, attacker_intervals(table, hidden, count, [*by, sex])
+    withheld = published.attrs["withheld_totals"]
+    return published, attacker_intervals(table, hidden, count, [*by, sex], withheld=withheld)
 
 
 # --- the primary rule -------------------------------------------------------------------
@@ -177,12 +185,13 @@ def test_hidden_rows_lose_every_value_but_their_keys() -> None:
     assert MARKER == ".."
 
 
-def test_a_pinned_cell_is_reported_with_a_warning() -> None:
+def test_a_closed_block_is_protected_by_withholding_a_total() -> None:
     # Women's prisons A and B (no men), men's prisons C and D (no women), one person of
     # unknown sex in A, C and D. The men's total (90) and C's and D's totals (41, 51) fix
-    # the unknowns of C and D together at 2, and the unknowns' total (3) then fixes A's at
-    # 1: nothing hidden inside the table protects it (only hiding a published zero, or
-    # the totals, would). The attacker agrees: A's unknown and A's and B's women are pinned.
+    # the unknowns of C and D together at 2, and the unknowns' total (3) would then fix
+    # A's at 1: no hidden cell inside the table protects it (only hiding a published zero
+    # would). The total of the unknown sex over the prisons is withheld instead, and the
+    # attacker, who knows every other total, finds room for every hidden count.
     table = pd.DataFrame(
         {
             "anstalt": ["A", "A", "B", "C", "C", "D", "D"],
@@ -190,19 +199,22 @@ def test_a_pinned_cell_is_reported_with_a_warning() -> None:
             "antal": [20, 1, 30, 40, 1, 50, 1],
         }
     )
-    with pytest.warns(UserWarning, match="3 cells hidden by suppress can still be derived"):
-        published = gb.suppress(table, count="antal", sex="kon", by="anstalt")
-    intervals = attacker_intervals(
+    published, intervals = audited(table, "antal", "kon", ["anstalt"])
+    withheld = published.attrs["withheld_totals"]
+    assert withheld.to_dict("records") == [{"anstalt": None, "kon": "okänt", "over": "anstalt"}]
+    assert ((intervals["high"] - intervals["low"]) > WIDTH).all()
+    # with the total known, the attacker pins A's unknown and A's and B's women
+    known = attacker_intervals(
         table, published["suppressed"].to_numpy(), "antal", ["anstalt", "kon"]
     )
-    pinned = intervals["high"] - intervals["low"] <= WIDTH
-    assert intervals.loc[pinned, ["anstalt", "kon"]].values.tolist() == [
+    pinned = known["high"] - known["low"] <= WIDTH
+    assert known.loc[pinned, ["anstalt", "kon"]].values.tolist() == [
         ["A", "kvinna"],
         ["A", "okänt"],
         ["B", "kvinna"],
     ]
     pattern = suppression_pattern(table[["anstalt", "kon"]], table["antal"].to_numpy(), 3)
-    assert (~pattern.protected).sum() == 3
+    assert pattern.protected.all() and pattern.withheld == [(0, 1)]
 
 
 # --- the attacker on random tables ---------------------------------------------------------
@@ -272,30 +284,36 @@ def test_per_prison_and_year_the_unknown_cells_and_their_complements_are_hidden(
     # women's cell is small there. The small cells are the persons of unknown sex (one or
     # two in a prison and year), and their complements (the women or men of that prison).
     result = gb.analyse(data, [gb.count(), gb.rate("arbetsdrift")], sex="kon", by=["ar", "anstalt"])
-    with pytest.warns(UserWarning, match="can still be derived"):
-        publication = gb.suppress(result)
+    publication = gb.suppress(result)  # no warning: every hidden cell is protected
     listed = publication.suppressed
     counts = listed.loc[listed["measure"] == "count"]
     primary = counts.loc[counts["reason"] == "primary"]
     assert set(primary["sex"]) == {"unknown"}
     assert len(primary) == 37 and primary["n"].between(1, 2).all()
     secondary = counts.loc[counts["reason"] == "secondary"]
-    assert set(secondary["sex"]) == {"women", "men"} and secondary["n"].ge(3).all()
-    estimates, hidden = _counts(publication, result)
-    intervals = attacker_intervals(estimates, hidden, "n", ["ar", "anstalt", "sex"])
-    width = (intervals["high"] - intervals["low"]).to_numpy()
-    protected = counts["protected"].to_numpy()
-    assert (width[protected] > WIDTH).all()
-    assert (width[~protected] <= WIDTH).all()
-    # The pinned ones: the only persons of unknown sex in a women's prison in 2020 and 2021
-    # (A40), whose women's prisons form a closed block (no men); with their complements.
-    pinned = counts.loc[~counts["protected"], ["ar", "anstalt", "sex"]].values.tolist()
-    assert pinned == [
-        [2020, "A40", "women"],
-        [2020, "A40", "unknown"],
-        [2021, "A40", "women"],
-        [2021, "A40", "unknown"],
+    assert secondary["n"].ge(3).all()
+    # few women's cells go: the totals of the unknown sex over the prisons of a year, and
+    # over the years of a prison, are withheld where that spares hidden cells
+    assert secondary["sex"].value_counts().to_dict() == {"men": 45, "women": 6}
+    assert counts["protected"].all()
+    withheld = publication.withheld
+    assert withheld.loc[withheld["measure"] == "count"].drop(columns="measure").to_dict(
+        "records"
+    ) == [
+        {"ar": None, "anstalt": "A40", "sex": "unknown", "over": "ar"},
+        {"ar": 2018, "anstalt": None, "sex": "unknown", "over": "anstalt"},
+        {"ar": 2020, "anstalt": None, "sex": "unknown", "over": "anstalt"},
+        {"ar": 2021, "anstalt": None, "sex": "unknown", "over": "anstalt"},
     ]
+    estimates, hidden = _counts(publication, result)
+    known = withheld.loc[withheld["measure"] == "count"]
+    intervals = attacker_intervals(estimates, hidden, "n", ["ar", "anstalt", "sex"], withheld=known)
+    assert ((intervals["high"] - intervals["low"]) > WIDTH).all()
+    # were the withheld totals published, the persons of unknown sex in A40 (the only
+    # women's prison with any in 2020 and 2021) would be pinned
+    exposed = attacker_intervals(estimates, hidden, "n", ["ar", "anstalt", "sex"])
+    pinned = exposed.loc[exposed["high"] - exposed["low"] <= WIDTH]
+    assert [2020, "A40", "unknown"] in pinned[["ar", "anstalt", "sex"]].values.tolist()
 
 
 def test_women_in_small_age_groups_of_womens_prisons_are_hidden(data: pd.DataFrame) -> None:
@@ -316,28 +334,45 @@ def test_women_in_small_age_groups_of_womens_prisons_are_hidden(data: pd.DataFra
     assert ((intervals["high"] - intervals["low"]) > WIDTH).all()
 
 
-def test_sis_units_by_age_group_and_year_are_checked_where_pinned() -> None:
+def test_sis_units_by_age_group_and_year_are_protected() -> None:
     # SiS style: sex x age group x unit x year, most cells small (466 of 1,241 below 3).
-    # The library pins 19 cells it cannot protect from inside the table, and warns; the
-    # attacker agrees on those, and finds room for 40 of the others, spread over the list.
+    # Hiding cells alone leaves 19 cells derivable; withholding 15 totals over a
+    # breakdown protects them. The attacker, who knows every other total, finds room for
+    # 30 of the cells on those totals and for 40 others, spread over the list.
     data = gb.datasets.load_sis()
     by = ["ar", "avdelning", "aldersgrupp"]
     result = gb.analyse(data, gb.count(), sex="kon", by=by)
-    with pytest.warns(UserWarning, match="19 cells hidden by suppress can still be derived"):
-        publication = gb.suppress(result)
+    publication = gb.suppress(result)  # no warning
     listed = publication.suppressed
     assert (listed["reason"] == "primary").sum() == 466
+    assert listed["protected"].all()
+    withheld = publication.withheld
+    assert len(withheld) == 15 and set(withheld["over"]) <= set(by)
     estimates, hidden = _counts(publication, result)
-    protected = np.ones(len(estimates), dtype=bool)
-    protected[np.flatnonzero(hidden)] = listed["protected"].to_numpy()
-    pinned = np.flatnonzero(hidden & ~protected)
-    sample = np.flatnonzero(hidden & protected)[::15][:40]
+    rows = np.flatnonzero(hidden)
+    sample = rows[::15][:40]
+    freed = np.intersect1d(_rows_of(estimates, withheld, by), rows)[:30]
     intervals = attacker_intervals(
-        estimates, hidden, "n", [*by, "sex"], only=np.concatenate([pinned, sample])
+        estimates,
+        hidden,
+        "n",
+        [*by, "sex"],
+        only=np.unique(np.concatenate([freed, sample])),
+        withheld=withheld.drop(columns="measure"),
     )
-    width = (intervals["high"] - intervals["low"]).to_numpy()
-    assert (width[: len(pinned)] <= WIDTH).all()
-    assert (width[len(pinned) :] > WIDTH).all()
+    assert ((intervals["high"] - intervals["low"]) > WIDTH).all()
+
+
+def _rows_of(estimates: pd.DataFrame, withheld: pd.DataFrame, by: list[str]) -> np.ndarray:
+    """The hidden rows on the withheld totals (the cells they would expose)."""
+    rows: list[int] = []
+    for record in withheld.to_dict("records"):
+        fixed = [k for k in [*by, "sex"] if k != record["over"]]
+        match = np.ones(len(estimates), dtype=bool)
+        for k in fixed:
+            match &= (estimates[k] == record[k]).to_numpy()
+        rows.extend(np.flatnonzero(match).tolist())
+    return np.array(sorted(set(rows)), dtype=np.int64)
 
 
 def test_a_publication_hides_every_number_of_a_hidden_cell(data: pd.DataFrame) -> None:

@@ -390,3 +390,11 @@ def test_the_same_table_gives_the_same_html(result: gb.Result) -> None:
     again = gb.table(result, "comparisons").as_raw_html()
     assert first == again
     assert gb.table(result, "estimates").as_raw_html() != first
+
+
+def test_a_count_without_a_label_is_named_persons(data: pd.DataFrame) -> None:
+    result = gb.analyse(data, [gb.count(), gb.count(name="intagna")], sex="kon", by="ar")
+    swedish = gb.formatted(result, "estimates")
+    english = gb.formatted(result, "estimates", lang="en")
+    assert list(dict.fromkeys(swedish.iloc[:, 0])) == ["Antal personer", "Intagna"]
+    assert list(dict.fromkeys(english.iloc[:, 0])) == ["Persons", "Intagna"]
