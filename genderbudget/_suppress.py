@@ -53,7 +53,14 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from genderbudget._cells import small_table
-from genderbudget._options import check_column, check_columns, check_number, check_roles, counted
+from genderbudget._options import (
+    TEMPORARY,
+    check_column,
+    check_columns,
+    check_number,
+    check_roles,
+    counted,
+)
 from genderbudget._result import Result
 
 __all__ = ["DEFAULT_MIN_N", "FLAG", "MARKER", "Publication", "suppress"]
@@ -66,7 +73,7 @@ osäker för att anges" (not available or too uncertain to be given)."""
 FLAG = "suppressed"
 """The ``flag`` of a comparison that is hidden."""
 PRIMARY, SECONDARY = "primary", "secondary"
-TABLES = ("estimates", "comparisons", "representation")
+TABLES = ("estimates", "comparisons", "representation", "resource_access")
 SUPPRESSED_COLUMN = "suppressed"
 OVER_COLUMN = "over"
 WITHHELD_ATTR = "withheld_totals"
@@ -132,6 +139,9 @@ class Publication:
         the women's or the men's cell is.
     representation : pandas.DataFrame
         The result's representation table with the ``suppressed`` column.
+    resource_access : pandas.DataFrame
+        The result's cells where one sex gets more of a resource but less access, with the
+        ``suppressed`` column: hidden when a women's or men's cell of either measure is.
     suppressed : pandas.DataFrame
         One row per hidden cell: ``measure, <by...>, sex, n, reason, protected``. ``reason``
         is ``primary`` (fewer than ``min_n`` persons) or ``secondary`` (hidden to protect
@@ -170,6 +180,7 @@ class Publication:
     _estimates: pd.DataFrame
     _comparisons: pd.DataFrame
     _representation: pd.DataFrame
+    _resource_access: pd.DataFrame
     _suppressed: pd.DataFrame
     _withheld: pd.DataFrame
     min_n: int
@@ -188,6 +199,11 @@ class Publication:
     def representation(self) -> pd.DataFrame:
         """Shares of persons and of the resource with hidden cells (a copy)."""
         return self._representation.copy()
+
+    @property
+    def resource_access(self) -> pd.DataFrame:
+        """Cells with more resource but less access for one sex, hidden ones marked (a copy)."""
+        return self._resource_access.copy()
 
     @property
     def suppressed(self) -> pd.DataFrame:
@@ -490,10 +506,15 @@ def _suppress_result(result: Result, min_n: int) -> Publication:
     published_representation = _mark(
         representation, _hidden_rows(representation, hidden_cells, keys), keys
     )
+    pairs = result.resource_access
+    published_pairs = _mark(
+        pairs, _hidden_pairs(pairs, hidden_cells, by), [*by, "resource_measure", "access_measure"]
+    )
     return Publication(
         published_estimates,
         published_comparisons,
         published_representation,
+        published_pairs,
         listed,
         pd.concat(withheld, ignore_index=True) if withheld else _no_totals(keys),
         min_n,
@@ -526,8 +547,17 @@ def _mark(table: pd.DataFrame, hidden: np.ndarray, keys: list[str]) -> pd.DataFr
 def _hidden_rows(table: pd.DataFrame, cells: pd.DataFrame, keys: list[str]) -> np.ndarray:
     if table.empty:
         return np.zeros(len(table), dtype=bool)
-    marked = table[keys].merge(cells.assign(_hidden=True), on=keys, how="left")
-    return marked["_hidden"].eq(True).to_numpy()
+    flag = TEMPORARY + "hidden"
+    marked = table[keys].merge(cells.assign(**{flag: True}), on=keys, how="left")
+    return marked[flag].eq(True).to_numpy()
+
+
+def _hidden_pairs(table: pd.DataFrame, cells: pd.DataFrame, by: list[str]) -> np.ndarray:
+    """Resource-access rows with a hidden women's or men's cell of either measure."""
+    hidden = np.zeros(len(table), dtype=bool)
+    for role in ("resource_measure", "access_measure"):
+        hidden |= _hidden_comparisons(table.rename(columns={role: "measure"}), cells, by)
+    return hidden
 
 
 def _hidden_comparisons(table: pd.DataFrame, cells: pd.DataFrame, by: list[str]) -> np.ndarray:

@@ -491,3 +491,26 @@ def test_the_call_needs_its_columns_and_a_table() -> None:
     result = gb.analyse(THREE_PRISONS.loc[THREE_PRISONS.index.repeat(3)], gb.count(), sex="kon")
     with pytest.raises(TypeError, match=r"A Result knows its columns"):
         gb.suppress(result, count="antal")  # type: ignore[call-overload]
+
+
+def test_resource_and_access_rows_are_hidden_with_their_cells(data: pd.DataFrame) -> None:
+    # Women get more money per care-day and less work in 2016-2019 (tests/test_flags.py).
+    # With a threshold of 250 persons the women's cells of the years with fewer than 250
+    # women are hidden, and so are those years' rows of the resource-access table.
+    result = gb.analyse(
+        data,
+        [gb.ratio("kostnad", "varddygn", name="kostnad_per_varddygn"), gb.rate("arbetsdrift")],
+        sex="kon",
+        by="ar",
+        justified=["sakerhetsklass", "strafflangd"],
+    )
+    publication = gb.suppress(result, min_n=250)
+    pairs = publication.resource_access
+    assert len(pairs) == len(result.resource_access) == 4
+    listed = publication.suppressed
+    hidden_years = set(listed.loc[listed["sex"].isin(["women", "men"]), "ar"])
+    assert pairs["suppressed"].tolist() == [year in hidden_years for year in pairs["ar"]]
+    assert pairs["suppressed"].any()
+    shown = pairs.loc[pairs["suppressed"]]
+    assert shown[["sex", "resource_women", "access_women", "access_flag"]].isna().all().all()
+    assert (shown["access_measure"] == "arbetsdrift").all()
