@@ -23,6 +23,7 @@ hidden (it would show that row).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -1516,7 +1517,7 @@ def table(
     # An id from the content instead of great_tables' random one: the same table gives the
     # same HTML, so a re-run notebook or report does not change where nothing changed.
     content = hashlib.sha256(frame.to_csv().encode("utf-8")).hexdigest()[:12]
-    gt = GT(frame, groupname_col=GROUP, auto_align=False, id=f"gb-{content}")
+    gt = _stable_class()(frame, groupname_col=GROUP, auto_align=False, id=f"gb-{content}")
     headers: dict[str, Any] = {k: display.headers[k] for k in keys}
     gt = gt.cols_label(cases=headers)
     numbers = [k for k in keys if k not in display.text_keys and k not in display.by]
@@ -1530,6 +1531,25 @@ def table(
     for line in _source_notes(display, lang, source, synthetic):
         gt = gt.tab_source_note(line)
     return gt
+
+
+@functools.cache
+def _stable_class() -> type[GT]:
+    """Return a GT whose plain-text form is stable (great_tables' shows a memory address).
+
+    A notebook stores a table's plain-text form next to its HTML; with an address in it,
+    every run would change the stored outputs. The subclass is made on first use, so
+    importing genderbudget does not import great_tables.
+    """
+    from great_tables import GT
+
+    class DisplayTable(GT):
+        """A great_tables GT with a plain-text form that names its id, not an address."""
+
+        def __repr__(self) -> str:
+            return f"<great_tables.GT {self._options.table_id.value}>"
+
+    return DisplayTable
 
 
 def _source_notes(

@@ -398,3 +398,13 @@ def test_a_count_without_a_label_is_named_persons(data: pd.DataFrame) -> None:
     english = gb.formatted(result, "estimates", lang="en")
     assert list(dict.fromkeys(swedish.iloc[:, 0])) == ["Antal personer", "Intagna"]
     assert list(dict.fromkeys(english.iloc[:, 0])) == ["Persons", "Intagna"]
+
+
+def test_a_display_table_prints_without_a_memory_address(result: gb.Result) -> None:
+    # A notebook stores a table's plain-text form; it must be the same on every run.
+    first = repr(result.table(title="Andel i arbetsdrift"))
+    again = repr(result.table(title="Andel i arbetsdrift").tab_source_note("Källa"))
+    assert first == again
+    assert re.fullmatch(r"<great_tables\.GT gb-[0-9a-f]{12}>", first)
+    assert "0x" not in first
+    assert isinstance(result.table(), GT)
