@@ -1509,8 +1509,6 @@ def table(
     >>> "Syntetiska data, inte verkliga uppgifter." in html
     True
     """
-    from great_tables import GT
-
     display, keys = _prepared(obj, kind, measures, lang, labels, columns, words, suppressed)
     frame = pd.DataFrame(display.rows, columns=[GROUP, *display.by, *display.available])
     frame = frame[[GROUP, *keys]].reset_index(drop=True)
