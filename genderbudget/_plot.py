@@ -396,16 +396,40 @@ def is_whole(value: Any) -> bool:
     return isinstance(value, float | np.floating) and float(value).is_integer()
 
 
+def varying_breakdowns(cells: pd.DataFrame, by: Sequence[str]) -> list[str]:
+    """Return the breakdowns that take more than one value over ``cells`` (all if none do).
+
+    A breakdown with one value in every cell (an age group chosen with ``where=``) is said
+    once in the title instead of in every cell's label.
+    """
+    varying = [b for b in by if cells[b].nunique(dropna=False) > 1]
+    return varying or list(by)
+
+
 def cells_phrase(frame: pd.DataFrame, by: Sequence[str], texts: Mapping[str, Any]) -> str:
-    """Name the breakdown cells of the rows of ``frame`` for a title ("" with no breakdown)."""
+    """Name the breakdown cells of the rows of ``frame`` for a title ("" with no breakdown).
+
+    The values of the breakdowns that vary are listed (years as ranges), and a breakdown
+    with one value in all the cells is named once, in its place: "2018–2022 · 12-14", not
+    "2018 · 12-14, 2019 · 12-14, ...".
+    """
     if not by or frame.empty:
         return ""
     cells = frame[list(by)].drop_duplicates()
-    if len(by) == 1 and all(is_whole(v) for v in cells[by[0]]):
-        items = year_runs([int(v) for v in cells[by[0]]])
+    varying = varying_breakdowns(cells, by)
+    if len(varying) == 1 and all(is_whole(v) for v in cells[varying[0]]):
+        items = year_runs([int(v) for v in cells[varying[0]]])
     else:
-        items = [cell_label(r, by) for r in cells.to_dict("records")]
-    phrase: str = texts["charts"]["cells"].format(cells=join_words(items, texts))
+        items = [
+            cell_label(r, varying) for r in cells[varying].drop_duplicates().to_dict("records")
+        ]
+    parts = []
+    for b in by:
+        if b not in varying:
+            parts.append(cell_value(cells[b].iloc[0]))
+        elif b == varying[0]:
+            parts.append(join_words(items, texts))
+    phrase: str = texts["charts"]["cells"].format(cells=" · ".join(parts))
     return phrase
 
 
@@ -578,12 +602,17 @@ def estimates_caption(confidence: float, texts: Mapping[str, Any], lang: Lang) -
 def cell_positions(
     frame: pd.DataFrame, by: Sequence[str]
 ) -> tuple[dict[tuple[Any, ...], int], list[str]]:
-    """Place the rows of the chart, one per breakdown cell, the first cell at the top."""
+    """Place the rows of the chart, one per breakdown cell, the first cell at the top.
+
+    A cell is labelled by the breakdowns that vary between the rows; one with the same value
+    in every row is left out of the labels (the title names it, see :func:`cells_phrase`).
+    """
     if not by:
         return {(): 0}, [""]
     cells = frame[list(by)].drop_duplicates()
     keys = [tuple(r) for r in cells.itertuples(index=False)]
-    labels = [cell_label(dict(zip(by, k, strict=True)), by) for k in keys]
+    shown = varying_breakdowns(cells, by)
+    labels = [cell_label(dict(zip(by, k, strict=True)), shown) for k in keys]
     count = len(keys)
     return {k: count - 1 - i for i, k in enumerate(keys)}, labels[::-1]
 

@@ -403,6 +403,35 @@ def test_children_words_for_youths(prisons: pd.DataFrame) -> None:
     assert _title(axes).startswith("Flickor har lägre andel i arbetsdrift än pojkar")
 
 
+@pytest.fixture(scope="module")
+def by_age(prisons: pd.DataFrame) -> gb.Result:
+    return gb.analyse(prisons, WORK, sex="kon", by=["ar", "aldersgrupp"])
+
+
+@pytest.mark.parametrize("kind", ["estimates", "gaps"])
+def test_a_breakdown_chosen_with_where_is_named_once_in_the_title(
+    by_age: gb.Result, kind: str
+) -> None:
+    figure, axes = by_age.plot(kind, where={"aldersgrupp": "18-24"})
+    plt.close(figure)
+    labels = [t.get_text() for t in axes.get_yticklabels()]
+    # one row per year, labelled by the year alone: the age group is the same in every row
+    assert sorted(labels) == [str(y) for y in range(2016, 2022)]
+    assert _title(axes).count("18-24") == 1
+
+
+def test_cell_labels_leave_out_only_the_breakdowns_with_one_value(by_age: gb.Result) -> None:
+    figure, axes = by_age.plot("gaps", where={"ar": 2016})
+    plt.close(figure)
+    labels = [t.get_text() for t in axes.get_yticklabels()]
+    ages = sorted(by_age.comparisons.loc[by_age.comparisons["ar"] == 2016, "aldersgrupp"])
+    assert sorted(labels) == ages
+    figure, axes = by_age.plot("gaps")
+    plt.close(figure)
+    labels = [t.get_text() for t in axes.get_yticklabels()]
+    assert "2016 · 18-24" in labels
+
+
 @pytest.mark.parametrize(
     ("women", "men", "expected"),
     [
