@@ -27,6 +27,7 @@ from genderbudget._decompose import decompose_cost, oaxaca
 from genderbudget._equalize import equalize
 from genderbudget._flags import FlagRule
 from genderbudget._follow_up import follow_up
+from genderbudget._format import format_amount, format_number, format_percent, format_points
 from genderbudget._measures import Measure, count, mean, per_need, rate, ratio, total
 from genderbudget._notes import note_label, word_notes
 from genderbudget._phase_in import phase_in
@@ -51,6 +52,10 @@ __all__ = [
     "decompose_cost",
     "equalize",
     "follow_up",
+    "format_amount",
+    "format_number",
+    "format_percent",
+    "format_points",
     "formatted",
     "mean",
     "method_label",
