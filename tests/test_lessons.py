@@ -188,6 +188,8 @@ def test_lesson_page_keeps_the_charts_tables_and_texts(pages: dict[str, str], na
     assert all(img["src"].startswith("data:image/png;base64,") for img in images)
     tables = sum(len(area.find_all("table")) for area in areas)
     assert tables >= _count(shown, "text/html", "<table")
+    prose = [area for area in areas if "jp-RenderedMarkdown" in area.get("class", [])]
+    assert len(prose) == _count(shown, "text/markdown")  # generated sentences, rendered
     printed = "\n".join(area.get_text() for area in areas)
     for text in _stream_texts(shown):
         assert text in printed
