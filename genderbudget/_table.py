@@ -23,7 +23,6 @@ hidden (it would show that row).
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -1492,8 +1491,7 @@ def table(
     -------
     great_tables.GT
         One row group per measure (driver, cost object), headers in words, every cell
-        formatted; ``as_raw_html()`` gives the HTML, ``show()`` opens it. Its text form
-        (``repr``) is its cells, the same on every run (a stored notebook does not change).
+        formatted; ``as_raw_html()`` gives the HTML, ``show()`` opens it.
 
     Raises
     ------
@@ -1510,13 +1508,15 @@ def table(
     >>> "Syntetiska data, inte verkliga uppgifter." in html
     True
     """
+    from great_tables import GT
+
     display, keys = _prepared(obj, kind, measures, lang, labels, columns, words, suppressed)
     frame = pd.DataFrame(display.rows, columns=[GROUP, *display.by, *display.available])
     frame = frame[[GROUP, *keys]].reset_index(drop=True)
     # An id from the content instead of great_tables' random one: the same table gives the
     # same HTML, so a re-run notebook or report does not change where nothing changed.
     content = hashlib.sha256(frame.to_csv().encode("utf-8")).hexdigest()[:12]
-    gt = _display_table_type()(frame, groupname_col=GROUP, auto_align=False, id=f"gb-{content}")
+    gt = GT(frame, groupname_col=GROUP, auto_align=False, id=f"gb-{content}")
     headers: dict[str, Any] = {k: display.headers[k] for k in keys}
     gt = gt.cols_label(cases=headers)
     numbers = [k for k in keys if k not in display.text_keys and k not in display.by]
@@ -1530,26 +1530,6 @@ def table(
     for line in _source_notes(display, lang, source, synthetic):
         gt = gt.tab_source_note(line)
     return gt
-
-
-@functools.cache
-def _display_table_type() -> type[GT]:
-    """Return great_tables' ``GT`` with a text form that is the same on every run.
-
-    ``GT``'s own text form (its dataclass ``repr``) shows memory addresses; a notebook stores
-    the text form of every table next to its HTML, so a re-run would change the notebook
-    where nothing changed. The text form here is the table's cells. great_tables is imported
-    only when a table is made.
-    """
-    from great_tables import GT
-
-    class DisplayTable(GT):
-        """A great_tables ``GT`` whose text form is its cells."""
-
-        def __repr__(self) -> str:
-            return f"GT\n{self._tbl_data}"
-
-    return DisplayTable
 
 
 def _source_notes(

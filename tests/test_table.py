@@ -392,17 +392,6 @@ def test_the_same_table_gives_the_same_html(result: gb.Result) -> None:
     assert gb.table(result, "estimates").as_raw_html() != first
 
 
-def test_the_same_table_gives_the_same_text(result: gb.Result) -> None:
-    # GT's own repr shows memory addresses; a notebook stores the text next to the HTML
-    first = gb.table(result, "comparisons", title="Skillnader")
-    again = gb.table(result, "comparisons", title="Skillnader")
-    assert isinstance(first, GT)
-    assert repr(first) == repr(again)
-    assert " at 0x" not in repr(first)
-    assert repr(first) == "GT\n" + str(first._tbl_data)
-    assert gb.formatted(result, "comparisons").iloc[0, -1] in repr(first)
-
-
 def test_a_count_without_a_label_is_named_persons(data: pd.DataFrame) -> None:
     result = gb.analyse(data, [gb.count(), gb.count(name="intagna")], sex="kon", by="ar")
     swedish = gb.formatted(result, "estimates")
