@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-fast lint typecheck pytest sample-data notebooks clean
+.PHONY: demo test test-fast lint typecheck pytest sample-data notebooks lessons clean
 
 $(BIN)/.runtime: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ sample-data: $(BIN)/.runtime
 # Re-run every notebook and store its outputs (the tests compare the marked cells with them).
 notebooks: $(BIN)/.dev
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False notebooks/*.ipynb
+
+# Each notebook as an HTML page for projection, from its stored outputs: no code, no cells
+# tagged lesson-hide, nothing fetched from a network (written to lektioner/).
+lessons: $(BIN)/.dev
+	$(BIN)/python scripts/lessons.py lektioner
 
 clean:
 	rm -rf $(VENV)

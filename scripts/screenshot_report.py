@@ -45,8 +45,8 @@ def write_report(folder: Path) -> Path:
     return result.to_html(folder / "rapport.html", source="Kriminalvården", synthetic=True)
 
 
-def screenshot(browser: str, page: Path, target: Path) -> Path:
-    """Take a screenshot of ``page`` with headless Chromium, without network access."""
+def headless(browser: str, page: Path, *options: str) -> str:
+    """Open ``page`` in headless Chromium, without network access, and return its output."""
     command = [
         browser,
         "--headless",
@@ -55,18 +55,34 @@ def screenshot(browser: str, page: Path, target: Path) -> Path:
         "--disable-background-networking",
         "--hide-scrollbars",
         f"--window-size={WINDOW}",
-        f"--screenshot={target}",
+        *options,
         page.resolve().as_uri(),
     ]
-    subprocess.run(command, check=True, capture_output=True, timeout=TIMEOUT)
+    done = subprocess.run(command, check=True, capture_output=True, timeout=TIMEOUT)
+    return done.stdout.decode("utf-8", errors="replace")
+
+
+def screenshot(browser: str, page: Path, target: Path) -> Path:
+    """Take a screenshot of ``page`` with headless Chromium, without network access."""
+    headless(browser, page, f"--screenshot={target}")
     return target
+
+
+def dump_dom(browser: str, page: Path) -> str:
+    """Return the document of ``page`` as Chromium has rendered it (``--dump-dom``)."""
+    return headless(browser, page, "--dump-dom")
 
 
 def distinct_colours(path: Path) -> int:
     """Count the distinct colours of an image (1 for a blank page)."""
     pixels = np.asarray(image.imread(path))
-    flat = pixels.reshape(-1, pixels.shape[-1])
-    return len(np.unique(flat, axis=0))
+    if pixels.dtype.kind == "f":  # an 8-bit PNG read as floats k / 255
+        pixels = np.round(pixels * 255)
+    flat = pixels.astype(np.uint64).reshape(len(pixels) * len(pixels[0]), -1)
+    codes = np.zeros(len(flat), dtype=np.uint64)
+    for channel in flat.T:  # one number per colour, so unique runs on a flat array
+        codes = codes * np.uint64(256) + channel
+    return len(np.unique(codes))
 
 
 def main(argv: list[str]) -> int:
