@@ -14,7 +14,6 @@ Every notebook in ``notebooks/`` (found by name, so a notebook added later is co
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 import sys
@@ -31,16 +30,6 @@ import lessons  # needs the path above
 import screenshot_report  # needs the path above
 
 NOTEBOOKS = sorted(path.stem for path in lessons.NOTEBOOKS.glob("*.ipynb"))
-
-# The example notebooks as written before the rule, named with the SHA-256 of their markdown
-# cells (``_prose_digest``): exactly these texts are expected to fail (strictly: they must
-# fail). Any other text of these notebooks, every other notebook and every notebook added
-# later is checked and must pass; a rewrite of the prose leaves this list behind.
-WRITTEN_BEFORE_THE_RULE = {
-    "kriminalvarden": "ff27c9416cce3b402b5c88d43e0062e992ca0d0a26b6fc282f9bb23f42e1576a",
-    "pensionsmyndigheten": "447dfa0754731d7fc5cde158aa9f5a5939e26141540f77664ef0fdf65b1f222a",
-    "sis": "6a99df56d92cf23deb750c80dcfd0b05761894d8824f68d0b5456fa508241b81",
-}
 
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
@@ -132,23 +121,7 @@ def test_typed_numbers_finds_digits_outside_years_markers_and_code() -> None:
     ]
 
 
-def _prose_digest(name: str) -> str:
-    cells = _notebook(name).cells
-    prose = "\n\0".join(cell.source for cell in cells if cell.cell_type == "markdown")
-    return hashlib.sha256(prose.encode("utf-8")).hexdigest()
-
-
-def _digit_rule_cases() -> list[Any]:
-    reason = "prose written before the rule, being rewritten"
-    return [
-        pytest.param(name, marks=pytest.mark.xfail(reason=reason, strict=True))
-        if WRITTEN_BEFORE_THE_RULE.get(name) == _prose_digest(name)
-        else name
-        for name in NOTEBOOKS
-    ]
-
-
-@pytest.mark.parametrize("name", _digit_rule_cases())
+@pytest.mark.parametrize("name", NOTEBOOKS)
 def test_markdown_types_no_numbers(name: str) -> None:
     offending = [
         f"{name}.ipynb, cell {index}: {line}"
