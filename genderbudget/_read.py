@@ -573,12 +573,12 @@ def _check_sheet_and_header_row(sheet: object, header_row: object) -> None:
 
 
 def _check_encoding(encoding: object) -> None:
-    try:
-        codecs.lookup(str(encoding))
-    except LookupError:
-        raise ValueError(UNKNOWN_ENCODING.format(value=masked(encoding))) from None
     if not isinstance(encoding, str):
         raise ValueError(UNKNOWN_ENCODING.format(value=masked(encoding)))
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise ValueError(UNKNOWN_ENCODING.format(value=masked(encoding))) from None
 
 
 def _check_options_for_kind(
