@@ -648,6 +648,7 @@ def _close_name(path: Path) -> str:
 
 
 def _kind(path: Path) -> str:
+    """Tell the kind of file from its extension; refuse one that cannot be read."""
     extension = path.suffix.lower()
     if extension == ".xls":
         raise ReadError(OLD_EXCEL.format(name=path.name))
@@ -661,10 +662,13 @@ def _kind(path: Path) -> str:
 
 
 def _fingerprint(*parts: bytes) -> str:
+    """SHA-256 of a file's bytes; of several parts (a query, its files), of their digests."""
+    if len(parts) == 1:
+        return hashlib.sha256(parts[0]).hexdigest()
     digest = hashlib.sha256()
     for part in parts:
         digest.update(hashlib.sha256(part).digest())
-    return digest.hexdigest() if len(parts) > 1 else hashlib.sha256(parts[0]).hexdigest()
+    return digest.hexdigest()
 
 
 def _package(name: str, what: str) -> Any:
