@@ -377,10 +377,18 @@ REPORT_TEXTS: dict[tuple[str, ...], frozenset[str]] = {
     **{
         ("provenance", word): frozenset()
         for word in (
+            "config",
+            "config_hash",
             "created",
+            "created_not_recorded",
             "data",
             "fingerprint",
             "fingerprint_basis",
+            "input",
+            "input_columns",
+            "input_fingerprint",
+            "input_read",
+            "input_rows",
             "rows_in",
             "source",
             "suppression",
