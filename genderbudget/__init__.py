@@ -14,6 +14,8 @@ The one flow::
                      plot_decomposition, in one colour pair for women and men
                  ->  files: Result.to_excel, to_html, to_csv and report (several
                      results in one HTML page and one workbook), with provenance
+                 ->  indicator sets as a TOML settings file (run_config) and the
+                     ``genderbudget`` command line (run, analyse, demo)
 
 Only the group-by touches the user's dataframe engine (through narwhals); everything after
 it works on a small pandas table, so pandas, polars and DuckDB input, and micro data and
@@ -23,6 +25,7 @@ pre-aggregated counts, give the same numbers.
 from genderbudget import datasets
 from genderbudget._allocate import Allocation, allocate
 from genderbudget._analyse import analyse
+from genderbudget._config import ConfigError, ConfigRun, run_config
 from genderbudget._decompose import decompose_cost, oaxaca
 from genderbudget._equalize import equalize
 from genderbudget._flags import FlagRule
@@ -40,6 +43,8 @@ from genderbudget._texts import method_label
 
 __all__ = [
     "Allocation",
+    "ConfigError",
+    "ConfigRun",
     "FlagRule",
     "Measure",
     "Publication",
@@ -65,6 +70,7 @@ __all__ = [
     "rate",
     "ratio",
     "report",
+    "run_config",
     "sex_from_personnummer",
     "suppress",
     "table",

@@ -404,6 +404,14 @@ REPORT_TEXTS: dict[tuple[str, ...], frozenset[str]] = {
     **{("html", word): frozenset() for word in ("charts", "tables", "title", "verdicts")},
 }
 
+PROGRESS_TEXTS: dict[str, frozenset[str]] = {
+    "read": frozenset({"name"}),
+    "analyse": frozenset({"section", "count"}),
+    "allocate": frozenset({"section"}),
+    "write": frozenset({"folder"}),
+}
+"""The messages of the long steps of a settings file's run and of the command line."""
+
 DIFFERENCE_FIELDS = frozenset(
     {
         "label",
@@ -566,6 +574,8 @@ def _schema() -> dict[tuple[str, ...], frozenset[str] | None]:
         schema[("charts", *path)] = fields
     for path, fields in REPORT_TEXTS.items():
         schema[("report", *path)] = fields
+    for word, fields in PROGRESS_TEXTS.items():
+        schema["progress", word] = fields
     return schema
 
 
