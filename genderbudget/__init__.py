@@ -17,6 +17,9 @@ The one flow::
                  ->  indicator sets as a TOML settings file (run_config) and the
                      ``genderbudget`` command line (run, analyse, demo)
 
+An agency's own file comes in through ``read_table`` (CSV, Excel, Parquet, DuckDB), which
+returns the frame and a report of what it detected and converted.
+
 Only the group-by touches the user's dataframe engine (through narwhals); everything after
 it works on a small pandas table, so pandas, polars and DuckDB input, and micro data and
 pre-aggregated counts, give the same numbers.
@@ -34,6 +37,7 @@ from genderbudget._measures import Measure, count, mean, per_need, rate, ratio, 
 from genderbudget._notes import note_label, word_notes
 from genderbudget._phase_in import phase_in
 from genderbudget._plot import plot_allocation, plot_decomposition, plot_follow_up
+from genderbudget._read import Reading, ReadReport, read_table
 from genderbudget._report import report
 from genderbudget._result import Result
 from genderbudget._sex import normalize_sex, sex_from_personnummer
@@ -48,6 +52,8 @@ __all__ = [
     "FlagRule",
     "Measure",
     "Publication",
+    "ReadReport",
+    "Reading",
     "Result",
     "allocate",
     "analyse",
@@ -69,6 +75,7 @@ __all__ = [
     "plot_follow_up",
     "rate",
     "ratio",
+    "read_table",
     "report",
     "run_config",
     "sex_from_personnummer",
