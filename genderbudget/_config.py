@@ -25,6 +25,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
+import re
 import tomllib
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -425,7 +426,9 @@ def _load(path: Path) -> tuple[dict[str, Any], _Source, str]:
         parsed = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         problem = " ".join(str(error).split())
-        raise ConfigError(SYNTAX.format(file=path.name, problem=problem)) from None
+        at = re.search(r"line (\d+)", problem)
+        line = int(at.group(1)) if at else None
+        raise ConfigError(SYNTAX.format(file=path.name, problem=problem), line=line) from None
     return parsed, _Source(path.name, key_lines(text)), hashlib.sha256(raw).hexdigest()
 
 
