@@ -182,10 +182,12 @@ def test_the_provenance_records_the_settings_and_the_input(tmp_path: Path) -> No
     assert items["rule.min_n"] == "20"
     assert "färre än 3 personer" in items["Röjandeskydd"]
     # the same numbers as the frame analysed directly
-    expected = gb.analyse(gb.datasets.load_kriminalvarden(), gb.rate("arbetsdrift"), sex="kon",
-                          by="ar")
-    estimates = pd.read_csv(run.folder / "csv" / "1_arbetsdrift" / "estimates.csv", sep=";",
-                            decimal=",")
+    expected = gb.analyse(
+        gb.datasets.load_kriminalvarden(), gb.rate("arbetsdrift"), sex="kon", by="ar"
+    )
+    estimates = pd.read_csv(
+        run.folder / "csv" / "1_arbetsdrift" / "estimates.csv", sep=";", decimal=","
+    )
     assert estimates["Skattning"].to_numpy() == pytest.approx(
         expected.estimates["estimate"].to_numpy(), rel=1e-12
     )
@@ -259,7 +261,7 @@ def test_an_unknown_column_lists_the_columns(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         gb.run_config(_write(tmp_path, text))
     error = caught.value
-    assert (error.key, error.line) == ("indikator[1].kolumn", _line_of(text, "arbetsdrif\""))
+    assert (error.key, error.line) == ("indikator[1].kolumn", _line_of(text, 'arbetsdrif"'))
     assert "the column 'arbetsdrif' is not in genderbudget.datasets: kriminalvarden" in str(error)
     assert "Did you mean 'arbetsdrift'?" in str(error) and "'strafflangd'" in str(error)
 
