@@ -243,7 +243,7 @@ def test_a_missing_file_is_named_with_its_key(tmp_path: Path) -> None:
 
 
 def test_a_missing_settings_file() -> None:
-    with pytest.raises(FileNotFoundError, match="'saknas.toml' does not exist"):
+    with pytest.raises(FileNotFoundError, match=r"'saknas\.toml' does not exist"):
         gb.run_config("saknas.toml")
 
 
