@@ -57,6 +57,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from genderbudget._options import check_choice, counted, listed_counts, masked, quoted
 from genderbudget._texts import Lang, language
@@ -103,7 +104,7 @@ EXAMPLES = 3
 
 NO_SOURCE = "read_table needs a file (source=) or a DuckDB query over files (query=), got neither."
 FILE_NOT_FOUND = (
-    "File {name!r} was not found{hint}. Check the file name and its folder (a name without a "
+    "File {name!r} was not found.{hint} Check the file name and its folder (a name without a "
     "folder is looked for in the current working folder)."
 )
 NOT_A_FILE = "{name!r} is a folder, not a file. Give the path of a file in it."
@@ -200,7 +201,7 @@ USAGE = (
 )
 QUERY_NEEDED = (
     "File {name!r} is a DuckDB database: say what to read with query=, e.g. "
-    "query='select * from {table}'. Its tables: {tables}."
+    "query='select * from my_table'. Its tables: {tables}."
 )
 QUERY_WITH_FILE = (
     "query= runs in DuckDB over a database file (.duckdb) or, with no file given, over the "
@@ -634,7 +635,7 @@ def _existing_file(source: str | os.PathLike[str]) -> Path:
 
 
 def _close_name(path: Path) -> str:
-    """``"; did you mean 'x.csv'?"`` when a file in the same folder has a close name."""
+    """Say ``" Did you mean 'x.csv'?"`` when a file in the same folder has a close name."""
     folder = path.parent
     if not folder.is_dir():
         return ""
@@ -643,7 +644,7 @@ def _close_name(path: Path) -> str:
     except OSError:
         return ""
     close = difflib.get_close_matches(path.name, names, n=1, cutoff=0.75)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return f" Did you mean {close[0]!r}?" if close else ""
 
 
 def _kind(path: Path) -> str:
@@ -690,16 +691,16 @@ class _Format:
     decimal: str
     thousands: str  # the characters accepted between groups of three; "" for none
 
-    def pattern(self) -> re.Pattern[str]:
+    def pattern(self) -> str:
         sign = f"[+\\-{MINUS}]?"
         d = re.escape(self.decimal)
-        exponent = "(?:[eE][+\\-]?\\d+)?"
-        plain = f"(?:\\d+(?:{d}\\d+)?|{d}\\d+){exponent}"
+        exponent = "(?:[eE][+\\-]?[0-9]+)?"
+        plain = f"(?:[0-9]+(?:{d}[0-9]+)?|{d}[0-9]+){exponent}"
         if not self.thousands:
-            return re.compile(f"{sign}{plain}")
+            return f"{sign}{plain}"
         t = "[" + re.escape(self.thousands) + "]"
-        grouped = f"\\d{{1,3}}(?:{t}\\d{{3}})+(?:{d}\\d+)?"
-        return re.compile(f"{sign}(?:{grouped}|{plain})")
+        grouped = f"[0-9]{{1,3}}(?:{t}[0-9]{{3}})+(?:{d}[0-9]+)?"
+        return f"{sign}(?:{grouped}|{plain})"
 
     def numbers(self, values: pd.Series) -> pd.Series:
         text = values.str.replace(MINUS, "-", regex=False)
@@ -732,7 +733,7 @@ def _formats(options: _NumberOptions) -> list[_Format]:
 class _Column:
     """A column converted (or not) from text: its values and what the report says of it."""
 
-    values: Any  # a list, or a pandas Series of numbers
+    values: pd.Series
     converted: str | None = None
     kept_as_text: str | None = None
     decimal: str | None = None
@@ -740,22 +741,21 @@ class _Column:
 
 
 def _is_code(text: pd.Series) -> pd.Series:
-    """Whole numbers with a leading zero, or with more digits than a float holds: codes."""
+    """Mark whole numbers with a leading zero, or more digits than a float holds: codes."""
     digits = text.str.lstrip("+-" + MINUS)
-    return (digits.str.fullmatch(r"0\d+")) | (digits.str.fullmatch(rf"\d{{{MAX_DIGITS + 1},}}"))
+    return digits.str.fullmatch(r"0[0-9]+") | digits.str.fullmatch(f"[0-9]{{{MAX_DIGITS + 1},}}")
 
 
 def _numbers_from_text(
-    column: str, name: str, texts: pd.Series, options: _NumberOptions
+    column: str, name: str, stripped: pd.Series, options: _NumberOptions
 ) -> tuple[pd.Series | None, str | None, _Format | None]:
     """Read a series of non-blank strings as numbers, if every one is a number in one format.
 
-    Returns the numbers (aligned with ``texts``) and the format used, or None and, when most
-    values are numbers or the values are codes, why the column stays text. The distinct
+    Returns the numbers (aligned with ``stripped``) and the format used, or None and, when
+    most values are numbers or the values are codes, why the column stays text. The distinct
     values are read once each.
     """
-    stripped = texts.str.strip()
-    unique = pd.Series(pd.unique(stripped.to_numpy(dtype=object)), dtype=object)
+    unique = pd.Series(pd.unique(stripped.to_numpy(dtype=object)), dtype="str")
     fits: list[tuple[_Format, pd.Series]] = []
     best: tuple[int, _Format | None] = (0, None)
     for number_format in _formats(options):
@@ -773,18 +773,20 @@ def _numbers_from_text(
     for other, other_numbers in fits[1:]:
         if not np.array_equal(numbers.to_numpy(), other_numbers.to_numpy(), equal_nan=True):
             _raise_ambiguous(column, name, unique, (chosen, numbers), (other, other_numbers))
-    lookup = dict(zip(unique.tolist(), numbers.tolist(), strict=True))
-    return stripped.map(lookup), None, _used_format(unique, chosen)
+    lookup = pd.Series(numbers.to_numpy(dtype=np.float64), index=unique.to_numpy(dtype=object))
+    values = lookup.reindex(stripped.to_numpy(dtype=object)).to_numpy()
+    return pd.Series(values, index=stripped.index), None, _used_format(unique, chosen)
 
 
 def _mostly_numbers(
     stripped: pd.Series, distinct: int, best: tuple[int, _Format | None]
 ) -> str | None:
-    """Why a column stays text although more than half its distinct values are numbers."""
+    """Say why a column stays text although most of its distinct values are numbers."""
     matched, number_format = best
     if number_format is None or matched * 2 <= distinct:
         return None
-    not_numbers = stripped[~stripped.str.fullmatch(number_format.pattern())]
+    text = stripped.astype("str")
+    not_numbers = text[~text.str.fullmatch(number_format.pattern())]
     counts = list(not_numbers.value_counts(sort=True).items())
     return MOSTLY_NUMBERS.format(
         count=len(not_numbers), total=len(stripped), values=listed_counts(counts, EXAMPLES)
@@ -853,78 +855,117 @@ def _describe(used: _Format, excel: bool) -> str:
 # --- building columns ----------------------------------------------------------------------
 
 
-def _is_blank(value: object) -> bool:
-    if value is None:
+def _all_text(values: pd.Series) -> bool:
+    """Whether every non-missing cell is a string (a CSV column, or a sheet's text column)."""
+    if pd.api.types.is_string_dtype(values.dtype) and not pd.api.types.is_object_dtype(
+        values.dtype
+    ):
         return True
-    if isinstance(value, float) and np.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
+    return pd.api.types.infer_dtype(values, skipna=True) in {"string", "empty"}
 
 
-def _text_column(column: str, name: str, values: list[Any], options: _NumberOptions) -> _Column:
-    """Convert a column of a CSV file (all strings) or of a sheet (any cell values)."""
-    blank = np.fromiter((_is_blank(v) for v in values), dtype=bool, count=len(values))
-    filled = [v for v, b in zip(values, blank, strict=True) if not b]
-    cleaned: list[Any] = [None if b else v for v, b in zip(values, blank, strict=True)]
-    if not filled:
-        return _Column(cleaned)
-    texts = [v for v in filled if isinstance(v, str)]
-    others = [v for v in filled if not isinstance(v, str)]
-    if all(_is_real(v) for v in others) and texts:
-        series = pd.Series(texts, dtype=object)
-        numbers, why, used = _numbers_from_text(column, name, series, options)
-        if numbers is not None and used is not None:
-            converted = iter(numbers.tolist())
-            merged = [
-                None if b else (next(converted) if isinstance(v, str) else v)
-                for v, b in zip(values, blank, strict=True)
-            ]
-            return _Column(
-                _numeric(merged),
-                converted=_describe(used, excel=bool(others) or not _all_str(values)),
-                decimal=used.decimal or None,
-                thousands=used.thousands,
-            )
-        return _Column(cleaned, kept_as_text=why)
-    if not texts:
-        return _Column(_typed(cleaned, filled))
-    return _Column(cleaned)
+def _blank_cells(values: pd.Series) -> NDArray[np.bool_]:
+    """Mark missing cells and text cells that are empty or only whitespace."""
+    missing = values.isna().to_numpy(dtype=bool)
+    if _all_text(values):
+        empty = values.astype("str").str.strip().eq("").to_numpy(dtype=bool, na_value=False)
+        return missing | empty
+    texts = values.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+    empty = np.zeros(len(values), dtype=bool)
+    if texts.any():
+        empty[texts] = values[texts].astype("str").str.strip().eq("").to_numpy(dtype=bool)
+    return missing | empty
 
 
-def _all_str(values: list[Any]) -> bool:
-    return all(isinstance(v, str) or v is None for v in values)
+def _converted_column(
+    column: str, name: str, values: pd.Series, options: _NumberOptions, excel: bool
+) -> _Column:
+    """Convert a column of a CSV file (all text) or of a sheet (cells of any type)."""
+    values = values.reset_index(drop=True)
+    blank = _blank_cells(values)
+    if blank.all():
+        return _Column(pd.Series([None] * len(values), dtype=object))
+    if _all_text(values):
+        texts = values.astype("str")
+        stripped = texts[~blank].str.strip()
+        numbers, why, used = _numbers_from_text(column, name, stripped, options)
+        if numbers is None or used is None:
+            return _Column(texts.where(~blank), kept_as_text=why)
+        merged = np.full(len(values), np.nan)
+        merged[~blank] = numbers.to_numpy(dtype=np.float64)
+        return _Column(
+            _numeric(merged),
+            converted=_describe(used, excel=excel),
+            decimal=used.decimal or None,
+            thousands=used.thousands,
+        )
+    return _mixed_column(column, name, values.astype(object), blank, options)
+
+
+def _mixed_column(
+    column: str, name: str, values: pd.Series, blank: NDArray[np.bool_], options: _NumberOptions
+) -> _Column:
+    """Convert a sheet's column holding text and other cells (numbers, dates, booleans)."""
+    cleaned = values.where(~blank, None)
+    filled = cleaned[~blank]
+    is_text = filled.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+    others = filled[~is_text]
+    if not is_text.any():
+        return _Column(_typed(cleaned, others))
+    if not all(_is_real(v) for v in others):
+        return _Column(_text(cleaned))
+    stripped = filled[is_text].astype("str").str.strip()
+    numbers, why, used = _numbers_from_text(column, name, stripped, options)
+    if numbers is None or used is None:
+        return _Column(_text(cleaned), kept_as_text=why)
+    merged = np.full(len(values), np.nan)
+    merged[np.flatnonzero(~blank)[is_text]] = numbers.to_numpy(dtype=np.float64)
+    merged[np.flatnonzero(~blank)[~is_text]] = others.to_numpy(dtype=np.float64)
+    return _Column(
+        _numeric(merged),
+        converted=_describe(used, excel=True),
+        decimal=used.decimal or None,
+        thousands=used.thousands,
+    )
 
 
 def _is_real(value: object) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
 
 
-def _numeric(values: list[Any]) -> pd.Series:
+def _text(values: pd.Series) -> pd.Series:
+    """Keep a column as the file has it, with None for the blank cells."""
+    return pd.Series(values.tolist())
+
+
+def _numeric(values: NDArray[np.float64]) -> pd.Series:
     """Whole numbers without blanks as int64, else float64 (blanks NaN)."""
-    if all(v is not None and float(v).is_integer() for v in values) and all(
-        abs(float(v)) < 2**53 for v in values
-    ):
-        return pd.Series([int(v) for v in values], dtype="int64")
-    return pd.Series([np.nan if v is None else float(v) for v in values], dtype="float64")
+    with np.errstate(invalid="ignore"):
+        whole = np.isfinite(values).all() and bool(
+            (np.floor(values) == values).all() and (np.abs(values) < 2**53).all()
+        )
+    if whole:
+        return pd.Series(values.astype(np.int64))
+    return pd.Series(values, dtype=np.float64)
 
 
-def _typed(values: list[Any], filled: list[Any]) -> Any:
+def _typed(values: pd.Series, filled: pd.Series) -> pd.Series:
     """Cells of one type keep it: numbers, dates and times, booleans; else as they are."""
     if all(_is_real(v) for v in filled):
-        return _numeric(values)
+        return _numeric(values.to_numpy(dtype=np.float64, na_value=np.nan))
     if all(isinstance(v, datetime.datetime | datetime.date) for v in filled):
-        return pd.to_datetime(pd.Series(values, dtype=object))
+        return pd.to_datetime(values)
     if all(isinstance(v, bool) for v in filled) and len(filled) == len(values):
-        return pd.Series(values, dtype=bool)
-    return values
+        return pd.Series(values.tolist(), dtype=bool)
+    return _text(values)
 
 
 @dataclasses.dataclass
 class _Table:
-    """The cells of a file's table before conversion: a header and rows of values."""
+    """The cells of a file's table before conversion: a header and a column per position."""
 
     header: list[Any]
-    rows: list[list[Any]]
+    columns: list[pd.Series]
     header_row: int
     skipped_rows: int = 0
 
@@ -933,36 +974,30 @@ def _frame_from_table(
     table: _Table, name: str, options: _NumberOptions, sheet: str | None
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Check the header, convert each column, and count what the report needs."""
-    width = max([len(table.header), *(len(r) for r in table.rows)], default=0)
+    width = len(table.columns)
     header = [*table.header, *[None] * (width - len(table.header))]
-    rows = [[*r, *[None] * (width - len(r))] for r in table.rows]
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in header]
-    kept = [
-        i
-        for i, title in enumerate(header)
-        if not _is_blank(title) or not all(_is_blank(v) for v in columns[i])
-    ]
-    skipped_columns = width - len(kept)
+    blanks = [_blank_cells(values) for values in table.columns]
+    kept = [i for i in range(width) if not _is_blank(header[i]) or not blanks[i].all()]
     names = _checked_names([header[i] for i in kept], kept, name, table.header_row, sheet)
-    if not rows:
+    rows = len(table.columns[0]) if table.columns else 0
+    if rows == 0:
         header_hint = "" if sheet is None else ", and that the header row is the right one"
         raise ReadError(NO_ROWS.format(name=name, columns=quoted(names), header_hint=header_hint))
-    data: dict[str, Any] = {}
+    data: dict[str, pd.Series] = {}
     report: dict[str, Any] = {
         "converted": {},
         "blanks": {},
         "kept_as_text": {},
         "decimals": set(),
         "thousands": set(),
-        "skipped_columns": skipped_columns,
+        "skipped_columns": width - len(kept),
+        "skipped_rows": table.skipped_rows,
     }
     for title, i in zip(names, kept, strict=True):
-        values = list(columns[i])
-        blanks = sum(_is_blank(v) for v in values)
-        column = _text_column(title, name, values, options)
+        column = _converted_column(title, name, table.columns[i], options, sheet is not None)
         data[title] = column.values
-        if blanks:
-            report["blanks"][title] = blanks
+        if blanks[i].any():
+            report["blanks"][title] = int(blanks[i].sum())
         if column.converted:
             report["converted"][title] = column.converted
             if column.decimal:
@@ -970,14 +1005,15 @@ def _frame_from_table(
             report["thousands"].update(column.thousands)
         if column.kept_as_text:
             report["kept_as_text"][title] = column.kept_as_text
-    frame = pd.DataFrame({title: _series(values) for title, values in data.items()})
-    return frame, report
+    return pd.DataFrame(data), report
 
 
-def _series(values: Any) -> pd.Series:
-    if isinstance(values, pd.Series):
-        return values.reset_index(drop=True)
-    return pd.Series(values)
+def _is_blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and np.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
 
 
 def _checked_names(
@@ -1085,7 +1121,6 @@ def _read_csv(
     delimiter = sep or _detected_delimiter(body, path.name)
     table = _csv_table(body, delimiter, path.name, row)
     frame, details = _frame_from_table(table, path.name, options, sheet=None)
-    details["skipped_rows"] = table.skipped_rows
     report = _report(
         path.name,
         "csv",
@@ -1193,35 +1228,48 @@ def _detected_delimiter(text: str, name: str) -> str:
 
 
 def _csv_table(text: str, delimiter: str, name: str, header_row: int) -> _Table:
-    """Split delimited text into header and rows; refuse a line with too many fields."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    """Split delimited text into header and columns; refuse a line with too many fields."""
     try:
-        header = next(reader)
-    except StopIteration:
-        raise ReadError(EMPTY_FILE.format(name=name)) from None
-    except csv.Error as error:
+        cells = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            dtype="str",
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except pd.errors.ParserError as error:
+        raise _parser_error(str(error), name, delimiter, header_row) from None
+    except (pd.errors.EmptyDataError, UnicodeError) as error:
         raise ReadError(UNREADABLE_TEXT.format(name=name, problem=error)) from None
-    rows: list[list[Any]] = []
-    skipped = 0
-    try:
-        for fields in reader:
-            if all(not f.strip() for f in fields):
-                skipped += bool(fields)
-                continue
-            if len(fields) > len(header) and any(f.strip() for f in fields[len(header) :]):
-                raise ReadError(
-                    FIELDS_PER_LINE.format(
-                        name=name,
-                        line=header_row + reader.line_num - 1,
-                        found=len(fields),
-                        expected=len(header),
-                        sep=delimiter,
-                    )
-                )
-            rows.append(fields[: len(header)] if len(fields) > len(header) else fields)
-    except csv.Error as error:
-        raise ReadError(UNREADABLE_TEXT.format(name=name, problem=error)) from None
-    return _Table(header, rows, header_row, skipped)
+    header = cells.iloc[0].tolist()
+    body = cells.iloc[1:].reset_index(drop=True)
+    empty = np.column_stack([_blank_cells(body[c]) for c in body.columns]).all(axis=1)
+    body = body.iloc[np.flatnonzero(~empty)]
+    columns = [body[c].reset_index(drop=True) for c in body.columns]
+    return _Table(header, columns, header_row, int(empty.sum()))
+
+
+_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _parser_error(problem: str, name: str, delimiter: str, header_row: int) -> ReadError:
+    """Word the parser's complaint of a line with more fields than the header."""
+    found = _FIELDS.search(problem)
+    if found is None:
+        return ReadError(UNREADABLE_TEXT.format(name=name, problem=problem))
+    expected, line, fields = (int(g) for g in found.groups())
+    return ReadError(
+        FIELDS_PER_LINE.format(
+            name=name,
+            line=header_row + line - 1,
+            found=fields,
+            expected=expected,
+            sep=delimiter,
+        )
+    )
 
 
 # --- Excel ---------------------------------------------------------------------------------
@@ -1250,7 +1298,6 @@ def _read_excel(
         workbook.close()
     table = _sheet_table(cells, header_row, path.name, title)
     frame, details = _frame_from_table(table, path.name, options, sheet=title)
-    details["skipped_rows"] = table.skipped_rows
     report = _report(
         path.name,
         "excel",
@@ -1281,7 +1328,7 @@ def _filled(row: Sequence[Any]) -> list[Any]:
 
 
 def _sheet_table(cells: list[list[Any]], header_row: int | None, name: str, sheet: str) -> _Table:
-    """Find the header (given, or detected past title rows) and the rows below it."""
+    """Find the header (given, or detected past title rows) and the columns below it."""
     if not any(_filled(row) for row in cells):
         raise ReadError(EMPTY_FILE.format(name=name))
     if header_row is not None:
@@ -1299,12 +1346,14 @@ def _sheet_table(cells: list[list[Any]], header_row: int | None, name: str, shee
     while body and not _filled(body[-1]):
         body.pop()
     rows = [list(r) for r in body if _filled(r)]
-    first = min(
-        (i for row in [cells[index], *rows] for i, v in enumerate(row) if not _is_blank(v)),
-        default=0,
-    )
-    header = cells[index][first:]
-    return _Table(header, [r[first:] for r in rows], index + 1, len(body) - len(rows))
+    used = [i for row in [cells[index], *rows] for i, v in enumerate(row) if not _is_blank(v)]
+    first, last = min(used, default=0), max(used, default=-1)
+    header = cells[index][first : last + 1]
+    padded = [[*r, *[None] * (last + 1 - len(r))][first : last + 1] for r in rows]
+    columns = [pd.Series(list(column), dtype=object) for column in zip(*padded, strict=True)]
+    if not rows:
+        columns = [pd.Series([], dtype=object) for _ in header]
+    return _Table(header, columns, index + 1, len(body) - len(rows))
 
 
 def _detected_header(cells: list[list[Any]], name: str, sheet: str) -> int:
@@ -1348,26 +1397,7 @@ def _read_parquet(path: Path, output: str) -> Reading:
                 "delimited text", "Parquet"
             )
         ) from None
-    rows, columns = _shape(frame)
-    report = ReadReport(
-        source=path.name,
-        kind="parquet",
-        encoding=None,
-        sep=None,
-        decimal=None,
-        thousands=None,
-        sheet=None,
-        header_row=None,
-        rows=rows,
-        columns=columns,
-        converted={},
-        blanks={},
-        kept_as_text={},
-        skipped_rows=0,
-        skipped_columns=0,
-        fingerprint=_fingerprint(raw),
-    )
-    return Reading(frame, report)
+    return Reading(frame, _untouched_report(path.name, "parquet", frame, _fingerprint(raw)))
 
 
 def _parquet_as_pandas(path: Path) -> pd.DataFrame:
@@ -1410,47 +1440,55 @@ def _files_in_query(query: str) -> list[Path]:
 
 def _read_query(path: Path | None, query: str | None, output: str) -> Reading:
     duckdb = _package("duckdb", "a DuckDB database or query")
-    if path is not None:
-        connection = duckdb.connect(str(path), read_only=True)
-        if query is None:
-            tables = [row[0] for row in connection.sql("show tables").fetchall()]
-            connection.close()
-            raise ReadError(
-                QUERY_NEEDED.format(
-                    name=path.name,
-                    table=tables[0] if tables else "tabell",
-                    tables=quoted(tables) if tables else "none",
-                )
-            )
-        files = [path]
-        source = path.name
-    else:
-        connection = duckdb.connect()
-        files = _files_in_query(str(query))
-        source = ", ".join(p.name for p in files) or "query"
+    if path is not None and query is None:
+        raise ReadError(QUERY_NEEDED.format(name=path.name, tables=_tables(duckdb, path)))
     if not isinstance(query, str) or not query.strip():
         raise ValueError(BAD_QUERY.format(value=masked(query)))
+    files = [path] if path is not None else _files_in_query(query)
+    source = ", ".join(p.name for p in files) or "query"
+    try:
+        connection = duckdb.connect(str(path), read_only=True) if path else duckdb.connect()
+        frame = _run(connection, query, output)
+    except duckdb.Error as error:
+        problem = " ".join(_without_folders(str(error)).split())
+        raise ReadError(QUERY_FAILED.format(problem=problem)) from None
+    fingerprint = _fingerprint(query.encode("utf-8"), *(p.read_bytes() for p in files))
+    return Reading(frame, _untouched_report(source, "duckdb", frame, fingerprint))
+
+
+def _tables(duckdb: Any, path: Path) -> str:
+    """List the tables of a DuckDB database, for the message asking for a query."""
+    try:
+        with duckdb.connect(str(path), read_only=True) as connection:
+            tables = [row[0] for row in connection.sql("show tables").fetchall()]
+    except duckdb.Error:
+        return "none could be listed"
+    return quoted(tables) if tables else "none"
+
+
+def _run(connection: Any, query: str, output: str) -> Any:
+    """Run a query; the connection stays open only for a DuckDB relation returned."""
     try:
         relation = connection.sql(query)
         if relation is None:
             raise ReadError(QUERY_FAILED.format(problem=NOT_A_SELECT))
-        frame: Any
-        if output == "pandas":
-            frame = relation.df()
-        elif output == "polars":
+        if output == "duckdb":
+            return relation
+        if output == "polars":
             _package("polars", "a query as polars")
-            frame = relation.pl()
-        else:
-            frame = relation
-    except ReadError:
-        raise
-    except duckdb.Error as error:
-        raise ReadError(QUERY_FAILED.format(problem=_without_folders(str(error)))) from None
+            return relation.pl()
+        return relation.df()
+    finally:
+        if output != "duckdb":
+            connection.close()
+
+
+def _untouched_report(source: str, kind: Kind, frame: Any, fingerprint: str) -> ReadReport:
+    """Report on a file that carries its own types (Parquet, DuckDB): nothing converted."""
     rows, columns = _shape(frame)
-    fingerprint = _fingerprint(query.encode("utf-8"), *(p.read_bytes() for p in files))
-    report = ReadReport(
+    return ReadReport(
         source=source,
-        kind="duckdb",
+        kind=kind,
         encoding=None,
         sep=None,
         decimal=None,
@@ -1466,7 +1504,6 @@ def _read_query(path: Path | None, query: str | None, output: str) -> Reading:
         skipped_columns=0,
         fingerprint=fingerprint,
     )
-    return Reading(frame, report)
 
 
 def _without_folders(text: str) -> str:
