@@ -227,6 +227,12 @@ class ConfigError(ValueError):
         The key as written in the file, e.g. ``indikator[2].matt``.
     line : int or None
         The 1-based line of the key in the file (or of the table that lacks it).
+
+    Examples
+    --------
+    >>> error = ConfigError("k.toml, line 3, key data.konn: unknown key 'konn'.", "data.konn", 3)
+    >>> error.key, error.line, isinstance(error, ValueError)
+    ('data.konn', 3, True)
     """
 
     def __init__(self, message: str, key: str | None = None, line: int | None = None) -> None:
@@ -740,6 +746,13 @@ class ConfigRun:
         The report's folder.
     files : tuple of Path
         Every file written: the HTML page, the workbook, then the CSV files.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> run = ConfigRun(Path("ut"), (Path("ut/rapport.html"), Path("ut/rapport.xlsx")))
+    >>> run.html.name, run.excel.name
+    ('rapport.html', 'rapport.xlsx')
     """
 
     folder: Path

@@ -108,8 +108,8 @@ def key_lines(text: str) -> dict[KeyPath, int]:
 
     Examples
     --------
-    >>> lines = key_lines('[data]\\nfil = "a.csv"\\n[[indikator]]\\nmatt = "andel"\\n'
-    ...                   '[[indikator]]\\nmatt = "kvot"\\n')
+    >>> lines = key_lines('[data]\nfil = "a.csv"\n[[indikator]]\nmatt = "andel"\n'
+    ...                   '[[indikator]]\nmatt = "kvot"\n')
     >>> lines[("indikator", 1, "matt")], lines[("data", "fil")]
     (6, 2)
     """
