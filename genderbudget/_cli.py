@@ -12,6 +12,7 @@ message). Any other error is a fault in the program and keeps its traceback.
 from __future__ import annotations
 
 import sys
+import zipfile
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -157,6 +158,21 @@ def _measures(
     return measures
 
 
+def _sheet(file: Path, sheet: str | None) -> str | int | None:
+    """Return a sheet's name, or its 0-based number when digits name no sheet of the file."""
+    if sheet is None or not sheet.isdigit() or file.suffix.lower() not in (".xlsx", ".xlsm"):
+        return sheet
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(file, read_only=True)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):  # read_table will say why
+        return sheet
+    names = book.sheetnames
+    book.close()
+    return sheet if sheet in names else int(sheet)
+
+
 def _read(file: Path, options: dict[str, Any]) -> pd.DataFrame:
     from genderbudget._read import read_table
 
@@ -201,10 +217,14 @@ def _print_result(result: gb.Result, lang: Lang, suppress: bool, min_n: int) -> 
 @click.option("--ratio", multiple=True, help="Kvot av två summor, TÄLJARE/NÄMNARE (upprepas).")
 @click.option("--by", multiple=True, help="Uppdelning, t.ex. år eller enhet (upprepas).")
 @click.option("--justified", multiple=True, help="Sakligt skäl för en skillnad (upprepas).")
-@click.option("--sheet", help="Excel: bladets namn eller nummer (0 = första).")
+@click.option(
+    "--sheet",
+    help="Excel: bladets namn, eller dess nummer (0 = första) om inget blad heter så.",
+)
 @click.option("--header-row", type=click.IntRange(min=1), help="Raden med rubrikerna (1 = första).")
 @click.option("--sep", help="CSV: avgränsare, t.ex. ';'.")
 @click.option("--decimal", type=click.Choice([",", "."]), help="Decimaltecken.")
+@click.option("--thousands", help="Tusentalsavgränsare, t.ex. ' ' eller '.'.")
 @click.option("--encoding", help="Teckenkodning, t.ex. cp1252 eller utf-8.")
 @click.option(
     "--lang",
@@ -241,6 +261,7 @@ def analyse_command(
     header_row: int | None,
     sep: str | None,
     decimal: str | None,
+    thousands: str | None,
     encoding: str | None,
     lang: Lang,
     min_n: int,
@@ -255,15 +276,16 @@ def analyse_command(
     if not file.is_file():
         _fail(FileNotFoundError(FILE_MISSING.format(name=file.name)))
     options: dict[str, Any] = {
-        "sheet": int(sheet) if sheet is not None and sheet.isdigit() else sheet,
+        "sheet": _sheet(file, sheet),
         "header_row": header_row,
         "sep": sep,
         "decimal": decimal,
+        "thousands": thousands,
         "encoding": encoding,
     }
     say(step(lang, "read", name=file.name))
     data = _guarded(lambda: _read(file, options))
-    say(step(lang, "analyse", section=file.name, count=len(measures)))
+    say(step(lang, "analyse", section=file.name))
     result = _guarded(
         lambda: gb.analyse(data, measures, sex=sex, by=list(by), justified=list(justified))
     )

@@ -913,7 +913,7 @@ def _sections(
         order.setdefault(item.section, []).append(item)
     sections = []
     for title, items in order.items():
-        progress(step(config.lang, "analyse", section=title, count=len(items)))
+        progress(step(config.lang, "analyse", section=title))
         differences = {
             i.name: float(i.min_difference) for i in items if i.min_difference is not None
         }

@@ -406,7 +406,7 @@ REPORT_TEXTS: dict[tuple[str, ...], frozenset[str]] = {
 
 PROGRESS_TEXTS: dict[str, frozenset[str]] = {
     "read": frozenset({"name"}),
-    "analyse": frozenset({"section", "count"}),
+    "analyse": frozenset({"section"}),
     "allocate": frozenset({"section"}),
     "write": frozenset({"folder"}),
 }

@@ -251,3 +251,27 @@ def test_the_installed_command_and_its_exit_codes(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0].endswith("rapport.html")
+
+
+def test_read_options_reach_read_table(tmp_path: Path) -> None:
+    # An Excel sheet with a title row above the header, and a CSV whose amounts have a space
+    # between thousands and a decimal comma: the options settle both.
+    book = tmp_path / "bok.xlsx"
+    frame = pd.DataFrame({"kon": ["K", "M", "K", "M"], "belopp": [1234.5, 2000.0, 1500.0, 2500.0]})
+    with pd.ExcelWriter(book) as writer:
+        pd.DataFrame([["Utbetalningar 2024"]]).to_excel(
+            writer, sheet_name="2024", index=False, header=False
+        )
+        frame.to_excel(writer, sheet_name="2024", index=False, startrow=2)
+    csv = tmp_path / "belopp.csv"
+    csv.write_text("kon;belopp\nK;1 234,5\nM;2 000\nK;1 500\nM;2 500\n", encoding="utf-8")
+    expected = gb.analyse(frame, gb.mean("belopp"), sex="kon").explain()["text"][0]
+    for args in (
+        [str(book), "--sheet", "2024", "--header-row", "3"],
+        [str(csv), "--sep", ";", "--decimal", ",", "--thousands", " "],
+    ):
+        result = CliRunner().invoke(
+            cli, ["analyse", *args, "--sex", "kon", "--mean", "belopp", "--no-suppress", "-q"]
+        )
+        assert result.exit_code == 0, result.output
+        assert expected in result.stdout
