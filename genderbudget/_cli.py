@@ -12,8 +12,8 @@ message). Any other error is a fault in the program and keeps its traceback.
 from __future__ import annotations
 
 import sys
-import zipfile
 import traceback
+import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
