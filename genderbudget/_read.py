@@ -573,12 +573,12 @@ def _check_sheet_and_header_row(sheet: object, header_row: object) -> None:
 
 
 def _check_encoding(encoding: object) -> None:
-    try:
-        codecs.lookup(str(encoding))
-    except LookupError:
-        raise ValueError(UNKNOWN_ENCODING.format(value=masked(encoding))) from None
     if not isinstance(encoding, str):
         raise ValueError(UNKNOWN_ENCODING.format(value=masked(encoding)))
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise ValueError(UNKNOWN_ENCODING.format(value=masked(encoding))) from None
 
 
 def _check_options_for_kind(
@@ -1119,7 +1119,7 @@ def _read_csv(
     if not body.strip():
         raise ReadError(EMPTY_FILE.format(name=path.name))
     delimiter = sep or _detected_delimiter(body, path.name)
-    table = _csv_table(body, delimiter, path.name, row)
+    table = _csv_table(body, delimiter or DELIMITERS[0], path.name, row)
     frame, details = _frame_from_table(table, path.name, options, sheet=None)
     report = _report(
         path.name,
@@ -1204,17 +1204,24 @@ def _where(raw: bytes, offset: int) -> tuple[int, int]:
     return line, offset - start + 1
 
 
-def _detected_delimiter(text: str, name: str) -> str:
-    """Find the one delimiter that splits each first line into the same number of fields."""
+def _detected_delimiter(text: str, name: str) -> str | None:
+    """Find the one delimiter that splits each first line into the same number of fields.
+
+    None when no candidate splits any line: a file of one column.
+    """
     lines = [line for line in text.splitlines() if line.strip()][:SNIFFED_LINES]
-    consistent: dict[str, int] = {}
-    for candidate in DELIMITERS:
-        counts = {len(fields) for fields in csv.reader(lines, delimiter=candidate)}
-        if len(counts) == 1 and (fields := counts.pop()) >= 2:
-            consistent[candidate] = fields
+    fields_per_line = {
+        candidate: {len(fields) for fields in csv.reader(lines, delimiter=candidate)}
+        for candidate in DELIMITERS
+    }
+    if all(counts == {1} for counts in fields_per_line.values()):
+        return None
+    consistent = {
+        candidate: next(iter(counts))
+        for candidate, counts in fields_per_line.items()
+        if len(counts) == 1 and next(iter(counts)) >= 2
+    }
     if not consistent:
-        if all(not any(d in line for d in DELIMITERS) for line in lines):
-            return DELIMITERS[0]  # one column: no delimiter anywhere
         raise ReadError(NO_DELIMITER.format(name=name, lines=len(lines)))
     most = max(consistent.values())
     best = [d for d, fields in consistent.items() if fields == most]
