@@ -504,15 +504,7 @@ def _indicator(
             NUMBER_RANGE.format(what="a number >= 0", value=table["min_skillnad"]),
         )
     arguments: dict[str, Any] = {"name": table["namn"]}
-    positional = {
-        "andel": ("kolumn",),
-        "medelvarde": ("kolumn",),
-        "summa": ("kolumn",),
-        "kvot": ("taljare", "namnare"),
-        "per_behov": ("resurs", "behov"),
-        "antal": (),
-    }[kind]
-    arguments["columns"] = tuple(table[k] for k in positional)
+    arguments["columns"] = tuple(table[k] for k in needed)  # the measure's positional ones
     for key, argument in (
         ("kluster", "cluster"),
         ("markering", "marked"),
