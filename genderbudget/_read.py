@@ -393,11 +393,12 @@ class ReadReport:
         return self.text("sv")
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class Reading:
     r"""A table read from a file: the data and the report of how it was read.
 
-    Unpacks as ``frame, report = gb.read_table(...)``.
+    Unpacks as ``frame, report = gb.read_table(...)``. Two readings compare by identity
+    (frames have no single truth value); compare their frames and reports instead.
 
     Attributes
     ----------
@@ -648,6 +649,7 @@ def _close_name(path: Path) -> str:
 
 
 def _kind(path: Path) -> str:
+    """Tell the kind of file from its extension; refuse one that cannot be read."""
     extension = path.suffix.lower()
     if extension == ".xls":
         raise ReadError(OLD_EXCEL.format(name=path.name))
@@ -661,10 +663,13 @@ def _kind(path: Path) -> str:
 
 
 def _fingerprint(*parts: bytes) -> str:
+    """SHA-256 of a file's bytes; of several parts (a query, its files), of their digests."""
+    if len(parts) == 1:
+        return hashlib.sha256(parts[0]).hexdigest()
     digest = hashlib.sha256()
     for part in parts:
         digest.update(hashlib.sha256(part).digest())
-    return digest.hexdigest() if len(parts) > 1 else hashlib.sha256(parts[0]).hexdigest()
+    return digest.hexdigest()
 
 
 def _package(name: str, what: str) -> Any:
@@ -747,13 +752,14 @@ def _is_code(text: pd.Series) -> pd.Series:
 
 
 def _numbers_from_text(
-    column: str, name: str, stripped: pd.Series, options: _NumberOptions
+    column: str, name: str, stripped: pd.Series, options: _NumberOptions, numeric_cells: int = 0
 ) -> tuple[pd.Series | None, str | None, _Format | None]:
     """Read a series of non-blank strings as numbers, if every one is a number in one format.
 
     Returns the numbers (aligned with ``stripped``) and the format used, or None and, when
-    most values are numbers or the values are codes, why the column stays text. The distinct
-    values are read once each.
+    most values are numbers (counting ``numeric_cells``, a sheet's number cells beside the
+    text) or the values are codes, why the column stays text. The distinct values are read
+    once each.
     """
     unique = pd.Series(pd.unique(stripped.to_numpy(dtype=object)), dtype="str")
     fits: list[tuple[_Format, pd.Series]] = []
@@ -765,7 +771,7 @@ def _numbers_from_text(
         if int(matches.sum()) > best[0]:
             best = (int(matches.sum()), number_format)
     if not fits:
-        return None, _mostly_numbers(stripped, len(unique), best), None
+        return None, _mostly_numbers(stripped, best[1], numeric_cells), None
     codes = _is_code(unique)
     if bool(codes.any()):
         return None, CODES.format(example=quoted([unique[codes].iloc[0]])), None
@@ -779,17 +785,20 @@ def _numbers_from_text(
 
 
 def _mostly_numbers(
-    stripped: pd.Series, distinct: int, best: tuple[int, _Format | None]
+    stripped: pd.Series, number_format: _Format | None, numeric_cells: int
 ) -> str | None:
-    """Say why a column stays text although most of its distinct values are numbers."""
-    matched, number_format = best
-    if number_format is None or matched * 2 <= distinct:
-        return None
+    """Say why a column stays text although most of its values are numbers."""
     text = stripped.astype("str")
-    not_numbers = text[~text.str.fullmatch(number_format.pattern())]
+    if number_format is None:
+        not_numbers = text
+    else:
+        not_numbers = text[~text.str.fullmatch(number_format.pattern())]
+    total = len(stripped) + numeric_cells
+    if len(not_numbers) * 2 >= total:
+        return None
     counts = list(not_numbers.value_counts(sort=True).items())
     return MOSTLY_NUMBERS.format(
-        count=len(not_numbers), total=len(stripped), values=listed_counts(counts, EXAMPLES)
+        count=len(not_numbers), total=total, values=listed_counts(counts, EXAMPLES)
     )
 
 
@@ -915,7 +924,7 @@ def _mixed_column(
     if not all(_is_real(v) for v in others):
         return _Column(_text(cleaned))
     stripped = filled[is_text].astype("str").str.strip()
-    numbers, why, used = _numbers_from_text(column, name, stripped, options)
+    numbers, why, used = _numbers_from_text(column, name, stripped, options, len(others))
     if numbers is None or used is None:
         return _Column(_text(cleaned), kept_as_text=why)
     merged = np.full(len(values), np.nan)

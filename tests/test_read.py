@@ -782,3 +782,38 @@ def test_parquet_falls_back_to_duckdb_without_pyarrow(
     monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
     frame = _read.read_table(path).frame
     pd.testing.assert_frame_equal(frame, clean(), check_exact=True)
+
+
+def test_an_identity_number_as_a_repeated_column_name_is_masked(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", "kon;19121212-1212;19121212-1212\nK;1;2\n")
+    with pytest.raises(ReadError) as caught:
+        gb.read_table(path)
+    assert "<personal identity number>" in str(caught.value)
+    assert "1212-1212" not in str(caught.value)
+
+
+@pytest.mark.parametrize("thousands", [" ", NBSP, NNBSP])
+def test_a_given_space_separator_accepts_every_kind_of_space(
+    thousands: str, tmp_path: Path
+) -> None:
+    text = f"kon;x\nK;1 000,5\nM;2{NBSP}000\nK;3{NNBSP}000\n"
+    frame, report = gb.read_table(write(tmp_path, "a.csv", text), thousands=thousands)
+    assert frame["x"].tolist() == [1000.5, 2000.0, 3000.0]
+    assert report.thousands == " " + NBSP + NNBSP
+
+
+def test_an_excel_column_of_numbers_with_a_text_cell_stays_text(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"kon": ["K", "M", "K"], "belopp": [100, "saknas", 250.5]})
+    read, report = gb.read_table(excel_file(tmp_path, frame))
+    assert read["belopp"].tolist() == [100, "saknas", 250.5]
+    assert report.kept_as_text == {
+        "belopp": "1 of 3 values are not numbers: 'saknas' (1 row); kept as text"
+    }
+    assert "belopp" not in report.converted
+
+
+def test_readings_compare_by_identity_and_reports_by_value(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", "kon;x\nK;1\n")
+    first, second = gb.read_table(path), gb.read_table(path)
+    assert first == first and first != second  # no 'truth value of a DataFrame' error
+    assert first.report == second.report
