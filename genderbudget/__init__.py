@@ -14,6 +14,8 @@ The one flow::
                      plot_decomposition, in one colour pair for women and men
                  ->  files: Result.to_excel, to_html, to_csv and report (several
                      results in one HTML page and one workbook), with provenance
+                 ->  indicator sets as a TOML settings file (run_config) and the
+                     ``genderbudget`` command line (run, analyse, demo)
 
 An agency's own file comes in through ``read_table`` (CSV, Excel, Parquet, DuckDB), which
 returns the frame and a report of what it detected and converted.
@@ -26,6 +28,7 @@ pre-aggregated counts, give the same numbers.
 from genderbudget import datasets
 from genderbudget._allocate import Allocation, allocate
 from genderbudget._analyse import analyse
+from genderbudget._config import ConfigError, ConfigRun, run_config
 from genderbudget._decompose import decompose_cost, oaxaca
 from genderbudget._equalize import equalize
 from genderbudget._flags import FlagRule
@@ -45,6 +48,8 @@ from genderbudget._texts import method_label
 
 __all__ = [
     "Allocation",
+    "ConfigError",
+    "ConfigRun",
     "FlagRule",
     "Measure",
     "Publication",
@@ -77,6 +82,7 @@ __all__ = [
     "ratio",
     "read_table",
     "report",
+    "run_config",
     "sex_from_personnummer",
     "suppress",
     "table",

@@ -48,6 +48,8 @@ import hashlib
 import html
 import io
 import math
+import re
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -67,6 +69,9 @@ if TYPE_CHECKING:
     from genderbudget._allocate import Allocation
     from genderbudget._result import Result
 
+Created = datetime | Literal["now"] | None
+"""The time a report records: a given time, the time of writing, or none."""
+
 __all__ = ["neutralised", "report", "to_csv", "to_excel", "to_html"]
 
 DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -85,6 +90,8 @@ NOT_A_RESULT = (
 )
 NO_RESULTS = "report needs at least one (title, result) pair, e.g. [('Kriminalvården', result)]."
 NOT_A_FOLDER = "to_csv writes one file per table into a folder; {path!r} is a file."
+BAD_CREATED = "created must be a datetime, 'now' or None, got a {kind}."
+BAD_PROVENANCE = "provenance must be a dict of label -> text, got a {kind}."
 
 KEYS_ESTIMATES = ("n", "units", "estimate", "ci_low", "ci_high", "share", "note")
 KEYS_COMPARISONS = (
@@ -379,9 +386,10 @@ class Provenance:
     synthetic: bool
     suppress: bool
     min_n: int
-    created: datetime
+    created: datetime | None
     words: Persons = "adults"
     labels: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    extra: tuple[tuple[str, str], ...] = ()
 
 
 def _provenance_items(
@@ -397,7 +405,10 @@ def _provenance_items(
     if about.title is not None:
         items.append((words["title"], about.title))
     items.append((words["version"], version("genderbudget")))
-    items.append((words["created"], about.created.strftime("%Y-%m-%d %H:%M:%S")))
+    if about.created is None:
+        items.append((words["created"], words["created_not_recorded"]))
+    else:
+        items.append((words["created"], about.created.strftime("%Y-%m-%d %H:%M:%S")))
     if about.source is not None:
         items.append((words["source"], about.source))
     if about.synthetic:
@@ -416,6 +427,7 @@ def _provenance_items(
         items.append((words["withheld"], _withheld_words(withheld, words, lang)))
     items.append((words["fingerprint"], fingerprint(tables, int(rows_in or 0))))
     items.append(("", words["fingerprint_basis"]))
+    items += about.extra
     return items + _settings_items(obj.settings)
 
 
@@ -516,6 +528,8 @@ def _about(
     min_n: int,
     words: Persons = "adults",
     labels: Mapping[str, str] | None = None,
+    created: Created = "now",
+    extra: Mapping[str, str] | None = None,
 ) -> Provenance:
     return Provenance(
         words=words,
@@ -525,11 +539,83 @@ def _about(
         synthetic=bool(synthetic),
         suppress=bool(suppress),
         min_n=min_n,
-        created=datetime.now(UTC),
+        created=_moment(created),
+        extra=_extra_items(extra),
     )
 
 
-def _write_workbook(sheets: Sequence[Sheet], path: Path) -> Path:
+def _moment(created: Created) -> datetime | None:
+    """Return the time a report records: now, a given time (in UTC), or none."""
+    if isinstance(created, str):
+        check_choice(created, "created", ("now",))
+        return datetime.now(UTC).replace(microsecond=0)
+    if created is None:
+        return None
+    if not isinstance(created, datetime):
+        raise TypeError(BAD_CREATED.format(kind=type(created).__name__))
+    if created.tzinfo is None:
+        return created.replace(tzinfo=UTC, microsecond=0)
+    return created.astimezone(UTC).replace(microsecond=0)
+
+
+def _extra_items(extra: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
+    """Return the caller's own provenance items as (label, text) pairs, in their order."""
+    if extra is None:
+        return ()
+    if not isinstance(extra, Mapping):
+        raise TypeError(BAD_PROVENANCE.format(kind=type(extra).__name__))
+    return tuple((str(label), str(text)) for label, text in extra.items())
+
+
+ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
+"""The earliest time a zip file can hold; the workbook's time when none is recorded."""
+CORE_TIMES = re.compile(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>")
+
+
+def _fix_workbook_times(path: Path, moment: datetime | None) -> None:
+    """Write the report's own time into a saved workbook instead of the time of saving.
+
+    openpyxl writes the time of saving into the document properties (``docProps/core.xml``)
+    and into every entry of the zip file, so two saves of the same sheets differ. Here
+    both become the report's time (``moment``), and without one the properties' times are
+    left out and the entries get the zip format's earliest time: the same sheets and
+    provenance then give the same bytes.
+    """
+    stamp = ZIP_EPOCH if moment is None else max(moment, ZIP_EPOCH)
+    with zipfile.ZipFile(path) as archive:
+        entries = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w") as archive:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                data = CORE_TIMES.sub(_core_time(moment), data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            archive.writestr(fixed, data)
+
+
+def _core_time(moment: datetime | None) -> Any:
+    """Return the replacement of a time element of the document properties."""
+    if moment is None:
+        return b""
+    text = moment.strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii")
+
+    def replace(match: re.Match[bytes]) -> bytes:
+        name = match.group(1)
+        return (
+            b"<dcterms:"
+            + name
+            + b' xsi:type="dcterms:W3CDTF">'
+            + text
+            + b"</dcterms:"
+            + name
+            + b">"
+        )
+
+    return replace
+
+
+def _write_workbook(sheets: Sequence[Sheet], path: Path, moment: datetime | None) -> Path:
     """Write sheets to an .xlsx file: numbers as numbers, every text as a string cell."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -561,6 +647,7 @@ def _write_workbook(sheets: Sequence[Sheet], path: Path) -> Path:
                     row_cells[0].alignment = Alignment(wrap_text=True, vertical="top")
         ws.freeze_panes = "A2"
     book.save(path)
+    _fix_workbook_times(path, moment)
     return path
 
 
@@ -580,12 +667,17 @@ def to_excel(
     source: str | None = None,
     synthetic: bool = False,
     title: str | None = None,
+    created: Created = "now",
+    provenance: Mapping[str, str] | None = None,
 ) -> Path:
-    """Write a result to an Excel workbook; see :meth:`genderbudget.Result.to_excel`."""
+    """Write a result to an Excel workbook; see :meth:`genderbudget.Result.to_excel`.
+
+    ``created`` and ``provenance`` are those of :func:`report`.
+    """
     check_choice(lang, "lang", LANGS)
-    about = _about(title, source, synthetic, suppress, min_n)
+    about = _about(title, source, synthetic, suppress, min_n, created=created, extra=provenance)
     sheets, _, _ = _sheets(result, lang, about)
-    return _write_workbook(sheets, Path(path))
+    return _write_workbook(sheets, Path(path), about.created)
 
 
 def _csv_value(value: Any, lang: Lang) -> str:
@@ -619,14 +711,19 @@ def to_csv(
     min_n: int = 3,
     source: str | None = None,
     synthetic: bool = False,
+    created: Created = "now",
+    provenance: Mapping[str, str] | None = None,
 ) -> list[Path]:
-    """Write a result's tables as CSV files; see :meth:`genderbudget.Result.to_csv`."""
+    """Write a result's tables as CSV files; see :meth:`genderbudget.Result.to_csv`.
+
+    ``created`` and ``provenance`` are those of :func:`report`.
+    """
     check_choice(lang, "lang", LANGS)
     target = Path(folder)
     if target.exists() and not target.is_dir():
         raise ValueError(NOT_A_FOLDER.format(path=str(target)))
     target.mkdir(parents=True, exist_ok=True)
-    about = _about(None, source, synthetic, suppress, min_n)
+    about = _about(None, source, synthetic, suppress, min_n, created=created, extra=provenance)
     sheets, _, _ = _sheets(result, lang, about)
     return [
         _write_csv(sheet, target / f"{name}.csv", lang)
@@ -755,11 +852,16 @@ def to_html(
     synthetic: bool = False,
     charts: bool = True,
     title: str | None = None,
+    created: Created = "now",
+    provenance: Mapping[str, str] | None = None,
 ) -> Path:
-    """Write a result to one self-contained HTML file; see :meth:`genderbudget.Result.to_html`."""
+    """Write a result to one self-contained HTML file; see :meth:`genderbudget.Result.to_html`.
+
+    ``created`` and ``provenance`` are those of :func:`report`.
+    """
     check_choice(lang, "lang", LANGS)
     heading = title if title is not None else _texts(lang)["html"]["title"]
-    about = _about(heading, source, synthetic, suppress, min_n)
+    about = _about(heading, source, synthetic, suppress, min_n, created=created, extra=provenance)
     body = _section(result, None, lang, about, charts, level=1)
     target = Path(path)
     target.write_text(_page(heading, [body], lang), encoding="utf-8")
@@ -840,6 +942,8 @@ def report(
     charts: bool = True,
     words: Mapping[str, Persons] | None = None,
     labels: Mapping[str, Mapping[str, str]] | None = None,
+    created: Created = "now",
+    provenance: Mapping[str, str] | None = None,
 ) -> list[Path]:
     """Write several results to one HTML report and, optionally, one workbook.
 
@@ -877,6 +981,15 @@ def report(
     labels : dict, optional
         Words for a result's justified factors and measures in its explanations, by its
         title: ``{"Kriminalvården": {"sakerhetsklass": "säkerhetsklass"}}``.
+    created : datetime, "now" or None, default "now"
+        The time the provenance records (in UTC; a time without a zone is taken as UTC),
+        also written as the workbook's creation and modification time. ``"now"``: the time
+        of writing. None: no time is recorded, so that the same results give the same
+        bytes of every data file whenever they are written.
+    provenance : dict, optional
+        More provenance items, label -> text, written after the fingerprint into every
+        result's and allocation's provenance (e.g. the hash of the settings file and of
+        the input file).
 
     Returns
     -------
@@ -888,7 +1001,8 @@ def report(
     ValueError
         No results, an unknown language or a ``min_n`` below 1.
     TypeError
-        An item of ``results`` is not a pair of a title and a Result or Allocation.
+        An item of ``results`` is not a pair of a title and a Result or Allocation, or
+        ``created`` is not a time.
 
     Examples
     --------
@@ -911,6 +1025,7 @@ def report(
     words = dict(words or {})
     labels = dict(labels or {})
     heading = title if title is not None else _texts(lang)["html"]["title"]
+    moment = _moment(created)
     sections: list[str] = []
     sheets: list[Sheet] = []
     for number, (name, obj) in enumerate(pairs, start=1):
@@ -922,6 +1037,8 @@ def report(
             min_n,
             words=words.get(name, "adults"),
             labels=labels.get(name),
+            created=moment,
+            extra=provenance,
         )
         prefix = f"{number} "
         if _is_allocation(obj):
@@ -934,5 +1051,5 @@ def report(
     target.write_text(_page(heading, sections, lang), encoding="utf-8")
     written = [target]
     if excel_path is not None:
-        written.append(_write_workbook(sheets, Path(excel_path)))
+        written.append(_write_workbook(sheets, Path(excel_path), moment))
     return written

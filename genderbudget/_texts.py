@@ -377,10 +377,18 @@ REPORT_TEXTS: dict[tuple[str, ...], frozenset[str]] = {
     **{
         ("provenance", word): frozenset()
         for word in (
+            "config",
+            "config_hash",
             "created",
+            "created_not_recorded",
             "data",
             "fingerprint",
             "fingerprint_basis",
+            "input",
+            "input_columns",
+            "input_fingerprint",
+            "input_read",
+            "input_rows",
             "rows_in",
             "source",
             "suppression",
@@ -397,6 +405,14 @@ REPORT_TEXTS: dict[tuple[str, ...], frozenset[str]] = {
     ("html", "chart_left_out"): frozenset({"measure"}),
     **{("html", word): frozenset() for word in ("charts", "tables", "title", "verdicts")},
 }
+
+PROGRESS_TEXTS: dict[str, frozenset[str]] = {
+    "read": frozenset({"name"}),
+    "analyse": frozenset({"section"}),
+    "allocate": frozenset({"section"}),
+    "write": frozenset({"folder"}),
+}
+"""The messages of the long steps of a settings file's run and of the command line."""
 
 DIFFERENCE_FIELDS = frozenset(
     {
@@ -579,6 +595,8 @@ def _schema() -> dict[tuple[str, ...], frozenset[str] | None]:
         schema[("charts", *path)] = fields
     for path, fields in REPORT_TEXTS.items():
         schema[("report", *path)] = fields
+    for word, fields in PROGRESS_TEXTS.items():
+        schema["progress", word] = fields
     for path, fields in READ_TEXTS.items():
         schema[("read", *path)] = fields
     return schema

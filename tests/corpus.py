@@ -1403,6 +1403,156 @@ def decompose_cost_negative_days() -> Any:
     )
 
 
+# --- settings files and the command line ----------------------------------------------------
+
+CONFIG = "settings file"
+CLI = "command line"
+
+SETTINGS = """\
+[data]
+exempel = "kriminalvarden"
+kon = "kon"
+
+[[indikator]]
+namn = "arbetsdrift"
+matt = "andel"
+kolumn = "arbetsdrift"
+"""
+
+
+def _settings(text: str) -> Path:
+    """Write a settings file into a new temporary folder."""
+    path = Path(tempfile.mkdtemp()) / "installningar.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _check_settings(text: str) -> Any:
+    from genderbudget._config import check_config
+
+    return check_config(_settings(text))
+
+
+@case(
+    CONFIG,
+    "a misspelt key (kolumnn) in the second [[indikator]]",
+    "error naming the key, its line and the closest known key",
+    raises="line 13, key indikator[2].kolumnn: unknown key 'kolumnn'. Did you mean 'kolumn'?",
+)
+def config_unknown_key() -> Any:
+    return _check_settings(
+        SETTINGS + '\n[[indikator]]\nnamn = "k"\nmatt = "medelvarde"\nkolumnn = "kostnad"\n'
+    )
+
+
+@case(
+    CONFIG,
+    'a number in quotes where a whole number belongs (min_n = "3")',
+    "error naming the key, its line, what it must be and what it got",
+    raises="line 2, key rapport.min_n: must be a whole number, got a text ('3').",
+)
+def config_wrong_type() -> Any:
+    return _check_settings('[rapport]\nmin_n = "3"\n' + SETTINGS)
+
+
+@case(
+    CONFIG,
+    "a TOML syntax error (a text without quotes)",
+    "error with the line and column of the parser, in one paragraph",
+    raises="the file is not valid TOML: Invalid value (at line 8, column 10)",
+)
+def config_syntax_error() -> Any:
+    return _check_settings(SETTINGS.replace('kolumn = "arbetsdrift"', "kolumn = arbetsdrift"))
+
+
+@case(
+    CONFIG,
+    "an input file that does not exist",
+    "error naming the key fil, its line and the file",
+    raises="line 2, key data.fil: the file 'intagna.csv' does not exist",
+)
+def config_missing_file() -> Any:
+    return _check_settings(SETTINGS.replace('exempel = "kriminalvarden"', 'fil = "intagna.csv"'))
+
+
+@case(
+    CONFIG,
+    "a column named in the settings that is not in the data",
+    "error naming the key, its line, the column and the columns there are",
+    raises="line 8, key indikator[1].kolumn: the column 'arbete' is not in",
+)
+def config_missing_column() -> Any:
+    return gb.run_config(_settings(SETTINGS.replace('kolumn = "arbetsdrift"', 'kolumn = "arbete"')))
+
+
+def _cli(*args: str) -> str:
+    """Run the command line; return its exit code and everything it printed."""
+    from click.testing import CliRunner
+
+    from genderbudget._cli import cli
+
+    result = CliRunner().invoke(cli, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return f"exit {result.exit_code}\n{result.stdout}{result.stderr}"
+
+
+def _exits(code: int, words: str) -> Callable[[Any], None]:
+    def check(output: str) -> None:
+        assert output.startswith(f"exit {code}\n"), output
+        assert words in output, output
+        assert "Traceback" not in output, output
+
+    return check
+
+
+def _export(text: str, name: str = "export.csv") -> str:
+    path = Path(tempfile.mkdtemp()) / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@case(
+    CLI,
+    "genderbudget analyse with a column that is not in the file",
+    "exit code 1 and the library's message in one paragraph, no traceback",
+    check=_exits(1, "Column 'saknas'"),
+)
+def cli_missing_column() -> Any:
+    return _cli("analyse", _export("kon;a\nK;1\nM;0\n"), "--sex", "kon", "--rate", "saknas")
+
+
+@case(
+    CLI,
+    "genderbudget analyse on a column of 1.234-like values (decimal or thousands?)",
+    "exit code 1 with the message of read_table naming the column and the option",
+    check=_exits(1, "belopp"),
+)
+def cli_ambiguous_decimal() -> Any:
+    text = "kon;belopp\nK;1.234\nM;2.345\nK;3.456\n"
+    return _cli("analyse", _export(text), "--sex", "kon", "--mean", "belopp")
+
+
+@case(
+    CLI,
+    "genderbudget run with a settings file that does not exist",
+    "exit code 1: the file does not exist",
+    check=_exits(1, "'saknas.toml' does not exist"),
+)
+def cli_missing_settings() -> Any:
+    return _cli("run", str(Path(tempfile.mkdtemp()) / "saknas.toml"))
+
+
+@case(
+    CLI,
+    "genderbudget analyse --ratio kostnad (no denominator)",
+    "exit code 2, a usage error: --ratio expects NUMERATOR/DENOMINATOR",
+    check=_exits(2, "NUMERATOR/DENOMINATOR"),
+)
+def cli_bad_ratio() -> Any:
+    return _cli("analyse", _export("kon;k\nK;1\n"), "--sex", "kon", "--ratio", "kostnad")
+
+
 # --- reading files -------------------------------------------------------------------------
 
 READ = "reading files"

@@ -610,3 +610,28 @@ def test_exported_files_hold_no_identity_number(tmp_path: Path) -> None:
         texts += [p.read_text(encoding="utf-8-sig") for p in sorted(folder.rglob("*.csv"))]
     assert len(texts) > 10
     assert _leaks(texts) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--sex", "pnr", "--count"],  # identity numbers as the sex column
+        ["--sex", "kon", "--count", "--by", "pnr"],  # as a breakdown: refused
+        ["--sex", "kon", "--rate", "pnr"],  # as a yes/no column
+        ["--sex", "kon", "--mean", "kostnad", "--by", "ar", "--justified", "avd"],  # alongside
+    ],
+)
+def test_the_command_line_prints_no_identity_number(tmp_path: Path, args: list[str]) -> None:
+    # A file with identity numbers in a column through `genderbudget analyse`: what it prints
+    # on stdout and stderr, whether it succeeds or fails, holds none of them.
+    from click.testing import CliRunner
+
+    from genderbudget._cli import cli
+
+    path = tmp_path / "personer.csv"
+    _data().drop(columns=["pnr_int"]).to_csv(path, sep=";", index=False)
+    result = CliRunner().invoke(cli, ["analyse", str(path), *args, "--no-suppress"])
+    assert result.exit_code in (0, 1), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert _leaks([result.stdout, result.stderr]) == []
+    assert len(result.stdout + result.stderr) > 20
