@@ -14,6 +14,7 @@ The one flow::
                      plot_decomposition, in one colour pair for women and men
                  ->  files: Result.to_excel, to_html, to_csv and report (several
                      results in one HTML page and one workbook), with provenance
+                 ->  the template notebook for own data: run_template (papermill)
 
 Only the group-by touches the user's dataframe engine (through narwhals); everything after
 it works on a small pandas table, so pandas, polars and DuckDB input, and micro data and
@@ -28,6 +29,7 @@ from genderbudget._equalize import equalize
 from genderbudget._flags import FlagRule
 from genderbudget._follow_up import follow_up
 from genderbudget._measures import Measure, count, mean, per_need, rate, ratio, total
+from genderbudget._notebook import run_template
 from genderbudget._notes import note_label, word_notes
 from genderbudget._phase_in import phase_in
 from genderbudget._plot import plot_allocation, plot_decomposition, plot_follow_up
@@ -65,6 +67,7 @@ __all__ = [
     "rate",
     "ratio",
     "report",
+    "run_template",
     "sex_from_personnummer",
     "suppress",
     "table",
