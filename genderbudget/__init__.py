@@ -16,6 +16,9 @@ The one flow::
                      results in one HTML page and one workbook), with provenance
                  ->  the template notebook for own data: run_template (papermill)
 
+An agency's own file comes in through ``read_table`` (CSV, Excel, Parquet, DuckDB), which
+returns the frame and a report of what it detected and converted.
+
 Only the group-by touches the user's dataframe engine (through narwhals); everything after
 it works on a small pandas table, so pandas, polars and DuckDB input, and micro data and
 pre-aggregated counts, give the same numbers.
@@ -33,6 +36,7 @@ from genderbudget._notebook import run_template
 from genderbudget._notes import note_label, word_notes
 from genderbudget._phase_in import phase_in
 from genderbudget._plot import plot_allocation, plot_decomposition, plot_follow_up
+from genderbudget._read import Reading, ReadReport, read_table
 from genderbudget._report import report
 from genderbudget._result import Result
 from genderbudget._sex import normalize_sex, sex_from_personnummer
@@ -45,6 +49,8 @@ __all__ = [
     "FlagRule",
     "Measure",
     "Publication",
+    "ReadReport",
+    "Reading",
     "Result",
     "allocate",
     "analyse",
@@ -66,6 +72,7 @@ __all__ = [
     "plot_follow_up",
     "rate",
     "ratio",
+    "read_table",
     "report",
     "run_template",
     "sex_from_personnummer",

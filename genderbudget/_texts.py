@@ -502,6 +502,25 @@ CHART_TEXTS: dict[tuple[str, ...], frozenset[str]] = {
     ("unknown",): frozenset(),
 }
 
+# The report of read_table (``genderbudget._read``): ``read/<path>``.
+READ_TEXTS: dict[tuple[str, ...], frozenset[str]] = {
+    ("summary",): frozenset({"source", "kind", "rows", "columns"}),
+    ("settings",): frozenset({"items"}),
+    ("converted",): frozenset({"columns"}),
+    ("blanks",): frozenset({"columns"}),
+    ("kept_as_text",): frozenset({"columns"}),
+    ("skipped_rows",): frozenset({"count"}),
+    ("skipped_columns",): frozenset({"count"}),
+    **{
+        (setting,): frozenset({"value"})
+        for setting in ("encoding", "sep", "decimal", "thousands", "sheet", "header_row")
+    },
+    **{("kinds", kind): frozenset() for kind in ("csv", "excel", "parquet", "duckdb")},
+    **{("chars", char): frozenset() for char in ("space", "nbsp", "nnbsp", "tab")},
+    ("and",): frozenset(),
+    ("utf_8_sig",): frozenset(),
+}
+
 TEXTS_PROBLEM = "texts.json is not valid: {problems}."
 
 
@@ -558,6 +577,8 @@ def _schema() -> dict[tuple[str, ...], frozenset[str] | None]:
         schema[("charts", *path)] = fields
     for path, fields in REPORT_TEXTS.items():
         schema[("report", *path)] = fields
+    for path, fields in READ_TEXTS.items():
+        schema[("read", *path)] = fields
     return schema
 
 
