@@ -101,6 +101,17 @@ def test_template_prose_types_no_number() -> None:
     assert [text for text in markdown if re.search(r"\d", text)] == []
 
 
+def test_stored_notebook_ran_top_to_bottom_and_pins_its_key_outputs() -> None:
+    # nbval re-runs the notebook and compares the cells marked # NBVAL_CHECK_OUTPUT: the
+    # reading report, the verdicts in words and the files written.
+    code = [c for c in _cells(NOTEBOOK.read_text(encoding="utf-8")) if c["cell_type"] == "code"]
+    assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1))
+    assert all(o["output_type"] != "error" for c in code for o in c["outputs"])
+    pinned = [c for c in code if "# NBVAL_CHECK_OUTPUT" in _source(c)]
+    assert len(pinned) >= 3
+    assert all(c["outputs"] for c in pinned)
+
+
 def test_unknown_parameter_is_an_error_that_lists_them_and_suggests() -> None:
     with pytest.raises(
         ValueError, match=r"'sexx'.*did you mean 'sex'\?.*Its parameters are: file, sheet"
