@@ -348,6 +348,7 @@ def test_template_runs_without_year_column_or_justified_factors_in_english(
     data = pd.DataFrame(
         {
             "gender": ["female"] * 90 + ["male"] * 110,
+            "region": ["north"] * 50 + ["south"] * 40 + ["north"] * 60 + ["south"] * 50,
             "placed": (rng.random(200) < 0.5).astype(int),
         }
     )
@@ -357,9 +358,9 @@ def test_template_runs_without_year_column_or_justified_factors_in_english(
         output_dir=tmp_path / "out",
         parameters={
             "sex": "gender",
-            "yes_no": {"placed": "placed"},
+            "yes_no": ["placed"],  # a list: the column names are the labels
             "measures": [],
-            "by": [],
+            "by": "region",  # one name, as papermill -p by region gives it
             "justified": [],
             "time": None,
             "target_year": None,
@@ -370,9 +371,10 @@ def test_template_runs_without_year_column_or_justified_factors_in_english(
     )
     assert run.html is None
     folder = tmp_path / "out"
-    n = _n(_estimates(folder, "en"), "placed", "en")
-    assert (n["Women"], n["Men"]) == (90, 110)
-    assert len(_flags(_comparisons(folder, "en"), "placed", "en")) == 1
+    counts = data.loc[data["region"] == "north", "gender"].value_counts()  # the reference
+    n = _n(_estimates(folder, "en"), "placed", "en", region="north")
+    assert (n["Women"], n["Men"]) == (counts["female"], counts["male"]) == (50, 60)
+    assert len(_flags(_comparisons(folder, "en"), "placed", "en")) == 2  # one per region
     shown = _outputs(run.notebook)
     assert "percentage points" in shown  # the verdict in English
     assert _images(run.notebook) == 2  # estimates and gaps; no follow-up without years
@@ -380,16 +382,25 @@ def test_template_runs_without_year_column_or_justified_factors_in_english(
 
 
 @pytest.mark.slow
-def test_a_missing_column_stops_the_template_with_the_librarys_message(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("measures", "message"),
+    [
+        ([], r"stopped in cell \d+ with \w+: Column 'arbetsdrift'"),
+        ([{"kind": "ratios", "columns": ["a", "b"]}], r"ValueError: measures: kind must be one"),
+    ],
+    ids=["missing column", "unknown kind"],
+)
+def test_an_error_stops_the_template_with_a_message_that_says_why(
+    tmp_path: Path, measures: list[dict[str, Any]], message: str
+) -> None:
     pd.DataFrame({"kon": ["K", "M"] * 10, "insats": [1, 0] * 10}).to_csv(
         tmp_path / "fil.csv", index=False
     )
-    stopped = r"stopped in cell \d+ with \w+: Column 'arbetsdrift'"
-    with pytest.raises(TemplateError, match=stopped) as caught:
+    with pytest.raises(TemplateError, match=message) as caught:
         gb.run_template(
             tmp_path / "fil.csv",
             output_dir=tmp_path / "out",
-            parameters={"measures": [], "by": [], "justified": [], "time": None},
+            parameters={"measures": measures, "by": [], "justified": [], "time": None},
         )
     assert caught.value.notebook == tmp_path / "out" / "egen_analys.ipynb"
     assert caught.value.notebook.is_file()
