@@ -573,12 +573,12 @@ def _check_sheet_and_header_row(sheet: object, header_row: object) -> None:
 
 
 def _check_encoding(encoding: object) -> None:
-    try:
-        codecs.lookup(str(encoding))
-    except LookupError:
-        raise ValueError(UNKNOWN_ENCODING.format(value=masked(encoding))) from None
     if not isinstance(encoding, str):
         raise ValueError(UNKNOWN_ENCODING.format(value=masked(encoding)))
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise ValueError(UNKNOWN_ENCODING.format(value=masked(encoding))) from None
 
 
 def _check_options_for_kind(
@@ -648,6 +648,7 @@ def _close_name(path: Path) -> str:
 
 
 def _kind(path: Path) -> str:
+    """Tell the kind of file from its extension; refuse one that cannot be read."""
     extension = path.suffix.lower()
     if extension == ".xls":
         raise ReadError(OLD_EXCEL.format(name=path.name))
@@ -661,10 +662,13 @@ def _kind(path: Path) -> str:
 
 
 def _fingerprint(*parts: bytes) -> str:
+    """SHA-256 of a file's bytes; of several parts (a query, its files), of their digests."""
+    if len(parts) == 1:
+        return hashlib.sha256(parts[0]).hexdigest()
     digest = hashlib.sha256()
     for part in parts:
         digest.update(hashlib.sha256(part).digest())
-    return digest.hexdigest() if len(parts) > 1 else hashlib.sha256(parts[0]).hexdigest()
+    return digest.hexdigest()
 
 
 def _package(name: str, what: str) -> Any:
@@ -747,13 +751,14 @@ def _is_code(text: pd.Series) -> pd.Series:
 
 
 def _numbers_from_text(
-    column: str, name: str, stripped: pd.Series, options: _NumberOptions
+    column: str, name: str, stripped: pd.Series, options: _NumberOptions, numeric_cells: int = 0
 ) -> tuple[pd.Series | None, str | None, _Format | None]:
     """Read a series of non-blank strings as numbers, if every one is a number in one format.
 
     Returns the numbers (aligned with ``stripped``) and the format used, or None and, when
-    most values are numbers or the values are codes, why the column stays text. The distinct
-    values are read once each.
+    most values are numbers (counting ``numeric_cells``, a sheet's number cells beside the
+    text) or the values are codes, why the column stays text. The distinct values are read
+    once each.
     """
     unique = pd.Series(pd.unique(stripped.to_numpy(dtype=object)), dtype="str")
     fits: list[tuple[_Format, pd.Series]] = []
@@ -765,7 +770,7 @@ def _numbers_from_text(
         if int(matches.sum()) > best[0]:
             best = (int(matches.sum()), number_format)
     if not fits:
-        return None, _mostly_numbers(stripped, len(unique), best), None
+        return None, _mostly_numbers(stripped, best[1], numeric_cells), None
     codes = _is_code(unique)
     if bool(codes.any()):
         return None, CODES.format(example=quoted([unique[codes].iloc[0]])), None
@@ -779,17 +784,20 @@ def _numbers_from_text(
 
 
 def _mostly_numbers(
-    stripped: pd.Series, distinct: int, best: tuple[int, _Format | None]
+    stripped: pd.Series, number_format: _Format | None, numeric_cells: int
 ) -> str | None:
-    """Say why a column stays text although most of its distinct values are numbers."""
-    matched, number_format = best
-    if number_format is None or matched * 2 <= distinct:
-        return None
+    """Say why a column stays text although most of its values are numbers."""
     text = stripped.astype("str")
-    not_numbers = text[~text.str.fullmatch(number_format.pattern())]
+    if number_format is None:
+        not_numbers = text
+    else:
+        not_numbers = text[~text.str.fullmatch(number_format.pattern())]
+    total = len(stripped) + numeric_cells
+    if len(not_numbers) * 2 >= total:
+        return None
     counts = list(not_numbers.value_counts(sort=True).items())
     return MOSTLY_NUMBERS.format(
-        count=len(not_numbers), total=len(stripped), values=listed_counts(counts, EXAMPLES)
+        count=len(not_numbers), total=total, values=listed_counts(counts, EXAMPLES)
     )
 
 
@@ -915,7 +923,7 @@ def _mixed_column(
     if not all(_is_real(v) for v in others):
         return _Column(_text(cleaned))
     stripped = filled[is_text].astype("str").str.strip()
-    numbers, why, used = _numbers_from_text(column, name, stripped, options)
+    numbers, why, used = _numbers_from_text(column, name, stripped, options, len(others))
     if numbers is None or used is None:
         return _Column(_text(cleaned), kept_as_text=why)
     merged = np.full(len(values), np.nan)
@@ -1119,7 +1127,7 @@ def _read_csv(
     if not body.strip():
         raise ReadError(EMPTY_FILE.format(name=path.name))
     delimiter = sep or _detected_delimiter(body, path.name)
-    table = _csv_table(body, delimiter, path.name, row)
+    table = _csv_table(body, delimiter or DELIMITERS[0], path.name, row)
     frame, details = _frame_from_table(table, path.name, options, sheet=None)
     report = _report(
         path.name,
@@ -1204,17 +1212,24 @@ def _where(raw: bytes, offset: int) -> tuple[int, int]:
     return line, offset - start + 1
 
 
-def _detected_delimiter(text: str, name: str) -> str:
-    """Find the one delimiter that splits each first line into the same number of fields."""
+def _detected_delimiter(text: str, name: str) -> str | None:
+    """Find the one delimiter that splits each first line into the same number of fields.
+
+    None when no candidate splits any line: a file of one column.
+    """
     lines = [line for line in text.splitlines() if line.strip()][:SNIFFED_LINES]
-    consistent: dict[str, int] = {}
-    for candidate in DELIMITERS:
-        counts = {len(fields) for fields in csv.reader(lines, delimiter=candidate)}
-        if len(counts) == 1 and (fields := counts.pop()) >= 2:
-            consistent[candidate] = fields
+    fields_per_line = {
+        candidate: {len(fields) for fields in csv.reader(lines, delimiter=candidate)}
+        for candidate in DELIMITERS
+    }
+    if all(counts == {1} for counts in fields_per_line.values()):
+        return None
+    consistent = {
+        candidate: next(iter(counts))
+        for candidate, counts in fields_per_line.items()
+        if len(counts) == 1 and next(iter(counts)) >= 2
+    }
     if not consistent:
-        if all(not any(d in line for d in DELIMITERS) for line in lines):
-            return DELIMITERS[0]  # one column: no delimiter anywhere
         raise ReadError(NO_DELIMITER.format(name=name, lines=len(lines)))
     most = max(consistent.values())
     best = [d for d, fields in consistent.items() if fields == most]

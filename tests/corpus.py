@@ -16,8 +16,10 @@ corpus agree. Print the table with ``python tests/corpus.py``.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -40,7 +42,7 @@ class Case:
         A stable name (the docs table and test ids use it).
     area : str
         What the input exercises: sex coding, identity numbers, measures, analyse, allocate,
-        equalize, follow_up, decompositions.
+        equalize, follow_up, decompositions, reading files.
     given : str
         The input, in words.
     gets : str
@@ -1399,6 +1401,182 @@ def decompose_cost_negative_days() -> Any:
         justified="sakerhet",
         categorical="sakerhet",
     )
+
+
+# --- reading files -------------------------------------------------------------------------
+
+READ = "reading files"
+
+
+def exported(name: str, text: str, encoding: str = "utf-8") -> Path:
+    """A file with ``text`` in a fresh temporary folder, as an agency's system exports it."""
+    path = Path(tempfile.mkdtemp(prefix="corpus-")) / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def _read_report(**expected: Any) -> Callable[[Any], None]:
+    def check(report: gb.ReadReport) -> None:
+        found = {key: getattr(report, key) for key in expected}
+        assert found == expected, found
+
+    return check
+
+
+@case(
+    READ,
+    "a CSV column of numbers like 1.234 and 2.500 (decimal point or thousands separator?)",
+    "error showing both readings of the values and the option that settles each",
+    raises="Say which with decimal='.' (reading '.' as the decimal separator) or thousands='.'",
+)
+def read_ambiguous_decimal() -> Any:
+    return gb.read_table(exported("kostnad.csv", "kon;belopp\nK;1.234\nM;2.500\n"))
+
+
+@case(
+    READ,
+    "a Windows-1252 file read with encoding='utf-8'",
+    "error giving the line and byte, suggesting encoding='cp1252'; never å read as mojibake",
+    raises="byte 0xE5 at line 2, position 4, is not valid there. A Swedish Excel saves CSV in "
+    "Windows-1252: try encoding='cp1252'",
+)
+def read_cp1252_declared_utf8() -> Any:
+    path = exported("a.csv", "kon;enhet\nK;Håga\n", "cp1252")
+    return gb.read_table(path, encoding="utf-8")
+
+
+@case(
+    READ,
+    "a UTF-8 file read with encoding='cp1252'",
+    "error: the bytes are UTF-8, and cp1252 would turn å into mojibake",
+    raises="would read it as 'HÃ¥ga'. Leave encoding out, or give encoding='utf-8'.",
+)
+def read_utf8_declared_cp1252() -> Any:
+    return gb.read_table(exported("a.csv", "kon;enhet\nK;Håga\n"), encoding="cp1252")
+
+
+@case(
+    READ,
+    "a file with an extension read_table does not know (.json)",
+    "error listing the supported formats",
+    raises="has the extension '.json', which read_table cannot read. Supported: .csv",
+)
+def read_unknown_extension() -> Any:
+    return gb.read_table(exported("data.json", "{}"))
+
+
+@case(
+    READ,
+    "a file name that does not exist (a typo)",
+    "error naming the file, never its folder, with the closest existing name",
+    raises="File 'kostnder.csv' was not found. Did you mean 'kostnader.csv'?",
+)
+def read_missing_file() -> Any:
+    path = exported("kostnader.csv", "kon;x\nK;1\n")
+    return gb.read_table(path.with_name("kostnder.csv"))
+
+
+@case(
+    READ,
+    "a header with the same column name twice",
+    "error naming the column and its places, with a rename",
+    raises="the header (row 1) names 'belopp' 2 times (column 2, column 3)",
+)
+def read_duplicate_header() -> Any:
+    return gb.read_table(exported("a.csv", "kon;belopp;belopp\nK;1;2\n"))
+
+
+@case(
+    READ,
+    "a header with a blank name over a column of data",
+    "error naming the column's place",
+    raises="has no name for column 2, which holds data",
+)
+def read_blank_header() -> Any:
+    return gb.read_table(exported("a.csv", "kon;;x\nK;1;2\n"))
+
+
+@case(
+    READ,
+    "an empty file",
+    "error: no header and no rows",
+    raises="File 'a.csv' is empty: it has no header and no rows.",
+)
+def read_empty_file() -> Any:
+    return gb.read_table(exported("a.csv", ""))
+
+
+@case(
+    READ,
+    "a cost column of Swedish numbers with one 'saknas' among them",
+    "kept as text, and the report names the value that is not a number",
+    check=_read_report(
+        kept_as_text={"kostnad": "1 of 3 values are not numbers: 'saknas' (1 row); kept as text"}
+    ),
+)
+def read_mostly_numbers() -> Any:
+    text = "kon;kostnad\nK;1 200,50\nM;saknas\nK;800\n"
+    return gb.read_table(exported("a.csv", text)).report
+
+
+@case(
+    READ,
+    "an identity number among the numbers of a column",
+    "kept as text; the report counts the value, never shows it",
+    check=lambda report: (
+        None
+        if "look like personal identity" in report.kept_as_text["x"]
+        or "looks like personal identity" in report.kept_as_text["x"]
+        else pytest_fail(report.kept_as_text["x"])
+    ),
+)
+def read_identity_number_among_numbers() -> Any:
+    text = f"kon;x\nK;{IDENTITY_NUMBERS[0]}\nM;1\nK;2\n"
+    return gb.read_table(exported("a.csv", text)).report
+
+
+@case(
+    READ,
+    "municipality codes with a leading zero (0180)",
+    "kept as text: codes, not numbers",
+    check=lambda report: (
+        None
+        if "are codes, not numbers" in report.kept_as_text["kommun"]
+        else pytest_fail(str(report.kept_as_text))
+    ),
+)
+def read_leading_zero_codes() -> Any:
+    return gb.read_table(exported("a.csv", "kon;kommun\nK;0180\nM;1480\n")).report
+
+
+@case(
+    READ,
+    "a Swedish Excel CSV export: ';', Windows-1252, decimal comma, spaces and no-break spaces "
+    "between thousands, Kvinna/Man, Ja/Nej, blanks",
+    "read and analysed: numbers converted, words left for the analysis to code, every row "
+    "accounted for",
+    check=lambda result: (
+        None
+        if result.estimates[["measure", "sex", "n", "estimate"]].values.tolist()
+        == [
+            ["Arbete", "women", 2, 1.0],
+            ["Arbete", "men", 1, 0.0],
+            ["Kostnad", "women", 1, 1234.5],
+            ["Kostnad", "men", 2, (2345.0 - 12.25) / 2],
+        ]
+        else pytest_fail(str(result.estimates))
+    ),
+)
+def read_swedish_export() -> Any:
+    text = (
+        "Kön;Kostnad;Arbete\r\n"
+        "Kvinna;1 234,50;Ja\r\n"
+        "Man;2\u00a0345,00;Nej\r\n"
+        "Kvinna;;Ja\r\n"
+        "Man;-12,25;\r\n"
+    )
+    frame, _ = gb.read_table(exported("export.csv", text, "cp1252"))
+    return gb.analyse(frame, [gb.rate("Arbete"), gb.mean("Kostnad")], sex="Kön")
 
 
 def pytest_fail(message: str) -> None:
