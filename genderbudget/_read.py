@@ -393,11 +393,12 @@ class ReadReport:
         return self.text("sv")
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class Reading:
     r"""A table read from a file: the data and the report of how it was read.
 
-    Unpacks as ``frame, report = gb.read_table(...)``.
+    Unpacks as ``frame, report = gb.read_table(...)``. Two readings compare by identity
+    (frames have no single truth value); compare their frames and reports instead.
 
     Attributes
     ----------

@@ -810,3 +810,10 @@ def test_an_excel_column_of_numbers_with_a_text_cell_stays_text(tmp_path: Path) 
         "belopp": "1 of 3 values are not numbers: 'saknas' (1 row); kept as text"
     }
     assert "belopp" not in report.converted
+
+
+def test_readings_compare_by_identity_and_reports_by_value(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", "kon;x\nK;1\n")
+    first, second = gb.read_table(path), gb.read_table(path)
+    assert first == first and first != second  # no 'truth value of a DataFrame' error
+    assert first.report == second.report
