@@ -15,7 +15,8 @@ The one flow::
                  ->  files: Result.to_excel, to_html, to_csv and report (several
                      results in one HTML page and one workbook), with provenance
                  ->  indicator sets as a TOML settings file (run_config) and the
-                     ``genderbudget`` command line (run, analyse, demo)
+                     ``genderbudget`` command line (run, analyse, demo, notebook)
+                 ->  the template notebook for own data: run_template (papermill)
 
 An agency's own file comes in through ``read_table`` (CSV, Excel, Parquet, DuckDB), which
 returns the frame and a report of what it detected and converted.
@@ -35,6 +36,7 @@ from genderbudget._flags import FlagRule
 from genderbudget._follow_up import follow_up
 from genderbudget._format import format_amount, format_number, format_percent, format_points
 from genderbudget._measures import Measure, count, mean, per_need, rate, ratio, total
+from genderbudget._notebook import run_template
 from genderbudget._notes import note_label, word_notes
 from genderbudget._phase_in import phase_in
 from genderbudget._plot import plot_allocation, plot_decomposition, plot_follow_up
@@ -83,6 +85,7 @@ __all__ = [
     "read_table",
     "report",
     "run_config",
+    "run_template",
     "sex_from_personnummer",
     "suppress",
     "table",

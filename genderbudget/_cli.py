@@ -11,6 +11,7 @@ message). Any other error is a fault in the program and keeps its traceback.
 
 from __future__ import annotations
 
+import json
 import sys
 import traceback
 import zipfile
@@ -148,14 +149,18 @@ def _measures(
     measures = [gb.count()] if count else []
     measures += [gb.rate(column) for column in rates]
     measures += [gb.mean(column) for column in means]
-    for text in ratios:
-        numerator, slash, denominator = text.partition("/")
-        if not slash or not numerator or not denominator:
-            raise click.BadParameter(BAD_RATIO.format(value=text), param_hint="--ratio")
-        measures.append(gb.ratio(numerator, denominator))
+    measures += [gb.ratio(*_fraction(text)) for text in ratios]
     if not measures:
         raise click.UsageError(NO_MEASURE)
     return measures
+
+
+def _fraction(text: str) -> tuple[str, str]:
+    """Split ``NUMERATOR/DENOMINATOR`` of a --ratio option."""
+    numerator, slash, denominator = text.partition("/")
+    if not slash or not numerator or not denominator:
+        raise click.BadParameter(BAD_RATIO.format(value=text), param_hint="--ratio")
+    return numerator, denominator
 
 
 def _sheet(file: Path, sheet: str | None) -> str | int | None:
@@ -310,9 +315,128 @@ def demo_command(folder: Path | None) -> None:
     sys.exit(demo([str(folder)] if folder is not None else []))
 
 
-# The `notebook` subcommand (run the template notebook on a user's file) is registered here,
-# next to `run`, `analyse` and `demo`, once `genderbudget._notebook` provides the function
-# that runs the template.
+NOTEBOOK_HELP = """Kör mallen för egna data (egen_analys.ipynb) på en fil.
+
+Skriver den körda notebooken och den som HTML (utan kod, om inte --show-code anges) samt
+rapporten (HTML, Excel, CSV) i mappen --out. Utan FILE körs mallen på de syntetiska
+exempeldata från Kriminalvården. Övriga parametrar i mallen ges med -p NAMN=VÄRDE, där
+VÄRDE läses som JSON när det går (listor, tal, ordböcker), annars som text. Kräver
+tillägget notebook: pip install "genderbudget[notebook]".
+
+\b
+Exempel:
+  genderbudget notebook
+  genderbudget notebook intagna.csv --sex Kön --rate Arbetsdrift --by År --out analys
+  genderbudget notebook intagna.xlsx --sheet 2024 --header-row 3 --sex Kön \\
+      --rate Arbetsdrift --by År --justified Säkerhetsklass -p unit_cost=250000
+"""
+BAD_PARAMETER = (
+    '-p takes NAME=VALUE, e.g. -p min_n=5 or -p \'measures=[{{"kind": "count"}}]\'; got {value!r}.'
+)
+
+
+def _parameter(text: str) -> tuple[str, Any]:
+    """Split ``NAME=VALUE``; the value as JSON when it parses, else as text."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise click.BadParameter(BAD_PARAMETER.format(value=text))
+    try:
+        return name.strip(), json.loads(value)
+    except json.JSONDecodeError:
+        return name.strip(), value
+
+
+# A file of one's own starts from no measures, breakdowns or factors: the template's
+# defaults fit the sample data only.
+OWN_FILE_DEFAULTS: dict[str, Any] = {
+    "yes_no": [],
+    "measures": [],
+    "by": [],
+    "justified": [],
+    "time": None,
+    "target_year": None,
+}
+
+
+def _template_parameters(
+    options: dict[str, Any], extra: Sequence[str], own_file: bool
+) -> dict[str, Any]:
+    """Collect the template's parameters from the options given on the command line."""
+    parameters: dict[str, Any] = dict(OWN_FILE_DEFAULTS) if own_file else {}
+    parameters.update(_parameter(text) for text in extra)
+    named = {
+        "sex": options["sex"],
+        "sheet": options["sheet"],
+        "header_row": options["header_row"],
+        "min_n": options["min_n"],
+        "lang": options["lang"],
+        "time": options["time"],
+        "target_year": options["target_year"],
+        "unit_cost": options["unit_cost"],
+    }
+    parameters.update({k: v for k, v in named.items() if v is not None})
+    lists = {"yes_no": options["rate"], "by": options["by"], "justified": options["justified"]}
+    parameters.update({k: list(v) for k, v in lists.items() if v})
+    measures: list[dict[str, Any]] = [{"kind": "count"}] if options["count"] else []
+    measures += [{"kind": "mean", "columns": [column]} for column in options["mean"]]
+    measures += [{"kind": "ratio", "columns": list(_fraction(text))} for text in options["ratio"]]
+    if measures:
+        parameters["measures"] = [*parameters.get("measures", []), *measures]
+    return parameters
+
+
+@cli.command("notebook", help=NOTEBOOK_HELP)
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("egen_analys"),
+    show_default=True,
+    help="Mappen för resultaten.",
+)
+@click.option("--sex", help="Kolumnen med kön.")
+@click.option("--rate", multiple=True, help="En ja/nej-kolumn som blir en andel (upprepas).")
+@click.option("--count", is_flag=True, help="Antal personer per kön.")
+@click.option("--mean", multiple=True, help="Medelvärde av en kolumn (upprepas).")
+@click.option("--ratio", multiple=True, help="Kvot av två summor, TÄLJARE/NÄMNARE (upprepas).")
+@click.option("--by", multiple=True, help="Uppdelning, t.ex. år eller enhet (upprepas).")
+@click.option("--justified", multiple=True, help="Sakligt skäl för en skillnad (upprepas).")
+@click.option("--time", help="Kolumnen med år, för uppföljningen år för år.")
+@click.option("--sheet", help="Excel: bladets namn eller nummer (0 = första).")
+@click.option("--header-row", type=click.IntRange(min=1), help="Raden med rubrikerna.")
+@click.option("--min-n", type=click.IntRange(min=1), help="Minsta antal personer i en cell.")
+@click.option("--lang", type=click.Choice(["sv", "en"]), help="Språk (sv som standard).")
+@click.option("--target-year", type=int, help="Året då gapet ska vara stängt.")
+@click.option("--unit-cost", type=float, help="Kostnad per plats eller enhet, i kronor.")
+@click.option("-p", "--parameter", "extra", multiple=True, help="Annan parameter: NAMN=VÄRDE.")
+@click.option("--show-code", is_flag=True, help="Visa koden i HTML-sidan.")
+@quiet_option
+def notebook_command(
+    file: Path | None,
+    out: Path,
+    extra: tuple[str, ...],
+    show_code: bool,
+    quiet: bool,
+    **options: Any,
+) -> None:
+    """Run the template notebook on a file and print where its files are."""
+    from genderbudget._notebook import TemplateError, run_template
+
+    if file is not None:
+        options["sheet"] = _sheet(file, options["sheet"])
+    parameters = _template_parameters(options, extra, own_file=file is not None)
+    say = _progress(quiet)
+    say(f"Kör mallen på {file.name if file is not None else 'exempeldata'} …")
+    try:
+        run = _guarded(
+            lambda: run_template(file, output_dir=out, parameters=parameters, show_code=show_code)
+        )
+    except (TemplateError, ImportError) as error:
+        _fail(error)
+    click.echo(str(run.notebook))
+    if run.html is not None:
+        click.echo(str(run.html))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

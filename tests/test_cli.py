@@ -275,3 +275,98 @@ def test_read_options_reach_read_table(tmp_path: Path) -> None:
         )
         assert result.exit_code == 0, result.output
         assert expected in result.stdout
+
+
+# --- the template notebook --------------------------------------------------------------------
+
+
+def test_notebook_options_become_the_template_parameters(export: Path) -> None:
+    from genderbudget._cli import _template_parameters
+
+    options = {
+        "sex": "Kön",
+        "sheet": None,
+        "header_row": None,
+        "min_n": 5,
+        "lang": None,
+        "time": "År",
+        "target_year": None,
+        "unit_cost": None,
+        "rate": ("arbetsdrift",),
+        "count": True,
+        "mean": (),
+        "ratio": ("kostnad/varddygn",),
+        "by": ("År",),
+        "justified": (),
+    }
+    parameters = _template_parameters(options, ['source="Egen export"', "rename={}"], True)
+    assert parameters == {
+        "yes_no": ["arbetsdrift"],
+        "measures": [{"kind": "count"}, {"kind": "ratio", "columns": ["kostnad", "varddygn"]}],
+        "by": ["År"],
+        "justified": [],
+        "time": "År",
+        "target_year": None,
+        "source": "Egen export",
+        "rename": {},
+        "sex": "Kön",
+        "min_n": 5,
+    }
+    # on the sample data the template's own defaults stay
+    assert "measures" not in _template_parameters(
+        {**options, "count": False, "ratio": ()}, [], False
+    )
+
+
+def test_notebook_refuses_a_parameter_without_a_value() -> None:
+    result = _invoke("notebook", "-p", "min_n")
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    assert "NAME=VALUE" in result.output  # type: ignore[attr-defined]
+
+
+def test_notebook_names_an_unknown_parameter_with_exit_1(export: Path, tmp_path: Path) -> None:
+    result = _invoke(
+        "notebook", str(export), "--sex", "Kön", "-p", "min_m=5", "--out", str(tmp_path / "ut")
+    )
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    assert "'min_m'" in result.output and "min_n" in result.output  # type: ignore[attr-defined]
+
+
+@pytest.mark.slow
+def test_notebook_runs_the_template_on_an_export(export: Path, tmp_path: Path) -> None:
+    out = tmp_path / "analys"
+    result = _invoke(
+        "notebook",
+        str(export),
+        "--sex",
+        "Kön",
+        "--rate",
+        "arbetsdrift",
+        "--by",
+        "År",
+        "--time",
+        "År",
+        "--out",
+        str(out),
+        "--quiet",
+    )
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert {p.name for p in out.iterdir()} >= {
+        "egen_analys.ipynb",
+        "egen_analys.html",
+        "rapport.html",
+        "rapport.xlsx",
+    }
+    assert str(out / "egen_analys.ipynb") in result.output  # type: ignore[attr-defined]
+    page = (out / "egen_analys.html").read_text("utf-8")
+    assert "Arbetsdrift" in page or "arbetsdrift" in page
+
+
+@pytest.mark.slow
+def test_notebook_stops_with_the_library_message_and_exit_1(export: Path, tmp_path: Path) -> None:
+    result = _invoke(
+        "notebook", str(export), "--sex", "Kön", "--mean", "Kostnad", "--out", str(tmp_path / "ut")
+    )
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    assert "Column 'Kostnad'" in result.output  # type: ignore[attr-defined]
+    assert "Traceback" not in result.output  # type: ignore[attr-defined]

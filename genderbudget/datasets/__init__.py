@@ -11,7 +11,10 @@ function returns the data for the default seed without needing the repository's
 - :func:`load_sis`: youths in special youth homes 2018–2022 (needs, staff hours, cost);
 - :func:`load_pension_costs`, :func:`load_pension_drivers` (both at once:
   :func:`load_pensionsmyndigheten`): administration cost per benefit and volume drivers by
-  sex 2019–2021.
+  sex 2019–2021;
+- :func:`sample_file`: the path of a committed CSV file of ``sample_data/`` (written to a
+  folder of your choice by an installed package, which has no such folder), for examples
+  that read a file.
 
 Examples
 --------
@@ -33,6 +36,7 @@ from genderbudget.datasets._pensionsmyndigheten import (
     load_pension_drivers,
     load_pensionsmyndigheten,
 )
+from genderbudget.datasets._sample_data import sample_file
 from genderbudget.datasets._sis import generate_sis, load_sis
 
 __all__ = [
@@ -45,4 +49,5 @@ __all__ = [
     "load_pension_drivers",
     "load_pensionsmyndigheten",
     "load_sis",
+    "sample_file",
 ]

@@ -8,6 +8,7 @@ dataset, add its file name, generator and manifest entry to :data:`DATASETS`.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Final, NamedTuple
@@ -21,6 +22,7 @@ __all__ = [
     "csv_text",
     "manifest_text",
     "readme_text",
+    "sample_file",
     "write_sample_data",
 ]
 
@@ -204,3 +206,61 @@ def write_sample_data(directory: Path) -> list[Path]:
         path.write_bytes(text.encode("utf-8"))
         written.append(path)
     return written
+
+
+REPOSITORY_SAMPLE_DATA: Final[Path] = Path(__file__).resolve().parents[2] / "sample_data"
+"""Where the committed files are when the package runs from the repository."""
+
+UNKNOWN_SAMPLE_FILE = "Unknown sample-data file {name!r}; the files are {files}."
+NO_FOLDER = (
+    "The sample-data file {name!r} is not on this machine (an installed package has no "
+    "sample_data folder): give folder='...' to write it there, or load the data with "
+    "genderbudget.datasets.{loader}()."
+)
+
+
+def sample_file(name: str, folder: str | os.PathLike[str] | None = None) -> Path:
+    """Return the path of a committed sample-data CSV file, writing it when it is not there.
+
+    Parameters
+    ----------
+    name : str
+        The file's name in ``sample_data/``, e.g. ``"kriminalvarden.csv"``.
+    folder : str or path-like, optional
+        Where to write the file when the package does not run from the repository (an
+        installed package has no ``sample_data`` folder). The file written is byte for byte
+        the committed one. Not needed in the repository.
+
+    Returns
+    -------
+    pathlib.Path
+        The repository's ``sample_data/<name>`` when it exists, else ``folder/<name>``.
+
+    Raises
+    ------
+    ValueError
+        ``name`` is not one of the sample-data CSV files, or the file is not on this machine
+        and no ``folder`` is given.
+
+    Examples
+    --------
+    >>> import genderbudget as gb
+    >>> gb.datasets.sample_file("kriminalvarden.csv").name
+    'kriminalvarden.csv'
+    """
+    return find_sample_file(name, folder, REPOSITORY_SAMPLE_DATA)
+
+
+def find_sample_file(name: str, folder: str | os.PathLike[str] | None, committed: Path) -> Path:
+    """Return ``committed/<name>`` if it exists, else write the file into ``folder``."""
+    datasets = {dataset.file: dataset for dataset in DATASETS}
+    if name not in datasets:
+        raise ValueError(UNKNOWN_SAMPLE_FILE.format(name=name, files=", ".join(datasets)))
+    if (committed / name).is_file():
+        return committed / name
+    if folder is None:
+        raise ValueError(NO_FOLDER.format(name=name, loader=datasets[name].generate.__name__))
+    path = Path(folder) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(csv_text(datasets[name].generate()).encode("utf-8"))
+    return path
