@@ -382,10 +382,10 @@ def test_allocation_notes_have_codes_and_swedish_words() -> None:
     assert result.word_notes() == (
         "2 belopp i kolumnen 'kostnad' i tabellen 'costs' hade delar av ett öre; de avrundades "
         "till hela ören med största-restmetoden, så summan för varje ar stämmer på öret när "
-        "(den största ändringen av ett belopp: 0.40 öre).",
+        "(den största ändringen av ett belopp: 0,40 öre).",
         "1 belopp i kolumnen 'kostnad' i tabellen 'overhead' hade delar av ett öre; det "
         "avrundades till hela ören med största-restmetoden, så summan för varje ar stämmer på "
-        "öret när (den största ändringen av ett belopp: 0.10 öre).",
+        "öret när (den största ändringen av ett belopp: 0,10 öre).",
     )
     plain = _allocation().note_codes
     assert plain == ("amounts_sub_ore_rounded",)

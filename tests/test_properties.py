@@ -348,7 +348,10 @@ def _swap_sexes(data: pd.DataFrame) -> pd.DataFrame:
 def _assert_mirrored(result: gb.Result, swapped: gb.Result) -> None:
     left, right = result.comparisons, swapped.comparisons
     for column, mirror in MIRRORED:
-        np.testing.assert_allclose(right[column], -left[mirror], rtol=RTOL, atol=1e-9)
+        # the adjusted gaps come from iterative fits, stopped at a tolerance: the fit on the
+        # swapped data takes other steps and agrees to about 1e-9, not to the last bits
+        rtol = 1e-7 if column.startswith("adjusted") else RTOL
+        np.testing.assert_allclose(right[column], -left[mirror], rtol=rtol, atol=1e-9)
     for column, other in SWAPPED:
         np.testing.assert_allclose(right[column], left[other], rtol=RTOL)
     for column in SAME[:-1]:
