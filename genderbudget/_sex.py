@@ -349,7 +349,7 @@ def _column_name(name: object) -> str:
     return str(name)
 
 
-def _table_kind(values: object) -> str | None:
+def _table_kind(values: Any) -> str | None:
     """Say whether ``values`` is a table of any engine: ``"eager"``, ``"lazy"`` or None."""
     try:
         frame = nw.from_native(values)
