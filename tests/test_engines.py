@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import spark_frame
 
 import genderbudget as gb
 
@@ -270,3 +271,24 @@ def test_read_table_output_analyses_like_pandas(engine: Engine, tmp_path: Path) 
     expected = gb.analyse(reference, measures, sex="Kön")
     for table in RESULT_TABLES:
         _same(getattr(got, table), getattr(expected, table))
+
+
+@pytest.mark.slow
+def test_spark_brings_back_only_the_cell_table(spark: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _persons()
+    native = spark_frame(spark, data)
+    collected: list[int] = []
+    original = type(native).toArrow
+
+    def recorded(frame: Any) -> Any:
+        table = original(frame)
+        collected.append(table.num_rows)
+        return table
+
+    monkeypatch.setattr(type(native), "toArrow", recorded)
+    gb.analyse(native, MEASURES, sex="kon", by="ar", justified="klass", mapping=MAPPING)
+    # The group-by's keys: sex, the breakdown, the factor and the cluster (missing values are
+    # keys of their own). No table larger than their combinations leaves Spark.
+    cells = data.groupby(["kon", "ar", "klass", "enhet"], dropna=False).ngroups
+    assert collected
+    assert max(collected) == cells < len(data) / 4
