@@ -90,6 +90,11 @@ LAZY_INPUT_MESSAGE = (
     "1-dimensional numpy array), not a lazy table ({kind}), whose rows stay in its engine. "
     "{fix}"
 )
+EXPRESSION_INPUT_MESSAGE = (
+    "{function} codes the values of one column (a pandas or polars Series, a list or a "
+    "1-dimensional numpy array), not {kind}, which holds no values to go through (a column "
+    "expression is evaluated inside its engine). {fix}"
+)
 LAZY_INPUT_FIX = {
     "normalize_sex": (
         "analyse, equalize, oaxaca, decompose_cost and allocate code the sex column inside "
@@ -358,6 +363,17 @@ def _table_kind(values: Any) -> str | None:
     return "lazy" if isinstance(frame, nw.LazyFrame) else "eager"
 
 
+def _iterable(values: object) -> bool:
+    """Whether ``values`` can be gone through (a column expression of a lazy engine cannot)."""
+    if isinstance(values, pd.Series | np.ndarray) or is_polars_series(values):
+        return True
+    try:
+        iter(values)  # type: ignore[call-overload]
+    except TypeError:
+        return False
+    return True
+
+
 def _check_column_input(values: object, function: str) -> None:
     table = _table_kind(values)
     if table == "lazy":
@@ -367,6 +383,15 @@ def _check_column_input(values: object, function: str) -> None:
         )
     if table == "eager":
         kind = "a data frame"
+    elif not _iterable(values) and type(values).__module__ == "builtins":
+        kind = f"a single {type(values).__name__}"
+    elif not _iterable(values):
+        kind = f"a {type(values).__module__.split('.')[0]} {type(values).__name__}"
+        raise TypeError(
+            EXPRESSION_INPUT_MESSAGE.format(
+                function=function, kind=kind, fix=LAZY_INPUT_FIX[function]
+            )
+        )
     elif isinstance(values, str | bytes):
         kind = f"a single {type(values).__name__}"
     elif isinstance(values, Mapping):

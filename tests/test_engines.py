@@ -244,6 +244,23 @@ def test_sex_coding_of_a_column_or_the_error_of_a_lazy_table(engine: Engine) -> 
         r"memory .* Collect the one column first",
     ):
         gb.sex_from_personnummer(native)
+    # A column of a lazy engine is an expression, which holds no values.
+    with pytest.raises(
+        TypeError,
+        match=r"normalize_sex codes the values of one column .* not a \w+ \w+, which holds "
+        r"no values .* name it with sex= instead",
+    ):
+        gb.normalize_sex(_column_expression(name, native, "kon"))
+    with pytest.raises(TypeError, match=r"sex_from_personnummer codes the values of one column"):
+        gb.sex_from_personnummer(_column_expression(name, native, "pnr"))
+
+
+def _column_expression(name: str, native: Any, column: str) -> Any:
+    if name == "polars_lazy":
+        return pytest.importorskip("polars").col(column)
+    if name == "duckdb":
+        return pytest.importorskip("duckdb").ColumnExpression(column)
+    return native[column]  # a Spark Column
 
 
 READ_OUTPUTS = {"pandas": "pandas", "polars": "polars", "duckdb": "duckdb"}
