@@ -749,6 +749,10 @@ def _coding_frame(
         },
         columns=list(CODING_COLUMNS),
     )
+    # Most rows first; values with as many rows in a fixed order, not the order in which the
+    # engine's group-by happened to return them (which differs between engines).
+    tie = frame["value"].map(lambda value: (value is None, type(value).__name__, str(value)))
+    frame = frame.iloc[np.argsort(tie.to_numpy(dtype=object), kind="stable")]
     return frame.sort_values("rows", ascending=False, kind="stable").reset_index(drop=True)
 
 

@@ -21,9 +21,10 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
+import narwhals as nw
 import numpy as np
 import pandas as pd
-from narwhals.dependencies import is_polars_dataframe, is_polars_series
+from narwhals.dependencies import is_polars_series
 from numpy.typing import NDArray
 
 from genderbudget._options import listed_counts, word_for
@@ -84,6 +85,24 @@ UNSUPPORTED_INPUT_MESSAGE = (
     "{function} takes one column (a pandas or polars Series, a list or a 1-dimensional numpy "
     "array), not {kind}. Pass a column, e.g. data['kon']."
 )
+LAZY_INPUT_MESSAGE = (
+    "{function} codes one column held in memory (a pandas or polars Series, a list or a "
+    "1-dimensional numpy array), not a lazy table ({kind}), whose rows stay in its engine. "
+    "{fix}"
+)
+EXPRESSION_INPUT_MESSAGE = (
+    "{function} codes the values of one column (a pandas or polars Series, a list or a "
+    "1-dimensional numpy array), not {kind}, which holds no values to go through (a column "
+    "expression is evaluated inside its engine). {fix}"
+)
+LAZY_INPUT_FIX = {
+    "normalize_sex": (
+        "analyse, equalize, oaxaca, decompose_cost and allocate code the sex column inside "
+        "the engine: name it with sex= instead. To code it here, collect the one column "
+        "first, e.g. as a pandas Series."
+    ),
+    "sex_from_personnummer": "Collect the one column first, e.g. as a pandas Series.",
+}
 
 _FORMAT, _DATE, _CHECK_DIGIT = "format", "date", "check digit"
 _REASON_TEXT = {
@@ -335,9 +354,44 @@ def _column_name(name: object) -> str:
     return str(name)
 
 
+def _table_kind(values: Any) -> str | None:
+    """Say whether ``values`` is a table of any engine: ``"eager"``, ``"lazy"`` or None."""
+    try:
+        frame = nw.from_native(values)
+    except TypeError:  # not a table (a Series, a list, an array, ...)
+        return None
+    return "lazy" if isinstance(frame, nw.LazyFrame) else "eager"
+
+
+def _iterable(values: object) -> bool:
+    """Whether ``values`` can be gone through (a column expression of a lazy engine cannot)."""
+    if isinstance(values, pd.Series | np.ndarray) or is_polars_series(values):
+        return True
+    try:
+        iter(values)  # type: ignore[call-overload]
+    except TypeError:
+        return False
+    return True
+
+
 def _check_column_input(values: object, function: str) -> None:
-    if isinstance(values, pd.DataFrame) or is_polars_dataframe(values):
+    table = _table_kind(values)
+    if table == "lazy":
+        kind = f"{type(values).__module__.split('.')[0]} {type(values).__name__}"
+        raise TypeError(
+            LAZY_INPUT_MESSAGE.format(function=function, kind=kind, fix=LAZY_INPUT_FIX[function])
+        )
+    if table == "eager":
         kind = "a data frame"
+    elif not _iterable(values) and type(values).__module__ == "builtins":
+        kind = f"a single {type(values).__name__}"
+    elif not _iterable(values):
+        kind = f"a {type(values).__module__.split('.')[0]} {type(values).__name__}"
+        raise TypeError(
+            EXPRESSION_INPUT_MESSAGE.format(
+                function=function, kind=kind, fix=LAZY_INPUT_FIX[function]
+            )
+        )
     elif isinstance(values, str | bytes):
         kind = f"a single {type(values).__name__}"
     elif isinstance(values, Mapping):

@@ -279,8 +279,8 @@ def test_empty_input_gives_an_empty_series() -> None:
 
 @pytest.mark.parametrize(
     "values",
-    [pd.DataFrame({"kon": ["K"]}), "K", {"kon": "K"}, np.array([["K"], ["M"]])],
-    ids=["data frame", "string", "mapping", "2-d array"],
+    [pd.DataFrame({"kon": ["K"]}), "K", {"kon": "K"}, np.array([["K"], ["M"]]), 2],
+    ids=["data frame", "string", "mapping", "2-d array", "number"],
 )
 def test_a_single_column_is_required(values: object) -> None:
     with pytest.raises(TypeError, match=r"takes one column .* Pass a column, e\.g\. data\['kon'\]"):
