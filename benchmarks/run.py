@@ -25,7 +25,8 @@ issue, and writes every timing to ``--json``. Asserts only the GLM coefficient.
 
 Run: ``.venv/bin/python benchmarks/run.py --rows 1000000 [--repeat 3] [--json out.json]
 [--engines pandas-category,pandas-string,polars,duckdb] [--skip-peers] [--skip-cells]
-[--skip-memory]``. ``--engines pandas`` stands for both pandas variants.
+[--skip-memory]``. ``--engines pandas`` stands for both pandas variants. ``--profile`` runs
+cProfile on ``analyse`` (without and with the factors) on each chosen engine instead.
 """
 
 from __future__ import annotations
@@ -493,6 +494,22 @@ def print_table(results: dict[str, Any]) -> None:
             )
 
 
+def profile(size: int, names: list[str]) -> None:
+    """cProfile of ``analyse`` without and with the factors, top functions by cumulative time."""
+    import cProfile
+    import pstats
+
+    rows = make_rows(size)
+    for name in names:
+        eng = engine(name, rows)
+        analyse_call(eng.frame, True)()
+        for justified in (False, True):
+            print(f"--- {name}, {size:,} rows, justified factors: {justified}")
+            profiler = cProfile.Profile()
+            profiler.runcall(analyse_call(eng.frame, justified))
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+
+
 def parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -503,6 +520,7 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--skip-peers", action="store_true")
     parser.add_argument("--skip-cells", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="cProfile analyse instead")
     parser.add_argument("--memory-case", help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -523,6 +541,9 @@ def main() -> None:
         memory_case(arguments.rows, arguments.memory_case)
         return
     names = engine_names(arguments.engines)
+    if arguments.profile:
+        profile(arguments.rows, names)
+        return
     started = time.perf_counter()
     rows = make_rows(arguments.rows)
     results: dict[str, Any] = {
