@@ -73,11 +73,13 @@ def write_files(folder: Path, rows: int, threads: int) -> float:
 
     connection = duckdb.connect()
     connection.execute(f"set threads = {threads}")
+    connection.execute("set enable_progress_bar = false")
     connection.execute(f"set temp_directory = '{folder.parent / 'duckdb_spill'}'")
     start = time.perf_counter()
     connection.execute(
         f"copy ({ROWS_SQL.format(rows=rows)}) to '{folder}' "
-        "(format parquet, per_thread_output true, row_group_size 1000000)"
+        "(format parquet, per_thread_output true, row_group_size 1000000, "
+        "file_size_bytes '512MB')"
     )
     return time.perf_counter() - start
 
