@@ -2,10 +2,10 @@
 
 Agency-shaped synthetic data: one row per client with a sex code (some missing), a 0/1
 outcome (work operations), a cost and care days, and two justified factors (a security
-class with 3 levels and a sentence band with 4), broken down by year x unit so that there
-are 100, 1,000 or 10,000 breakdown cells. For each size it prints the seconds of
-``analyse`` for a rate, a mean and a ratio of sums without justified factors, with one
-and with two.
+class with 3 levels and a sentence band with 4), broken down by year (``ar``) x unit
+(``enhet``) so that there are 100, 1,000 or 10,000 breakdown cells. For each size it
+prints the seconds of ``analyse`` for a rate, a mean and a ratio of sums without justified
+factors, with one and with two.
 
 Run: ``.venv/bin/python benchmarks/many_cells.py [cells ...]`` (default 100 1000 10000);
 ``--profile`` runs cProfile on the largest size with one justified factor and prints the
@@ -43,8 +43,8 @@ def make_rows(cells: int, seed: int = 0) -> pd.DataFrame:
     cost = days * rng.gamma(4.0, 500.0, size) * (1.0 + 0.2 * (klass == 3) - 0.1 * women)
     return pd.DataFrame(
         {
-            "year": 2020 + cell % YEARS,
-            "unit": cell // YEARS,
+            "ar": 2020 + cell % YEARS,
+            "enhet": cell // YEARS,
             "kon": sex,
             "klass": klass,
             "band": band,
@@ -66,7 +66,7 @@ JUSTIFIED: dict[str, list[str]] = {"none": [], "one": ["klass"], "two": ["klass"
 def seconds(data: pd.DataFrame, measure: gb.Measure, justified: list[str]) -> tuple[float, float]:
     """Wall-clock and CPU seconds of one ``analyse`` (CPU time is steadier on a busy machine)."""
     wall, cpu = time.perf_counter(), time.process_time()
-    gb.analyse(data, measure, sex="kon", by=["year", "unit"], justified=justified)
+    gb.analyse(data, measure, sex="kon", by=["ar", "enhet"], justified=justified)
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
@@ -87,7 +87,7 @@ def profile(cells: int) -> None:
         print(f"--- {name}, {cells} cells, one justified factor")
         profiler = cProfile.Profile()
         profiler.enable()
-        gb.analyse(data, measure, sex="kon", by=["year", "unit"], justified=["klass"])
+        gb.analyse(data, measure, sex="kon", by=["ar", "enhet"], justified=["klass"])
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
 
