@@ -2,10 +2,10 @@
 
 Agency-shaped synthetic data: one row per client with a sex code (some missing), a 0/1
 outcome (work operations), a cost and care days, and two justified factors (a security
-class with 3 levels and a sentence band with 4), broken down by year x unit so that there
-are 100, 1,000 or 10,000 breakdown cells. For each size it prints the seconds of
-``analyse`` for a rate, a mean and a ratio of sums without justified factors, with one
-and with two.
+class with 3 levels and a sentence band with 4), broken down by year (``ar``) x unit
+(``enhet``) so that there are 100, 1,000 or 10,000 breakdown cells. For each size it
+prints the seconds of ``analyse`` for a rate, a mean and a ratio of sums without justified
+factors, with one and with two.
 
 Run: ``.venv/bin/python benchmarks/many_cells.py [cells ...]`` (default 100 1000 10000);
 ``--profile`` runs cProfile on the largest size with one justified factor and prints the

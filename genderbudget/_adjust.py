@@ -308,22 +308,44 @@ def _rate_mh(
 def _t_result(
     estimate: float, se: float, df: float, confidence: float, method: str, notes: list[str]
 ) -> dict[str, object]:
-    """Interval and p-value from a t reference with ``df`` degrees of freedom."""
+    """Report a gap with a t reference on ``df`` degrees of freedom.
+
+    The interval and p-value are left to :func:`_with_t_intervals`, which computes those of
+    all cells at once.
+    """
     ok = bool(np.isfinite(se) and se > 0 and np.isfinite(df) and df > 0)
     if not ok:
         return _normal_result(estimate, np.nan, confidence, method, notes)
-    q = float(stats.t.isf((1.0 - confidence) / 2.0, df))
     return {
         "adjusted_difference": estimate,
-        "adjusted_ci_low": estimate - q * se,
-        "adjusted_ci_high": estimate + q * se,
-        "adjusted_p_value": float(2.0 * stats.t.sf(abs(estimate / se), df)),
+        "adjusted_ci_low": np.nan,
+        "adjusted_ci_high": np.nan,
+        "adjusted_p_value": np.nan,
         "adjustment_method": method,
         "adjustment_note": "; ".join(notes),
         "_adjusted_se": se,
         "_adjusted_df": df,
         "_same_as_raw": False,
     }
+
+
+def _with_t_intervals(table: pd.DataFrame, confidence: float) -> pd.DataFrame:
+    """Fill the interval and p-value of the gaps with a t reference (finite df), all at once.
+
+    Every other gap has a normal reference (infinite df) or none (NaN) and is complete.
+    """
+    df = table["_adjusted_df"].to_numpy(dtype=float)
+    rows = np.isfinite(df)
+    if not rows.any():
+        return table
+    estimate = table["adjusted_difference"].to_numpy(dtype=float)[rows]
+    se = table["_adjusted_se"].to_numpy(dtype=float)[rows]
+    q = stats.t.isf((1.0 - confidence) / 2.0, df[rows])
+    out = table.copy()
+    out.loc[rows, "adjusted_ci_low"] = estimate - q * se
+    out.loc[rows, "adjusted_ci_high"] = estimate + q * se
+    out.loc[rows, "adjusted_p_value"] = 2.0 * stats.t.sf(np.abs(estimate / se), df[rows])
+    return out
 
 
 def _women_result(
@@ -485,7 +507,8 @@ def adjust(
         {**key, **_with_dropped(result, factors, left)}  # type: ignore[arg-type]
         for key, left, result in zip(keys, lefts, results, strict=True)
     ]
-    return pd.DataFrame(finished, columns=[*by, *ADJUSTED_COLUMNS, *ADJUSTED_INTERNAL])
+    adjusted = pd.DataFrame(finished, columns=[*by, *ADJUSTED_COLUMNS, *ADJUSTED_INTERNAL])
+    return _with_t_intervals(adjusted, confidence)
 
 
 def _cell_rows(patterns: pd.DataFrame, by: Sequence[str]) -> Iterator[tuple[dict[str, Any], Any]]:

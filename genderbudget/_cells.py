@@ -1213,20 +1213,19 @@ def _measure_stats(
             reason = "missing_count" if c == n else "missing_value"
             excluded.append({"measure": m.name, "column": c, "reason": reason, "rows": rows})
 
-    work = pd.DataFrame({"sex": cells[_T + "sex"]})
-    for b in by:
-        work[b] = cells[b].map(_python)
-    work["rows"] = cells[f"{_T}ok{i}"]
-    work["n"] = cells[f"{_T}w{i}"] if n is not None else cells[f"{_T}ok{i}"]
     zero = pd.Series(0.0, index=cells.index)
+    row_values = {"sex": cells[_T + "sex"], **{b: cells[b].map(_python) for b in by}}
+    row_values["rows"] = cells[f"{_T}ok{i}"]
+    row_values["n"] = cells[f"{_T}w{i}"] if n is not None else cells[f"{_T}ok{i}"]
     for stat, prefix in (
         ("sy", _T + "y"),
         ("syy", _T + "yy"),
         ("sx", _T + "x"),
         ("sxx", _T + "xx"),
+        ("sxy", _T + "xy"),
     ):
-        work[stat] = cells.get(f"{prefix}{i}", zero)
-    work["sxy"] = cells.get(f"{_T}xy{i}", zero)
+        row_values[stat] = cells.get(f"{prefix}{i}", zero)
+    work = pd.DataFrame(row_values)
     has_syy = f"{_T}yy{i}" in cells.columns
     if m.sum_sq is not None:
         _check_sum_sq(work, m)

@@ -15,9 +15,8 @@ import numpy as np
 import pandas as pd
 
 from genderbudget import _intervals as iv
-from genderbudget._cells import breakdown_cells
 from genderbudget._notes import note
-from genderbudget._sandwich import cr2_clusters
+from genderbudget._sandwich import cr2_stacked
 
 __all__ = ["adjust_p", "compare", "comparison_columns", "estimate", "estimate_columns"]
 
@@ -119,14 +118,15 @@ def comparison_columns(by: Sequence[str]) -> list[str]:
     return ["measure", *by, *COMPARISON_COLUMNS]
 
 
-def _join(*notes: pd.Series) -> pd.Series:
+def _join(index: pd.Index, *notes: np.ndarray) -> pd.Series:
+    """Join each row's notes (repeats once) with ``"; "``, as a Series with ``index``."""
     rows = zip(*(note.tolist() for note in notes), strict=True)
     joined = ["; ".join(dict.fromkeys(v for v in row if v)) for row in rows]
-    return pd.Series(joined, index=notes[0].index, dtype=object)
+    return pd.Series(joined, index=index, dtype=object)
 
 
-def _note(mask: np.ndarray, text: str, index: pd.Index) -> pd.Series:
-    return pd.Series(np.where(mask, text, ""), index=index, dtype=object)
+def _note(mask: np.ndarray, text: str) -> np.ndarray:
+    return np.where(mask, text, "").astype(object)
 
 
 def cluster_inference(units: pd.DataFrame, by: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -161,47 +161,111 @@ def cluster_inference(units: pd.DataFrame, by: Sequence[str]) -> tuple[pd.DataFr
     (counted in ``_cr2_note``).
     """
     keys = list(by)
-    per_sex: list[dict[str, object]] = []
-    per_cell: list[dict[str, object]] = []
-    for ids, cell in breakdown_cells(units, keys):
-        sx = cell["sx"].to_numpy(dtype=float)
-        usable = cell.loc[sx > 0]
-        left_out = int(((sx <= 0) & (cell["sy"].to_numpy(dtype=float) != 0)).sum())
-        note = _units_left_out(left_out) if left_out else ""
-        codes = pd.factorize(usable["cluster"])[0].astype(np.int64)
-        sexes = usable["sex"].to_numpy()
-        counts: dict[str, int] = {}
-        for sex in pd.unique(cell["sex"]):
-            mask = sexes == sex
-            counts[str(sex)] = len(np.unique(codes[mask]))
-            se = df = np.nan
-            if counts[str(sex)] >= 2:
-                fit = cr2_clusters(
-                    np.ones((int(mask.sum()), 1)),
-                    usable["sx"].to_numpy(dtype=float)[mask],
-                    usable["sy"].to_numpy(dtype=float)[mask],
-                    codes[mask],
-                    np.ones((1, 1)),
-                )
-                se, df = fit.se(0), float(fit.df[0])
-            per_sex.append({**ids, "sex": sex, "_se": se, "_df": df, "_cr2_note": note})
-        dse = ddf = np.nan
-        both = np.isin(sexes, ["women", "men"])
-        if counts.get("women", 0) >= 2 and counts.get("men", 0) >= 2:
-            women = (sexes[both] == "women").astype(float)
-            fit = cr2_clusters(
-                np.column_stack([np.ones(int(both.sum())), women]),
-                usable["sx"].to_numpy(dtype=float)[both],
-                usable["sy"].to_numpy(dtype=float)[both],
-                codes[both],
-                np.array([[0.0, 1.0]]),
-            )
-            dse, ddf = fit.se(1), float(fit.df[0])
-        per_cell.append({**ids, "_dse": dse, "_ddf": ddf})
+    cell = _cell_numbers(units, keys)
+    cells = int(cell.max()) + 1 if len(cell) else 0
+    sx = units["sx"].to_numpy(dtype=float)
+    sy = units["sy"].to_numpy(dtype=float)
+    sex_code, sexes = pd.factorize(units["sex"].to_numpy(dtype=object))
+    width = max(len(sexes), 1)
+    cluster = pd.factorize(units["cluster"])[0].astype(np.int64)
+    usable = sx > 0
+    left_out = np.bincount(cell, weights=(~usable) & (sy != 0), minlength=cells).astype(int)
+    cell_notes = np.array([_units_left_out(c) if c else "" for c in left_out], dtype=object)
+    # Each sex of a cell, cells in order, the sexes in the order they first appear in it.
+    pair = cell * width + sex_code
+    found, first = np.unique(pair, return_index=True)
+    order = np.lexsort((first, found // width))
+    pairs, pair_rows = found[order], first[order]
+    clusters = _distinct_clusters(pair[usable], cluster[usable], cells * width)
+
+    fitted = usable & (clusters[pair] >= 2)
+    design = np.ones((int(fitted.sum()), 1))
+    groups = cells * width
+    se, df = _cr2_by_group(pair[fitted], groups, design, units, fitted, cluster, np.ones((1, 1)))
+    per_sex = units[keys].iloc[pair_rows].reset_index(drop=True)
+    per_sex["sex"] = np.asarray(sexes, dtype=object)[pairs % width]
+    per_sex["_se"] = se[pairs]
+    per_sex["_df"] = df[pairs]
+    per_sex["_cr2_note"] = cell_notes[pairs // width]
+
+    # women − men in one fit per cell with at least 2 clusters of each sex.
+    women = _sex_code(sexes, "women")
+    men = _sex_code(sexes, "men")
+    by_cell = clusters.reshape(cells, width)
+    both = np.zeros(cells, dtype=bool)
+    if women >= 0 and men >= 0:
+        both = (by_cell[:, women] >= 2) & (by_cell[:, men] >= 2)
+    fitted = usable & ((sex_code == women) | (sex_code == men)) & both[cell]
+    design = np.column_stack([np.ones(int(fitted.sum())), sex_code[fitted] == women]).astype(float)
+    contrast = np.array([[0.0, 1.0]])
+    dse, ddf = _cr2_by_group(cell[fitted], cells, design, units, fitted, cluster, contrast)
+    per_cell = units[keys].iloc[np.unique(cell, return_index=True)[1]].reset_index(drop=True)
+    per_cell["_dse"] = dse
+    per_cell["_ddf"] = ddf
     return (
         pd.DataFrame(per_sex, columns=[*keys, "sex", "_se", "_df", "_cr2_note"]),
         pd.DataFrame(per_cell, columns=[*keys, "_dse", "_ddf"]),
     )
+
+
+def _cell_numbers(table: pd.DataFrame, by: Sequence[str]) -> np.ndarray:
+    """Give each breakdown cell of a small table a number, in order of first appearance.
+
+    A missing breakdown value is a cell of its own, as in
+    :func:`genderbudget._cells.breakdown_cells`.
+    """
+    if not by:
+        return np.zeros(len(table), dtype=np.intp)
+    grouped = table.groupby(list(by), sort=False, dropna=False)
+    return np.asarray(grouped.ngroup().to_numpy(), dtype=np.intp)
+
+
+def _sex_code(sexes: pd.Index | np.ndarray, sex: str) -> int:
+    """Return the position of ``sex`` among the codes of :func:`pandas.factorize` (-1: absent)."""
+    found = np.flatnonzero(np.asarray(sexes, dtype=object) == sex)
+    return int(found[0]) if found.size else -1
+
+
+def _distinct_clusters(group: np.ndarray, cluster: np.ndarray, size: int) -> np.ndarray:
+    """Count the distinct clusters of each group (cell x sex), for ``size`` groups."""
+    if not len(group):
+        return np.zeros(size, dtype=np.intp)
+    distinct = np.unique(np.column_stack([group, cluster]), axis=0)
+    return np.bincount(distinct[:, 0], minlength=size)
+
+
+def _cr2_by_group(
+    group: np.ndarray,
+    size: int,
+    design: np.ndarray,
+    units: pd.DataFrame,
+    rows: np.ndarray,
+    cluster: np.ndarray,
+    contrast: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fit the CR2 model of every group at once (:func:`cr2_stacked`).
+
+    ``rows`` selects the units fitted, ``group`` numbers their groups (below ``size``).
+    Returns, indexed by the group number, the standard error of the last coefficient and
+    the degrees of freedom of ``contrast`` (NaN for a group without a fit).
+    """
+    se = np.full(size, np.nan)
+    df = np.full(size, np.nan)
+    if not len(group):
+        return se, df
+    numbers, fit = np.unique(group, return_inverse=True)
+    fits = cr2_stacked(
+        design,
+        units["sx"].to_numpy(dtype=float)[rows],
+        units["sy"].to_numpy(dtype=float)[rows],
+        cluster[rows],
+        fit.reshape(-1),
+        len(numbers),
+        contrast,
+    )
+    se[numbers] = fits.se(design.shape[1] - 1)
+    df[numbers] = fits.df[:, 0]
+    return se, df
 
 
 def _units_left_out(count: int) -> str:
@@ -226,17 +290,14 @@ def _clustered(
     out: pd.DataFrame,
     clustered: pd.DataFrame,
     by: Sequence[str],
-    notes: list[pd.Series],
-    index: pd.Index,
+    notes: list[np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Look up the CR2 standard errors and df of :func:`cluster_inference` for ``out``."""
     keys = [*by, "sex"]
     se = _lookup(out, clustered, keys, "_se").astype(float)
     df = _lookup(out, clustered, keys, "_df").astype(float)
     extra = _lookup(out, clustered, keys, "_cr2_note")
-    notes.append(
-        pd.Series([v if isinstance(v, str) else "" for v in extra], index=index, dtype=object)
-    )
+    notes.append(np.array([v if isinstance(v, str) else "" for v in extra], dtype=object))
     return se, df, se * se
 
 
@@ -259,7 +320,7 @@ def estimate(
     units = out["units"].to_numpy(dtype=float)
     sy, syy = out["sy"].to_numpy(dtype=float), out["syy"].to_numpy(dtype=float)
     index = out.index
-    notes = [_note(n == 0, NOTE_EMPTY, index)]
+    notes = [_note(n == 0, NOTE_EMPTY)]
     se = np.full(len(out), np.nan)
     df = np.full(len(out), np.nan)
     var = np.full(len(out), np.nan)
@@ -275,7 +336,7 @@ def estimate(
                 totals = np.full(len(out), value.sum())
             share = np.where(totals != 0, value / totals, np.nan)
             low = high = np.full(len(out), np.nan)
-            notes.append(_note(n > 0, NOTE_NO_SAMPLING, index))
+            notes.append(_note(n > 0, NOTE_NO_SAMPLING))
         elif kind == "rate":
             est = np.where(n > 0, sy / n, np.nan)
             low, high = iv.wilson(sy, n, confidence)
@@ -286,11 +347,11 @@ def estimate(
             se = np.sqrt(var / n)
             df = n - 1.0
             if clustered is not None:
-                se, df, var = _clustered(out, clustered, by, notes, index)
+                se, df, var = _clustered(out, clustered, by, notes)
             low, high = iv.t_interval(est, se, df, confidence)
-            notes.append(_note((n == 1), NOTE_ONE, index))
+            notes.append(_note((n == 1), NOTE_ONE))
             no_ss = (n > 1) & ~out["has_syy"].to_numpy(dtype=bool) & (clustered is None)
-            notes.append(_note(no_ss, NOTE_NO_SS, index))
+            notes.append(_note(no_ss, NOTE_NO_SS))
         elif kind == "ratio":
             sx = out["sx"].to_numpy(dtype=float)
             sxx, sxy = out["sxx"].to_numpy(dtype=float), out["sxy"].to_numpy(dtype=float)
@@ -301,10 +362,10 @@ def estimate(
             se = np.sqrt(var)
             df = units - 1.0
             if clustered is not None:
-                se, df, var = _clustered(out, clustered, by, notes, index)
+                se, df, var = _clustered(out, clustered, by, notes)
             low, high = iv.t_interval(est, se, df, confidence)
-            notes.append(_note((n > 0) & (sx == 0), NOTE_ZERO_DEN, index))
-            notes.append(_note((units == 1) & (sx != 0), NOTE_ONE_UNIT, index))
+            notes.append(_note((n > 0) & (sx == 0), NOTE_ZERO_DEN))
+            notes.append(_note((units == 1) & (sx != 0), NOTE_ONE_UNIT))
         else:  # pragma: no cover - guarded by Measure
             raise ValueError(f"Unknown measure kind {kind!r}.")
     out["estimate"] = est
@@ -313,7 +374,7 @@ def estimate(
     out["ci_method"] = CI_METHOD_CLUSTER if clustered is not None else CI_METHOD[kind]
     out["confidence"] = confidence
     out["share"] = share
-    out["note"] = _join(*notes)
+    out["note"] = _join(index, *notes)
     out["_se"] = se
     out["_df"] = df
     out["_var"] = var
@@ -337,19 +398,12 @@ def compare(
     women = est.loc[est["sex"] == "women"].set_index(keys)
     men = est.loc[est["sex"] == "men"].set_index(keys)
     men = men.reindex(women.index)
-    out = pd.DataFrame(index=women.index)
+    index = women.index
     nw_, nm = women["n"].to_numpy(dtype=float), men["n"].to_numpy(dtype=float)
     w, m = women["estimate"].to_numpy(dtype=float), men["estimate"].to_numpy(dtype=float)
-    out["n_women"] = nw_
-    out["n_men"] = nm
-    out["units_women"] = women["units"].to_numpy(dtype=float)
-    out["units_men"] = men["units"].to_numpy(dtype=float)
-    out["women"] = w
-    out["men"] = m
-    index = out.index
     notes = [
-        _note(nw_ == 0, NOTE_NO_WOMEN, index),
-        _note(nm == 0, NOTE_NO_MEN, index),
+        _note(nw_ == 0, NOTE_NO_WOMEN),
+        _note(nm == 0, NOTE_NO_MEN),
     ]
     with np.errstate(divide="ignore", invalid="ignore"):
         difference = w - m
@@ -359,31 +413,40 @@ def compare(
         elif kind in ("mean", "ratio"):
             parts = _compare_spreads(women, men, kind, by, confidence, clustered, notes)
         else:
-            parts = _Comparison.none(len(out))
-            notes.append(_note((nw_ > 0) | (nm > 0), NOTE_NO_SAMPLING, index))
-    out["difference"] = difference
-    out["difference_ci_low"] = parts.d_low
-    out["difference_ci_high"] = parts.d_high
-    out["difference_se"] = parts.se
-    out["ratio"] = ratio
-    out["ratio_ci_low"] = parts.r_low
-    out["ratio_ci_high"] = parts.r_high
-    out["ci_method"] = (
-        COMPARISON_CI_METHOD_CLUSTER if clustered is not None else COMPARISON_CI_METHOD[kind]
-    )
-    out["confidence"] = confidence
-    out["p_value"] = parts.p
-    out["test_method"] = parts.tests
-    out["note"] = _join(*notes)
-    # Internal, for the intervals at the corrected level and the detectable differences: the
+            parts = _Comparison.none(len(index))
+            notes.append(_note((nw_ > 0) | (nm > 0), NOTE_NO_SAMPLING))
+    method = COMPARISON_CI_METHOD_CLUSTER if clustered is not None else COMPARISON_CI_METHOD[kind]
+    # The columns built apart and put together once. The internal ones (from ``_dse``) are
+    # for the intervals at the corrected level and the detectable differences: the
     # difference's standard error and degrees of freedom (inf: normal), the counts of a
     # rate, and the standard error of the log ratio.
-    out["_dse"] = parts.dse
-    out["_ddf"] = parts.ddf
-    out["difference_df"] = parts.ddf
-    out["_xw"] = parts.xw
-    out["_xm"] = parts.xm
-    out["_log_se"] = parts.log_se
+    columns = {
+        "n_women": nw_,
+        "n_men": nm,
+        "units_women": women["units"].to_numpy(dtype=float),
+        "units_men": men["units"].to_numpy(dtype=float),
+        "women": w,
+        "men": m,
+        "difference": difference,
+        "difference_ci_low": parts.d_low,
+        "difference_ci_high": parts.d_high,
+        "difference_se": parts.se,
+        "ratio": ratio,
+        "ratio_ci_low": parts.r_low,
+        "ratio_ci_high": parts.r_high,
+        "ci_method": pd.Series(method, index=index),
+        "confidence": pd.Series(confidence, index=index, dtype=float),
+        "p_value": parts.p,
+        "test_method": parts.tests,
+        "note": _join(index, *notes),
+        "_dse": parts.dse,
+        "_ddf": parts.ddf,
+        "difference_df": parts.ddf,
+        "_xw": parts.xw,
+        "_xm": parts.xm,
+        "_log_se": parts.log_se,
+    }
+    out = pd.DataFrame(columns, index=index)
     return out.reset_index()
 
 
@@ -418,7 +481,7 @@ class _Comparison:
 
 
 def _compare_rates(
-    women: pd.DataFrame, men: pd.DataFrame, confidence: float, notes: list[pd.Series]
+    women: pd.DataFrame, men: pd.DataFrame, confidence: float, notes: list[np.ndarray]
 ) -> _Comparison:
     """Newcombe's difference, Katz's ratio and the proportion test of two rates."""
     nw_, nm = women["n"].to_numpy(dtype=float), men["n"].to_numpy(dtype=float)
@@ -431,7 +494,7 @@ def _compare_rates(
     p, tests = iv.proportion_test(xw, nw_, xm, nm)
     tests = np.where(tests == "", "none", tests)
     undefined = (nw_ > 0) & (nm > 0) & ~np.isfinite(r_low)
-    notes.append(_note(undefined, NOTE_RATIO_INTERVAL_UNDEFINED, women.index))
+    notes.append(_note(undefined, NOTE_RATIO_INTERVAL_UNDEFINED))
     ddf = np.full(len(women), np.inf)
     # The score interval is not estimate +- z se: the standard error a normal interval of the
     # same width would have (dse, the pooled one, is the test's).
@@ -446,7 +509,7 @@ def _compare_spreads(
     by: Sequence[str],
     confidence: float,
     clustered: pd.DataFrame | None,
-    notes: list[pd.Series],
+    notes: list[np.ndarray],
 ) -> _Comparison:
     """Welch (or CR2) t intervals and tests of two means or ratios, delta-log ratio."""
     nw_, nm = women["n"].to_numpy(dtype=float), men["n"].to_numpy(dtype=float)
@@ -470,8 +533,8 @@ def _compare_spreads(
     test_name = TEST_METHOD[kind] if clustered is None else TEST_METHOD_CLUSTER
     tests = np.where(np.isfinite(p), test_name, "none")
     both = (nw_ > 0) & (nm > 0) & np.isfinite(w) & np.isfinite(m)
-    notes.append(_note(both & (se == 0), NOTE_NO_VARIATION, women.index))
-    notes.append(_note(both & ~((w > 0) & (m > 0)), NOTE_RATIO_UNDEFINED, women.index))
+    notes.append(_note(both & (se == 0), NOTE_NO_VARIATION))
+    notes.append(_note(both & ~((w > 0) & (m > 0)), NOTE_RATIO_UNDEFINED))
     dse, ddf = np.asarray(se, dtype=float), np.asarray(df, dtype=float)
     xw, xm = np.full(len(women), np.nan), np.full(len(women), np.nan)
     return _Comparison(d_low, d_high, r_low, r_high, p, tests, dse, dse, ddf, xw, xm, log_se)

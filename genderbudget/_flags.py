@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from genderbudget._notes import note
+from genderbudget._options import TEMPORARY
 from genderbudget._privacy import masked
 
 __all__ = ["FLAGS", "RESOURCE_ACCESS_COLUMNS", "FlagRule", "assign_flags", "resource_access"]
@@ -27,6 +28,8 @@ FLAGS: tuple[str, ...] = get_args(Flag)
 PAdjust = Literal["holm", "bonferroni", "fdr_bh", "none"]
 
 BAD_RULE = "FlagRule.{name} must be {what}, got {value!r}."
+# The prefix of the helper columns of resource_access's pairs (no breakdown can take it).
+_PAIR = TEMPORARY + "pair_"
 
 
 @dataclass(frozen=True)
@@ -284,33 +287,41 @@ def resource_access(
         (direction == "higher_is_better")
         & comparisons["flag"].isin(["unexplained_gap", "explained_gap"])
     ]
-    rows = []
-    for _, r in resources.iterrows():
-        men = float(r["men"])
-        difference = float(r["difference"])
-        if not np.isfinite(difference) or men == 0:
-            continue
-        if abs(difference) / abs(men) < rule.min_relative:
-            continue
-        more = "women" if difference > 0 else "men"
-        same_cell = access
-        for b in by:
-            same_cell = same_cell.loc[same_cell[b] == r[b]]
-        for _, a in same_cell.iterrows():
-            less = "women" if float(a["difference"]) < 0 else "men"
-            if less != more:
-                continue
-            rows.append(
-                {
-                    **{b: r[b] for b in by},
-                    "resource_measure": r["measure"],
-                    "access_measure": a["measure"],
-                    "sex": more,
-                    "resource_women": float(r["women"]),
-                    "resource_men": men,
-                    "access_women": float(a["women"]),
-                    "access_men": float(a["men"]),
-                    "access_flag": a["flag"],
-                }
-            )
-    return pd.DataFrame(rows, columns=columns)
+    men = resources["men"].to_numpy(dtype=float)
+    difference = resources["difference"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        material = (
+            np.isfinite(difference)
+            & (men != 0)
+            & ~(np.abs(difference) / np.abs(men) < rule.min_relative)
+        )
+    values = ["measure", "women", "men", "difference"]
+    left = resources.loc[material, [*by, *values]].rename(
+        columns={c: f"{_PAIR}{c}_r" for c in values}
+    )
+    right = access[[*by, *values, "flag"]].rename(
+        columns={c: f"{_PAIR}{c}_a" for c in [*values, "flag"]}
+    )
+    left[_PAIR + "r"] = np.arange(len(left))
+    right[_PAIR + "a"] = np.arange(len(right))
+    # Each material resource gap with every access gap of its cell, in the order of the
+    # resource rows and then of the access rows.
+    pairs = left.merge(right, on=by, how="inner") if by else left.merge(right, how="cross")
+    pairs = pairs.sort_values([_PAIR + "r", _PAIR + "a"], kind="stable")
+    more = np.where(pairs[_PAIR + "difference_r"].to_numpy(dtype=float) > 0, "women", "men")
+    less = np.where(pairs[_PAIR + "difference_a"].to_numpy(dtype=float) < 0, "women", "men")
+    pairs = pairs.loc[more == less]
+    if not len(pairs):
+        return pd.DataFrame([], columns=columns)
+    found = {
+        **{b: pairs[b].to_numpy() for b in by},
+        "resource_measure": pairs[_PAIR + "measure_r"].to_numpy(),
+        "access_measure": pairs[_PAIR + "measure_a"].to_numpy(),
+        "sex": more[more == less],
+        "resource_women": pairs[_PAIR + "women_r"].to_numpy(dtype=float),
+        "resource_men": pairs[_PAIR + "men_r"].to_numpy(dtype=float),
+        "access_women": pairs[_PAIR + "women_a"].to_numpy(dtype=float),
+        "access_men": pairs[_PAIR + "men_a"].to_numpy(dtype=float),
+        "access_flag": pairs[_PAIR + "flag_a"].to_numpy(),
+    }
+    return pd.DataFrame(found, columns=columns)

@@ -57,6 +57,7 @@ __all__ = [
     "varying_factors",
     "wls",
     "wls_min_norm",
+    "wls_stacked",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -289,6 +290,38 @@ def wls(
     bread = np.asarray(np.linalg.inv((x.T * w) @ x), dtype=np.float64)
     params = bread @ (x.T @ np.asarray(weighted_sums, dtype=np.float64))
     return params, bread
+
+
+def wls_stacked(
+    design: FloatArray, weights: FloatArray, weighted_sums: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Many weighted least-squares fits at once, each as :func:`wls` would do it.
+
+    Parameters
+    ----------
+    design : numpy.ndarray
+        (fits, rows, p): each fit's design, padded with rows of weight 0 to a common length.
+    weights, weighted_sums : numpy.ndarray
+        (fits, rows): the rows' weights and weighted responses (0 in the padding).
+
+    Returns
+    -------
+    params : numpy.ndarray
+        (fits, p).
+    bread : numpy.ndarray
+        (fits, p, p), each fit's ``(X'WX)^-1``.
+
+    Raises
+    ------
+    numpy.linalg.LinAlgError
+        When a fit's weighted cross-product is singular (as :func:`wls` raises).
+    """
+    x = np.asarray(design, dtype=np.float64)
+    w = np.asarray(weights, dtype=np.float64)
+    gram = np.einsum("frk,fr,frl->fkl", x, w, x)
+    bread = np.asarray(np.linalg.inv(gram), dtype=np.float64)
+    moment = np.einsum("frk,fr->fk", x, np.asarray(weighted_sums, dtype=np.float64))
+    return np.einsum("fkl,fl->fk", bread, moment), bread
 
 
 def _scaled_svd(

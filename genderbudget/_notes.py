@@ -234,9 +234,13 @@ def finish(table: pd.DataFrame) -> tuple[pd.DataFrame, tuple[tuple[Note, ...], .
     """
     out = table.copy()
     cells = out["note"].tolist()
-    parsed = tuple(parse(cell) for cell in cells)
-    out["note"] = pd.Series([render(p, "en") for p in parsed], index=out.index, dtype=object)
-    codes_column = [SEPARATOR.join(n.code for n in p) for p in parsed]
+    # Many rows share their notes: each distinct cell is read and worded once.
+    distinct = {cell: parse(cell) for cell in dict.fromkeys(cells)}
+    words_of = {cell: render(found, "en") for cell, found in distinct.items()}
+    codes_of = {cell: SEPARATOR.join(n.code for n in found) for cell, found in distinct.items()}
+    parsed = tuple(distinct[cell] for cell in cells)
+    out["note"] = pd.Series([words_of[cell] for cell in cells], index=out.index, dtype=object)
+    codes_column = [codes_of[cell] for cell in cells]
     out.insert(
         list(out.columns).index("note") + 1,
         NOTE_CODES_COLUMN,

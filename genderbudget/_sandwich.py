@@ -40,9 +40,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from genderbudget._models import wls
+from genderbudget._models import wls, wls_stacked
 
-__all__ = ["RobustFit", "cr2_clusters", "hc1_units", "hc2_persons"]
+__all__ = ["RobustFit", "RobustFits", "cr2_clusters", "cr2_stacked", "hc1_units", "hc2_persons"]
 
 FloatArray = NDArray[np.float64]
 
@@ -82,17 +82,6 @@ class RobustFit:
     def se(self, index: int) -> float:
         """Return the standard error of coefficient ``index`` (a variance below 0 counts as 0)."""
         return float(np.sqrt(max(self.cov[index, index], 0.0)))
-
-
-def _inverse_sqrt_psd(matrix: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Symmetric generalised inverse square root, and the eigenvectors it leaves out."""
-    values, vectors = np.linalg.eigh((matrix + matrix.T) / 2.0)
-    scale = max(1.0, float(np.max(np.abs(values)))) if values.size else 1.0
-    keep = values > EIGEN_TOL * scale
-    inverse = np.zeros_like(values)
-    inverse[keep] = 1.0 / np.sqrt(values[keep])
-    root = np.asarray((vectors * inverse) @ vectors.T, dtype=np.float64)
-    return root, np.asarray(vectors[:, ~keep], dtype=np.float64)
 
 
 def _satterthwaite(
@@ -159,49 +148,249 @@ def cr2_clusters(
     With ``M = (X'WX)^-1``, the hat matrix ``H = X M X'W`` and the identity working model,
     each cluster's adjustment is ``A_j = G_j^{-1/2}`` with ``G_j = [(I - H)(I - H)']_jj =
     I - H_jj - H_jj' + X_j M (X'W^2X) M X_j'`` (Pustejovsky & Tipton 2018, eq. 6–7 with
-    ``Phi = I``), and ``V = M [sum_j X_j'W_j A_j e_j e_j' A_j W_j X_j] M``.
+    ``Phi = I``), and ``V = M [sum_j X_j'W_j A_j e_j e_j' A_j W_j X_j] M``. The one fit of
+    :func:`cr2_stacked`.
     """
     x = np.asarray(design, dtype=np.float64)
-    w = np.asarray(weights, dtype=np.float64)
-    sums = np.asarray(weighted_sums, dtype=np.float64)
+    fits = np.zeros(len(x), dtype=np.intp)
+    return cr2_stacked(x, weights, weighted_sums, clusters, fits, 1, contrasts).fit(0)
+
+
+@dataclass(frozen=True)
+class RobustFits:
+    """Many fits of :func:`cr2_stacked`, one row of each array per fit.
+
+    Attributes
+    ----------
+    params : numpy.ndarray
+        (fits, p).
+    cov : numpy.ndarray
+        (fits, p, p).
+    df : numpy.ndarray
+        (fits, k): the Satterthwaite degrees of freedom of each contrast.
+    clusters : numpy.ndarray
+        (fits,): the number of clusters of each fit.
+    supported : numpy.ndarray of bool
+        (fits, k): see :class:`RobustFit`.
+    """
+
+    params: FloatArray
+    cov: FloatArray
+    df: FloatArray
+    clusters: NDArray[np.int64]
+    supported: NDArray[np.bool_]
+
+    def fit(self, index: int) -> RobustFit:
+        """Return fit ``index`` as a :class:`RobustFit`."""
+        return RobustFit(
+            self.params[index],
+            self.cov[index],
+            self.df[index],
+            int(self.clusters[index]),
+            self.supported[index],
+        )
+
+    def se(self, index: int) -> FloatArray:
+        """Return the standard error of coefficient ``index`` of every fit (negative: 0)."""
+        return np.asarray(np.sqrt(np.maximum(self.cov[:, index, index], 0.0)), dtype=np.float64)
+
+
+# The arrays of one batch of clusters stay below this many numbers (clusters x rows x rows).
+_BATCH = 1 << 20
+
+
+def _positions(owner: NDArray[np.intp], count: int) -> tuple[NDArray[np.intp], int]:
+    """Each item's position within its owner (items sorted by owner), and the most items."""
+    sizes = np.bincount(owner, minlength=count)
+    starts = np.cumsum(sizes) - sizes
+    largest = int(sizes.max()) if sizes.size else 0
+    return np.arange(len(owner)) - starts[owner], largest
+
+
+def _padded(
+    values: FloatArray, owner: NDArray[np.intp], position: NDArray[np.intp], shape: tuple[int, int]
+) -> FloatArray:
+    """Lay items out as (owners, most items, ...), zeros after each owner's last item."""
+    out = np.zeros((*shape, *values.shape[1:]))
+    out[owner, position] = values
+    return out
+
+
+def _inverse_sqrt_stacked(
+    matrices: FloatArray,
+) -> tuple[FloatArray, FloatArray, NDArray[np.bool_]]:
+    """Symmetric generalised inverse square roots of a stack of matrices.
+
+    Returns the roots, the eigenvectors and which of them the roots leave out (eigenvalues
+    at most ``EIGEN_TOL`` relative to the largest, or to 1).
+    """
+    values, vectors = np.linalg.eigh((matrices + np.swapaxes(matrices, 1, 2)) / 2.0)
+    scale = np.maximum(1.0, np.max(np.abs(values), axis=1))
+    keep = values > EIGEN_TOL * scale[:, None]
+    inverse = np.zeros_like(values)
+    inverse[keep] = 1.0 / np.sqrt(values[keep])
+    root = (vectors * inverse[:, None, :]) @ np.swapaxes(vectors, 1, 2)
+    return np.asarray(root, dtype=np.float64), np.asarray(vectors, dtype=np.float64), ~keep
+
+
+@dataclass(frozen=True)
+class _ClusterTerms:
+    """Per cluster: its score, and per contrast ``q_j'q_j``, ``a_j``, ``b_j`` and support."""
+
+    score: FloatArray  # (clusters, p)
+    q_sq: FloatArray  # (clusters, k)
+    a: FloatArray  # (clusters, k, p)
+    b: FloatArray  # (clusters, k, p)
+    unsupported: NDArray[np.bool_]  # (clusters, k)
+
+
+def _cluster_terms(
+    x: FloatArray,
+    w: FloatArray,
+    residual: FloatArray,
+    starts: NDArray[np.intp],
+    sizes: NDArray[np.intp],
+    owner: NDArray[np.intp],
+    bread: FloatArray,
+    btb: FloatArray,
+    mc: FloatArray,
+) -> _ClusterTerms:
+    """Compute the adjustment of every cluster, in batches of clusters of the same size."""
+    groups, p, k = len(starts), x.shape[1], mc.shape[2]
+    terms = _ClusterTerms(
+        np.zeros((groups, p)),
+        np.zeros((groups, k)),
+        np.zeros((groups, k, p)),
+        np.zeros((groups, k, p)),
+        np.zeros((groups, k), dtype=bool),
+    )
+    for size in np.unique(sizes):
+        same = np.flatnonzero(sizes == size)
+        step = max(1, _BATCH // int(size * max(size, p, k)))
+        for first in range(0, len(same), step):
+            g = same[first : first + step]
+            rows = starts[g][:, None] + np.arange(size)
+            f = owner[g]
+            xj, wj, ej = x[rows], w[rows], residual[rows]
+            hj = np.einsum("gip,gpq,gjq->gij", xj, bread[f], xj) * wj[:, None, :]
+            gj = np.eye(size) - hj - np.swapaxes(hj, 1, 2)
+            gj += np.einsum("gip,gpq,gjq->gij", xj, btb[f], xj)
+            root, vectors, dropped = _inverse_sqrt_stacked(gj)
+            weighted = xj * wj[:, :, None]
+            terms.score[g] = np.einsum("gip,gi->gp", weighted, np.einsum("gij,gj->gi", root, ej))
+            sensitivity = weighted @ mc[f]  # rows x k: d(c'b) / d(response of the rows)
+            projected = np.swapaxes(vectors, 1, 2) @ sensitivity
+            lost = np.sqrt(np.sum(projected**2 * dropped[:, :, None], axis=1))
+            scale = np.maximum(np.linalg.norm(sensitivity, axis=1), np.finfo(float).tiny)
+            any_dropped = np.asarray(dropped.any(axis=1), dtype=bool)
+            terms.unsupported[g] = any_dropped[:, None] & (lost > 1e-6 * scale)
+            qj = root @ sensitivity
+            terms.q_sq[g] = np.sum(qj * qj, axis=1)
+            terms.a[g] = np.einsum("gip,gik->gkp", xj, qj)
+            terms.b[g] = np.einsum("gip,gik->gkp", weighted, qj)
+    return terms
+
+
+def _satterthwaite_stacked(
+    terms: _ClusterTerms,
+    owner: NDArray[np.intp],
+    count: int,
+    bread: FloatArray,
+    btb: FloatArray,
+) -> FloatArray:
+    """:func:`_satterthwaite` of every fit and contrast (each cluster once)."""
+    position, largest = _positions(owner, count)
+    u = np.concatenate([terms.a, terms.b], axis=2)  # clusters x k x 2p
+    up = _padded(u, owner, position, (count, largest))
+    qp = _padded(terms.q_sq, owner, position, (count, largest))
+    p = bread.shape[1]
+    c = np.zeros((count, 2 * p, 2 * p))
+    c[:, :p, :p] = btb
+    c[:, :p, p:] = -bread
+    c[:, p:, :p] = -bread
+    uu = np.einsum("fcki,fckj->fkij", up, up)
+    udu = np.einsum("fcki,fck,fckj->fkij", up, qp, up)
+    cu = c[:, None] @ uu
+    trace = qp.sum(axis=1) + np.einsum("fkii->fk", cu)
+    trace_sq = (
+        (qp * qp).sum(axis=1)
+        + 2.0 * np.einsum("fkii->fk", c[:, None] @ udu)
+        + np.einsum("fkij,fkji->fk", cu, cu)
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df = trace * trace / trace_sq
+    return np.asarray(np.where((trace > 0) & (trace_sq > 0), df, np.nan), dtype=np.float64)
+
+
+def cr2_stacked(
+    design: FloatArray,
+    weights: FloatArray,
+    weighted_sums: FloatArray,
+    clusters: NDArray[np.int64],
+    fits: NDArray[np.intp],
+    count: int,
+    contrasts: FloatArray,
+) -> RobustFits:
+    """Many fits of :func:`cr2_clusters` at once, from the rows of all of them.
+
+    Parameters
+    ----------
+    design : numpy.ndarray
+        (rows, p): the rows of every fit, p columns each.
+    weights, weighted_sums, clusters : numpy.ndarray
+        Per row, as for :func:`cr2_clusters`; a cluster code need only be unique within
+        its fit.
+    fits : numpy.ndarray of int
+        Per row, the fit it belongs to, from 0 to ``count - 1``; every fit has rows.
+    count : int
+        The number of fits.
+    contrasts : numpy.ndarray
+        (k, p): the linear combinations whose degrees of freedom are wanted in every fit.
+
+    Returns
+    -------
+    RobustFits
+        Each fit's numbers are those :func:`cr2_clusters` gives on its rows alone: the
+        weighted least squares of all fits are solved together, and the clusters' CR2
+        adjustments in batches of clusters with the same number of rows.
+
+    Raises
+    ------
+    numpy.linalg.LinAlgError
+        When a fit's weighted cross-product is singular.
+    """
+    fit = np.asarray(fits, dtype=np.intp)
     codes = np.asarray(clusters)
-    p = x.shape[1]
-    params, bread = wls(x, w, sums)
+    order = np.lexsort((codes, fit))
+    x = np.asarray(design, dtype=np.float64)[order]
+    w = np.asarray(weights, dtype=np.float64)[order]
+    sums = np.asarray(weighted_sums, dtype=np.float64)[order]
+    codes, fit = codes[order], fit[order]
+    position, largest = _positions(fit, count)
+    xp = _padded(x, fit, position, (count, largest))
+    params, bread = wls_stacked(
+        xp,
+        _padded(w, fit, position, (count, largest)),
+        _padded(sums, fit, position, (count, largest)),
+    )
     z = np.divide(sums, w, out=np.zeros_like(sums), where=w != 0)
-    residual = z - x @ params
-    t_matrix = np.asarray((x.T * (w * w)) @ x, dtype=np.float64)
-    order = np.argsort(codes, kind="stable")
-    x, w, residual, codes = x[order], w[order], residual[order], codes[order]
-    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-    stops = np.r_[starts[1:], len(codes)]
-    k = contrasts.shape[0]
-    meat = np.zeros((p, p))
-    groups = len(starts)
-    q_sq = np.zeros((k, groups))
-    a = np.zeros((k, groups, p))
-    b = np.zeros((k, groups, p))
-    mc = bread @ contrasts.T  # p x k
-    supported = np.ones(k, dtype=bool)
-    for g, (start, stop) in enumerate(zip(starts, stops, strict=True)):
-        xj, wj, ej = x[start:stop], w[start:stop], residual[start:stop]
-        hj = (xj @ bread @ xj.T) * wj[None, :]
-        gj = np.eye(len(wj)) - hj - hj.T + xj @ bread @ t_matrix @ bread @ xj.T
-        aj, dropped = _inverse_sqrt_psd(gj)
-        score = (xj.T * wj) @ (aj @ ej)
-        meat += np.outer(score, score)
-        sensitivity = (xj * wj[:, None]) @ mc  # n_j x k: d(c'b) / d(response of the rows)
-        if dropped.shape[1]:
-            lost = np.linalg.norm(dropped.T @ sensitivity, axis=0)
-            size = np.linalg.norm(sensitivity, axis=0)
-            supported &= ~(lost > 1e-6 * np.maximum(size, np.finfo(float).tiny))
-        qj = aj @ sensitivity  # n_j x k
-        q_sq[:, g] = np.sum(qj * qj, axis=0)
-        a[:, g, :] = (xj.T @ qj).T
-        b[:, g, :] = ((xj.T * wj) @ qj).T
-    cov = bread @ meat @ bread
-    ones = np.ones(groups)
-    df = np.array([_satterthwaite(q_sq[i], a[i], b[i], ones, bread, t_matrix) for i in range(k)])
-    return RobustFit(params, cov, df, groups, supported)
+    residual = z - np.einsum("nk,nk->n", x, params[fit])
+    t_matrix = np.einsum("frk,fr,frl->fkl", xp, _padded(w * w, fit, position, (count, largest)), xp)
+    btb = bread @ t_matrix @ bread
+    new = np.r_[True, (fit[1:] != fit[:-1]) | (codes[1:] != codes[:-1])]
+    starts = np.flatnonzero(new)
+    sizes = np.diff(np.r_[starts, len(codes)])
+    owner = fit[starts]
+    mc = bread @ np.asarray(contrasts, dtype=np.float64).T  # fits x p x k
+    terms = _cluster_terms(x, w, residual, starts, sizes, owner, bread, btb, mc)
+    cluster_position, most = _positions(owner, count)
+    scores = _padded(terms.score, owner, cluster_position, (count, most))
+    cov = bread @ np.einsum("fci,fcj->fij", scores, scores) @ bread
+    df = _satterthwaite_stacked(terms, owner, count, bread, btb)
+    unsupported = np.zeros((count, mc.shape[2]), dtype=bool)
+    np.logical_or.at(unsupported, owner, terms.unsupported)
+    groups = np.bincount(owner, minlength=count).astype(np.int64)
+    return RobustFits(params, cov, df, groups, ~unsupported)
 
 
 def hc2_persons(

@@ -17,7 +17,7 @@ import pytest
 import statsmodels.api as sm
 from reference import cr2_reference as ref
 
-from genderbudget._sandwich import cr2_clusters, hc2_persons
+from genderbudget._sandwich import cr2_clusters, cr2_stacked, hc2_persons
 
 REFERENCE = Path(__file__).parent / "reference"
 TOL = 1e-10
@@ -133,3 +133,29 @@ def test_intercept_with_equal_clusters_is_the_linearisation_variance_on_g_minus_
     expected = 5 / 4 * np.sum((sums - ratio * weight) ** 2) / weight.sum() ** 2
     assert fit.cov[0, 0] == pytest.approx(expected, rel=TOL)
     assert fit.df[0] == pytest.approx(4.0, rel=TOL)
+
+
+def test_stacked_fits_each_match_the_row_level_reference() -> None:
+    # Four fits of different sizes in one call, rows interleaved, cluster codes reused across
+    # fits: each fit's CR2 covariance and df are those of the row-level reference on its own
+    # rows (Pustejovsky & Tipton 2018, identity working model).
+    problems = [_rows(seed) for seed in range(4)]
+    contrasts = np.eye(4)[:2]
+    x = np.vstack([p[0] for p in problems])
+    weight = np.concatenate([p[1] for p in problems])
+    sums = np.concatenate([p[2] for p in problems])
+    clusters = np.concatenate([p[3] for p in problems])
+    fits = np.concatenate([np.full(len(p[1]), i) for i, p in enumerate(problems)])
+    shuffle = np.random.default_rng(5).permutation(len(fits))
+    stacked = cr2_stacked(
+        x[shuffle], weight[shuffle], sums[shuffle], clusters[shuffle], fits[shuffle], 4, contrasts
+    )
+    for i, (xi, wi, si, ci) in enumerate(problems):
+        expected = ref.cr2_vcov(xi, si / wi, wi, ci, target=np.ones(len(wi)))
+        np.testing.assert_allclose(stacked.cov[i], expected, rtol=TOL, atol=0)
+        for k in range(2):
+            df = ref.bm_df(xi, si / wi, wi, ci, contrasts[k], target=np.ones(len(wi)))
+            assert stacked.df[i, k] == pytest.approx(df, rel=1e-9)
+        assert stacked.clusters[i] == len(np.unique(ci))
+        single = cr2_clusters(xi, wi, si, ci, contrasts)
+        np.testing.assert_allclose(stacked.params[i], single.params, rtol=TOL)
