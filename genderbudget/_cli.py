@@ -82,7 +82,7 @@ i FOLDER, annars i mappen i GENDERBUDGET_RAPPORT, annars i rapport/.
 \b
 Exempel:
   genderbudget demo
-  genderbudget demo /tmp/rapport
+  genderbudget demo rapporter/2025
 """
 
 
