@@ -719,13 +719,11 @@ def test_result_notes_in_swedish_and_its_errors() -> None:
 
 
 def test_swedish_notes_write_decimals_with_a_comma() -> None:
-    from genderbudget._notes import Note
-
-    note = Note(
+    note = _notes.Note(
         "amounts_sub_ore_rounded",
         {"count": 1234, "column": "kostnad", "table": "costs", "change": 0.4},
     )
     assert "0,40 öre" in note.text("sv") and "0.40" not in note.text("sv")
     assert "0.40 öre" in note.text("en")
-    persons = Note("amounts_sub_ore_rounded", {**note.params, "change": 12345.678})
+    persons = _notes.Note("amounts_sub_ore_rounded", {**note.params, "change": 12345.678})
     assert "12\u202f345,68 öre" in persons.text("sv")
