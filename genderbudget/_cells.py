@@ -30,7 +30,8 @@ from genderbudget._options import (
     word_for,
 )
 from genderbudget._privacy import identity_numbers_among, masked
-from genderbudget._sex import SEX_CATEGORIES, code_sex_values, normalize_sex
+from genderbudget._sex import code_sex_values, normalize_sex
+from genderbudget._sums import STAT_COLUMNS, cell_groups, measure_sums, python_value
 from genderbudget._yes_no import YesNoCoding, code_yes_no_values
 
 __all__ = [
@@ -48,7 +49,6 @@ __all__ = [
     "small_table",
 ]
 
-STAT_COLUMNS = ("n", "rows", "units", "sy", "syy", "sx", "sxx", "sxy", "has_syy")
 CODING_COLUMNS: tuple[str, ...] = ("column", "value", "coded_as", "rows")
 """The columns of the coding report (:attr:`CellStats.coding`)."""
 EXCLUSION_COLUMNS: tuple[str, ...] = ("measure", "column", "reason", "rows")
@@ -159,13 +159,6 @@ WEIGHT_AGGREGATED = (
     "need x days. Give a column with the summed need x days per row instead, e.g. "
     "gb.per_need({resource!r}, 'behovsdygn'), and leave days= out."
 )
-SUM_SQ_TOO_SMALL = (
-    "Column {sum_sq!r} (the summed squares of measure {name!r}) is smaller than the sums "
-    "allow in {groups}: the summed squares of a group of persons are at least sum² / n (e.g. "
-    "a sum of {sy:g} over {n:g} persons needs at least {need:g}, but the summed squares are "
-    "{syy:g}). Check that {sum_sq!r} holds each row's sum of the squared values of {column!r} "
-    "(Σy²), not a variance, a standard deviation or the square of the mean."
-)
 IDENTITY_NUMBERS_AS_LABELS = (
     "Column {column!r} ({role}) has {values} looking like personal identity numbers "
     "(personnummer or samordningsnummer), in {rows}. Its values would be shown as labels in "
@@ -240,10 +233,7 @@ def _offending_values(
     return [(_python(v), int(c)) for v, c in zip(table[column], table[_T + "count"], strict=True)]
 
 
-def _python(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
+_python = python_value
 
 
 def _to_pandas(frame: Any) -> pd.DataFrame:
@@ -401,14 +391,12 @@ def collect_cells(
     cells[_T + "sex"], sex_coding = _coded_sex(cells, sex, mapping)
     cells, exclusions = _drop_missing_breakdowns(cells, measures, by)
 
-    frames = []
-    unit_tables = []
-    for i, m in enumerate(measures):
-        frame_i, excluded = _measure_stats(cells, i, m, by=by, n=n)
-        frames.append(frame_i)
-        exclusions.extend(excluded)
-        if m.clustered:
-            unit_tables.append(_unit_sums(cells, i, m, by=by))
+    groups = cell_groups(cells, by)
+    sums = [measure_sums(cells, groups, i, m, n=n) for i, m in enumerate(measures)]
+    frames = [s.stats for s in sums]
+    unit_tables = [s.units for s in sums if s.units is not None]
+    for s in sums:
+        exclusions.extend(s.excluded)
     stats = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     units_table = pd.concat(unit_tables, ignore_index=True) if unit_tables else None
     result = CellStats(
@@ -864,47 +852,16 @@ def _with_patterns(
                 )
         factor_missing = factor_missing | now
     complete = cells.loc[~factor_missing]
-    pattern_frames = [
-        _measure_stats(complete, i, m, by=[*by, *justified], n=n)[0] for i, m in enumerate(measures)
-    ]
-    unit_frames = [
-        _unit_sums(complete, i, m, by=[*by, *justified])
-        for i, m in enumerate(measures)
-        if m.clustered
-    ]
+    groups = cell_groups(complete, [*by, *justified])
+    sums = [measure_sums(complete, groups, i, m, n=n) for i, m in enumerate(measures)]
+    pattern_frames = [s.stats for s in sums]
+    unit_frames = [s.units for s in sums if s.units is not None]
     return replace(
         result,
         patterns=pd.concat(pattern_frames, ignore_index=True),
         pattern_exclusions=_exclusion_frame(pattern_excluded),
         pattern_units=pd.concat(unit_frames, ignore_index=True) if unit_frames else None,
     )
-
-
-def _unit_sums(cells: pd.DataFrame, i: int, m: Measure, *, by: list[str]) -> pd.DataFrame:
-    """Sum a clustered ratio per cluster: ``measure, <by...>, sex, cluster, rows, sy, sx``.
-
-    Rows with a missing cluster are left out here (they are reported as excluded by
-    :func:`_measure_stats`).
-    """
-    if m.cluster is None:  # pragma: no cover - guarded by the callers
-        raise ValueError(f"Measure {m.name!r} has no cluster.")
-    units = pd.DataFrame({"sex": cells[_T + "sex"]})
-    for k in by:
-        units[k] = cells[k].map(_python)
-    units["cluster"] = cells[m.cluster].map(_python)
-    units["rows"] = cells[f"{_T}ok{i}"]
-    units["sy"] = cells[f"{_T}y{i}"]
-    units["sx"] = cells[f"{_T}x{i}"]
-    units = units.loc[(units["rows"] > 0) & ~units["cluster"].map(_is_missing)]
-    summed = units.groupby([*by, "sex", "cluster"], sort=False, dropna=False).sum()
-    # The units in a fixed order, whatever the order of the rows or the engine's group-by:
-    # the small-sample variances of a cell with few units depend on it in the last digits.
-    summed = summed.reset_index()
-    order = summed["cluster"].map(lambda value: (type(value).__name__, str(value)))
-    summed = summed.iloc[np.argsort(order.to_numpy(dtype=object), kind="stable")]
-    summed = summed.reset_index(drop=True)
-    summed.insert(0, "measure", m.name)
-    return summed[["measure", *by, "sex", "cluster", "rows", "sy", "sx"]]
 
 
 def _exclusion_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
@@ -1170,111 +1127,6 @@ def check_numbers(
                     fix=fix,
                 )
             )
-
-
-def _check_sum_sq(work: pd.DataFrame, m: Measure) -> None:
-    """Refuse summed squares below sum² / n in a group: they cannot come from real values.
-
-    The groups are the cells of the one group-by (sex x breakdowns x units x factors), each a
-    sum of input rows; if every row's summed squares were at least its sum² / n, so would be
-    the group's (Cauchy–Schwarz). A relative tolerance of 1e-9 absorbs rounding.
-    """
-    n = work["n"].to_numpy(dtype=float)
-    sy = work["sy"].to_numpy(dtype=float)
-    syy = work["syy"].to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        need = np.where(n > 0, sy * sy / n, 0.0)
-    short = need - syy > 1e-9 * np.maximum(need, 1.0)
-    if short.any():
-        first = int(np.flatnonzero(short)[0])
-        raise ValueError(
-            SUM_SQ_TOO_SMALL.format(
-                sum_sq=m.sum_sq,
-                name=m.name,
-                column=m.column,
-                groups=_plural(int(short.sum()), "group"),
-                sy=sy[first],
-                n=n[first],
-                need=need[first],
-                syy=syy[first],
-            )
-        )
-
-
-def _measure_stats(
-    cells: pd.DataFrame, i: int, m: Measure, *, by: list[str], n: str | None
-) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
-    """Sum one measure's statistics to measure x cell x sex; report its exclusions."""
-    excluded: list[dict[str, Any]] = []
-    columns = ([n] if n is not None else []) + list(m.columns)
-    for c in columns:
-        rows = int(cells[f"{_T}miss{i}_{c}"].sum())
-        if rows:
-            reason = "missing_count" if c == n else "missing_value"
-            excluded.append({"measure": m.name, "column": c, "reason": reason, "rows": rows})
-
-    zero = pd.Series(0.0, index=cells.index)
-    row_values = {"sex": cells[_T + "sex"], **{b: cells[b].map(_python) for b in by}}
-    row_values["rows"] = cells[f"{_T}ok{i}"]
-    row_values["n"] = cells[f"{_T}w{i}"] if n is not None else cells[f"{_T}ok{i}"]
-    for stat, prefix in (
-        ("sy", _T + "y"),
-        ("syy", _T + "yy"),
-        ("sx", _T + "x"),
-        ("sxx", _T + "xx"),
-        ("sxy", _T + "xy"),
-    ):
-        row_values[stat] = cells.get(f"{prefix}{i}", zero)
-    work = pd.DataFrame(row_values)
-    has_syy = f"{_T}yy{i}" in cells.columns
-    if m.sum_sq is not None:
-        _check_sum_sq(work, m)
-
-    keys = ["sex", *by]
-    if m.clustered and m.cluster is not None:
-        cluster = cells[m.cluster].map(_python)
-        missing_cluster = cluster.map(_is_missing) & (work["rows"] > 0)
-        rows = int(work.loc[missing_cluster, "rows"].sum())
-        if rows:
-            excluded.append(
-                {"measure": m.name, "column": m.cluster, "reason": "missing_cluster", "rows": rows}
-            )
-        work = work.loc[~missing_cluster].copy()
-        work[_T + "cluster"] = cluster.loc[~missing_cluster]
-        per_cluster = ["rows", "n", "sy", "sx", "syy"]
-        per_unit = (
-            work.groupby([*keys, _T + "cluster"], dropna=False, sort=False)[per_cluster]
-            .sum()
-            .reset_index()
-        )
-        per_unit["units"] = (per_unit["rows"] > 0).astype(np.float64)
-        if m.kind == "ratio":
-            per_unit["syy"] = per_unit["sy"] ** 2
-            per_unit["sxx"] = per_unit["sx"] ** 2
-            per_unit["sxy"] = per_unit["sx"] * per_unit["sy"]
-        else:  # a mean keeps the persons' sum of squares; its interval uses the units' sums
-            per_unit["sxx"] = 0.0
-            per_unit["sxy"] = 0.0
-        work = per_unit.drop(columns=_T + "cluster")
-    elif m.kind == "ratio":
-        work["units"] = work["rows"]
-    else:
-        work["units"] = work["n"]
-
-    sums = ["n", "rows", "units", "sy", "syy", "sx", "sxx", "sxy"]
-    # Every cell gets a women and a men row, even when one sex is absent there.
-    summed = work.groupby(keys, dropna=False, sort=False)[sums].sum()
-    cells_seen = summed.reset_index()[by].drop_duplicates() if by else pd.DataFrame(index=[0])
-    present = summed.reset_index()
-    grid_sexes = [s for s in SEX_CATEGORIES if s != "unknown"]
-    one = {_T + "k": 1}
-    grid = cells_seen.assign(**one).merge(pd.DataFrame({"sex": grid_sexes, **one}), on=_T + "k")
-    grid = grid.drop(columns=_T + "k")
-    full = grid.merge(present, on=keys, how="outer")
-    full[sums] = full[sums].fillna(0.0)
-    full["has_syy"] = has_syy
-    full.insert(0, "measure", m.name)
-    return full[["measure", *keys, *STAT_COLUMNS]], excluded
 
 
 def breakdown_cells(

@@ -1,0 +1,158 @@
+"""The sums of the grouped rows per measure, cell and sex (``genderbudget._sums``).
+
+The reference is a pandas group-by of the same table (independent of the integer codes and
+``numpy.bincount`` the module uses); the values are whole numbers, so sums in any order
+are exact and compared exactly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import genderbudget as gb
+from genderbudget._options import TEMPORARY as T
+from genderbudget._sums import STAT_COLUMNS, cell_groups, measure_sums, sorted_codes
+
+
+def _grouped(seed: int = 0, rows: int = 60) -> pd.DataFrame:
+    """A table shaped like the one group-by's output: sex, breakdowns, a unit, sums."""
+    rng = np.random.default_rng(seed)
+    sex = rng.choice(["women", "men", "unknown"], rows, p=[0.45, 0.45, 0.1])
+    year = rng.choice([2023, 2024, None], rows, p=[0.45, 0.45, 0.1])
+    unit = rng.choice(["A", "B", "C", "D", None], rows)
+    ok = rng.integers(0, 5, rows).astype(float)
+    return pd.DataFrame(
+        {
+            T + "sex": pd.Series(sex, dtype=object),
+            "ar": pd.Series(year, dtype=object),
+            "enhet": pd.Series(unit, dtype=object),
+            f"{T}ok0": ok,
+            f"{T}y0": ok * rng.integers(0, 3, rows),
+            f"{T}x0": ok * rng.integers(1, 4, rows),
+            f"{T}xx0": ok * 9.0,
+            f"{T}xy0": ok * 2.0,
+            f"{T}yy0": ok * 4.0,
+            f"{T}miss0_kostnad": rng.integers(0, 2, rows).astype(float),
+            f"{T}miss0_dagar": np.zeros(rows),
+        }
+    )
+
+
+def _reference(table: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Sum the same columns with a pandas group-by (missing breakdowns as their own value)."""
+    renamed = table.rename(
+        columns={
+            T + "sex": "sex",
+            f"{T}ok0": "rows",
+            f"{T}y0": "sy",
+            f"{T}yy0": "syy",
+            f"{T}x0": "sx",
+            f"{T}xx0": "sxx",
+            f"{T}xy0": "sxy",
+        }
+    )
+    renamed["n"] = renamed["rows"]
+    sums = ["n", "rows", "sy", "syy", "sx", "sxx", "sxy"]
+    return renamed.groupby(["sex", *by], dropna=False)[sums].sum().reset_index()
+
+
+def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    key = frame[keys].astype(str).agg("|".join, axis=1)
+    return frame.iloc[np.argsort(key.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+def test_sums_match_a_pandas_group_by_and_add_the_absent_sex() -> None:
+    table = _grouped()
+    measure = gb.ratio("kostnad", "dagar")
+    got = measure_sums(table, cell_groups(table, ["ar"]), 0, measure, n=None)
+    stats = got.stats
+    assert list(stats.columns) == ["measure", "sex", "ar", *STAT_COLUMNS]
+    reference = _reference(table, ["ar"])
+    present = stats.merge(reference, on=["sex", "ar"], suffixes=("", "_ref"))
+    assert len(present) == len(reference)  # every group of the reference is there
+    for column in ["n", "rows", "sy", "syy", "sx", "sxx", "sxy"]:
+        np.testing.assert_array_equal(present[column], present[column + "_ref"])
+    # A ratio's units are its rows; every cell has a women and a men row.
+    np.testing.assert_array_equal(stats["units"], stats["rows"])
+    years = table["ar"].drop_duplicates().tolist()
+    for year in years:
+        in_year = stats.loc[stats["ar"].map(lambda v, y=year: v is y or v == y)]
+        assert {"women", "men"} <= set(in_year["sex"])
+    assert got.excluded == [
+        {
+            "measure": measure.name,
+            "column": "kostnad",
+            "reason": "missing_value",
+            "rows": int(table[f"{T}miss0_kostnad"].sum()),
+        }
+    ]
+
+
+def test_sums_do_not_depend_on_the_order_of_the_grouped_rows() -> None:
+    # An engine's group-by returns its rows in an order of its own; the cells must come out
+    # in the same order, with the same sums, whatever it is.
+    table = _grouped(seed=1)
+    measure = gb.ratio("kostnad", "dagar", cluster="enhet")
+    first = measure_sums(table, cell_groups(table, ["ar"]), 0, measure, n=None)
+    shuffled = table.sample(frac=1.0, random_state=7).reset_index(drop=True)
+    second = measure_sums(shuffled, cell_groups(shuffled, ["ar"]), 0, measure, n=None)
+    pd.testing.assert_frame_equal(first.stats, second.stats, check_exact=True)
+    assert first.units is not None and second.units is not None
+    pd.testing.assert_frame_equal(first.units, second.units, check_exact=True)
+    # The same with about fifteen cells (year x unit), whose first appearances differ.
+    fine = gb.ratio("kostnad", "dagar")
+    first = measure_sums(table, cell_groups(table, ["ar", "enhet"]), 0, fine, n=None)
+    second = measure_sums(shuffled, cell_groups(shuffled, ["ar", "enhet"]), 0, fine, n=None)
+    pd.testing.assert_frame_equal(first.stats, second.stats, check_exact=True)
+
+
+def test_clustered_sums_go_through_the_units() -> None:
+    table = _grouped(seed=2)
+    measure = gb.ratio("kostnad", "dagar", cluster="enhet")
+    got = measure_sums(table, cell_groups(table, ["ar"]), 0, measure, n=None)
+    # The units by hand: rows with a unit, summed per sex x year x unit.
+    known = table.loc[table["enhet"].notna()]
+    per_unit = (
+        known.groupby([T + "sex", "ar", "enhet"], dropna=False)[[f"{T}ok0", f"{T}y0", f"{T}x0"]]
+        .sum()
+        .reset_index()
+    )
+    per_unit = per_unit.loc[per_unit[f"{T}ok0"] > 0]
+    assert got.units is not None
+    assert len(got.units) == len(per_unit)
+    assert got.units["rows"].sum() == per_unit[f"{T}ok0"].sum()
+    # A clustered ratio's squares are those of the units' sums.
+    women_2023 = per_unit.loc[(per_unit[T + "sex"] == "women") & (per_unit["ar"] == 2023)]
+    row = got.stats.loc[(got.stats["sex"] == "women") & (got.stats["ar"] == 2023)].iloc[0]
+    assert row["syy"] == (women_2023[f"{T}y0"] ** 2).sum()
+    assert row["sxy"] == (women_2023[f"{T}y0"] * women_2023[f"{T}x0"]).sum()
+    assert row["units"] == len(women_2023)
+    lost = table.loc[table["enhet"].isna(), f"{T}ok0"].sum()
+    reasons = {e["reason"]: e["rows"] for e in got.excluded}
+    assert reasons.get("missing_cluster", 0) == lost
+
+
+def test_without_breakdowns_there_is_one_cell_even_with_no_rows() -> None:
+    table = _grouped().iloc[:0]
+    measure = gb.ratio("kostnad", "dagar")
+    got = measure_sums(table, cell_groups(table, []), 0, measure, n=None)
+    assert got.stats["sex"].tolist() == ["women", "men"]
+    assert got.stats[["n", "rows", "sy"]].to_numpy().sum() == 0
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [3, 1, None, 2, 1, 3],
+        ["b", "a", None, 1, "a", 1.5],
+    ],
+)
+def test_codes_are_the_same_for_any_order_of_the_rows(values: list[object]) -> None:
+    column = np.array(values, dtype=object)
+    codes, first = sorted_codes([column], len(column))
+    order = np.random.default_rng(0).permutation(len(column))
+    codes_shuffled, first_shuffled = sorted_codes([column[order]], len(column))
+    np.testing.assert_array_equal(codes[order], codes_shuffled)
+    assert len(first) == len(first_shuffled) == len({str(v) for v in values})
