@@ -190,10 +190,10 @@ def measure_sums(
     """
     excluded: list[dict[str, Any]] = []
     for c in ([n] if n is not None else []) + list(m.columns):
-        rows = int(table[f"{_T}miss{i}_{c}"].sum())
-        if rows:
+        missing = int(table[f"{_T}miss{i}_{c}"].sum())
+        if missing:
             reason = "missing_count" if c == n else "missing_value"
-            excluded.append({"measure": m.name, "column": c, "reason": reason, "rows": rows})
+            excluded.append({"measure": m.name, "column": c, "reason": reason, "rows": missing})
 
     zero = np.zeros(len(table))
 
@@ -201,7 +201,7 @@ def measure_sums(
         return table[name].to_numpy(dtype=np.float64) if name in table.columns else zero
 
     rows = read(f"{_T}ok{i}")
-    row_sums = {
+    row_sums: dict[str, np.ndarray] = {
         "rows": rows,
         "n": read(f"{_T}w{i}") if n is not None else rows,
         "sy": read(f"{_T}y{i}"),
@@ -257,7 +257,7 @@ def _clustered(
         per_unit["sxx"] = per_unit["sx"] ** 2
         per_unit["sxy"] = per_unit["sx"] * per_unit["sy"]
     else:
-        per_unit["sxx"] = per_unit["sxy"] = np.zeros(count)
+        per_unit["sxx"] = per_unit["sxy"] = np.zeros(count, dtype=np.float64)
     unit_group = group[first]
     size = groups.cells * _SEXES
     sums = {s: np.bincount(unit_group, per_unit[s], size) for s in _SUMS}
