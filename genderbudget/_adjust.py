@@ -360,7 +360,7 @@ def _linear(
     factors: Sequence[str],
     kind: str,
     confidence: float,
-    units: pd.DataFrame | None = None,
+    units: _CellUnits | None = None,
 ) -> dict[str, object]:
     """Estimate the women coefficient of a linear model on the cell's patterns, robustly.
 
@@ -381,7 +381,7 @@ def _linear(
     sy = live.numbers["sy"]
     if units is not None:
         keys = pd.DataFrame({**{f: live.values[f] for f in factors}, "sex": live.sex})
-        fit = _cluster_fit(keys, x, weight, sy, units)
+        fit = _cluster_fit(keys, x, weight, sy, units.frame())
         if fit is None:
             estimate = float(wls(x, weight, sy)[0][1])
             return _normal_result(estimate, np.nan, confidence, method, [*notes, NOTE_FEW_CLUSTERS])
@@ -429,18 +429,25 @@ def _cluster_fit(
     clusters; then the fit on the patterns gives the estimate alone.
     """
     columns = list(keys.columns)
-    position = pd.Series(np.arange(len(keys)), index=pd.MultiIndex.from_frame(keys))
-    row = position.reindex(pd.MultiIndex.from_frame(units[columns])).to_numpy()
-    keep = ~np.isnan(row) & (units["sx"].to_numpy(dtype=float) > 0)
-    unit = units.loc[keep]
-    row = row[keep].astype(int)
-    contrast = _women_contrast(x.shape[1])
-    if any(unit.loc[unit["sex"] == sex, "cluster"].nunique() < 2 for sex in ("women", "men")):
+    # The design row of each unit, matched on the factors and sex (the patterns have no
+    # missing factor values, so the values match as Python objects).
+    position = {
+        key: i for i, key in enumerate(zip(*(keys[c].tolist() for c in columns), strict=True))
+    }
+    found = [
+        position.get(key, -1) for key in zip(*(units[c].tolist() for c in columns), strict=True)
+    ]
+    row = np.asarray(found, dtype=np.int64)
+    sx = units["sx"].to_numpy(dtype=float)
+    keep = (row >= 0) & (sx > 0)
+    row = row[keep]
+    codes = pd.factorize(units["cluster"].to_numpy(dtype=object)[keep])[0].astype(np.int64)
+    sex = units["sex"].to_numpy(dtype=object)[keep]
+    if any(len(np.unique(codes[sex == s])) < 2 for s in ("women", "men")):
         return None
-    codes = pd.factorize(unit["cluster"])[0].astype(np.int64)
-    return cr2_clusters(
-        x[row], unit["sx"].to_numpy(dtype=float), unit["sy"].to_numpy(dtype=float), codes, contrast
-    )
+    contrast = _women_contrast(x.shape[1])
+    sy = units["sy"].to_numpy(dtype=float)[keep]
+    return cr2_clusters(x[row], sx[keep], sy, codes, contrast)
 
 
 def adjust(
@@ -485,6 +492,7 @@ def adjust(
     table = _cell_arrays(patterns, factors)
     compared = np.isin(table.sex, ["women", "men"]) & (table.numbers["n"] > 0)
     unit_cells = _units_by_cell(units, by)
+    nobody = np.zeros(0, dtype=np.intp)
     keys: list[dict[str, Any]] = []
     lefts: list[list[str]] = []
     results: list[dict[str, object] | PreparedPatterns] = []
@@ -493,8 +501,8 @@ def adjust(
         cell = table.take(rows[compared[rows]])
         left = varying_codes({f: cell.codes[f] for f in factors})
         cell_units = None
-        if units is not None:
-            cell_units = unit_cells.get(tuple(key.values()), units.iloc[:0])
+        if unit_cells is not None:
+            cell_units = _CellUnits(unit_cells[0], unit_cells[1].get(tuple(key.values()), nobody))
         result = _adjust_cell(cell, kind, factors, left, confidence, method, cell_units)
         if isinstance(result, PreparedPatterns):
             pending.append((len(results), cell, result))
@@ -525,18 +533,37 @@ def _cell_rows(patterns: pd.DataFrame, by: Sequence[str]) -> Iterator[tuple[dict
         yield dict(zip(by, values, strict=True)), order[bounds[i] : bounds[i + 1]]
 
 
+@dataclass(frozen=True)
+class _CellUnits:
+    """The women's and men's units of one breakdown cell: rows of the units table.
+
+    The rows are taken from the table only when a fit needs them (most cells of a fine
+    breakdown end before, e.g. with one sex only).
+    """
+
+    table: pd.DataFrame
+    rows: np.ndarray
+
+    def frame(self) -> pd.DataFrame:
+        """Return the cell's units."""
+        return self.table.iloc[self.rows]
+
+
 def _units_by_cell(
     units: pd.DataFrame | None, by: Sequence[str]
-) -> dict[tuple[Any, ...], pd.DataFrame]:
-    """Split the women's and men's units by breakdown cell (none for a missing value)."""
+) -> tuple[pd.DataFrame, dict[tuple[Any, ...], np.ndarray]] | None:
+    """Find the women's and men's units of each breakdown cell (none for a missing value).
+
+    Returns those units and the positions of each cell's among them.
+    """
     if units is None:
-        return {}
+        return None
     units = units.loc[units["sex"].isin(["women", "men"])]
     if not by:
-        return {(): units}
+        return units, {(): np.arange(len(units))}
     grouped = units.groupby(list(by), sort=False, dropna=True)
-    return {
-        key if isinstance(key, tuple) else (key,): units.iloc[rows]
+    return units, {
+        key if isinstance(key, tuple) else (key,): np.asarray(rows)
         for key, rows in grouped.indices.items()
     }
 
@@ -573,7 +600,7 @@ def _adjust_cell(
     left: list[str],
     confidence: float,
     method: str,
-    units: pd.DataFrame | None,
+    units: _CellUnits | None,
 ) -> dict[str, object] | PreparedPatterns:
     """Adjust the gap of one breakdown cell (women and men with persons only).
 

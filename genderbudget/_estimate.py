@@ -274,16 +274,47 @@ def _units_left_out(count: int) -> str:
     return note(code, count=count)
 
 
+_MISSING = object()  # stands for every missing key value, so that missing matches missing
+
+
+def _key_tuples(frame: pd.DataFrame, keys: Sequence[str]) -> list[tuple[object, ...]]:
+    """Each row's values of ``keys`` as a tuple, missing values (None, NaN) as one marker."""
+    columns = []
+    for key in keys:
+        values = frame[key].to_numpy(dtype=object)
+        missing = np.asarray(pd.isna(values), dtype=bool)
+        if missing.any():
+            values = values.copy()
+            values[missing] = _MISSING
+        columns.append(values.tolist())
+    return list(zip(*columns, strict=True))
+
+
+def positions(frame: pd.DataFrame, table: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
+    """Find the row of ``table`` with the same ``keys`` as each row of ``frame`` (-1: none).
+
+    The first such row when several have the same keys; a missing value matches a missing
+    value. Small tables: a dictionary of the key tuples, no index is built.
+    """
+    found: dict[tuple[object, ...], int] = {}
+    for i, key in enumerate(_key_tuples(table, keys)):
+        found.setdefault(key, i)
+    wanted = _key_tuples(frame, keys)
+    return np.fromiter((found.get(key, -1) for key in wanted), dtype=np.intp, count=len(wanted))
+
+
 def _lookup(frame: pd.DataFrame, table: pd.DataFrame, keys: list[str], column: str) -> np.ndarray:
     """``table[column]`` for each row of ``frame``, matched on ``keys`` (NaN where absent)."""
     if not keys:
         value = table[column].iloc[0] if len(table) else np.nan
         return np.full(len(frame), value, dtype=object)
-    index = pd.MultiIndex.from_frame(table[keys].astype(object))
-    series = pd.Series(table[column].to_numpy(), index=index)
-    series = series[~series.index.duplicated()]
-    wanted = pd.MultiIndex.from_frame(frame[keys].astype(object))
-    return series.reindex(wanted).to_numpy()
+    rows = positions(frame, table, keys)
+    values = table[column].to_numpy()
+    if values.dtype.kind != "f":
+        values = values.astype(object)
+    out = values[np.maximum(rows, 0)] if len(values) else np.full(len(rows), np.nan, values.dtype)
+    out[rows < 0] = np.nan
+    return out
 
 
 def _clustered(
@@ -395,9 +426,11 @@ def compare(
     ratio women / men of means and ratios uses the same t quantile as the difference.
     """
     keys = ["measure", *by]
-    women = est.loc[est["sex"] == "women"].set_index(keys)
-    men = est.loc[est["sex"] == "men"].set_index(keys)
-    men = men.reindex(women.index)
+    sex = est["sex"].to_numpy(dtype=object)
+    women = est.loc[sex == "women"].reset_index(drop=True)
+    men = est.loc[sex == "men"].reset_index(drop=True)
+    men = men.reindex(positions(women, men, keys))  # -1: no men's row, a row of NaN
+    men.index = women.index
     index = women.index
     nw_, nm = women["n"].to_numpy(dtype=float), men["n"].to_numpy(dtype=float)
     w, m = women["estimate"].to_numpy(dtype=float), men["estimate"].to_numpy(dtype=float)
@@ -447,7 +480,9 @@ def compare(
         "_log_se": parts.log_se,
     }
     out = pd.DataFrame(columns, index=index)
-    return out.reset_index()
+    for position, key in enumerate(keys):
+        out.insert(position, key, women[key])
+    return out
 
 
 @dataclass(frozen=True)
@@ -518,9 +553,8 @@ def _compare_spreads(
     se_w, se_m = women["_se"].to_numpy(dtype=float), men["_se"].to_numpy(dtype=float)
     se = np.sqrt(se_w**2 + se_m**2)
     if clustered is not None:
-        cells = women.reset_index()
-        se = _lookup(cells, clustered, list(by), "_dse").astype(float)
-        df = _lookup(cells, clustered, list(by), "_ddf").astype(float)
+        se = _lookup(women, clustered, list(by), "_dse").astype(float)
+        df = _lookup(women, clustered, list(by), "_ddf").astype(float)
     elif kind == "mean":
         df = iv.welch_df(women["_var"], nw_, men["_var"], nm)
     else:
