@@ -236,19 +236,22 @@ def _offending_values(
 _python = python_value
 
 
-def _to_pandas(frame: Any) -> pd.DataFrame:
+def _to_pandas(frame: Any, numbers: str | None = None) -> pd.DataFrame:
     """Narwhals frame (eager or lazy) to pandas object columns, the same way for every engine.
 
     Column by column through numpy, which is much faster than going through Python lists.
+    Columns whose names start with ``numbers`` (the sums of the group-by) come as floats.
     """
     if isinstance(frame, nw.LazyFrame):
         frame = frame.collect()
-    return pd.DataFrame(
-        {
-            name: pd.Series(frame.get_column(name).to_numpy().astype(object), dtype=object)
-            for name in frame.columns
-        }
-    )
+    columns = {}
+    for name in frame.columns:
+        values = frame.get_column(name).to_numpy()
+        if numbers is not None and name.startswith(numbers):
+            columns[name] = np.asarray(values, dtype=np.float64)
+        else:
+            columns[name] = pd.Series(values.astype(object), dtype=object)
+    return pd.DataFrame(columns)
 
 
 def _fold(name: str) -> str:
@@ -696,15 +699,14 @@ def _group_rows(frame: Any, derived: dict[str, nw.Expr], keys: list[str]) -> pd.
         )
         all_derived[name] = as_number
     aggregates += [nw.col(name).sum() for name in all_derived]
+    # Only the keys and the derived columns go into the group-by: no copy of the columns
+    # the call does not read.
     grouped = (
-        frame.with_columns(**all_derived).group_by(keys, drop_null_keys=False).agg(*aggregates)
+        frame.select(*keys, **all_derived).group_by(keys, drop_null_keys=False).agg(*aggregates)
         if all_derived
         else frame.group_by(keys, drop_null_keys=False).agg(*aggregates)
     )
-    cells = _to_pandas(grouped)
-    numeric = [c for c in cells.columns if c.startswith(_T)]
-    cells[numeric] = cells[numeric].astype(np.float64)
-    return cells
+    return _to_pandas(grouped, numbers=_T)
 
 
 def _coded_sex(
