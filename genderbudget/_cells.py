@@ -244,7 +244,7 @@ def _to_pandas(frame: Any, numbers: str | None = None) -> pd.DataFrame:
     """
     if isinstance(frame, nw.LazyFrame):
         frame = frame.collect()
-    columns = {}
+    columns: dict[str, Any] = {}
     for name in frame.columns:
         values = frame.get_column(name).to_numpy()
         if numbers is not None and name.startswith(numbers):
