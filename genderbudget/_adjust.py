@@ -138,7 +138,7 @@ def _normal_result(
         "adjusted_difference": estimate,
         "adjusted_ci_low": estimate - z * se if ok else np.nan,
         "adjusted_ci_high": estimate + z * se if ok else np.nan,
-        "adjusted_p_value": float(2.0 * stats.norm.sf(abs(estimate / se))) if ok else np.nan,
+        "adjusted_p_value": float(iv.normal_two_sided_p(estimate / se)) if ok else np.nan,
         "adjustment_method": method,
         "adjustment_note": "; ".join(notes),
         "_adjusted_se": se if ok else np.nan,

@@ -31,7 +31,14 @@ from genderbudget._options import (
 )
 from genderbudget._privacy import identity_numbers_among, masked
 from genderbudget._sex import code_sex_values, normalize_sex
-from genderbudget._sums import STAT_COLUMNS, cell_groups, measure_sums, python_value
+from genderbudget._sums import (
+    STAT_COLUMNS,
+    cell_groups,
+    is_missing,
+    measure_sums,
+    missing_mask,
+    python_value,
+)
 from genderbudget._yes_no import YesNoCoding, code_yes_no_values
 
 __all__ = [
@@ -821,7 +828,7 @@ def _drop_missing_breakdowns(
     exclusions: list[dict[str, Any]] = []
     by_missing = pd.Series(False, index=cells.index)
     for b in by:
-        now = cells[b].map(_is_missing) & ~by_missing
+        now = pd.Series(missing_mask(cells[b]), index=cells.index) & ~by_missing
         rows = int(cells.loc[now, _T + "rows"].sum())
         for m in measures:
             if rows:
@@ -845,7 +852,7 @@ def _with_patterns(
     factor_missing = pd.Series(False, index=cells.index)
     pattern_excluded: list[dict[str, Any]] = []
     for j in justified:
-        now = cells[j].map(_is_missing) & ~factor_missing
+        now = pd.Series(missing_mask(cells[j]), index=cells.index) & ~factor_missing
         for i, m in enumerate(measures):
             rows = int(cells.loc[now, f"{_T}ok{i}"].sum())
             if rows:
@@ -872,10 +879,7 @@ def _exclusion_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
-def _is_missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float) and np.isnan(value)
+_is_missing = is_missing
 
 
 def _raise_on_bad_values(

@@ -98,7 +98,10 @@ def varying_codes(codes: Mapping[str, NDArray[np.int64]]) -> list[str]:
 
 
 def coincides_with_sex(
-    women_values: Sequence[object], men_values: Sequence[object], *, numeric: bool = False
+    women_values: Sequence[object] | np.ndarray,
+    men_values: Sequence[object] | np.ndarray,
+    *,
+    numeric: bool = False,
 ) -> bool:
     """Whether a factor on its own tells women from men exactly.
 
@@ -197,7 +200,10 @@ class Design:
 
 
 def _levels(values: FloatArray | pd.Series) -> list[object]:
-    return sorted(pd.unique(np.asarray(values)), key=lambda v: (str(type(v)), v))
+    array = np.asarray(values)
+    if array.dtype.kind in "biu":  # one type, so sorted by value alone
+        return list(np.unique(array))
+    return sorted(pd.unique(array), key=lambda v: (str(type(v)), v))
 
 
 def level_codes(values: np.ndarray) -> NDArray[np.int64]:
@@ -223,12 +229,47 @@ def sex_design(cell: pd.DataFrame, factors: Sequence[str]) -> Design:
     return design_of(women, {f: cell[f].to_numpy() for f in factors})
 
 
+_DESIGNS: dict[tuple[object, ...], Design] = {}
+_DESIGNS_KEPT = 2048  # designs remembered (a few kB each); forgotten all at once beyond
+
+
 def design_of(women: NDArray[np.bool_], factors: Mapping[str, np.ndarray]) -> Design:
     """Build the design of :func:`sex_design` from who is a woman and each factor's values.
 
-    Integer codes that follow the sorted levels give the same design as the values.
+    Integer codes that follow the sorted levels give the same design as the values. The
+    cells of a breakdown often have the same patterns: a design of numeric values is
+    remembered by the values' bytes and built once (its matrix is read-only).
     """
     is_woman = np.asarray(women, dtype=bool)
+    key = _design_key(is_woman, factors)
+    if key is not None:
+        found = _DESIGNS.get(key)
+        if found is not None:
+            return found
+    design = _build_design(is_woman, factors)
+    if key is not None:
+        design.matrix.setflags(write=False)
+        if len(_DESIGNS) >= _DESIGNS_KEPT:
+            _DESIGNS.clear()
+        _DESIGNS[key] = design
+    return design
+
+
+def _design_key(
+    is_woman: NDArray[np.bool_], factors: Mapping[str, np.ndarray]
+) -> tuple[object, ...] | None:
+    """Identify a design by the bytes of its inputs; None when a factor is not numeric."""
+    parts: list[object] = [is_woman.tobytes()]
+    for name, values in factors.items():
+        array = np.asarray(values)
+        if array.dtype.kind not in "biuf":
+            return None
+        parts.append((name, array.dtype.str, array.shape, array.tobytes()))
+    return tuple(parts)
+
+
+def _build_design(is_woman: NDArray[np.bool_], factors: Mapping[str, np.ndarray]) -> Design:
+    """Build the design of :func:`design_of` (not remembered)."""
     one_level: list[str] = []
     blocks: list[tuple[str, FloatArray]] = []
     for factor, values in factors.items():

@@ -53,6 +53,26 @@ def python_values(column: pd.Series) -> np.ndarray:
     return values
 
 
+def is_missing(value: Any) -> bool:
+    """Say whether one value is missing: None, ``pd.NA``, ``pd.NaT`` or a float NaN."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and np.isnan(value)
+
+
+def missing_mask(values: pd.Series | np.ndarray) -> np.ndarray:
+    """Apply :func:`is_missing` to every value of a column of objects, as a boolean array.
+
+    :func:`pandas.isna` finds the candidates at C speed (every value :func:`is_missing`
+    calls missing is among them); only those are looked at one by one.
+    """
+    array = np.asarray(values, dtype=object)
+    mask = np.asarray(pd.isna(array), dtype=bool).copy()
+    if mask.any():
+        mask[mask] = [is_missing(value) for value in array[mask]]
+    return mask
+
+
 def first_codes(columns: Sequence[np.ndarray], size: int) -> tuple[np.ndarray, np.ndarray]:
     """Code the distinct combinations of ``columns`` in the order they first appear.
 
@@ -238,7 +258,7 @@ def _clustered(
     products are those of the unit's sums; a mean keeps its persons' sum of squares.
     """
     cluster = python_values(table[m.cluster])
-    missing = np.asarray(pd.isna(cluster), dtype=bool)
+    missing = missing_mask(cluster)
     lost = int(row_sums["rows"][missing & (row_sums["rows"] > 0)].sum())
     if lost:
         excluded.append(

@@ -395,3 +395,31 @@ def test_other_sex_target_of_a_whole_sex_is_the_delta_method_of_the_coefficients
     a = (fit.counts[rows] * other.slope[rows]) @ other.design[rows]
     c = (fit.counts[rows] * own.slope[rows]) @ own.design[rows]
     assert variance == pytest.approx(float((a - c) @ cov @ (a - c)), rel=1e-7)
+
+
+def test_a_remembered_design_is_the_design_built_afresh() -> None:
+    # design_of remembers designs of numeric codes by their bytes; the remembered one must
+    # be the one a fresh build gives, and read-only, for any codes.
+    from genderbudget._models import _build_design, design_of
+
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        rows = int(rng.integers(4, 12))
+        women = rng.integers(0, 2, rows).astype(bool)
+        factors = {"a": rng.integers(0, 3, rows), "b": rng.integers(0, 2, rows)}
+        first = design_of(women, factors)
+        again = design_of(women.copy(), {k: v.copy() for k, v in factors.items()})
+        fresh = _build_design(women, factors)
+        assert again is first
+        np.testing.assert_array_equal(first.matrix, fresh.matrix)
+        assert (first.one_level, first.coincide, first.collinear, first.identified) == (
+            fresh.one_level,
+            fresh.coincide,
+            fresh.collinear,
+            fresh.identified,
+        )
+        assert not first.matrix.flags.writeable
+    # Text values are not remembered (their bytes are pointers), but give the same design.
+    women = np.array([True, False, True, False])
+    text = {"a": np.array(["x", "y", "y", "x"], dtype=object)}
+    assert design_of(women, text) is not design_of(women, text)

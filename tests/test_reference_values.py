@@ -352,3 +352,13 @@ def test_clustered_rate_matches_the_cr2_reference_over_unit_shares() -> None:
     )
     estimates = result.estimates
     assert (estimates["ci_low"] >= 0).all() and (estimates["ci_high"] <= 1).all()
+
+
+def test_two_sided_normal_p_is_scipys_to_the_last_bit() -> None:
+    # Reference: scipy.stats.norm.sf, which the shortcut (scipy.special.ndtr) is inside of.
+    from genderbudget._intervals import normal_two_sided_p
+
+    z = np.concatenate([np.linspace(-40, 40, 2001), [0.0, np.inf, -np.inf, np.nan]])
+    expected = 2.0 * stats.norm.sf(np.abs(z))
+    np.testing.assert_array_equal(normal_two_sided_p(z), expected)
+    assert float(normal_two_sided_p(1.959963984540054)) == pytest.approx(0.05, abs=1e-15)

@@ -156,3 +156,25 @@ def test_codes_are_the_same_for_any_order_of_the_rows(values: list[object]) -> N
     codes_shuffled, first_shuffled = sorted_codes([column[order]], len(column))
     np.testing.assert_array_equal(codes[order], codes_shuffled)
     assert len(first) == len(first_shuffled) == len({str(v) for v in values})
+
+
+def test_missing_mask_is_is_missing_on_every_value() -> None:
+    # pandas.isna finds more than is_missing (a numpy NaT, a float32 NaN): the mask keeps
+    # the narrower rule, value by value.
+    from genderbudget._sums import is_missing, missing_mask
+
+    values = [
+        None,
+        float("nan"),
+        pd.NA,
+        pd.NaT,
+        np.datetime64("NaT"),
+        np.float32("nan"),
+        0,
+        "",
+        "x",
+        1.5,
+    ]
+    column = pd.Series(values, dtype=object)
+    assert missing_mask(column).tolist() == [is_missing(v) for v in values]
+    assert missing_mask(column).tolist() == [True] * 4 + [False] * 6
