@@ -34,6 +34,7 @@ from genderbudget._sex import code_sex_values, normalize_sex
 from genderbudget._sums import (
     STAT_COLUMNS,
     cell_groups,
+    first_codes,
     is_missing,
     measure_sums,
     missing_mask,
@@ -694,26 +695,62 @@ def _measure_sums(
         derived[f"{_T}xy{i}"] = nw.when(ok).then(x * y).otherwise(0.0)
 
 
+CHUNK_ROWS = 500_000
+"""Rows of an eager frame grouped at a time: the derived row columns of one chunk are the
+only copy the pass makes, so memory beyond the input stays bounded whatever its size."""
+
+_FLAGS = (_T + "ok", _T + "miss", _T + "bad", _T + "over")
+
+
 def _group_rows(frame: Any, derived: dict[str, nw.Expr], keys: list[str]) -> pd.DataFrame:
-    """Sum the row expressions per key combination: the one group-by, in the user's engine."""
-    aggregates = [nw.len().alias(_T + "rows")]
-    all_derived = dict(derived)
-    for name, expr in all_derived.items():
-        as_number = (
-            expr.cast(nw.Float64)
-            if name.startswith((_T + "ok", _T + "miss", _T + "bad", _T + "over"))
-            else expr
-        )
-        all_derived[name] = as_number
-    aggregates += [nw.col(name).sum() for name in all_derived]
-    # Only the keys and the derived columns go into the group-by: no copy of the columns
-    # the call does not read.
-    grouped = (
-        frame.select(*keys, **all_derived).group_by(keys, drop_null_keys=False).agg(*aggregates)
-        if all_derived
-        else frame.group_by(keys, drop_null_keys=False).agg(*aggregates)
-    )
-    return _to_pandas(grouped, numbers=_T)
+    """Sum the row expressions per key combination: the one group-by, in the user's engine.
+
+    The 0/1 flags (used, missing, refused) are summed as 8-bit integers (every engine sums
+    them into 64-bit or wider integers), the values as floats. Only the keys and the derived
+    columns go into the group-by. An eager frame (pandas, polars) longer than
+    :data:`CHUNK_ROWS` is grouped a chunk at a time and the chunks' sums added up; a lazy
+    frame (polars, DuckDB, Spark) is left to its engine, which streams, spills or
+    distributes as it does for its own queries. (polars' streaming engine would use less
+    memory still, but adds up a group's rows in an order that changes from run to run.)
+    """
+    columns = {
+        name: expr.cast(nw.Int8) if name.startswith(_FLAGS) else expr
+        for name, expr in derived.items()
+    }
+    aggregates = [nw.len().alias(_T + "rows"), *(nw.col(name).sum() for name in columns)]
+
+    def grouped(part: Any) -> pd.DataFrame:
+        chosen = part.select(*keys, **columns) if columns else part
+        return _to_pandas(chosen.group_by(keys, drop_null_keys=False).agg(*aggregates), numbers=_T)
+
+    if not isinstance(frame, nw.DataFrame) or len(frame) <= CHUNK_ROWS:
+        return grouped(frame)
+    parts = [
+        grouped(frame[start : start + CHUNK_ROWS]) for start in range(0, len(frame), CHUNK_ROWS)
+    ]
+    return _add_up(pd.concat(parts, ignore_index=True), keys)
+
+
+_NONE = object()  # None as a key of its own (a float column's NaN is another)
+
+
+def _add_up(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Add up the sums of the rows of ``table`` with the same keys (the chunks' group-bys).
+
+    A key combination keeps the values of its first row; None and NaN stay apart, as the
+    engines keep a null and a NaN apart.
+    """
+    coded = []
+    for key in keys:
+        values = table[key].to_numpy(dtype=object).copy()
+        values[[value is None for value in values]] = _NONE
+        coded.append(values)
+    codes, first = first_codes(coded, len(table))
+    out = table.iloc[first][keys].reset_index(drop=True)
+    for name in table.columns:
+        if name.startswith(_T):
+            out[name] = np.bincount(codes, table[name].to_numpy(dtype=np.float64), len(first))
+    return out
 
 
 def _coded_sex(

@@ -178,3 +178,23 @@ def test_missing_mask_is_is_missing_on_every_value() -> None:
     column = pd.Series(values, dtype=object)
     assert missing_mask(column).tolist() == [is_missing(v) for v in values]
     assert missing_mask(column).tolist() == [True] * 4 + [False] * 6
+
+
+def test_the_chunks_sums_are_added_up_per_key() -> None:
+    # The group-bys of the chunks of an eager frame repeat keys; adding them up leaves one
+    # row per key with the sums of its rows, None and NaN apart (engines keep a null and a
+    # NaN of a float column apart), the values of its first row kept.
+    from genderbudget._cells import _add_up
+
+    table = pd.DataFrame(
+        {
+            "k": pd.Series([1.0, None, np.nan, 1.0, None, 2.0], dtype=object),
+            "s": pd.Series(["a", "a", "a", "a", "a", "b"], dtype=object),
+            T + "rows": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+        }
+    )
+    got = _add_up(table, ["k", "s"])
+    assert len(got) == 4
+    assert got[T + "rows"].tolist() == [5.0, 7.0, 3.0, 6.0]
+    assert got["k"].iloc[1] is None
+    assert np.isnan(got["k"].iloc[2])
