@@ -9,7 +9,9 @@ one row per measure x breakdown cell x sex with the counts and sums each estimat
 from __future__ import annotations
 
 import difflib
+import functools
 import math
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -394,10 +396,14 @@ def collect_cells(
     _check_numeric(frame, schema, measures, n)
     clusters = [m.cluster for m in measures if m.cluster]
     keys = list(dict.fromkeys([sex, *by, *justified, *clusters]))
-    cells = _group_rows(frame, _row_statistics(measures, schema, n), keys)
+    derived, checks = _row_statistics(measures, schema, n)
+    cells = _completed(_group_rows(frame, derived, keys), measures, n)
     rows_in = int(cells[_T + "rows"].sum())
     _refuse_identity_numbers(cells, _label_roles(measures, by, justified))
-    _raise_on_bad_values(frame, cells, measures, schema, n)
+    if checks and cells[_T + "bad"].sum() > 0:
+        _raise_on_bad_values(frame, _count_checks(frame, checks), measures, schema, n)
+    if n is not None:
+        _check_count_totals(cells, measures, n)
     _raise_on_infinite_factors(frame, cells, schema, [*justified, *factors])
     cells[_T + "sex"], sex_coding = _coded_sex(cells, sex, mapping)
     cells, exclusions = _drop_missing_breakdowns(cells, measures, by)
@@ -630,11 +636,14 @@ def _problem(spec: _Checked, dtype: Any, kind: str) -> nw.Expr | None:
 
 def _row_statistics(
     measures: Sequence[Measure], schema: Mapping[str, Any], n: str | None
-) -> dict[str, nw.Expr]:
-    """Per-row expressions to sum: use flags, missing-value attribution, the sums, checks.
+) -> tuple[dict[str, nw.Expr], dict[str, nw.Expr]]:
+    """Per-row expressions to sum (use flags, missing-value attribution, the sums) and checks.
 
-    The checks (``bad``, ``over`` temporaries) count rows with values the policy or a
-    measure refuses, in the same group-by as the sums.
+    The checks (``bad``, ``over`` temporaries) find rows with values the policy or a
+    measure refuses. The group-by sums them as one flag, ``bad``: only when it counts a
+    row are they counted one by one (:func:`_count_checks`), to word the error. Columns
+    that follow from others are left to :func:`_completed`: a count's use flag without a
+    count column (every row), and the last missing-value count of each measure.
     """
     derived: dict[str, nw.Expr] = {}
     checks = _value_checks(_checked_columns(measures, n), schema)
@@ -648,17 +657,48 @@ def _row_statistics(
         for c in cols:
             missing_any = missing_any | _missing(c, schema[c])
         ok = ~missing_any
-        derived[f"{_T}ok{i}"] = ok
+        counted = ([n] if n is not None else []) + cols
+        if counted:
+            derived[f"{_T}ok{i}"] = ok
         # Attribute each excluded row to its first missing column (count column first).
         previous = nw.lit(value=False)
-        for c in ([n] if n is not None else []) + cols:
+        for c in counted[:-1]:
             derived[f"{_T}miss{i}_{c}"] = (~previous) & _missing(c, schema[c])
             previous = previous | _missing(c, schema[c])
         if n is not None:
             derived[f"{_T}w{i}"] = nw.when(ok).then(_value(n)).otherwise(0.0)
         if m.kind != "count":
             _measure_sums(derived, checks, i, m, ok, n)
-    return {**derived, **checks}
+    if checks:
+        expressions = list(checks.values())
+        derived[_T + "bad"] = functools.reduce(operator.or_, expressions[1:], expressions[0])
+    return derived, checks
+
+
+def _completed(cells: pd.DataFrame, measures: Sequence[Measure], n: str | None) -> pd.DataFrame:
+    """Add the columns that follow from the grouped ones (see :func:`_row_statistics`).
+
+    A measure's rows are used or excluded for their first missing column, so its last
+    column's missing rows are the rows not used and not missing before; a count without a
+    count column uses every row.
+    """
+    rows = cells[_T + "rows"].to_numpy(dtype=np.float64)
+    for i, m in enumerate(measures):
+        counted = ([n] if n is not None else []) + list(m.columns)
+        if not counted:
+            cells[f"{_T}ok{i}"] = rows
+            continue
+        rest = rows - cells[f"{_T}ok{i}"].to_numpy(dtype=np.float64)
+        for c in counted[:-1]:
+            rest = rest - cells[f"{_T}miss{i}_{c}"].to_numpy(dtype=np.float64)
+        cells[f"{_T}miss{i}_{counted[-1]}"] = rest
+    return cells
+
+
+def _count_checks(frame: Any, checks: Mapping[str, nw.Expr]) -> pd.DataFrame:
+    """Count the rows of each check over the whole frame (one row; to word an error)."""
+    counts = frame.select(*(expr.cast(nw.Int64).sum().alias(name) for name, expr in checks.items()))
+    return _to_pandas(counts, numbers=_T)
 
 
 def _measure_sums(
@@ -926,7 +966,10 @@ def _raise_on_bad_values(
     schema: Mapping[str, Any],
     n: str | None,
 ) -> None:
-    """Raise on the first refused value the group-by counted, naming column, rows and fix."""
+    """Raise on the first refused value counted, naming column, rows and fix.
+
+    ``cells`` holds the count of rows of each check (:func:`_count_checks`).
+    """
     for j, spec in enumerate(_checked_columns(measures, n)):
         for kind in ("inf", "big", "neg"):
             rows = int(cells[f"{_T}bad_{kind}{j}"].sum()) if f"{_T}bad_{kind}{j}" in cells else 0
@@ -940,7 +983,7 @@ def _raise_on_bad_values(
                     )
                 )
     if n is not None:
-        _check_counts(frame, cells, measures, schema, n)
+        _check_counts(frame, cells, schema, n)
     for i, m in enumerate(measures):
         if m.kind == "rate" and m.column is not None:
             _check_rate(frame, cells, i, m.column, schema, n)
@@ -967,14 +1010,8 @@ def _raise_on_infinite_factors(
             )
 
 
-def _check_counts(
-    frame: Any,
-    cells: pd.DataFrame,
-    measures: Sequence[Measure],
-    schema: Mapping[str, Any],
-    n: str,
-) -> None:
-    """Refuse negative or fractional counts of persons, and counts that sum beyond 2**53."""
+def _check_counts(frame: Any, cells: pd.DataFrame, schema: Mapping[str, Any], n: str) -> None:
+    """Refuse negative or fractional counts of persons (``cells``: the checks' counts)."""
     if cells[_T + "bad_n"].sum() > 0:
         rows = int(cells[_T + "bad_n"].sum())
         persons = nw.col(n).cast(nw.Float64)
@@ -989,6 +1026,10 @@ def _check_counts(
                 positions=_positions_text(_positions(frame, bad), rows),
             )
         )
+
+
+def _check_count_totals(cells: pd.DataFrame, measures: Sequence[Measure], n: str) -> None:
+    """Refuse counts of persons that sum beyond 2**53 (no longer exact as floats)."""
     for i in range(len(measures)):
         total = float(cells[f"{_T}w{i}"].sum())
         if total > LARGEST_COUNT:
