@@ -753,14 +753,19 @@ def _group_rows(frame: Any, derived: dict[str, nw.Expr], keys: list[str]) -> pd.
     distributes as it does for its own queries. (polars' streaming engine would use less
     memory still, but adds up a group's rows in an order that changes from run to run.)
     """
+    # The rows are counted as a sum of ones with the other sums: pandas computes a group
+    # size apart, with a grouping of its own.
     columns = {
-        name: expr.cast(nw.Int8) if name.startswith(_FLAGS) else expr
-        for name, expr in derived.items()
+        _T + "rows": nw.lit(1, dtype=nw.Int8()),
+        **{
+            name: expr.cast(nw.Int8) if name.startswith(_FLAGS) else expr
+            for name, expr in derived.items()
+        },
     }
-    aggregates = [nw.len().alias(_T + "rows"), *(nw.col(name).sum() for name in columns)]
+    aggregates = [nw.col(*columns).sum()]  # one aggregation: pandas sums them in one pass
 
     def grouped(part: Any) -> pd.DataFrame:
-        chosen = part.select(*keys, **columns) if columns else part
+        chosen = part.select(*keys, **columns)
         return _to_pandas(chosen.group_by(keys, drop_null_keys=False).agg(*aggregates), numbers=_T)
 
     if not isinstance(frame, nw.DataFrame) or len(frame) <= CHUNK_ROWS:
