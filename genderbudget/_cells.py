@@ -41,6 +41,7 @@ from genderbudget._sums import (
     measure_sums,
     missing_mask,
     python_value,
+    python_values,
 )
 from genderbudget._yes_no import YesNoCoding, code_yes_no_values
 
@@ -484,15 +485,17 @@ def _refuse_identity_numbers(cells: pd.DataFrame, roles: Mapping[str, str]) -> N
     """
     weights = cells[_T + "rows"] if _T + "rows" in cells else pd.Series(1, index=cells.index)
     for column, role in roles.items():
-        rows = weights.groupby(cells[column].map(_python), dropna=True, sort=False).sum()
-        found = identity_numbers_among(rows.index.tolist())
+        codes, distinct = pd.factorize(cells[column].to_numpy(dtype=object))  # -1: missing
+        known = codes >= 0
+        rows = np.bincount(codes[known], weights=weights.to_numpy()[known], minlength=len(distinct))
+        found = identity_numbers_among(python_values(np.asarray(distinct, dtype=object)).tolist())
         if found.any():
             raise ValueError(
                 IDENTITY_NUMBERS_AS_LABELS.format(
                     column=masked(column),
                     role=role,
                     values=_plural(int(found.sum()), "distinct value"),
-                    rows=_plural(int(rows.to_numpy()[found].sum())),
+                    rows=_plural(int(rows[found].sum())),
                 )
             )
 
@@ -805,7 +808,7 @@ def _coded_sex(
 
     Returns the code of every cell and the coding report of the column.
     """
-    codes, distinct = pd.factorize(cells[sex].map(_python), use_na_sentinel=False)
+    codes, distinct = pd.factorize(cells[sex].to_numpy(dtype=object), use_na_sentinel=False)
     counts = np.bincount(codes, weights=cells[_T + "rows"].to_numpy(), minlength=len(distinct))
     values = [_python(v) for v in distinct]
     rows = [int(c) for c in counts]

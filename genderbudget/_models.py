@@ -201,6 +201,9 @@ class Design:
 
 def _levels(values: FloatArray | pd.Series) -> list[object]:
     array = np.asarray(values)
+    if array.dtype.kind in "iu" and array.size and 0 <= array.min() and array.max() < 4096:
+        # Small non-negative integers (level codes): the levels present, in order.
+        return list(np.flatnonzero(np.bincount(array)).astype(array.dtype))
     if array.dtype.kind in "biu":  # one type, so sorted by value alone
         return list(np.unique(array))
     return sorted(pd.unique(array), key=lambda v: (str(type(v)), v))
@@ -290,14 +293,30 @@ def _build_design(is_woman: NDArray[np.bool_], factors: Mapping[str, np.ndarray]
     collinear = []
     for factor, dummies in blocks:
         candidate = np.column_stack([matrix, dummies])
-        if np.linalg.matrix_rank(candidate) == matrix.shape[1] + dummies.shape[1]:
+        if _rank(candidate) == matrix.shape[1] + dummies.shape[1]:
             matrix = candidate
         else:
             collinear.append(factor)
     full = np.asarray(matrix, dtype=float)
     reduced = np.asarray(np.delete(matrix, 1, axis=1), dtype=float)
-    identified = bool(np.linalg.matrix_rank(full) > np.linalg.matrix_rank(reduced))
+    # With both sexes the intercept and the women column are independent, and every block
+    # was kept only if the columns stayed independent: the design has full column rank.
+    both = bool(is_woman.any() and (~is_woman).any())
+    full_rank = full.shape[1] if both else _rank(full)
+    identified = bool(full_rank > _rank(reduced))
     return Design(full, one_level, [], collinear, identified)
+
+
+def _rank(matrix: FloatArray) -> int:
+    """Return the rank as :func:`numpy.linalg.matrix_rank` finds it, with its tolerance.
+
+    Singular values above ``max(singular values) * max(shape) * eps``; without the checks
+    and broadcasting of the numpy function, which cost more than the SVD of a design here.
+    """
+    if matrix.size == 0:
+        return 0
+    values = np.linalg.svd(matrix, compute_uv=False)
+    return int(np.count_nonzero(values > values.max() * max(matrix.shape) * np.finfo(float).eps))
 
 
 # --------------------------------------------------------------------------------------------

@@ -45,12 +45,16 @@ def python_value(value: Any) -> Any:
     return value
 
 
-def python_values(column: pd.Series) -> np.ndarray:
-    """Return a column as an array of Python objects (numpy scalars as Python values)."""
-    values = column.to_numpy(dtype=object)
-    if any(isinstance(value, np.generic) for value in values):
-        values = np.array([python_value(value) for value in values], dtype=object)
-    return values
+def python_values(values: np.ndarray) -> np.ndarray:
+    """Return an array of Python objects (numpy scalars as the Python values they hold).
+
+    Meant for the few distinct values of a column or the first rows of its groups: the
+    codes of :func:`first_codes` and :func:`sorted_codes` are found on the values as they
+    are (a numpy scalar and the Python value it holds are one value there).
+    """
+    out = np.empty(len(values), dtype=object)
+    out[:] = [python_value(value) for value in values]
+    return out
 
 
 def is_missing(value: Any) -> bool:
@@ -69,7 +73,7 @@ def missing_mask(values: pd.Series | np.ndarray) -> np.ndarray:
     array = np.asarray(values, dtype=object)
     mask = np.asarray(pd.isna(array), dtype=bool).copy()
     if mask.any():
-        mask[mask] = [is_missing(value) for value in array[mask]]
+        mask[mask] = [is_missing(python_value(value)) for value in array[mask]]
     return mask
 
 
@@ -118,7 +122,9 @@ class CellGroups:
     values: dict[str, np.ndarray]
 
 
-def sorted_codes(columns: Sequence[np.ndarray], size: int) -> tuple[np.ndarray, np.ndarray]:
+def sorted_codes(
+    columns: Sequence[np.ndarray], size: int
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
     """Code the distinct combinations of ``columns`` in a fixed order, whatever the row order.
 
     Each column's distinct values are ordered by their type's name and their text (so that
@@ -132,18 +138,23 @@ def sorted_codes(columns: Sequence[np.ndarray], size: int) -> tuple[np.ndarray, 
         The combination of each row, from 0.
     first : numpy.ndarray
         A row of each combination.
+    values : list of numpy.ndarray
+        Each column's value in each combination, as Python objects.
     """
     codes = np.zeros(size, dtype=np.int64)
+    parts = []
     for column in columns:
         part, distinct = pd.factorize(column, use_na_sentinel=False)
+        distinct = python_values(np.asarray(distinct, dtype=object))
         keys = np.empty(len(distinct), dtype=object)
         keys[:] = [(type(value).__name__, str(value)) for value in distinct]
         rank = np.empty(len(distinct), dtype=np.int64)
         rank[np.argsort(keys, kind="stable")] = np.arange(len(distinct))
         _, codes = np.unique(codes * max(len(distinct), 1) + rank[part], return_inverse=True)
         codes = codes.reshape(-1).astype(np.int64)
+        parts.append((part, distinct))
     _, first = np.unique(codes, return_index=True)
-    return codes, first
+    return codes, first, [distinct[part[first]] for part, distinct in parts]
 
 
 def cell_groups(table: pd.DataFrame, by: Sequence[str]) -> CellGroups:
@@ -152,15 +163,18 @@ def cell_groups(table: pd.DataFrame, by: Sequence[str]) -> CellGroups:
     ``table`` has the coded sex in its ``__sex`` column and the breakdown columns ``by``.
     """
     size = len(table)
-    by_values = {b: python_values(table[b]) for b in by}
-    cell, first = sorted_codes(list(by_values.values()), size)
+    by_values = [table[b].to_numpy(dtype=object) for b in by]
+    cell, first, values = sorted_codes(by_values, size)
     cells = len(first) if by else 1
     sex = table[_T + "sex"].map({s: k for k, s in enumerate(SEX_CATEGORIES)})
     if sex.isna().any():  # pragma: no cover - the sex coding only gives SEX_CATEGORIES
         raise ValueError(f"Unexpected sex codes: {sorted(set(table[_T + 'sex']))!r}.")
     group = cell * _SEXES + sex.to_numpy(dtype=np.int64)
     return CellGroups(
-        by=list(by), group=group, cells=cells, values={b: v[first] for b, v in by_values.items()}
+        by=list(by),
+        group=group,
+        cells=cells,
+        values=dict(zip(by, values, strict=True)),
     )
 
 
@@ -257,7 +271,7 @@ def _clustered(
     A unit's sums stand for one independent observation: a ratio's squares and cross
     products are those of the unit's sums; a mean keeps its persons' sum of squares.
     """
-    cluster = python_values(table[m.cluster])
+    cluster = table[m.cluster].to_numpy(dtype=object)
     missing = missing_mask(cluster)
     lost = int(row_sums["rows"][missing & (row_sums["rows"] > 0)].sum())
     if lost:
@@ -283,7 +297,7 @@ def _clustered(
     sums = {s: np.bincount(unit_group, per_unit[s], size) for s in _SUMS}
     present = np.bincount(unit_group, minlength=size) > 0
     with_rows = np.flatnonzero(per_unit["rows"] > 0)
-    clusters = cluster[keep][first][with_rows]
+    clusters = python_values(cluster[keep][first][with_rows])
     keys = np.empty(len(clusters), dtype=object)  # the clusters in order, then the cells
     keys[:] = [
         (type(c).__name__, str(c), int(g))
@@ -295,7 +309,7 @@ def _clustered(
         {
             **{b: v[unit_group[chosen] // _SEXES] for b, v in groups.values.items()},
             "sex": np.asarray(SEX_CATEGORIES, dtype=object)[unit_group[chosen] % _SEXES],
-            "cluster": cluster[keep][first][chosen],
+            "cluster": clusters[order],
             "rows": per_unit["rows"][chosen],
             "sy": per_unit["sy"][chosen],
             "sx": per_unit["sx"][chosen],
