@@ -17,6 +17,7 @@ import pandas as pd
 from genderbudget import _intervals as iv
 from genderbudget._notes import note
 from genderbudget._sandwich import cr2_stacked
+from genderbudget._sums import first_codes
 
 __all__ = ["adjust_p", "compare", "comparison_columns", "estimate", "estimate_columns"]
 
@@ -216,8 +217,8 @@ def _cell_numbers(table: pd.DataFrame, by: Sequence[str]) -> np.ndarray:
     """
     if not by:
         return np.zeros(len(table), dtype=np.intp)
-    grouped = table.groupby(list(by), sort=False, dropna=False)
-    return np.asarray(grouped.ngroup().to_numpy(), dtype=np.intp)
+    cell, _ = first_codes([table[b].to_numpy(dtype=object) for b in by], len(table))
+    return np.asarray(cell, dtype=np.intp)
 
 
 def _sex_code(sexes: pd.Index | np.ndarray, sex: str) -> int:
@@ -361,8 +362,8 @@ def estimate(
             value = n if kind == "count" else sy
             est = value.copy()
             if by:
-                cells = out.assign(_v=value).groupby(list(by), sort=False, dropna=False)["_v"]
-                totals = cells.transform("sum").to_numpy(dtype=float)
+                cell = _cell_numbers(out, by)
+                totals = np.bincount(cell, weights=value)[cell]
             else:
                 totals = np.full(len(out), value.sum())
             share = np.where(totals != 0, value / totals, np.nan)

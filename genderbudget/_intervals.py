@@ -38,6 +38,15 @@ def normal_quantile(confidence: float) -> float:
     return float(stats.norm.isf((1.0 - confidence) / 2.0))
 
 
+def normal_isf(q: ArrayLike) -> Array:
+    """Upper quantiles of the standard normal: ``norm.isf(q)``, elementwise.
+
+    Through :func:`scipy.special.ndtri`, as ``scipy.stats.norm.isf`` computes it, without
+    the distribution machinery's overhead (called in loops, e.g. a bisection).
+    """
+    return np.asarray(-special.ndtri(np.asarray(q, dtype=np.float64)))
+
+
 def normal_two_sided_p(z: ArrayLike) -> Array:
     """Two-sided p-value of standard-normal statistics: ``2 * norm.sf(|z|)``, elementwise.
 

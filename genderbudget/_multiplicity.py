@@ -42,6 +42,8 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
+from genderbudget import _intervals as iv
+
 __all__ = [
     "CORRECTED_COLUMNS",
     "corrected_intervals",
@@ -161,7 +163,7 @@ def _newcombe_at(
     x1: FloatArray, n1: FloatArray, x2: FloatArray, n2: FloatArray, alpha: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
     """Newcombe's interval with a tail probability per element."""
-    z = stats.norm.isf(alpha / 2.0)
+    z = iv.normal_isf(alpha / 2.0)
     low1, high1 = _wilson_z(x1, n1, z)
     low2, high2 = _wilson_z(x2, n2, z)
     p1, p2 = x1 / n1, x2 / n2

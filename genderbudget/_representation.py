@@ -17,6 +17,7 @@ import pandas as pd
 from genderbudget import _intervals as iv
 from genderbudget._measures import Measure
 from genderbudget._notes import note
+from genderbudget._sums import first_codes
 
 __all__ = ["REPRESENTATION_COLUMNS", "representation", "representation_columns"]
 
@@ -55,8 +56,8 @@ def _cell_sum(frame: pd.DataFrame, values: np.ndarray, by: Sequence[str]) -> np.
     """Sum ``values`` over the sexes of each breakdown cell, aligned with the rows."""
     if not by:
         return np.full(len(frame), values.sum())
-    grouped = frame.assign(_v=values).groupby(list(by), sort=False, dropna=False)["_v"]
-    return grouped.transform("sum").to_numpy(dtype=float)
+    cell, first = first_codes([frame[b].to_numpy(dtype=object) for b in by], len(frame))
+    return np.bincount(cell, weights=np.asarray(values, dtype=float), minlength=len(first))[cell]
 
 
 def _method_note(m: Measure, aggregated: bool, has_syy: bool, clusters: bool) -> str:

@@ -362,3 +362,12 @@ def test_two_sided_normal_p_is_scipys_to_the_last_bit() -> None:
     expected = 2.0 * stats.norm.sf(np.abs(z))
     np.testing.assert_array_equal(normal_two_sided_p(z), expected)
     assert float(normal_two_sided_p(1.959963984540054)) == pytest.approx(0.05, abs=1e-15)
+
+
+def test_normal_upper_quantile_is_scipys_to_the_last_bit() -> None:
+    # Reference: scipy.stats.norm.isf, which computes -scipy.special.ndtri itself.
+    from genderbudget._intervals import normal_isf
+
+    q = np.concatenate([np.geomspace(1e-300, 1.0, 3001), [0.0, 1.0, 0.5, np.nan]])
+    np.testing.assert_array_equal(normal_isf(q), stats.norm.isf(q))
+    assert float(normal_isf(0.025)) == pytest.approx(1.959963984540054, abs=1e-15)
