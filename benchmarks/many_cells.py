@@ -14,9 +14,9 @@ functions with the most cumulative time. Asserts nothing.
 
 from __future__ import annotations
 
+import argparse
 import cProfile
 import pstats
-import sys
 import time
 
 import numpy as np
@@ -93,9 +93,16 @@ def profile(cells: int) -> None:
 
 
 if __name__ == "__main__":
-    arguments = [a for a in sys.argv[1:] if a != "--profile"]
-    sizes = [int(a) for a in arguments] or [100, 1_000, 10_000]
-    if "--profile" in sys.argv:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "cells", nargs="*", type=int, help="numbers of breakdown cells (default 100 1000 10000)"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the largest size, one justified factor"
+    )
+    options = parser.parse_args()
+    sizes = options.cells or [100, 1_000, 10_000]
+    if options.profile:
         profile(max(sizes))
     else:
         main(sizes)
