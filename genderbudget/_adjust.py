@@ -63,7 +63,13 @@ from genderbudget._models import (
 )
 from genderbudget._notes import note
 from genderbudget._options import quoted
-from genderbudget._sandwich import RobustFit, cr2_clusters, hc1_units, hc2_persons
+from genderbudget._sandwich import (
+    RobustFit,
+    cr2_clusters,
+    hc1_units,
+    hc2_persons,
+    hc2_persons_stacked,
+)
 
 __all__ = ["ADJUSTED_COLUMNS", "RateFit", "adjust", "fit_rate_model", "varying_factors"]
 
@@ -361,7 +367,7 @@ def _linear(
     kind: str,
     confidence: float,
     units: _CellUnits | None = None,
-) -> dict[str, object]:
+) -> dict[str, object] | _MeanToFit:
     """Estimate the women coefficient of a linear model on the cell's patterns, robustly.
 
     A mean without clusters: OLS on the persons with HC2; a ratio without clusters: WLS of
@@ -403,21 +409,65 @@ def _women_contrast(k: int) -> np.ndarray:
     return contrast
 
 
+@dataclass(frozen=True)
+class _MeanToFit:
+    """A mean's gap waiting for the HC2 fits of all cells at once (:func:`_mean_results`)."""
+
+    design: np.ndarray
+    counts: np.ndarray
+    sums: np.ndarray
+    squares: np.ndarray
+    method: str
+    notes: list[str]
+
+
 def _mean_gap(
     live: _Cell, x: np.ndarray, confidence: float, method: str, notes: list[str]
-) -> dict[str, object]:
-    """OLS on the persons of the patterns, HC2 with Bell-McCaffrey df."""
+) -> dict[str, object] | _MeanToFit:
+    """OLS on the persons of the patterns, HC2 with Bell-McCaffrey df.
+
+    A fit with an interval comes back as a :class:`_MeanToFit`, to be fitted with those of
+    the other cells.
+    """
     weight = live.numbers["n"]
     sy = live.numbers["sy"]
-    has_syy = bool(live.has_syy.all())
-    syy = live.numbers["syy"] if has_syy else None
-    fit = hc2_persons(x, weight, sy, syy, _women_contrast(x.shape[1]))
-    if not has_syy:
+    if not bool(live.has_syy.all()):
         no_ss = [*notes, NOTE_NO_SS]
-        return _normal_result(float(fit.params[1]), np.nan, confidence, method, no_ss)
+        return _normal_result(float(wls(x, weight, sy)[0][1]), np.nan, confidence, method, no_ss)
     if weight.sum() <= x.shape[1]:
-        return _normal_result(float(fit.params[1]), np.nan, confidence, method, notes)
-    return _women_result(fit, confidence, method, notes)
+        return _normal_result(float(wls(x, weight, sy)[0][1]), np.nan, confidence, method, notes)
+    return _MeanToFit(x, weight, sy, live.numbers["syy"], method, notes)
+
+
+def _mean_results(
+    waiting: list[tuple[int, _MeanToFit]], confidence: float
+) -> Iterator[tuple[int, dict[str, object]]]:
+    """Fit the waiting means' HC2 models together, stacked by number of columns.
+
+    Each fit gets the numbers :func:`genderbudget._sandwich.hc2_persons` gives it alone
+    (to rounding); should a batch fail, its fits are made one by one, as before.
+    """
+    by_width: dict[int, list[tuple[int, _MeanToFit]]] = {}
+    for item in waiting:
+        by_width.setdefault(item[1].design.shape[1], []).append(item)
+    for width, items in by_width.items():
+        contrast = _women_contrast(width)
+        rows = max(len(mean.counts) for _, mean in items)
+        design = np.zeros((len(items), rows, width))
+        numbers = np.zeros((3, len(items), rows))
+        for i, (_, mean) in enumerate(items):
+            size = len(mean.counts)
+            design[i, :size] = mean.design
+            numbers[:, i, :size] = (mean.counts, mean.sums, mean.squares)
+        try:
+            fits = hc2_persons_stacked(design, numbers[0], numbers[1], numbers[2], contrast[0])
+        except np.linalg.LinAlgError:
+            for position, mean in items:
+                fit = hc2_persons(mean.design, mean.counts, mean.sums, mean.squares, contrast)
+                yield position, _women_result(fit, confidence, mean.method, mean.notes)
+            continue
+        for i, (position, mean) in enumerate(items):
+            yield position, _women_result(fits.fit(i), confidence, mean.method, mean.notes)
 
 
 def _cluster_fit(
@@ -495,8 +545,9 @@ def adjust(
     nobody = np.zeros(0, dtype=np.intp)
     keys: list[dict[str, Any]] = []
     lefts: list[list[str]] = []
-    results: list[dict[str, object] | PreparedPatterns] = []
+    results: list[dict[str, object] | PreparedPatterns | _MeanToFit] = []
     pending: list[tuple[int, _Cell, PreparedPatterns]] = []
+    means: list[tuple[int, _MeanToFit]] = []
     for key, rows in _cell_rows(patterns, by):
         cell = table.take(rows[compared[rows]])
         left = varying_codes({f: cell.codes[f] for f in factors})
@@ -506,10 +557,14 @@ def adjust(
         result = _adjust_cell(cell, kind, factors, left, confidence, method, cell_units)
         if isinstance(result, PreparedPatterns):
             pending.append((len(results), cell, result))
+        elif isinstance(result, _MeanToFit):
+            means.append((len(results), result))
         keys.append(key)
         lefts.append(left)
         results.append(result)
     for position, done in _rate_results(pending, confidence):
+        results[position] = done
+    for position, done in _mean_results(means, confidence):
         results[position] = done
     finished = [
         {**key, **_with_dropped(result, factors, left)}  # type: ignore[arg-type]
@@ -601,7 +656,7 @@ def _adjust_cell(
     confidence: float,
     method: str,
     units: _CellUnits | None,
-) -> dict[str, object] | PreparedPatterns:
+) -> dict[str, object] | PreparedPatterns | _MeanToFit:
     """Adjust the gap of one breakdown cell (women and men with persons only).
 
     A logistic model ready to be fitted comes back as its :class:`PreparedPatterns`, to be

@@ -121,6 +121,14 @@ def coincides_with_sex(
     -------
     bool
     """
+    if (
+        not numeric
+        and isinstance(women_values, np.ndarray)
+        and isinstance(men_values, np.ndarray)
+        and women_values.dtype.kind in "biu"
+        and men_values.dtype.kind in "biu"
+    ):  # integer codes: no value shared
+        return np.intersect1d(women_values, men_values).size == 0
     in_women = list(dict.fromkeys(women_values))
     in_men = list(dict.fromkeys(men_values))
     if numeric:
@@ -280,7 +288,12 @@ def _build_design(is_woman: NDArray[np.bool_], factors: Mapping[str, np.ndarray]
         if len(levels) < 2:
             one_level.append(factor)
             continue
-        dummies = np.column_stack([(values == level).astype(float) for level in levels[1:]])
+        array = np.asarray(values)
+        if array.dtype.kind in "biu":  # one comparison for all levels
+            wanted = np.asarray(levels[1:], dtype=array.dtype)
+            dummies = (array[:, None] == wanted[None, :]).astype(float)
+        else:
+            dummies = np.column_stack([(values == level).astype(float) for level in levels[1:]])
         blocks.append((factor, dummies))
     coincide = [
         factor
@@ -290,6 +303,16 @@ def _build_design(is_woman: NDArray[np.bool_], factors: Mapping[str, np.ndarray]
     if coincide:
         return Design(np.empty((len(is_woman), 0)), one_level, coincide, [], identified=False)
     matrix = np.column_stack([np.ones(len(is_woman)), is_woman.astype(float)])
+    both = bool(is_woman.any() and (~is_woman).any())
+    if both:
+        # The usual case in one SVD: when all the columns together have full rank, so has
+        # every prefix of them and the design without the women column (each a column
+        # subset, whose smallest singular value is no smaller and whose tolerance is no
+        # larger), so every factor is kept and the gap is identified, as the steps below
+        # would find one by one.
+        whole = np.column_stack([matrix, *(dummies for _, dummies in blocks)])
+        if _rank(whole) == whole.shape[1]:
+            return Design(np.asarray(whole, dtype=float), one_level, [], [], identified=True)
     collinear = []
     for factor, dummies in blocks:
         candidate = np.column_stack([matrix, dummies])
@@ -301,7 +324,6 @@ def _build_design(is_woman: NDArray[np.bool_], factors: Mapping[str, np.ndarray]
     reduced = np.asarray(np.delete(matrix, 1, axis=1), dtype=float)
     # With both sexes the intercept and the women column are independent, and every block
     # was kept only if the columns stayed independent: the design has full column rank.
-    both = bool(is_woman.any() and (~is_woman).any())
     full_rank = full.shape[1] if both else _rank(full)
     identified = bool(full_rank > _rank(reduced))
     return Design(full, one_level, [], collinear, identified)

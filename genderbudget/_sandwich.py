@@ -42,7 +42,15 @@ from numpy.typing import NDArray
 
 from genderbudget._models import wls, wls_stacked
 
-__all__ = ["RobustFit", "RobustFits", "cr2_clusters", "cr2_stacked", "hc1_units", "hc2_persons"]
+__all__ = [
+    "RobustFit",
+    "RobustFits",
+    "cr2_clusters",
+    "cr2_stacked",
+    "hc1_units",
+    "hc2_persons",
+    "hc2_persons_stacked",
+]
 
 FloatArray = NDArray[np.float64]
 
@@ -453,6 +461,83 @@ def hc2_persons(
         qx = x * q[:, None]
         df.append(_satterthwaite(q * q, qx, qx, n, bread, t_matrix))
     return RobustFit(params, cov, np.asarray(df, dtype=np.float64), int(n.sum()))
+
+
+def hc2_persons_stacked(
+    design: FloatArray,
+    counts: FloatArray,
+    sums: FloatArray,
+    sum_squares: FloatArray,
+    contrast: FloatArray,
+) -> RobustFits:
+    """Many fits of :func:`hc2_persons` at once, each with the numbers it would get alone.
+
+    Parameters
+    ----------
+    design : numpy.ndarray
+        (fits, rows, p): each fit's pattern rows, padded with rows of zeros (and a count
+        of 0) to a common length.
+    counts, sums, sum_squares : numpy.ndarray
+        (fits, rows): persons, summed outcome and summed squared outcome per row (0 in the
+        padding).
+    contrast : numpy.ndarray
+        (p,): the linear combination whose degrees of freedom are wanted.
+
+    Returns
+    -------
+    RobustFits
+        ``df`` has one column; ``clusters`` holds each fit's persons; every contrast is
+        counted as supported.
+
+    Notes
+    -----
+    A padding row has no persons and a zero design row: it adds nothing to a cross
+    product, its leverage is 0 and its term in the degrees of freedom is 0.
+    """
+    x = np.asarray(design, dtype=np.float64)
+    n = np.asarray(counts, dtype=np.float64)
+    s = np.asarray(sums, dtype=np.float64)
+    params, bread = wls_stacked(x, n, s)
+    leverage = np.einsum("frj,fjk,frk->fr", x, bread, x)
+    g = 1.0 - leverage
+    inverse = np.zeros_like(g)
+    ok = g > EIGEN_TOL
+    inverse[ok] = 1.0 / g[ok]
+    fitted = np.einsum("frk,fk->fr", x, params)
+    rss = np.maximum(
+        np.asarray(sum_squares, dtype=np.float64) - 2 * fitted * s + n * fitted**2, 0.0
+    )
+    meat = np.einsum("frk,fr,frl->fkl", x, rss * inverse, x)
+    cov = bread @ meat @ bread
+    t_matrix = np.einsum("frk,fr,frl->fkl", x, n, x)
+    q = np.sqrt(inverse) * np.einsum("frk,fk->fr", x, bread @ np.asarray(contrast, dtype=float))
+    u = x * q[:, :, None]
+    p = x.shape[2]
+    c = np.zeros((x.shape[0], 2 * p, 2 * p))
+    c[:, :p, :p] = bread @ t_matrix @ bread
+    c[:, :p, p:] = -bread
+    c[:, p:, :p] = -bread
+    both = np.concatenate([u, u], axis=2)
+    q_sq = q * q
+    uu = np.einsum("fri,fr,frj->fij", both, n, both)
+    udu = np.einsum("fri,fr,frj->fij", both, n * q_sq, both)
+    cu = c @ uu
+    trace = np.sum(n * q_sq, axis=1) + np.einsum("fii->f", cu)
+    trace_sq = (
+        np.sum(n * q_sq * q_sq, axis=1)
+        + 2.0 * np.einsum("fii->f", c @ udu)
+        + np.einsum("fij,fji->f", cu, cu)
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df = np.where((trace > 0) & (trace_sq > 0), trace * trace / trace_sq, np.nan)
+    fits = x.shape[0]
+    return RobustFits(
+        params,
+        cov,
+        np.asarray(df, dtype=np.float64)[:, None],
+        np.asarray(n.sum(axis=1), dtype=np.int64),
+        np.ones((fits, 1), dtype=bool),
+    )
 
 
 def hc1_units(

@@ -17,7 +17,7 @@ import pytest
 import statsmodels.api as sm
 from reference import cr2_reference as ref
 
-from genderbudget._sandwich import cr2_clusters, cr2_stacked, hc2_persons
+from genderbudget._sandwich import cr2_clusters, cr2_stacked, hc2_persons, hc2_persons_stacked
 
 REFERENCE = Path(__file__).parent / "reference"
 TOL = 1e-10
@@ -159,3 +159,35 @@ def test_stacked_fits_each_match_the_row_level_reference() -> None:
         assert stacked.clusters[i] == len(np.unique(ci))
         single = cr2_clusters(xi, wi, si, ci, contrasts)
         np.testing.assert_allclose(stacked.params[i], single.params, rtol=TOL)
+
+
+def test_stacked_hc2_fits_are_the_fits_made_one_by_one() -> None:
+    # Reference: hc2_persons fit by fit (itself checked against clubSandwich and a
+    # row-level implementation above); the stacked fits pad the designs with empty rows.
+    rng = np.random.default_rng(3)
+    rows, width, count = 12, 5, 40
+    design = np.zeros((count, rows, width))
+    numbers = np.zeros((3, count, rows))
+    fits = []
+    while len(fits) < count:
+        size = int(rng.integers(width + 1, rows + 1))
+        x = np.column_stack(
+            [np.ones(size), rng.integers(0, 2, size), rng.integers(0, 2, (size, width - 2))]
+        ).astype(float)
+        if np.linalg.matrix_rank(x) < width:
+            continue
+        n = rng.integers(1, 20, size).astype(float)
+        sy = rng.normal(size=size) * n + 3.0 * n
+        syy = sy * sy / n + rng.uniform(1.0, 50.0, size)
+        f = len(fits)
+        design[f, :size] = x
+        numbers[:, f, :size] = (n, sy, syy)
+        fits.append((x, n, sy, syy))
+    contrast = np.zeros(width)
+    contrast[1] = 1.0
+    stacked = hc2_persons_stacked(design, numbers[0], numbers[1], numbers[2], contrast)
+    for f, (x, n, sy, syy) in enumerate(fits):
+        alone = hc2_persons(x, n, sy, syy, contrast[None, :])
+        np.testing.assert_allclose(stacked.params[f], alone.params, rtol=1e-12)
+        np.testing.assert_allclose(stacked.cov[f], alone.cov, rtol=1e-10, atol=1e-14)
+        np.testing.assert_allclose(stacked.df[f], alone.df, rtol=1e-10)
