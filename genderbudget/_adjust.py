@@ -67,9 +67,9 @@ from genderbudget._sandwich import (
     RobustFit,
     cr2_clusters,
     hc1_units,
-    hc2_persons,
     hc2_persons_stacked,
 )
+from genderbudget._sums import positions
 
 __all__ = ["ADJUSTED_COLUMNS", "RateFit", "adjust", "fit_rate_model", "varying_factors"]
 
@@ -445,7 +445,7 @@ def _mean_results(
     """Fit the waiting means' HC2 models together, stacked by number of columns.
 
     Each fit gets the numbers :func:`genderbudget._sandwich.hc2_persons` gives it alone
-    (to rounding); should a batch fail, its fits are made one by one, as before.
+    (to rounding).
     """
     by_width: dict[int, list[tuple[int, _MeanToFit]]] = {}
     for item in waiting:
@@ -459,13 +459,7 @@ def _mean_results(
             size = len(mean.counts)
             design[i, :size] = mean.design
             numbers[:, i, :size] = (mean.counts, mean.sums, mean.squares)
-        try:
-            fits = hc2_persons_stacked(design, numbers[0], numbers[1], numbers[2], contrast[0])
-        except np.linalg.LinAlgError:
-            for position, mean in items:
-                fit = hc2_persons(mean.design, mean.counts, mean.sums, mean.squares, contrast)
-                yield position, _women_result(fit, confidence, mean.method, mean.notes)
-            continue
+        fits = hc2_persons_stacked(design, numbers[0], numbers[1], numbers[2], contrast[0])
         for i, (position, mean) in enumerate(items):
             yield position, _women_result(fits.fit(i), confidence, mean.method, mean.notes)
 
@@ -478,16 +472,7 @@ def _cluster_fit(
     ``keys`` holds the factors and sex of each design row. None when a sex has fewer than 2
     clusters; then the fit on the patterns gives the estimate alone.
     """
-    columns = list(keys.columns)
-    # The design row of each unit, matched on the factors and sex (the patterns have no
-    # missing factor values, so the values match as Python objects).
-    position = {
-        key: i for i, key in enumerate(zip(*(keys[c].tolist() for c in columns), strict=True))
-    }
-    found = [
-        position.get(key, -1) for key in zip(*(units[c].tolist() for c in columns), strict=True)
-    ]
-    row = np.asarray(found, dtype=np.int64)
+    row = positions(units, keys, list(keys.columns))  # each unit's design row (-1: none)
     sx = units["sx"].to_numpy(dtype=float)
     keep = (row >= 0) & (sx > 0)
     row = row[keep]

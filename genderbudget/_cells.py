@@ -37,12 +37,12 @@ from genderbudget._sums import (
     STAT_COLUMNS,
     cell_groups,
     first_codes,
-    is_missing,
     measure_sums,
     missing_mask,
-    python_value,
     python_values,
 )
+from genderbudget._sums import is_missing as _is_missing
+from genderbudget._sums import python_value as _python
 from genderbudget._yes_no import YesNoCoding, code_yes_no_values
 
 __all__ = [
@@ -242,9 +242,6 @@ def _offending_values(
     table = _to_pandas(counted)
     table = table.sort_values([_T + "count", column], ascending=[False, True], kind="stable")
     return [(_python(v), int(c)) for v, c in zip(table[column], table[_T + "count"], strict=True)]
-
-
-_python = python_value
 
 
 def _to_pandas(frame: Any, numbers: str | None = None) -> pd.DataFrame:
@@ -962,9 +959,6 @@ def _exclusion_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame(records, columns=list(EXCLUSION_COLUMNS))
     frame["rows"] = frame["rows"].astype(np.int64)
     return frame
-
-
-_is_missing = is_missing
 
 
 def _raise_on_bad_values(

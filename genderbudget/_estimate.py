@@ -17,7 +17,7 @@ import pandas as pd
 from genderbudget import _intervals as iv
 from genderbudget._notes import note
 from genderbudget._sandwich import cr2_stacked
-from genderbudget._sums import first_codes
+from genderbudget._sums import first_codes, positions
 
 __all__ = ["adjust_p", "compare", "comparison_columns", "estimate", "estimate_columns"]
 
@@ -273,35 +273,6 @@ def _units_left_out(count: int) -> str:
     """Note the units with cost but a zero denominator (one unit, or several)."""
     code = "unit_zero_denominator_left_out" if count == 1 else "units_zero_denominator_left_out"
     return note(code, count=count)
-
-
-_MISSING = object()  # stands for every missing key value, so that missing matches missing
-
-
-def _key_tuples(frame: pd.DataFrame, keys: Sequence[str]) -> list[tuple[object, ...]]:
-    """Each row's values of ``keys`` as a tuple, missing values (None, NaN) as one marker."""
-    columns = []
-    for key in keys:
-        values = frame[key].to_numpy(dtype=object)
-        missing = np.asarray(pd.isna(values), dtype=bool)
-        if missing.any():
-            values = values.copy()
-            values[missing] = _MISSING
-        columns.append(values.tolist())
-    return list(zip(*columns, strict=True))
-
-
-def positions(frame: pd.DataFrame, table: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
-    """Find the row of ``table`` with the same ``keys`` as each row of ``frame`` (-1: none).
-
-    The first such row when several have the same keys; a missing value matches a missing
-    value. Small tables: a dictionary of the key tuples, no index is built.
-    """
-    found: dict[tuple[object, ...], int] = {}
-    for i, key in enumerate(_key_tuples(table, keys)):
-        found.setdefault(key, i)
-    wanted = _key_tuples(frame, keys)
-    return np.fromiter((found.get(key, -1) for key in wanted), dtype=np.intp, count=len(wanted))
 
 
 def _lookup(frame: pd.DataFrame, table: pd.DataFrame, keys: list[str], column: str) -> np.ndarray:

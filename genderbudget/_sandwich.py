@@ -437,30 +437,17 @@ def hc2_persons(
     freedom come from the same ``Omega`` as :func:`cr2_clusters`, the persons of a pattern
     entering with their count.
     """
-    x = np.asarray(design, dtype=np.float64)
-    n = np.asarray(counts, dtype=np.float64)
-    s = np.asarray(sums, dtype=np.float64)
-    params, bread = wls(x, n, s)
-    leverage = np.einsum("ij,jk,ik->i", x, bread, x)
-    g = 1.0 - leverage
-    inverse = np.zeros_like(g)
-    ok = g > EIGEN_TOL
-    inverse[ok] = 1.0 / g[ok]
-    if sum_squares is None:
-        cov = np.full((x.shape[1], x.shape[1]), np.nan)
-    else:
-        fitted = x @ params
-        rss = np.maximum(
-            np.asarray(sum_squares, dtype=np.float64) - 2 * fitted * s + n * fitted**2, 0.0
-        )
-        cov = bread @ ((x.T * (rss * inverse)) @ x) @ bread
-    t_matrix = np.asarray((x.T * n) @ x, dtype=np.float64)
-    df = []
-    for c in np.atleast_2d(contrasts):
-        q = np.sqrt(inverse) * (x @ (bread @ c))
-        qx = x * q[:, None]
-        df.append(_satterthwaite(q * q, qx, qx, n, bread, t_matrix))
-    return RobustFit(params, cov, np.asarray(df, dtype=np.float64), int(n.sum()))
+    x = np.asarray(design, dtype=np.float64)[None]
+    n = np.asarray(counts, dtype=np.float64)[None]
+    s = np.asarray(sums, dtype=np.float64)[None]
+    known = sum_squares is not None
+    squares = np.asarray(sum_squares, dtype=np.float64)[None] if known else np.zeros_like(s)
+    # One fit of :func:`hc2_persons_stacked` per contrast (its degrees of freedom).
+    fits = [hc2_persons_stacked(x, n, s, squares, c) for c in np.atleast_2d(contrasts)]
+    width = x.shape[2]
+    cov = fits[0].cov[0] if known else np.full((width, width), np.nan)
+    df = np.asarray([fit.df[0, 0] for fit in fits], dtype=np.float64)
+    return RobustFit(fits[0].params[0], cov, df, int(n.sum()))
 
 
 def hc2_persons_stacked(

@@ -20,7 +20,14 @@ from genderbudget._measures import Measure
 from genderbudget._options import TEMPORARY
 from genderbudget._sex import SEX_CATEGORIES
 
-__all__ = ["STAT_COLUMNS", "CellGroups", "MeasureSums", "cell_groups", "measure_sums"]
+__all__ = [
+    "STAT_COLUMNS",
+    "CellGroups",
+    "MeasureSums",
+    "cell_groups",
+    "measure_sums",
+    "positions",
+]
 
 STAT_COLUMNS = ("n", "rows", "units", "sy", "syy", "sx", "sxx", "sxy", "has_syy")
 """The statistics of each measure x cell x sex (see :class:`genderbudget._cells.CellStats`)."""
@@ -75,6 +82,35 @@ def missing_mask(values: pd.Series | np.ndarray) -> np.ndarray:
     if mask.any():
         mask[mask] = [is_missing(python_value(value)) for value in array[mask]]
     return mask
+
+
+_MISSING = object()  # stands for every missing key value, so that missing matches missing
+
+
+def _key_tuples(frame: pd.DataFrame, keys: Sequence[str]) -> list[tuple[object, ...]]:
+    """Each row's values of ``keys`` as a tuple, missing values (None, NaN) as one marker."""
+    columns = []
+    for key in keys:
+        values = frame[key].to_numpy(dtype=object)
+        missing = np.asarray(pd.isna(values), dtype=bool)
+        if missing.any():
+            values = values.copy()
+            values[missing] = _MISSING
+        columns.append(values.tolist())
+    return list(zip(*columns, strict=True))
+
+
+def positions(frame: pd.DataFrame, table: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
+    """Find the row of ``table`` with the same ``keys`` as each row of ``frame`` (-1: none).
+
+    The first such row when several have the same keys; a missing value matches a missing
+    value. Small tables: a dictionary of the key tuples, no index is built.
+    """
+    found: dict[tuple[object, ...], int] = {}
+    for i, key in enumerate(_key_tuples(table, keys)):
+        found.setdefault(key, i)
+    wanted = _key_tuples(frame, keys)
+    return np.fromiter((found.get(key, -1) for key in wanted), dtype=np.intp, count=len(wanted))
 
 
 def first_codes(columns: Sequence[np.ndarray], size: int) -> tuple[np.ndarray, np.ndarray]:

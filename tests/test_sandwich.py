@@ -162,8 +162,9 @@ def test_stacked_fits_each_match_the_row_level_reference() -> None:
 
 
 def test_stacked_hc2_fits_are_the_fits_made_one_by_one() -> None:
-    # Reference: hc2_persons fit by fit (itself checked against clubSandwich and a
-    # row-level implementation above); the stacked fits pad the designs with empty rows.
+    # Reference: hc2_persons fit by fit, each design alone with no padding (checked above
+    # against statsmodels' HC2, a row-level Bell-McCaffrey df and a hand computation); the
+    # stacked fits pad the designs with empty rows, which must change nothing.
     rng = np.random.default_rng(3)
     rows, width, count = 12, 5, 40
     design = np.zeros((count, rows, width))
