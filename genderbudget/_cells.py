@@ -22,6 +22,9 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
+from genderbudget._facts import NO_FACTS, Facts, column_facts
+from genderbudget._facts import is_float as _is_float
+from genderbudget._facts import missing as _missing
 from genderbudget._measures import Measure
 from genderbudget._options import (
     TEMPORARY,
@@ -288,17 +291,6 @@ class ColumnNotFoundError(ValueError):
     """A column named in the call is not in the data."""
 
 
-def _is_float(dtype: Any) -> bool:
-    return dtype in (nw.Float32, nw.Float64) or isinstance(dtype, nw.Float32 | nw.Float64)
-
-
-def _missing(column: str, dtype: Any) -> nw.Expr:
-    expr = nw.col(column).is_null()
-    if _is_float(dtype):
-        expr = expr | nw.col(column).is_nan()
-    return expr
-
-
 def _narwhals_frame(data: Any, prefix: str = "") -> Any:
     """Wrap a dataframe of any supported engine, or say that ``data`` is not one."""
     # Only pandas lets two columns share a name; the other engines refuse it themselves.
@@ -394,11 +386,14 @@ def collect_cells(
     _check_numeric(frame, schema, measures, n)
     clusters = [m.cluster for m in measures if m.cluster]
     keys = list(dict.fromkeys([sex, *by, *justified, *clusters]))
-    derived, checks = _row_statistics(measures, schema, n)
+    numbers = [spec.column for spec in _checked_columns(measures, n)]
+    whole = [m.column for m in measures if m.kind == "rate" and m.column is not None]
+    facts = column_facts(frame, schema, numbers, whole=[*whole, *([n] if n else [])])
+    derived, checks = _row_statistics(measures, schema, n, facts)
     cells = _completed(_group_rows(frame, derived, keys), measures, n)
     rows_in = int(cells[_T + "rows"].sum())
     _refuse_identity_numbers(cells, _label_roles(measures, by, justified))
-    if checks and cells[_T + "bad"].sum() > 0:
+    if _T + "bad" in cells and cells[_T + "bad"].sum() > 0:
         _raise_on_bad_values(frame, _count_checks(frame, checks), measures, schema, n)
     if n is not None:
         _check_count_totals(cells, measures, n)
@@ -604,16 +599,29 @@ def _add_checked(checked: dict[str, _Checked], new: _Checked) -> None:
         checked[new.column] = replace(old, negative=new.negative)
 
 
-def _value_checks(checked: Sequence[_Checked], schema: Mapping[str, Any]) -> dict[str, nw.Expr]:
-    """Per-row 0/1 expressions for the policy: infinite, too large, negative (summed later)."""
+def _value_checks(
+    checked: Sequence[_Checked], schema: Mapping[str, Any], facts: Facts
+) -> tuple[dict[str, nw.Expr], set[str]]:
+    """Per-row 0/1 expressions for the policy: infinite, too large, negative (summed later).
+
+    Returns the expressions and the names of those the column facts prove never true.
+    """
     checks: dict[str, nw.Expr] = {}
+    proven: set[str] = set()
     for j, spec in enumerate(checked):
         dtype = schema[spec.column]
+        passes = {
+            "inf": facts.finite(spec.column),
+            "big": facts.within(spec.column, -spec.limit, spec.limit),
+            "neg": facts.within(spec.column, 0.0, math.inf),
+        }
         for kind in ("inf", "big", "neg"):
             expr = _problem(spec, dtype, kind)
             if expr is not None:
                 checks[f"{_T}bad_{kind}{j}"] = expr
-    return checks
+                if passes[kind]:
+                    proven.add(f"{_T}bad_{kind}{j}")
+    return checks, proven
 
 
 def _problem(spec: _Checked, dtype: Any, kind: str) -> nw.Expr | None:
@@ -634,8 +642,55 @@ def _problem(spec: _Checked, dtype: Any, kind: str) -> nw.Expr | None:
     return present & (value < 0)
 
 
+@dataclass
+class _RowSums:
+    """The row expressions of the group-by, and the checks it needs to sum."""
+
+    schema: Mapping[str, Any]
+    facts: Facts
+    derived: dict[str, nw.Expr] = field(default_factory=dict)
+    checks: dict[str, nw.Expr] = field(default_factory=dict)
+    proven: set[str] = field(default_factory=set)
+
+    def used(self, columns: Sequence[str]) -> nw.Expr | None:
+        """Return the rows where none of ``columns`` is missing; None: every row (the facts say)."""
+        parts = [_missing(c, self.schema[c]) for c in columns if not self.facts.complete(c)]
+        if not parts:
+            return None
+        return ~functools.reduce(operator.or_, parts[1:], parts[0])
+
+    def summand(self, column: str, ok: nw.Expr | None) -> nw.Expr:
+        """``column`` as summed over the used rows: 0 where not used.
+
+        A complete integer column whose sum is exact as an integer (:meth:`Facts.exact_
+        integer_sum`) is summed as it is, without a float copy; otherwise as floats.
+        """
+        if ok is None:
+            if self.schema[column] == nw.Boolean and self.facts.complete(column):
+                return nw.col(column).cast(nw.Int8)
+            if self.facts.exact_integer_sum(column):
+                return nw.col(column)
+        return _kept(ok, _value(column))
+
+    def check(self, name: str, expr: nw.Expr, *, proven: bool) -> None:
+        """Add a check; one the facts prove never true is not summed row by row."""
+        self.checks[name] = expr
+        if proven:
+            self.proven.add(name)
+
+
+def _kept(ok: nw.Expr | None, value: nw.Expr) -> nw.Expr:
+    """``value`` where ``ok``, else 0 (``ok`` None: every row)."""
+    return value if ok is None else nw.when(ok).then(value).otherwise(0.0)
+
+
+def _only(ok: nw.Expr | None, condition: nw.Expr) -> nw.Expr:
+    """``condition`` on the used rows only (``ok`` None: every row)."""
+    return condition if ok is None else ok & condition
+
+
 def _row_statistics(
-    measures: Sequence[Measure], schema: Mapping[str, Any], n: str | None
+    measures: Sequence[Measure], schema: Mapping[str, Any], n: str | None, facts: Facts = NO_FACTS
 ) -> tuple[dict[str, nw.Expr], dict[str, nw.Expr]]:
     """Per-row expressions to sum (use flags, missing-value attribution, the sums) and checks.
 
@@ -644,53 +699,69 @@ def _row_statistics(
     row are they counted one by one (:func:`_count_checks`), to word the error. Columns
     that follow from others are left to :func:`_completed`: a count's use flag without a
     count column (every row), and the last missing-value count of each measure.
+
+    The column ``facts`` (:func:`genderbudget._facts.column_facts`) leave out what they
+    settle: the use flag and missing-value counts of columns with no missing value (filled
+    in by :func:`_completed`), and the checks their ranges prove pass (``bad`` sums the
+    others, and is left out when none is left). The returned checks are all of them, to
+    count one by one.
     """
-    derived: dict[str, nw.Expr] = {}
-    checks = _value_checks(_checked_columns(measures, n), schema)
-    count_missing = _missing(n, schema[n]) if n is not None else nw.lit(value=False)
+    sums = _RowSums(schema, facts)
+    checks, proven = _value_checks(_checked_columns(measures, n), schema, facts)
+    sums.checks.update(checks)
+    sums.proven.update(proven)
     if n is not None:
         persons = _value(n)
-        checks[_T + "bad_n"] = (~count_missing) & ((persons < 0) | (persons != persons.round(0)))
+        sums.check(
+            _T + "bad_n",
+            (~_missing(n, schema[n])) & ((persons < 0) | (persons != persons.round(0))),
+            proven=facts.within(n, 0.0, math.inf, whole=True),
+        )
     for i, m in enumerate(measures):
-        cols = list(m.columns)
-        missing_any = count_missing
-        for c in cols:
-            missing_any = missing_any | _missing(c, schema[c])
-        ok = ~missing_any
-        counted = ([n] if n is not None else []) + cols
-        if counted:
-            derived[f"{_T}ok{i}"] = ok
+        counted = ([n] if n is not None else []) + list(m.columns)
+        ok = sums.used(counted)
+        if ok is not None:
+            sums.derived[f"{_T}ok{i}"] = ok
         # Attribute each excluded row to its first missing column (count column first).
-        previous = nw.lit(value=False)
+        previous: nw.Expr | None = None
         for c in counted[:-1]:
-            derived[f"{_T}miss{i}_{c}"] = (~previous) & _missing(c, schema[c])
-            previous = previous | _missing(c, schema[c])
+            if facts.complete(c):
+                continue
+            now = _missing(c, schema[c])
+            sums.derived[f"{_T}miss{i}_{c}"] = now if previous is None else (~previous) & now
+            previous = now if previous is None else previous | now
         if n is not None:
-            derived[f"{_T}w{i}"] = nw.when(ok).then(_value(n)).otherwise(0.0)
+            sums.derived[f"{_T}w{i}"] = sums.summand(n, ok)
         if m.kind != "count":
-            _measure_sums(derived, checks, i, m, ok, n)
-    if checks:
-        expressions = list(checks.values())
-        derived[_T + "bad"] = functools.reduce(operator.or_, expressions[1:], expressions[0])
-    return derived, checks
+            _measure_sums(sums, i, m, ok, n)
+    unproven = [expr for name, expr in sums.checks.items() if name not in sums.proven]
+    if unproven:
+        sums.derived[_T + "bad"] = functools.reduce(operator.or_, unproven[1:], unproven[0])
+    return sums.derived, sums.checks
 
 
 def _completed(cells: pd.DataFrame, measures: Sequence[Measure], n: str | None) -> pd.DataFrame:
     """Add the columns that follow from the grouped ones (see :func:`_row_statistics`).
 
     A measure's rows are used or excluded for their first missing column, so its last
-    column's missing rows are the rows not used and not missing before; a count without a
-    count column uses every row.
+    column's missing rows are the rows not used and not missing before; a measure without
+    a use flag (no column, or none with a missing value) uses every row, and a column with
+    no missing-value count has none.
     """
     rows = cells[_T + "rows"].to_numpy(dtype=np.float64)
     for i, m in enumerate(measures):
         counted = ([n] if n is not None else []) + list(m.columns)
-        if not counted:
+        if f"{_T}ok{i}" not in cells:
             cells[f"{_T}ok{i}"] = rows
+        if not counted:
             continue
         rest = rows - cells[f"{_T}ok{i}"].to_numpy(dtype=np.float64)
         for c in counted[:-1]:
-            rest = rest - cells[f"{_T}miss{i}_{c}"].to_numpy(dtype=np.float64)
+            name = f"{_T}miss{i}_{c}"
+            if name in cells:
+                rest = rest - cells[name].to_numpy(dtype=np.float64)
+            else:
+                cells[name] = np.zeros(len(cells))
         cells[f"{_T}miss{i}_{counted[-1]}"] = rest
     return cells
 
@@ -701,43 +772,52 @@ def _count_checks(frame: Any, checks: Mapping[str, nw.Expr]) -> pd.DataFrame:
     return _to_pandas(counts, numbers=_T)
 
 
-def _measure_sums(
-    derived: dict[str, nw.Expr],
-    checks: dict[str, nw.Expr],
-    i: int,
-    m: Measure,
-    ok: nw.Expr,
-    n: str | None,
-) -> None:
+def _measure_sums(sums: _RowSums, i: int, m: Measure, ok: nw.Expr | None, n: str | None) -> None:
     """Add the sums of measure ``i`` (the ``y``, ``yy``, ``x``, ... temporaries) and its checks."""
     cols = list(m.columns)
+    facts, derived = sums.facts, sums.derived
     y = _value(cols[0])
-    derived[f"{_T}y{i}"] = nw.when(ok).then(y).otherwise(0.0)
+    derived[f"{_T}y{i}"] = sums.summand(cols[0], ok)
     if m.kind == "rate":
         if n is None:
-            checks[f"{_T}bad{i}"] = ok & (y != 0) & (y != 1)
+            proven = facts.within(cols[0], 0.0, 1.0, whole=True)
+            sums.check(f"{_T}bad{i}", _only(ok, (y != 0) & (y != 1)), proven=proven)
         else:
-            checks[f"{_T}bad{i}"] = ok & ((y < 0) | (y != y.round(0)))
-            checks[f"{_T}over{i}"] = ok & (y > _value(n))
+            proven = facts.within(cols[0], 0.0, math.inf, whole=True)
+            sums.check(f"{_T}bad{i}", _only(ok, (y < 0) | (y != y.round(0))), proven=proven)
+            sums.check(f"{_T}over{i}", _only(ok, y > _value(n)), proven=facts.at_most(cols[0], n))
     if m.kind in ("mean", "ratio", "total"):
         if n is None or m.kind == "ratio":
-            derived[f"{_T}yy{i}"] = nw.when(ok).then(y * y).otherwise(0.0)
+            derived[f"{_T}yy{i}"] = _kept(ok, y * y)
         elif m.sum_sq is not None:
-            derived[f"{_T}yy{i}"] = nw.when(ok).then(_value(m.sum_sq)).otherwise(0.0)
+            derived[f"{_T}yy{i}"] = _kept(ok, _value(m.sum_sq))
     if m.kind in ("mean", "rate") and m.cluster is not None:
         # A clustered mean or rate is the ratio of sums sum(y) / n over the units.
-        persons = _value(n) if n is not None else nw.lit(1.0)
-        derived[f"{_T}x{i}"] = nw.when(ok).then(persons).otherwise(0.0)
+        derived[f"{_T}x{i}"] = sums.summand(n, ok) if n is not None else _kept(ok, nw.lit(1.0))
     if m.kind == "ratio":
         x = _value(cols[1]) if m.weight is None else _value(cols[1]) * _value(cols[2])
-        derived[f"{_T}x{i}"] = nw.when(ok).then(x).otherwise(0.0)
-        derived[f"{_T}xx{i}"] = nw.when(ok).then(x * x).otherwise(0.0)
-        derived[f"{_T}xy{i}"] = nw.when(ok).then(x * y).otherwise(0.0)
+        derived[f"{_T}x{i}"] = _kept(ok, x)
+        derived[f"{_T}xx{i}"] = _kept(ok, x * x)
+        derived[f"{_T}xy{i}"] = _kept(ok, x * y)
 
 
 CHUNK_ROWS = 500_000
 """Rows of an eager frame grouped at a time: the derived row columns of one chunk are the
-only copy the pass makes, so memory beyond the input stays bounded whatever its size."""
+only copy the pass makes, so memory beyond the input stays bounded whatever its size.
+pandas takes :data:`PANDAS_CHUNKS` times as many rows a chunk."""
+
+PANDAS_CHUNKS = 4
+"""pandas spends about 10 ms a group-by on factorizing the keys and building the result's
+index whatever the rows; at 10 million rows, chunks of 2 million took 0.69 s and chunks
+of half a million 1.0 s (polars: 0.66 s and 0.54 s), for a peak of 1.2-1.3 times the
+input instead of 1.1 (``benchmarks/README.md``)."""
+
+
+def _chunk_rows(frame: Any) -> int:
+    """Return the rows of ``frame`` to group at a time (see :data:`CHUNK_ROWS`)."""
+    pandas_like = nw.get_native_namespace(frame) is pd
+    return CHUNK_ROWS * PANDAS_CHUNKS if pandas_like else CHUNK_ROWS
+
 
 _FLAGS = (_T + "ok", _T + "miss", _T + "bad", _T + "over")
 
@@ -748,7 +828,7 @@ def _group_rows(frame: Any, derived: dict[str, nw.Expr], keys: list[str]) -> pd.
     The 0/1 flags (used, missing, refused) are summed as 8-bit integers (every engine sums
     them into 64-bit or wider integers), the values as floats. Only the keys and the derived
     columns go into the group-by. An eager frame (pandas, polars) longer than
-    :data:`CHUNK_ROWS` is grouped a chunk at a time and the chunks' sums added up; a lazy
+    :func:`_chunk_rows` is grouped a chunk at a time and the chunks' sums added up; a lazy
     frame (polars, DuckDB, Spark) is left to its engine, which streams, spills or
     distributes as it does for its own queries. (polars' streaming engine would use less
     memory still, but adds up a group's rows in an order that changes from run to run.)
@@ -768,11 +848,10 @@ def _group_rows(frame: Any, derived: dict[str, nw.Expr], keys: list[str]) -> pd.
         chosen = part.select(*keys, **columns)
         return _to_pandas(chosen.group_by(keys, drop_null_keys=False).agg(*aggregates), numbers=_T)
 
-    if not isinstance(frame, nw.DataFrame) or len(frame) <= CHUNK_ROWS:
+    if not isinstance(frame, nw.DataFrame) or len(frame) <= _chunk_rows(frame):
         return grouped(frame)
-    parts = [
-        grouped(frame[start : start + CHUNK_ROWS]) for start in range(0, len(frame), CHUNK_ROWS)
-    ]
+    step = _chunk_rows(frame)
+    parts = [grouped(frame[start : start + step]) for start in range(0, len(frame), step)]
     return _add_up(pd.concat(parts, ignore_index=True), keys)
 
 
