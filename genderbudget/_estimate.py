@@ -371,17 +371,20 @@ def estimate(
             notes.append(_note((units == 1) & (sx != 0), NOTE_ONE_UNIT))
         else:  # pragma: no cover - guarded by Measure
             raise ValueError(f"Unknown measure kind {kind!r}.")
-    out["estimate"] = est
-    out["ci_low"] = low
-    out["ci_high"] = high
-    out["ci_method"] = CI_METHOD_CLUSTER if clustered is not None else CI_METHOD[kind]
-    out["confidence"] = confidence
-    out["share"] = share
-    out["note"] = _join(index, *notes)
-    out["_se"] = se
-    out["_df"] = df
-    out["_var"] = var
-    return out
+    added = {
+        "estimate": est,
+        "ci_low": low,
+        "ci_high": high,
+        "ci_method": CI_METHOD_CLUSTER if clustered is not None else CI_METHOD[kind],
+        "confidence": confidence,
+        "share": share,
+        "note": _join(index, *notes),
+        "_se": se,
+        "_df": df,
+        "_var": var,
+    }
+    # One concatenation: column by column, each insert rebuilds the frame's column index.
+    return pd.concat([out, pd.DataFrame(added, index=index)], axis=1)
 
 
 def compare(

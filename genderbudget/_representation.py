@@ -203,17 +203,19 @@ def _one_measure(
                 row.append(NOTE_ALL_PERSONS)
         notes.append("; ".join(row))
 
-    out["persons"] = n.astype(np.int64)
-    out["persons_share"] = p
-    out["resource"] = sy
-    out["resource_share"] = s
-    out["share_difference"] = difference
-    out["ci_low"] = low
-    out["ci_high"] = high
-    out["confidence"] = confidence
-    out["ci_method"] = CI_NONE if method_note else method
-    out["note"] = pd.Series(notes, index=out.index, dtype=object)
-    return out
+    added = {
+        "persons": n.astype(np.int64),
+        "persons_share": p,
+        "resource": sy,
+        "resource_share": s,
+        "share_difference": difference,
+        "ci_low": low,
+        "ci_high": high,
+        "confidence": confidence,
+        "ci_method": CI_NONE if method_note else method,
+        "note": pd.Series(notes, index=out.index, dtype=object),
+    }
+    return pd.concat([out, pd.DataFrame(added, index=out.index)], axis=1)
 
 
 def representation(
