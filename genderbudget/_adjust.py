@@ -524,6 +524,14 @@ def adjust(
     other models cell by cell on the arrays; every cell gets the numbers it would get on
     its own.
     """
+    if kind in ("count", "total"):
+        # Nothing to adjust in a head-count or a total: every cell gets the same note.
+        finished = [
+            {**key, **_nan_result("none", [NOTE_NOT_APPLICABLE])}
+            for key, _ in _cell_rows(patterns, by)
+        ]
+        adjusted = pd.DataFrame(finished, columns=[*by, *ADJUSTED_COLUMNS, *ADJUSTED_INTERNAL])
+        return _with_t_intervals(adjusted, confidence)
     table = _cell_arrays(patterns, factors)
     compared = np.isin(table.sex, ["women", "men"]) & (table.numbers["n"] > 0)
     unit_cells = _units_by_cell(units, by)
@@ -647,8 +655,6 @@ def _adjust_cell(
     A logistic model ready to be fitted comes back as its :class:`PreparedPatterns`, to be
     fitted with those of the other cells. ``left`` are the factors that vary in the cell.
     """
-    if kind in ("count", "total"):
-        return _nan_result("none", [NOTE_NOT_APPLICABLE])
     if not left and len(cell):
         # No factor varies here: adjusting changes nothing, so the adjusted comparison is
         # the raw one (copied by the caller), whatever the method.
