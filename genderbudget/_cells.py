@@ -1,6 +1,7 @@
 """The one pass over the rows: input checks and a group-by to sufficient statistics.
 
-This is the only module (with the reader) that touches the user's dataframe engine. It goes
+This module (with :mod:`genderbudget._facts`, whose one query of column reductions comes
+first, and the reader) is the only one that touches the user's dataframe engine. It goes
 through narwhals, so pandas, polars, DuckDB and other supported engines give identical
 results. Everything after :func:`collect_cells` works on the small pandas table it returns:
 one row per measure x breakdown cell x sex with the counts and sums each estimator needs.
