@@ -157,13 +157,13 @@ def column_facts(
         if column in whole and is_float(dtype):
             # NaN is counted too, but then the column is not complete and nothing is proven.
             as_float = nw.col(column).cast(nw.Float64)
-            fractional = (as_float != as_float.round(0)).cast(nw.Int8).sum()
-            exprs.append(fractional.alias(f"{_T}fractional{k}"))
+            not_whole = (as_float != as_float.round(0)).cast(nw.Int8).sum()
+            exprs.append(not_whole.alias(f"{_T}fractional{k}"))
     result = frame.select(*exprs)
     if isinstance(result, nw.LazyFrame):
         result = result.collect()
     row = dict(zip(result.columns, result.row(0), strict=True))
-    facts = {}
+    facts: dict[str, ColumnFacts] = {}
     for k, column in enumerate(columns):
         fractional = row.get(f"{_T}fractional{k}")
         facts[column] = ColumnFacts(

@@ -124,3 +124,18 @@ PRISON_COST = gb.ratio(
 )
 PRISON_WORK = gb.rate("arbetsdrift", label="i arbetsdrift")
 PRISON_JUSTIFIED = ["sakerhetsklass", "strafflangd"]
+
+
+def every_kind(
+    *, yes_no: str, rate: str, amount: str, days: str, need: str, unit: str
+) -> list[gb.Measure]:
+    """One measure of every kind over the given columns (a rate twice: by person, by unit)."""
+    return [
+        gb.count(),
+        gb.rate(yes_no),
+        gb.rate(rate, cluster=unit),
+        gb.mean(amount),
+        gb.ratio(amount, days, cluster=unit),
+        gb.total(amount),
+        gb.per_need(amount, need, days=days),
+    ]

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from builders import every_kind
 from conftest import spark_frame
 
 import genderbudget as gb
@@ -73,15 +74,9 @@ def _persons(seed: int = 16, size: int = 600) -> pd.DataFrame:
 
 
 MAPPING = {"okänd": "unknown"}
-MEASURES = [
-    gb.count(),
-    gb.rate("arbete"),
-    gb.rate("besok", cluster="enhet"),
-    gb.mean("kostnad"),
-    gb.ratio("kostnad", "varddygn", cluster="enhet"),
-    gb.total("kostnad"),
-    gb.per_need("kostnad", "behov", days="varddygn"),
-]
+MEASURES = every_kind(
+    yes_no="arbete", rate="besok", amount="kostnad", days="varddygn", need="behov", unit="enhet"
+)
 RESULT_TABLES = (
     "estimates",
     "comparisons",

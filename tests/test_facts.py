@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from builders import every_kind
 
 import genderbudget as gb
 from genderbudget import _cells
@@ -150,15 +151,7 @@ def _random_rows(seed: int) -> pd.DataFrame:
 @pytest.mark.parametrize("seed", range(40))
 def test_the_facts_change_no_cell_statistic(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     data = _random_rows(seed)
-    persons = [
-        gb.count(),
-        gb.rate("y"),
-        gb.rate("y", cluster="enhet"),
-        gb.mean("cost"),
-        gb.ratio("cost", "days", cluster="enhet"),
-        gb.total("cost"),
-        gb.per_need("cost", "n", days="days"),
-    ]
+    persons = every_kind(yes_no="y", rate="y", amount="cost", days="days", need="n", unit="enhet")
     aggregated = [gb.count(), gb.rate("hits"), gb.mean("cost"), gb.total("days")]
     runs = {"persons": (persons, None), "aggregated": (aggregated, "n")}
     for measures, n in runs.values():
