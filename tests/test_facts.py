@@ -239,3 +239,29 @@ def test_pandas_is_grouped_in_longer_chunks() -> None:
     data = pd.DataFrame({"a": [1]})
     assert _cells._chunk_rows(_cells._narwhals_frame(data)) == 4 * _cells.CHUNK_ROWS
     assert _cells._chunk_rows(_cells._narwhals_frame(pl.from_pandas(data))) == _cells.CHUNK_ROWS
+
+
+def test_engine_types_give_the_same_result_with_and_without_facts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # DuckDB's DECIMAL, TINYINT, HUGEINT, UBIGINT and BOOLEAN, reduced by DuckDB itself.
+    duckdb = pytest.importorskip("duckdb")
+    relation = duckdb.connect().sql(
+        "select case when i % 3 = 0 then 'K' when i % 3 = 1 then 'M' end as kon,"
+        " (2020 + i % 3)::integer as ar, (i % 2)::tinyint as y,"
+        " (i * 1.25)::decimal(18, 2) as cost, (i % 7 + 1)::hugeint as days,"
+        " (i % 2 = 0) as flag, (i * 3)::ubigint as big from range(200) t(i)"
+    )
+    measures = [
+        gb.rate("y"),
+        gb.mean("cost"),
+        gb.ratio("cost", "days"),
+        gb.rate("flag"),
+        gb.mean("big"),
+        gb.total("big"),
+    ]
+    with_facts = gb.analyse(relation, measures, sex="kon", by="ar").estimates
+    monkeypatch.setattr(_cells, "column_facts", lambda *args, **kwargs: NO_FACTS)
+    without = gb.analyse(relation, measures, sex="kon", by="ar").estimates
+    pd.testing.assert_frame_equal(with_facts, without, check_exact=True)
+    assert len(with_facts) == 6 * 3 * 2 + 6  # women and men in 3 years, unknown sex in 1
