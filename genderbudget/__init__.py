@@ -26,6 +26,8 @@ it works on a small pandas table, so pandas, polars and DuckDB input, and micro 
 pre-aggregated counts, give the same numbers.
 """
 
+from typing import Any
+
 from genderbudget import datasets
 from genderbudget._allocate import Allocation, allocate
 from genderbudget._analyse import analyse
@@ -39,7 +41,6 @@ from genderbudget._measures import Measure, count, mean, per_need, rate, ratio, 
 from genderbudget._notebook import run_template
 from genderbudget._notes import note_label, word_notes
 from genderbudget._phase_in import phase_in
-from genderbudget._plot import plot_allocation, plot_decomposition, plot_follow_up
 from genderbudget._read import Reading, ReadReport, read_table
 from genderbudget._report import report
 from genderbudget._result import Result
@@ -94,3 +95,18 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+_CHARTS = ("plot_allocation", "plot_decomposition", "plot_follow_up")
+
+
+def __getattr__(name: str) -> Any:
+    """Import the chart functions (and matplotlib) only when one is asked for."""
+    if name in _CHARTS:
+        from genderbudget import _plot
+
+        return getattr(_plot, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_CHARTS})

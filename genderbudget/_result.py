@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 
 from genderbudget._cells import CellStats
 from genderbudget._explain import Persons, explain, explain_together
@@ -17,11 +15,14 @@ from genderbudget._flags import FlagRule
 from genderbudget._measures import Measure
 from genderbudget._notes import Note, word
 from genderbudget._options import check_choice, masked, renamed
-from genderbudget._plot import ChartKind, plot_result
 from genderbudget._texts import LANGS, Lang
 
 if TYPE_CHECKING:
     from great_tables import GT
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from genderbudget._plot import ChartKind
 
 __all__ = ["Result", "Settings"]
 
@@ -594,6 +595,8 @@ class Result:
         >>> print(axes.get_title(loc="left"))  # doctest: +NORMALIZE_WHITESPACE
         Kvinnor har lägre andel i arbetsdrift än män 2016–2019: skillnad som kan vara osaklig
         """
+        from genderbudget._plot import plot_result  # matplotlib only when a chart is drawn
+
         return plot_result(
             self,
             kind,

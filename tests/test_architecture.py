@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import genderbudget as gb
@@ -100,3 +102,15 @@ def test_options_are_checked_in_one_module() -> None:
                     if isinstance(target, ast.Name) and target.id in shared:
                         defined.setdefault(target.id, []).append(path.name)
     assert {name: files for name, files in defined.items() if files != ["_options.py"]} == {}
+
+
+def test_importing_the_package_leaves_matplotlib_until_a_chart_is_drawn() -> None:
+    # matplotlib takes about 0.4 s to import; a pipeline that never draws should not pay it.
+    code = (
+        "import sys, genderbudget as gb\n"
+        "assert 'matplotlib' not in sys.modules\n"
+        "assert callable(gb.plot_follow_up) and 'plot_allocation' in dir(gb)\n"
+        "assert 'matplotlib' in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
