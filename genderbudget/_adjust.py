@@ -66,7 +66,7 @@ from genderbudget._options import quoted
 from genderbudget._sandwich import (
     RobustFit,
     cr2_clusters,
-    hc1_units,
+    hc1_units_stacked,
     hc2_persons_stacked,
 )
 from genderbudget._sums import positions
@@ -367,7 +367,7 @@ def _linear(
     kind: str,
     confidence: float,
     units: _CellUnits | None = None,
-) -> dict[str, object] | _MeanToFit:
+) -> dict[str, object] | _ToFit:
     """Estimate the women coefficient of a linear model on the cell's patterns, robustly.
 
     A mean without clusters: OLS on the persons with HC2; a ratio without clusters: WLS of
@@ -397,10 +397,11 @@ def _linear(
         return _women_result(fit, confidence, method, notes)
     if kind == "mean":
         return _mean_gap(live, x, confidence, method, notes)
-    # Every row a unit: HC1 from the pattern sums, t with units - k degrees of freedom.
+    # Every row a unit: HC1 from the pattern sums, t with units - k degrees of freedom; fitted
+    # with the other cells' (:func:`_stacked_results`).
     sums = live.numbers
-    fit = hc1_units(x, weight, sy, sums["syy"], sums["sxx"], sums["sxy"], sums["units"].sum())
-    return _women_result(fit, confidence, method, notes)
+    numbers = (weight, sy, sums["syy"], sums["sxx"], sums["sxy"])
+    return _ToFit(x, numbers, float(sums["units"].sum()), method, notes)
 
 
 def _women_contrast(k: int) -> np.ndarray:
@@ -410,23 +411,29 @@ def _women_contrast(k: int) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class _MeanToFit:
-    """A mean's gap waiting for the HC2 fits of all cells at once (:func:`_mean_results`)."""
+class _ToFit:
+    """A mean's or ratio's gap waiting for the fits of all cells at once.
+
+    ``numbers`` are the rows' sums the fit reads: for a mean persons, summed outcome and
+    summed squares (:func:`genderbudget._sandwich.hc2_persons_stacked`); for a ratio the
+    summed denominator and numerator, and the sums of their squares and products
+    (:func:`genderbudget._sandwich.hc1_units_stacked`), whose ``units`` are the units behind
+    the rows.
+    """
 
     design: np.ndarray
-    counts: np.ndarray
-    sums: np.ndarray
-    squares: np.ndarray
+    numbers: tuple[np.ndarray, ...]
+    units: float
     method: str
     notes: list[str]
 
 
 def _mean_gap(
     live: _Cell, x: np.ndarray, confidence: float, method: str, notes: list[str]
-) -> dict[str, object] | _MeanToFit:
+) -> dict[str, object] | _ToFit:
     """OLS on the persons of the patterns, HC2 with Bell-McCaffrey df.
 
-    A fit with an interval comes back as a :class:`_MeanToFit`, to be fitted with those of
+    A fit with an interval comes back as a :class:`_ToFit`, to be fitted with those of
     the other cells.
     """
     weight = live.numbers["n"]
@@ -436,32 +443,37 @@ def _mean_gap(
         return _normal_result(float(wls(x, weight, sy)[0][1]), np.nan, confidence, method, no_ss)
     if weight.sum() <= x.shape[1]:
         return _normal_result(float(wls(x, weight, sy)[0][1]), np.nan, confidence, method, notes)
-    return _MeanToFit(x, weight, sy, live.numbers["syy"], method, notes)
+    return _ToFit(x, (weight, sy, live.numbers["syy"]), 0.0, method, notes)
 
 
-def _mean_results(
-    waiting: list[tuple[int, _MeanToFit]], confidence: float
+def _stacked_results(
+    waiting: list[tuple[int, _ToFit]], kind: str, confidence: float
 ) -> Iterator[tuple[int, dict[str, object]]]:
-    """Fit the waiting means' HC2 models together, stacked by number of columns.
+    """Fit the waiting means' HC2 or ratios' HC1 models together, stacked by number of columns.
 
-    Each fit gets the numbers :func:`genderbudget._sandwich.hc2_persons` gives it alone
-    (to rounding).
+    Each fit gets the numbers it would get alone (to rounding): a padding row has no
+    persons, no weight and a zero design row.
     """
-    by_width: dict[int, list[tuple[int, _MeanToFit]]] = {}
+    by_width: dict[int, list[tuple[int, _ToFit]]] = {}
     for item in waiting:
         by_width.setdefault(item[1].design.shape[1], []).append(item)
     for width, items in by_width.items():
         contrast = _women_contrast(width)
-        rows = max(len(mean.counts) for _, mean in items)
+        rows = max(len(fit.design) for _, fit in items)
         design = np.zeros((len(items), rows, width))
-        numbers = np.zeros((3, len(items), rows))
-        for i, (_, mean) in enumerate(items):
-            size = len(mean.counts)
-            design[i, :size] = mean.design
-            numbers[:, i, :size] = (mean.counts, mean.sums, mean.squares)
-        fits = hc2_persons_stacked(design, numbers[0], numbers[1], numbers[2], contrast[0])
-        for i, (position, mean) in enumerate(items):
-            yield position, _women_result(fits.fit(i), confidence, mean.method, mean.notes)
+        numbers = np.zeros((len(items[0][1].numbers), len(items), rows))
+        for i, (_, fit) in enumerate(items):
+            size = len(fit.design)
+            design[i, :size] = fit.design
+            numbers[:, i, :size] = fit.numbers
+        if kind == "mean":
+            fits = hc2_persons_stacked(design, numbers[0], numbers[1], numbers[2], contrast[0])
+        else:
+            units = np.array([fit.units for _, fit in items], dtype=np.float64)
+            sx, sy, syy, sxx, sxy = numbers
+            fits = hc1_units_stacked(design, sx, sy, syy, sxx, sxy, units)
+        for i, (position, fit) in enumerate(items):
+            yield position, _women_result(fits.fit(i), confidence, fit.method, fit.notes)
 
 
 def _cluster_fit(
@@ -538,9 +550,9 @@ def adjust(
     nobody = np.zeros(0, dtype=np.intp)
     keys: list[dict[str, Any]] = []
     lefts: list[list[str]] = []
-    results: list[dict[str, object] | PreparedPatterns | _MeanToFit] = []
+    results: list[dict[str, object] | PreparedPatterns | _ToFit] = []
     pending: list[tuple[int, _Cell, PreparedPatterns]] = []
-    means: list[tuple[int, _MeanToFit]] = []
+    waiting: list[tuple[int, _ToFit]] = []
     for key, rows in _cell_rows(patterns, by):
         cell = table.take(rows[compared[rows]])
         left = varying_codes({f: cell.codes[f] for f in factors})
@@ -550,14 +562,14 @@ def adjust(
         result = _adjust_cell(cell, kind, factors, left, confidence, method, cell_units)
         if isinstance(result, PreparedPatterns):
             pending.append((len(results), cell, result))
-        elif isinstance(result, _MeanToFit):
-            means.append((len(results), result))
+        elif isinstance(result, _ToFit):
+            waiting.append((len(results), result))
         keys.append(key)
         lefts.append(left)
         results.append(result)
     for position, done in _rate_results(pending, confidence):
         results[position] = done
-    for position, done in _mean_results(means, confidence):
+    for position, done in _stacked_results(waiting, kind, confidence):
         results[position] = done
     finished = [
         {**key, **_with_dropped(result, factors, left)}  # type: ignore[arg-type]
@@ -649,7 +661,7 @@ def _adjust_cell(
     confidence: float,
     method: str,
     units: _CellUnits | None,
-) -> dict[str, object] | PreparedPatterns | _MeanToFit:
+) -> dict[str, object] | PreparedPatterns | _ToFit:
     """Adjust the gap of one breakdown cell (women and men with persons only).
 
     A logistic model ready to be fitted comes back as its :class:`PreparedPatterns`, to be

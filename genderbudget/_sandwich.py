@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from genderbudget._models import wls, wls_stacked
+from genderbudget._models import wls_stacked
 
 __all__ = [
     "RobustFit",
@@ -48,6 +48,7 @@ __all__ = [
     "cr2_clusters",
     "cr2_stacked",
     "hc1_units",
+    "hc1_units_stacked",
     "hc2_persons",
     "hc2_persons_stacked",
 ]
@@ -559,18 +560,72 @@ def hc1_units(
     WLS of ``y_i / x_i`` with weights ``x_i`` on the units is WLS of the pattern ratios with
     the pattern's ``sum x`` as weight. The residual sum of squares of pattern r,
     ``sum (y_i - x_i f_r)^2 = syy - 2 f_r sxy + f_r^2 sxx``, gives the meat of the HC1
-    covariance ``units / (units - p) M [sum_r x_r x_r' RSS_r] M``.
+    covariance ``units / (units - p) M [sum_r x_r x_r' RSS_r] M``. This is the stacked fit
+    (:func:`hc1_units_stacked`) of one design.
+    """
+    w, s, ss, ww, ws = (
+        np.asarray(v, dtype=np.float64)[None, :]
+        for v in (weights, weighted_sums, sum_squares, weight_squares, cross_products)
+    )
+    x = np.asarray(design, dtype=np.float64)[None, :, :]
+    fit = hc1_units_stacked(x, w, s, ss, ww, ws, np.array([units], dtype=np.float64)).fit(0)
+    return RobustFit(fit.params, fit.cov, fit.df, fit.clusters)
+
+
+def hc1_units_stacked(
+    design: FloatArray,
+    weights: FloatArray,
+    weighted_sums: FloatArray,
+    sum_squares: FloatArray,
+    weight_squares: FloatArray,
+    cross_products: FloatArray,
+    units: FloatArray,
+) -> RobustFits:
+    """Many fits of :func:`hc1_units` at once, each with the numbers it would get alone.
+
+    Parameters
+    ----------
+    design : numpy.ndarray
+        (fits, rows, p): each fit's pattern rows, padded with rows of zeros (and a weight of
+        0) to a common length.
+    weights, weighted_sums, sum_squares, weight_squares, cross_products : numpy.ndarray
+        (fits, rows): ``sum x``, ``sum y``, ``sum y^2``, ``sum x^2`` and ``sum x y`` per row
+        (0 in the padding).
+    units : numpy.ndarray
+        (fits,): the units behind each fit's rows.
+
+    Returns
+    -------
+    RobustFits
+        ``df`` has one column, ``units - p``; ``clusters`` holds each fit's units; every
+        contrast is counted as supported; ``cov`` is NaN for a fit with ``units <= p``.
+
+    Notes
+    -----
+    A padding row has no weight and a zero design row, so it adds nothing to the cross
+    products, and its residual sum of squares is 0.
     """
     x = np.asarray(design, dtype=np.float64)
-    params, bread = wls(x, weights, weighted_sums)
-    p = x.shape[1]
-    fitted = x @ params
+    params, bread = wls_stacked(x, weights, weighted_sums)
+    p = x.shape[2]
+    fitted = np.einsum("frk,fk->fr", x, params)
     residual_ss = np.maximum(
-        sum_squares - 2.0 * fitted * cross_products + fitted**2 * weight_squares, 0.0
+        np.asarray(sum_squares, dtype=np.float64)
+        - 2.0 * fitted * np.asarray(cross_products, dtype=np.float64)
+        + fitted**2 * np.asarray(weight_squares, dtype=np.float64),
+        0.0,
     )
-    df = np.array([units - p], dtype=np.float64)
-    if units <= p:
-        return RobustFit(params, np.full((p, p), np.nan), df, int(units))
-    meat = x.T @ (residual_ss[:, None] * x)
-    cov = units / (units - p) * bread @ meat @ bread
-    return RobustFit(params, np.asarray(cov, dtype=np.float64), df, int(units))
+    n_units = np.asarray(units, dtype=np.float64)
+    meat = np.einsum("frk,fr,frl->fkl", x, residual_ss, x)
+    enough = n_units > p
+    scale = np.full(len(n_units), np.nan)
+    scale[enough] = n_units[enough] / (n_units[enough] - p)
+    cov = scale[:, None, None] * (bread @ meat @ bread)
+    cov[~enough] = np.nan
+    return RobustFits(
+        params,
+        np.asarray(cov, dtype=np.float64),
+        (n_units - p)[:, None],
+        n_units.astype(np.int64),
+        np.ones((len(n_units), 1), dtype=bool),
+    )

@@ -17,7 +17,13 @@ import pytest
 import statsmodels.api as sm
 from reference import cr2_reference as ref
 
-from genderbudget._sandwich import cr2_clusters, cr2_stacked, hc2_persons, hc2_persons_stacked
+from genderbudget._sandwich import (
+    cr2_clusters,
+    cr2_stacked,
+    hc1_units_stacked,
+    hc2_persons,
+    hc2_persons_stacked,
+)
 
 REFERENCE = Path(__file__).parent / "reference"
 TOL = 1e-10
@@ -192,3 +198,63 @@ def test_stacked_hc2_fits_are_the_fits_made_one_by_one() -> None:
         np.testing.assert_allclose(stacked.params[f], alone.params, rtol=1e-12)
         np.testing.assert_allclose(stacked.cov[f], alone.cov, rtol=1e-10, atol=1e-14)
         np.testing.assert_allclose(stacked.df[f], alone.df, rtol=1e-10)
+
+
+def _ratio_units(seed: int) -> tuple[np.ndarray, pd.DataFrame]:
+    """Units (cost and days) with a sex and a 3-level factor: the unit rows and their design."""
+    rng = np.random.default_rng(seed)
+    size = int(rng.integers(12, 40))
+    units = pd.DataFrame(
+        {
+            "women": rng.integers(0, 2, size).astype(float),
+            "k": rng.integers(0, 3, size),
+            "days": rng.uniform(50.0, 2000.0, size),
+        }
+    )
+    units["cost"] = units["days"] * rng.normal(2000.0 + 150.0 * units["women"], 300.0)
+    rows = np.column_stack(
+        [np.ones(size), units["women"], units["k"] == 1, units["k"] == 2]
+    ).astype(float)
+    return rows, units
+
+
+def test_stacked_hc1_fits_each_match_statsmodels_on_the_unit_rows() -> None:
+    # Reference: statsmodels WLS(cost / days, X, weights=days).fit(cov_type="HC1") on each
+    # fit's unit rows. The stacked fits take the rows collapsed to patterns (sex x factor),
+    # padded with empty rows to a common length, which must change nothing.
+    problems = [_ratio_units(seed) for seed in range(6)]
+    collapsed = []
+    for rows, units in problems:
+        keys, inverse = np.unique(rows, axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        days, cost = units["days"].to_numpy(), units["cost"].to_numpy()
+
+        def summed(values: np.ndarray, keys: np.ndarray = keys, inverse: np.ndarray = inverse):
+            return np.bincount(inverse, values, len(keys))
+
+        sums = [summed(v) for v in (days, cost, cost * cost, days * days, cost * days)]
+        collapsed.append((keys, sums, len(units)))
+    rows = max(len(keys) for keys, _, _ in collapsed)
+    design = np.zeros((len(collapsed), rows, 4))
+    numbers = np.zeros((5, len(collapsed), rows))
+    for f, (keys, sums, _) in enumerate(collapsed):
+        design[f, : len(keys)] = keys
+        numbers[:, f, : len(keys)] = sums
+    units_per_fit = np.array([n for _, _, n in collapsed], dtype=float)
+    stacked = hc1_units_stacked(design, *numbers, units_per_fit)
+    for f, (rows_f, units) in enumerate(problems):
+        reference = sm.WLS(units["cost"] / units["days"], rows_f, weights=units["days"]).fit(
+            cov_type="HC1"
+        )
+        np.testing.assert_allclose(stacked.params[f], reference.params, rtol=TOL, atol=0)
+        np.testing.assert_allclose(stacked.cov[f], reference.cov_params(), rtol=1e-9, atol=0)
+        assert stacked.df[f, 0] == len(units) - 4
+
+
+def test_a_stacked_hc1_fit_with_too_few_units_has_no_covariance() -> None:
+    design = np.array([[[1.0, 0.0], [1.0, 1.0]], [[1.0, 0.0], [1.0, 1.0]]])
+    numbers = np.array([[[2.0, 3.0]] * 2, [[4.0, 9.0]] * 2, [[9.0, 30.0]] * 2])
+    squares = np.array([[[2.5, 3.5]] * 2, [[4.2, 9.1]] * 2])
+    stacked = hc1_units_stacked(design, *numbers, *squares, np.array([2.0, 9.0]))
+    assert np.isnan(stacked.cov[0]).all() and np.isfinite(stacked.cov[1]).all()
+    assert list(stacked.df[:, 0]) == [0.0, 7.0]
