@@ -65,7 +65,7 @@ from genderbudget._notes import note
 from genderbudget._options import quoted
 from genderbudget._sandwich import (
     RobustFit,
-    cr2_clusters,
+    cr2_stacked,
     hc1_units_stacked,
     hc2_persons_stacked,
 )
@@ -387,21 +387,18 @@ def _linear(
     sy = live.numbers["sy"]
     if units is not None:
         keys = pd.DataFrame({**{f: live.values[f] for f in factors}, "sex": live.sex})
-        fit = _cluster_fit(keys, x, weight, sy, units.frame())
-        if fit is None:
+        rows = _cluster_rows(keys, x, units.frame())
+        if rows is None:
             estimate = float(wls(x, weight, sy)[0][1])
             return _normal_result(estimate, np.nan, confidence, method, [*notes, NOTE_FEW_CLUSTERS])
-        if fit.supported is not None and not bool(fit.supported[0]):
-            lone = [*notes, NOTE_LONE_UNIT]
-            return _normal_result(float(fit.params[1]), np.nan, confidence, method, lone)
-        return _women_result(fit, confidence, method, notes)
+        return _ToFit("cr2", rows[0], rows[1:], 0.0, method, notes)
     if kind == "mean":
         return _mean_gap(live, x, confidence, method, notes)
     # Every row a unit: HC1 from the pattern sums, t with units - k degrees of freedom; fitted
     # with the other cells' (:func:`_stacked_results`).
     sums = live.numbers
     numbers = (weight, sy, sums["syy"], sums["sxx"], sums["sxy"])
-    return _ToFit(x, numbers, float(sums["units"].sum()), method, notes)
+    return _ToFit("hc1", x, numbers, float(sums["units"].sum()), method, notes)
 
 
 def _women_contrast(k: int) -> np.ndarray:
@@ -412,15 +409,18 @@ def _women_contrast(k: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class _ToFit:
-    """A mean's or ratio's gap waiting for the fits of all cells at once.
+    """A gap waiting for the fits of all cells at once (:func:`_stacked_results`).
 
-    ``numbers`` are the rows' sums the fit reads: for a mean persons, summed outcome and
-    summed squares (:func:`genderbudget._sandwich.hc2_persons_stacked`); for a ratio the
-    summed denominator and numerator, and the sums of their squares and products
-    (:func:`genderbudget._sandwich.hc1_units_stacked`), whose ``units`` are the units behind
-    the rows.
+    ``model`` says which fit and what ``numbers`` holds per design row: ``"hc2"`` (a mean)
+    persons, summed outcome and summed squares (:func:`genderbudget._sandwich.
+    hc2_persons_stacked`); ``"hc1"`` (a ratio) the summed denominator and numerator and the
+    sums of their squares and products, with ``units`` the units behind the rows
+    (:func:`genderbudget._sandwich.hc1_units_stacked`); ``"cr2"`` (with clusters) weights,
+    weighted sums and cluster codes, one row per cluster x pattern x sex
+    (:func:`genderbudget._sandwich.cr2_stacked`).
     """
 
+    model: str
     design: np.ndarray
     numbers: tuple[np.ndarray, ...]
     units: float
@@ -443,46 +443,64 @@ def _mean_gap(
         return _normal_result(float(wls(x, weight, sy)[0][1]), np.nan, confidence, method, no_ss)
     if weight.sum() <= x.shape[1]:
         return _normal_result(float(wls(x, weight, sy)[0][1]), np.nan, confidence, method, notes)
-    return _ToFit(x, (weight, sy, live.numbers["syy"]), 0.0, method, notes)
+    return _ToFit("hc2", x, (weight, sy, live.numbers["syy"]), 0.0, method, notes)
 
 
 def _stacked_results(
-    waiting: list[tuple[int, _ToFit]], kind: str, confidence: float
+    waiting: list[tuple[int, _ToFit]], confidence: float
 ) -> Iterator[tuple[int, dict[str, object]]]:
-    """Fit the waiting means' HC2 or ratios' HC1 models together, stacked by number of columns.
+    """Fit the waiting cells' models together, by model and number of columns.
 
-    Each fit gets the numbers it would get alone (to rounding): a padding row has no
-    persons, no weight and a zero design row.
+    Each fit gets the numbers it would get alone (to rounding). For HC2 and HC1 the designs
+    are padded to a common length: a padding row has no persons, no weight and a zero design
+    row. For CR2 the rows of all fits go in together, each marked with its fit.
     """
-    by_width: dict[int, list[tuple[int, _ToFit]]] = {}
+    groups: dict[tuple[str, int], list[tuple[int, _ToFit]]] = {}
     for item in waiting:
-        by_width.setdefault(item[1].design.shape[1], []).append(item)
-    for width, items in by_width.items():
+        groups.setdefault((item[1].model, item[1].design.shape[1]), []).append(item)
+    for (model, width), items in groups.items():
         contrast = _women_contrast(width)
-        rows = max(len(fit.design) for _, fit in items)
-        design = np.zeros((len(items), rows, width))
-        numbers = np.zeros((len(items[0][1].numbers), len(items), rows))
-        for i, (_, fit) in enumerate(items):
-            size = len(fit.design)
-            design[i, :size] = fit.design
-            numbers[:, i, :size] = fit.numbers
-        if kind == "mean":
-            fits = hc2_persons_stacked(design, numbers[0], numbers[1], numbers[2], contrast[0])
+        if model == "cr2":
+            owner = np.concatenate([np.full(len(f.design), i) for i, (_, f) in enumerate(items)])
+            columns = [np.concatenate([f.numbers[j] for _, f in items]) for j in range(3)]
+            design = np.concatenate([f.design for _, f in items])
+            codes = columns[2].astype(np.int64)
+            fits = cr2_stacked(design, columns[0], columns[1], codes, owner, len(items), contrast)
         else:
-            units = np.array([fit.units for _, fit in items], dtype=np.float64)
-            sx, sy, syy, sxx, sxy = numbers
-            fits = hc1_units_stacked(design, sx, sy, syy, sxx, sxy, units)
-        for i, (position, fit) in enumerate(items):
-            yield position, _women_result(fits.fit(i), confidence, fit.method, fit.notes)
+            rows = max(len(fit.design) for _, fit in items)
+            design = np.zeros((len(items), rows, width))
+            numbers = np.zeros((len(items[0][1].numbers), len(items), rows))
+            for i, (_, fit) in enumerate(items):
+                size = len(fit.design)
+                design[i, :size] = fit.design
+                numbers[:, i, :size] = fit.numbers
+            if model == "hc2":
+                fits = hc2_persons_stacked(design, numbers[0], numbers[1], numbers[2], contrast[0])
+            else:
+                units = np.array([fit.units for _, fit in items], dtype=np.float64)
+                sx, sy, syy, sxx, sxy = numbers
+                fits = hc1_units_stacked(design, sx, sy, syy, sxx, sxy, units)
+        for i, (position, waited) in enumerate(items):
+            yield position, _fitted_result(fits.fit(i), confidence, waited)
 
 
-def _cluster_fit(
-    keys: pd.DataFrame, x: np.ndarray, weight: np.ndarray, sy: np.ndarray, units: pd.DataFrame
-) -> RobustFit | None:
-    """WLS on one row per cluster x pattern x sex, the CR2 variance over the clusters.
+def _fitted_result(fit: RobustFit, confidence: float, waited: _ToFit) -> dict[str, object]:
+    """Report the women coefficient of a stacked fit; no interval where one cluster decides it."""
+    lone_cluster = fit.supported is not None and not bool(fit.supported[0])
+    if lone_cluster:
+        lone = [*waited.notes, NOTE_LONE_UNIT]
+        return _normal_result(float(fit.params[1]), np.nan, confidence, waited.method, lone)
+    return _women_result(fit, confidence, waited.method, waited.notes)
 
-    ``keys`` holds the factors and sex of each design row. None when a sex has fewer than 2
-    clusters; then the fit on the patterns gives the estimate alone.
+
+def _cluster_rows(
+    keys: pd.DataFrame, x: np.ndarray, units: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """One design row per cluster x pattern x sex, for WLS with the CR2 variance over clusters.
+
+    ``keys`` holds the factors and sex of each design row. Returns the rows' design, weights
+    (summed denominator), weighted sums (summed numerator) and cluster codes; None when a
+    sex has fewer than 2 clusters (then the fit on the patterns gives the estimate alone).
     """
     row = positions(units, keys, list(keys.columns))  # each unit's design row (-1: none)
     sx = units["sx"].to_numpy(dtype=float)
@@ -492,9 +510,8 @@ def _cluster_fit(
     sex = units["sex"].to_numpy(dtype=object)[keep]
     if any(len(np.unique(codes[sex == s])) < 2 for s in ("women", "men")):
         return None
-    contrast = _women_contrast(x.shape[1])
     sy = units["sy"].to_numpy(dtype=float)[keep]
-    return cr2_clusters(x[row], sx[keep], sy, codes, contrast)
+    return x[row], sx[keep], sy, codes
 
 
 def adjust(
@@ -569,7 +586,7 @@ def adjust(
         results.append(result)
     for position, done in _rate_results(pending, confidence):
         results[position] = done
-    for position, done in _stacked_results(waiting, kind, confidence):
+    for position, done in _stacked_results(waiting, confidence):
         results[position] = done
     finished = [
         {**key, **_with_dropped(result, factors, left)}  # type: ignore[arg-type]

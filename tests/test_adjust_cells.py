@@ -79,6 +79,7 @@ CASES = [
     (gb.ratio("cost", "days"), "model"),
     (gb.ratio("cost", "days", cluster="prison"), "model"),
     (gb.rate("work", cluster="prison"), "model"),
+    (gb.mean("cost", cluster="prison"), "model"),
 ]
 
 
