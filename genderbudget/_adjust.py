@@ -548,10 +548,11 @@ def adjust(
 
     Notes
     -----
-    The table is turned into arrays once and split into cells by position. The logistic
-    fits of all cells run together (:func:`genderbudget._models.fit_logistic_stacked`), the
-    other models cell by cell on the arrays; every cell gets the numbers it would get on
-    its own.
+    The table is turned into arrays once and split into cells by position; each cell's
+    design is built on its own. The logistic fits of all cells run together
+    (:func:`genderbudget._models.fit_logistic_stacked`), and so do the linear models' (HC2,
+    HC1 and CR2, :func:`_stacked_results`); every cell gets the numbers it would get on its
+    own. A head-count or total has nothing to adjust.
     """
     if kind in ("count", "total"):
         # Nothing to adjust in a head-count or a total: every cell gets the same note.
