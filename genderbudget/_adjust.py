@@ -556,12 +556,10 @@ def adjust(
     """
     if kind in ("count", "total"):
         # Nothing to adjust in a head-count or a total: every cell gets the same note.
-        finished = [
-            {**key, **_nan_result("none", [NOTE_NOT_APPLICABLE])}
-            for key, _ in _cell_rows(patterns, by)
-        ]
-        adjusted = pd.DataFrame(finished, columns=[*by, *ADJUSTED_COLUMNS, *ADJUSTED_INTERNAL])
-        return _with_t_intervals(adjusted, confidence)
+        nothing = _nan_result("none", [NOTE_NOT_APPLICABLE])
+        return _adjusted_table(
+            [{**key, **nothing} for key, _ in _cell_rows(patterns, by)], by, confidence
+        )
     table = _cell_arrays(patterns, factors)
     compared = np.isin(table.sex, ["women", "men"]) & (table.numbers["n"] > 0)
     unit_cells = _units_by_cell(units, by)
@@ -593,6 +591,13 @@ def adjust(
         {**key, **_with_dropped(result, factors, left)}  # type: ignore[arg-type]
         for key, left, result in zip(keys, lefts, results, strict=True)
     ]
+    return _adjusted_table(finished, by, confidence)
+
+
+def _adjusted_table(
+    finished: list[dict[str, object]], by: Sequence[str], confidence: float
+) -> pd.DataFrame:
+    """Return one row per cell: its keys, the adjusted gap's columns and the t intervals."""
     adjusted = pd.DataFrame(finished, columns=[*by, *ADJUSTED_COLUMNS, *ADJUSTED_INTERNAL])
     return _with_t_intervals(adjusted, confidence)
 

@@ -600,29 +600,19 @@ def _add_checked(checked: dict[str, _Checked], new: _Checked) -> None:
         checked[new.column] = replace(old, negative=new.negative)
 
 
-def _value_checks(
-    checked: Sequence[_Checked], schema: Mapping[str, Any], facts: Facts
-) -> tuple[dict[str, nw.Expr], set[str]]:
-    """Per-row 0/1 expressions for the policy: infinite, too large, negative (summed later).
-
-    Returns the expressions and the names of those the column facts prove never true.
-    """
-    checks: dict[str, nw.Expr] = {}
-    proven: set[str] = set()
+def _value_checks(sums: _RowSums, checked: Sequence[_Checked]) -> None:
+    """Add the per-row 0/1 expressions of the policy: infinite, too large, negative."""
+    facts = sums.facts
     for j, spec in enumerate(checked):
-        dtype = schema[spec.column]
         passes = {
             "inf": facts.finite(spec.column),
             "big": facts.within(spec.column, -spec.limit, spec.limit),
             "neg": facts.within(spec.column, 0.0, math.inf),
         }
         for kind in ("inf", "big", "neg"):
-            expr = _problem(spec, dtype, kind)
+            expr = _problem(spec, sums.schema[spec.column], kind)
             if expr is not None:
-                checks[f"{_T}bad_{kind}{j}"] = expr
-                if passes[kind]:
-                    proven.add(f"{_T}bad_{kind}{j}")
-    return checks, proven
+                sums.check(f"{_T}bad_{kind}{j}", expr, proven=passes[kind])
 
 
 def _problem(spec: _Checked, dtype: Any, kind: str) -> nw.Expr | None:
@@ -666,8 +656,8 @@ class _RowSums:
         A complete integer column whose sum is exact as an integer (:meth:`Facts.exact_
         integer_sum`) is summed as it is, without a float copy; otherwise as floats.
         """
-        if ok is None:
-            if self.schema[column] == nw.Boolean and self.facts.complete(column):
+        if ok is None:  # the column is one of those found complete
+            if self.schema[column] == nw.Boolean:
                 return nw.col(column).cast(nw.Int8)
             if self.facts.exact_integer_sum(column):
                 return nw.col(column)
@@ -708,16 +698,10 @@ def _row_statistics(
     count one by one.
     """
     sums = _RowSums(schema, facts)
-    checks, proven = _value_checks(_checked_columns(measures, n), schema, facts)
-    sums.checks.update(checks)
-    sums.proven.update(proven)
+    _value_checks(sums, _checked_columns(measures, n))
     if n is not None:
-        persons = _value(n)
-        sums.check(
-            _T + "bad_n",
-            (~_missing(n, schema[n])) & ((persons < 0) | (persons != persons.round(0))),
-            proven=facts.within(n, 0.0, math.inf, whole=True),
-        )
+        proven = facts.within(n, 0.0, math.inf, whole=True)
+        sums.check(_T + "bad_n", _refused_count(n, schema[n]), proven=proven)
     for i, m in enumerate(measures):
         counted = ([n] if n is not None else []) + list(m.columns)
         ok = sums.used(counted)
@@ -849,9 +833,9 @@ def _group_rows(frame: Any, derived: dict[str, nw.Expr], keys: list[str]) -> pd.
         chosen = part.select(*keys, **columns)
         return _to_pandas(chosen.group_by(keys, drop_null_keys=False).agg(*aggregates), numbers=_T)
 
-    if not isinstance(frame, nw.DataFrame) or len(frame) <= _chunk_rows(frame):
+    step = _chunk_rows(frame) if isinstance(frame, nw.DataFrame) else 0
+    if not step or len(frame) <= step:
         return grouped(frame)
-    step = _chunk_rows(frame)
     parts = [grouped(frame[start : start + step]) for start in range(0, len(frame), step)]
     return _add_up(pd.concat(parts, ignore_index=True), keys)
 
@@ -1092,12 +1076,17 @@ def _raise_on_infinite_factors(
             )
 
 
+def _refused_count(n: str, dtype: Any) -> nw.Expr:
+    """Return the rows whose count of persons is present but negative or not whole."""
+    persons = _value(n)
+    return (~_missing(n, dtype)) & ((persons < 0) | (persons != persons.round(0)))
+
+
 def _check_counts(frame: Any, cells: pd.DataFrame, schema: Mapping[str, Any], n: str) -> None:
     """Refuse negative or fractional counts of persons (``cells``: the checks' counts)."""
     if cells[_T + "bad_n"].sum() > 0:
         rows = int(cells[_T + "bad_n"].sum())
-        persons = nw.col(n).cast(nw.Float64)
-        bad = (~_missing(n, schema[n])) & ((persons < 0) | (persons != persons.round(0)))
+        bad = _refused_count(n, schema[n])
         values = _offending_values(frame, n, bad)
         raise ValueError(
             NEGATIVE_COUNT.format(

@@ -17,7 +17,7 @@ import pandas as pd
 from genderbudget import _intervals as iv
 from genderbudget._notes import note
 from genderbudget._sandwich import cr2_stacked
-from genderbudget._sums import first_codes, positions
+from genderbudget._sums import cell_totals, first_codes, positions
 
 __all__ = ["adjust_p", "compare", "comparison_columns", "estimate", "estimate_columns"]
 
@@ -318,7 +318,7 @@ def estimate(
     ``per_sex`` table of :func:`cluster_inference`) replaces a clustered ratio's variance
     and degrees of freedom by the CR2 ones.
     """
-    out = stats.copy()
+    out = stats  # read only: the new columns are concatenated to it
     n = out["n"].to_numpy(dtype=float)
     units = out["units"].to_numpy(dtype=float)
     sy, syy = out["sy"].to_numpy(dtype=float), out["syy"].to_numpy(dtype=float)
@@ -332,11 +332,7 @@ def estimate(
         if kind in ("count", "total"):
             value = n if kind == "count" else sy
             est = value.copy()
-            if by:
-                cell = _cell_numbers(out, by)
-                totals = np.bincount(cell, weights=value)[cell]
-            else:
-                totals = np.full(len(out), value.sum())
+            totals = cell_totals(out, value, by)
             share = np.where(totals != 0, value / totals, np.nan)
             low = high = np.full(len(out), np.nan)
             notes.append(_note(n > 0, NOTE_NO_SAMPLING))

@@ -14,6 +14,7 @@ without them, so the results and the errors are the same either way.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -95,15 +96,14 @@ class Facts:
 
     def at_most(self, column: str, other: str) -> bool:
         """Prove that ``column`` is at most ``other`` on every row (both complete)."""
-        low, high = self.columns.get(other), self.columns.get(column)
-        if low is None or high is None or not (low.complete and high.complete):
+        upper, bound = self.columns.get(column), self.columns.get(other)
+        if upper is None or bound is None or not (upper.complete and bound.complete):
             return False
-        return high.high <= low.low
+        return upper.high <= bound.low
 
     def finite(self, column: str) -> bool:
         """Prove that ``column`` has no missing and no infinite value."""
-        big = 1.7976931348623157e308
-        return self.within(column, -big, big)
+        return self.within(column, -sys.float_info.max, sys.float_info.max)
 
     def exact_integer_sum(self, column: str) -> bool:
         """Whether summing ``column`` as integers is exact and equals the float sum.

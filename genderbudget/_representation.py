@@ -17,7 +17,7 @@ import pandas as pd
 from genderbudget import _intervals as iv
 from genderbudget._measures import Measure
 from genderbudget._notes import note
-from genderbudget._sums import first_codes
+from genderbudget._sums import cell_totals
 
 __all__ = ["REPRESENTATION_COLUMNS", "representation", "representation_columns"]
 
@@ -50,14 +50,6 @@ NOTE_ZERO_RESOURCE = note("zero_resource")
 def representation_columns(by: Sequence[str]) -> list[str]:
     """Column order of the ``representation`` table."""
     return ["measure", *by, "sex", *REPRESENTATION_COLUMNS]
-
-
-def _cell_sum(frame: pd.DataFrame, values: np.ndarray, by: Sequence[str]) -> np.ndarray:
-    """Sum ``values`` over the sexes of each breakdown cell, aligned with the rows."""
-    if not by:
-        return np.full(len(frame), values.sum())
-    cell, first = first_codes([frame[b].to_numpy(dtype=object) for b in by], len(frame))
-    return np.bincount(cell, weights=np.asarray(values, dtype=float), minlength=len(first))[cell]
 
 
 def _method_note(m: Measure, aggregated: bool, has_syy: bool, clusters: bool) -> str:
@@ -161,8 +153,8 @@ def _one_measure(
     clustered = m.clustered
     method_note = _method_note(m, aggregated, has_syy, clusters=units is not None)
 
-    persons = _cell_sum(stats, n, by)
-    resource = _cell_sum(stats, sy, by)
+    persons = cell_totals(stats, n, by)
+    resource = cell_totals(stats, sy, by)
     with np.errstate(divide="ignore", invalid="ignore"):
         p = np.where(persons > 0, n / persons, np.nan)
         s = np.where((persons > 0) & (resource != 0), sy / resource, np.nan)
@@ -171,7 +163,7 @@ def _one_measure(
         var, sampling_units = _cluster_variance(stats, units, by)
         method, few = CI_CLUSTER, NOTE_ONE_CLUSTER
     else:
-        var = _person_variance(n, sy, syy, persons, resource, _cell_sum(stats, syy, by))
+        var = _person_variance(n, sy, syy, persons, resource, cell_totals(stats, syy, by))
         sampling_units = persons
         method, few = CI_METHOD, NOTE_ONE_PERSON
     defined = (

@@ -47,7 +47,6 @@ __all__ = [
     "RobustFits",
     "cr2_clusters",
     "cr2_stacked",
-    "hc1_units",
     "hc1_units_stacked",
     "hc2_persons",
     "hc2_persons_stacked",
@@ -528,50 +527,6 @@ def hc2_persons_stacked(
     )
 
 
-def hc1_units(
-    design: FloatArray,
-    weights: FloatArray,
-    weighted_sums: FloatArray,
-    sum_squares: FloatArray,
-    weight_squares: FloatArray,
-    cross_products: FloatArray,
-    units: float,
-) -> RobustFit:
-    """WLS of ratios on pattern rows whose units are independent, with the HC1 covariance.
-
-    Parameters
-    ----------
-    design : numpy.ndarray
-        The design of the factor patterns (x sex), one row each.
-    weights, weighted_sums : numpy.ndarray
-        Per row the summed denominator ``sum x`` (the weight) and numerator ``sum y``.
-    sum_squares, weight_squares, cross_products : numpy.ndarray
-        Per row ``sum y^2``, ``sum x^2`` and ``sum x y`` over its units.
-    units : float
-        Number of units (independent rows of the input) behind all rows.
-
-    Returns
-    -------
-    RobustFit
-        ``df`` is ``units - p`` for every coefficient; ``cov`` NaN when that is not positive.
-
-    Notes
-    -----
-    WLS of ``y_i / x_i`` with weights ``x_i`` on the units is WLS of the pattern ratios with
-    the pattern's ``sum x`` as weight. The residual sum of squares of pattern r,
-    ``sum (y_i - x_i f_r)^2 = syy - 2 f_r sxy + f_r^2 sxx``, gives the meat of the HC1
-    covariance ``units / (units - p) M [sum_r x_r x_r' RSS_r] M``. This is the stacked fit
-    (:func:`hc1_units_stacked`) of one design.
-    """
-    w, s, ss, ww, ws = (
-        np.asarray(v, dtype=np.float64)[None, :]
-        for v in (weights, weighted_sums, sum_squares, weight_squares, cross_products)
-    )
-    x = np.asarray(design, dtype=np.float64)[None, :, :]
-    fit = hc1_units_stacked(x, w, s, ss, ww, ws, np.array([units], dtype=np.float64)).fit(0)
-    return RobustFit(fit.params, fit.cov, fit.df, fit.clusters)
-
-
 def hc1_units_stacked(
     design: FloatArray,
     weights: FloatArray,
@@ -581,7 +536,9 @@ def hc1_units_stacked(
     cross_products: FloatArray,
     units: FloatArray,
 ) -> RobustFits:
-    """Many fits of :func:`hc1_units` at once, each with the numbers it would get alone.
+    """WLS of ratios on pattern rows whose units are independent, HC1 covariance; many fits.
+
+    Each fit gets the numbers it would get alone.
 
     Parameters
     ----------
@@ -602,8 +559,12 @@ def hc1_units_stacked(
 
     Notes
     -----
-    A padding row has no weight and a zero design row, so it adds nothing to the cross
-    products, and its residual sum of squares is 0.
+    WLS of ``y_i / x_i`` with weights ``x_i`` on the units is WLS of the pattern ratios with
+    the pattern's ``sum x`` as weight. The residual sum of squares of pattern r,
+    ``sum (y_i - x_i f_r)^2 = syy - 2 f_r sxy + f_r^2 sxx``, gives the meat of the HC1
+    covariance ``units / (units - p) M [sum_r x_r x_r' RSS_r] M``. A padding row has no
+    weight and a zero design row, so it adds nothing to the cross products, and its residual
+    sum of squares is 0.
     """
     x = np.asarray(design, dtype=np.float64)
     params, bread = wls_stacked(x, weights, weighted_sums)

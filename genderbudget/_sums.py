@@ -25,6 +25,7 @@ __all__ = [
     "CellGroups",
     "MeasureSums",
     "cell_groups",
+    "cell_totals",
     "measure_sums",
     "positions",
 ]
@@ -132,6 +133,19 @@ def first_codes(columns: Sequence[np.ndarray], size: int) -> tuple[np.ndarray, n
     codes = np.asarray(codes, dtype=np.int64)
     _, first = np.unique(codes, return_index=True)
     return codes, first
+
+
+def cell_totals(table: pd.DataFrame, values: np.ndarray, by: Sequence[str]) -> np.ndarray:
+    """Sum ``values`` over the rows of each breakdown cell of ``table``, aligned with the rows.
+
+    The rows of one cell share their values of ``by`` (a missing value is one value); with
+    no breakdown every row has the total.
+    """
+    weights = np.asarray(values, dtype=np.float64)
+    if not by:
+        return np.full(len(table), weights.sum())
+    cell, first = first_codes([table[b].to_numpy(dtype=object) for b in by], len(table))
+    return np.bincount(cell, weights=weights, minlength=len(first))[cell]
 
 
 @dataclass(frozen=True)

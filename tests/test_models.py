@@ -28,7 +28,7 @@ from genderbudget._models import (
     wls,
     wls_min_norm,
 )
-from genderbudget._sandwich import hc1_units
+from genderbudget._sandwich import hc1_units_stacked
 
 TOL = 1e-8
 
@@ -206,7 +206,7 @@ def test_gram_pinv_is_the_pseudo_inverse_of_the_weighted_gram_matrix(seed: int) 
     np.testing.assert_allclose(gram @ inverse @ gram, gram, rtol=1e-7, atol=1e-6)
 
 
-def test_hc1_units_matches_statsmodels_wls_hc1_on_the_unit_rows() -> None:
+def test_hc1_units_stacked_matches_statsmodels_wls_hc1_on_the_unit_rows() -> None:
     rng = np.random.default_rng(5)
     units = pd.DataFrame(
         {
@@ -227,15 +227,8 @@ def test_hc1_units_matches_statsmodels_wls_hc1_on_the_unit_rows() -> None:
     patterns = units.groupby(["k", "sex"], sort=True)[["sy", "sx", "syy", "sxx", "sxy"]].sum()
     patterns = patterns.reset_index()
     design = sex_design(patterns, ["k"]).matrix
-    fit = hc1_units(
-        design,
-        patterns["sx"].to_numpy(),
-        patterns["sy"].to_numpy(),
-        patterns["syy"].to_numpy(),
-        patterns["sxx"].to_numpy(),
-        patterns["sxy"].to_numpy(),
-        float(len(units)),
-    )
+    sums = [patterns[c].to_numpy()[None, :] for c in ("sx", "sy", "syy", "sxx", "sxy")]
+    fit = hc1_units_stacked(design[None, :, :], *sums, np.array([float(len(units))])).fit(0)
     rows = np.column_stack(
         [
             np.ones(len(units)),

@@ -13,7 +13,7 @@ import pytest
 
 import genderbudget as gb
 from genderbudget._options import TEMPORARY as T
-from genderbudget._sums import STAT_COLUMNS, cell_groups, measure_sums, sorted_codes
+from genderbudget._sums import STAT_COLUMNS, cell_groups, cell_totals, measure_sums, sorted_codes
 
 
 def _grouped(seed: int = 0, rows: int = 60) -> pd.DataFrame:
@@ -205,3 +205,13 @@ def test_the_chunks_sums_are_added_up_per_key() -> None:
     assert got[T + "rows"].tolist() == [5.0, 7.0, 3.0, 6.0]
     assert got["k"].iloc[1] is None
     assert np.isnan(got["k"].iloc[2])
+
+
+def test_cell_totals_match_a_pandas_group_by() -> None:
+    # Reference: pandas' group-by transform, missing breakdown values kept as one cell.
+    table = _grouped(seed=4)
+    values = table[f"{T}y0"].to_numpy()
+    expected = table.assign(v=values).groupby(["ar", "enhet"], dropna=False)["v"].transform("sum")
+    got = cell_totals(table, values, ["ar", "enhet"])
+    np.testing.assert_array_equal(got, expected.to_numpy(dtype=float))
+    np.testing.assert_array_equal(cell_totals(table, values, []), np.full(len(table), values.sum()))
