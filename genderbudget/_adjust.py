@@ -51,13 +51,14 @@ from genderbudget._models import (
     Design,
     PatternFit,
     PreparedPatterns,
+    degenerate_rows,
     design_of,
     fit_logistic_patterns,
     fit_logistic_stacked,
     level_codes,
     prepare_patterns,
     standardised_difference,
-    varying_codes,
+    standardised_differences,
     varying_factors,
     wls,
 )
@@ -69,7 +70,7 @@ from genderbudget._sandwich import (
     hc1_units_stacked,
     hc2_persons_stacked,
 )
-from genderbudget._sums import positions
+from genderbudget._sums import first_codes, positions
 
 __all__ = ["ADJUSTED_COLUMNS", "RateFit", "adjust", "fit_rate_model", "varying_factors"]
 
@@ -569,13 +570,19 @@ def adjust(
     results: list[dict[str, object] | PreparedPatterns | _ToFit] = []
     pending: list[tuple[int, _Cell, PreparedPatterns]] = []
     waiting: list[tuple[int, _ToFit]] = []
-    for key, rows in _cell_rows(patterns, by):
-        cell = table.take(rows[compared[rows]])
-        left = varying_codes({f: cell.codes[f] for f in factors})
+    cells = [(key, rows[compared[rows]]) for key, rows in _cell_rows(patterns, by)]
+    aside = None
+    if kind == "rate" and unit_cells is None and method not in MH_METHODS:
+        aside = _set_aside(table, [rows for _, rows in cells], factors)
+    varying = _varying(table, [rows for _, rows in cells], factors)
+    for (key, rows), varies in zip(cells, varying, strict=True):
+        cell = table.take(rows)
+        left = [f for f, v in zip(factors, varies, strict=True) if v]
         cell_units = None
         if unit_cells is not None:
             cell_units = _CellUnits(unit_cells[0], unit_cells[1].get(tuple(key.values()), nobody))
-        result = _adjust_cell(cell, kind, factors, left, confidence, method, cell_units)
+        cell_aside = None if aside is None else aside[rows]
+        result = _adjust_cell(cell, kind, factors, left, confidence, method, cell_units, cell_aside)
         if isinstance(result, PreparedPatterns):
             pending.append((len(results), cell, result))
         elif isinstance(result, _ToFit):
@@ -603,17 +610,20 @@ def _adjusted_table(
 
 
 def _cell_rows(patterns: pd.DataFrame, by: Sequence[str]) -> Iterator[tuple[dict[str, Any], Any]]:
-    """Each breakdown cell's ``{column: value}`` and row positions, as ``breakdown_cells``."""
+    """Each breakdown cell's ``{column: value}`` and row positions, as ``breakdown_cells``.
+
+    The cells in the order they first appear; a missing value is one value.
+    """
     if not by:
         yield {}, np.arange(len(patterns))
         return
-    grouped = patterns.groupby(list(by), sort=False, dropna=False)
-    number = grouped.ngroup().to_numpy()
+    values = [patterns[b].to_numpy(dtype=object) for b in by]
+    number, first = first_codes(values, len(patterns))
     order = np.argsort(number, kind="stable")
-    bounds = np.searchsorted(number[order], np.arange(grouped.ngroups + 1))
-    for i, key in enumerate(grouped.size().index):
-        values = key if isinstance(key, tuple) else (key,)
-        yield dict(zip(by, values, strict=True)), order[bounds[i] : bounds[i + 1]]
+    bounds = np.searchsorted(number[order], np.arange(len(first) + 1))
+    for i, row in enumerate(first.tolist()):
+        key = {b: column[row] for b, column in zip(by, values, strict=True)}
+        yield key, order[bounds[i] : bounds[i + 1]]
 
 
 @dataclass(frozen=True)
@@ -651,14 +661,51 @@ def _units_by_cell(
     }
 
 
+def _varying(table: _Cell, cells: list[np.ndarray], factors: Sequence[str]) -> list[list[bool]]:
+    """Whether each factor varies among each cell's rows (:func:`varying_codes`, all at once)."""
+    sizes = np.array([len(c) for c in cells], dtype=np.int64)
+    varies = np.zeros((len(cells), len(factors)), dtype=bool)
+    filled = sizes > 0
+    if filled.any() and factors:
+        rows = np.concatenate(cells)
+        starts = (np.cumsum(sizes) - sizes)[filled]
+        for j, factor in enumerate(factors):
+            codes = table.codes[factor][rows]
+            low = np.minimum.reduceat(codes, starts)
+            high = np.maximum.reduceat(codes, starts)
+            varies[filled, j] = low != high
+    return varies.tolist()
+
+
+def _set_aside(table: _Cell, cells: list[np.ndarray], factors: Sequence[str]) -> np.ndarray:
+    """Each row's set-aside for the logistic fit of its cell, for all cells at once.
+
+    The same rows as :func:`genderbudget._models.degenerate_rows` on each cell's rows and
+    varying factors (a factor constant in a cell sets nothing aside there).
+    """
+    aside = np.zeros(len(table), dtype=bool)
+    if not cells or not factors:
+        return aside
+    rows = np.concatenate(cells)
+    group = np.repeat(np.arange(len(cells), dtype=np.int64), [len(c) for c in cells])
+    codes = [table.codes[f][rows] for f in factors]
+    aside[rows] = degenerate_rows(table.numbers["n"][rows], table.numbers["sy"][rows], codes, group)
+    return aside
+
+
 def _rate_results(
     pending: list[tuple[int, _Cell, PreparedPatterns]], confidence: float
 ) -> Iterator[tuple[int, dict[str, object]]]:
-    """Fit the logistic models of the waiting cells together, stacked by number of columns."""
+    """Fit the logistic models of the waiting cells together, stacked by number of columns.
+
+    The standardised gaps of the fits of one width are computed together too
+    (:func:`genderbudget._models.standardised_differences`).
+    """
     by_width: dict[int, list[tuple[int, _Cell, PreparedPatterns]]] = {}
     for item in pending:
         if item[2].design is not None:
             by_width.setdefault(item[2].design.matrix.shape[1], []).append(item)
+    method = METHOD["rate"]
     for width, items in by_width.items():
         kept = [~prepared.aside for _, _, prepared in items]
         rows = np.array([int(k.sum()) for k in kept], dtype=np.int64)
@@ -671,9 +718,29 @@ def _rate_results(
             stacked[i, : rows[i]] = matrix
             successes[i, : rows[i]] = cell.numbers["sy"][keep]
             trials[i, : rows[i]] = cell.numbers["n"][keep]
-        fits = fit_logistic_stacked(stacked, successes, trials, rows)
-        for (position, _, prepared), logistic in zip(items, fits, strict=True):
-            yield position, _rate_result(_rate_fit(prepared.fitted(logistic, None)), confidence)
+        fits = [
+            _rate_fit(prepared.fitted(logistic, None))
+            for (_, _, prepared), logistic in zip(
+                items, fit_logistic_stacked(stacked, successes, trials, rows), strict=True
+            )
+        ]
+        done = [i for i, fit in enumerate(fits) if fit.params is not None and fit.cov is not None]
+        estimates = ses = np.zeros(0)
+        if done:
+            totals = np.array([trials[i].sum() + fits[i].set_aside for i in done])
+            estimates, ses = standardised_differences(
+                stacked[done],
+                np.stack([fits[i].params for i in done]),  # type: ignore[misc]
+                np.stack([fits[i].cov for i in done]),  # type: ignore[misc]
+                trials[done],
+                totals,
+            )
+        gaps = dict(zip(done, zip(estimates.tolist(), ses.tolist(), strict=True), strict=True))
+        for i, ((position, _, _), fit) in enumerate(zip(items, fits, strict=True)):
+            if i in gaps:
+                yield position, _normal_result(*gaps[i], confidence, method, fit.notes)
+            else:
+                yield position, _nan_result(method, fit.notes)
 
 
 def _adjust_cell(
@@ -684,11 +751,13 @@ def _adjust_cell(
     confidence: float,
     method: str,
     units: _CellUnits | None,
+    aside: np.ndarray | None = None,
 ) -> dict[str, object] | PreparedPatterns | _ToFit:
     """Adjust the gap of one breakdown cell (women and men with persons only).
 
     A logistic model ready to be fitted comes back as its :class:`PreparedPatterns`, to be
-    fitted with those of the other cells. ``left`` are the factors that vary in the cell.
+    fitted with those of the other cells. ``left`` are the factors that vary in the cell;
+    ``aside`` the rows set aside for the logistic fit, when known (:func:`_set_aside`).
     """
     if not left and len(cell):
         # No factor varies here: adjusting changes nothing, so the adjusted comparison is
@@ -702,7 +771,9 @@ def _adjust_cell(
         return _rate_mh(cell, left, confidence, continuity=continuity)
     if kind == "rate" and units is None:
         codes = {f: cell.codes[f] for f in left}
-        prepared = prepare_patterns(cell.sex, cell.numbers["n"], cell.numbers["sy"], codes, codes)
+        prepared = prepare_patterns(
+            cell.sex, cell.numbers["n"], cell.numbers["sy"], codes, codes, aside
+        )
         if prepared.design is None or not prepared.design.identified:
             return _rate_result(_rate_fit(prepared.unfitted()), confidence)
         return prepared

@@ -35,6 +35,7 @@ from genderbudget._reserved import check_breakdowns, check_factors
 from genderbudget._result import Result, Settings
 from genderbudget._sensitivity import verdict_sensitivity
 from genderbudget._sex import SEX_CATEGORIES
+from genderbudget._sums import positions
 
 __all__ = ["ACCOUNTING_COLUMNS", "analyse"]
 
@@ -387,33 +388,55 @@ def _with_adjustment(
         out["adjustment_note"] = ""
         out["_same_as_raw"] = False
     else:
+        patterns = _by_measure(cells.patterns)
+        pattern_units = _by_measure(cells.pattern_units)
         parts = []
         for m in measures:
-            patterns = cells.patterns.loc[cells.patterns["measure"] == m.name]
-            units = cells.pattern_units
-            if units is not None:
-                units = units.loc[units["measure"] == m.name]
-                units = units if len(units) else None
-            part = adjust(patterns, m.kind, by, justified, confidence, adjustment, units)
-            part.insert(0, "measure", m.name)
+            part = adjust(
+                patterns.get(m.name, cells.patterns.iloc[:0]),
+                m.kind,
+                by,
+                justified,
+                confidence,
+                adjustment,
+                pattern_units.get(m.name),
+            )
             parts.append(part)
         adjusted = pd.concat(parts, ignore_index=True)
-        for column in by:
-            adjusted[column] = adjusted[column].infer_objects()
-        out = comparisons.merge(adjusted, on=["measure", *by], how="left", validate="one_to_one")
+        names = np.repeat(
+            np.asarray([m.name for m in measures], dtype=object), [len(p) for p in parts]
+        )
+        keys = pd.DataFrame(
+            {"measure": pd.Series(names, dtype=object), **{b: adjusted[b] for b in by}}
+        )
+        # Each comparison's adjusted row (-1, a row of NaN: no pattern in the cell).
+        found = positions(comparisons, keys, ["measure", *by])
+        joined = adjusted.drop(columns=by).reindex(found)
+        joined.index = comparisons.index
+        out = pd.concat([comparisons, joined], axis=1)
         # The one policy for a factor that does not vary in a cell: the adjusted comparison
         # is the raw one, number for number.
         same = out["_same_as_raw"].fillna(False).to_numpy(dtype=bool)
-        for raw, adjusted_column in (
-            ("difference", "adjusted_difference"),
-            ("difference_ci_low", "adjusted_ci_low"),
-            ("difference_ci_high", "adjusted_ci_high"),
-            ("p_value", "adjusted_p_value"),
-            ("_dse", "_adjusted_se"),
-            ("_ddf", "_adjusted_df"),
-        ):
-            out.loc[same, adjusted_column] = out.loc[same, raw]
-        out.loc[same, "adjustment_method"] = "none_raw_comparison"
+        if same.any():
+            copied = {
+                adjusted_column: np.where(
+                    same,
+                    out[raw].to_numpy(dtype=float),
+                    out[adjusted_column].to_numpy(dtype=float),
+                )
+                for raw, adjusted_column in (
+                    ("difference", "adjusted_difference"),
+                    ("difference_ci_low", "adjusted_ci_low"),
+                    ("difference_ci_high", "adjusted_ci_high"),
+                    ("p_value", "adjusted_p_value"),
+                    ("_dse", "_adjusted_se"),
+                    ("_ddf", "_adjusted_df"),
+                )
+            }
+            copied["adjustment_method"] = np.where(
+                same, "none_raw_comparison", out["adjustment_method"].to_numpy(dtype=object)
+            )
+            out = out.assign(**copied)
         missing = cells.pattern_exclusions
         if missing is not None and len(missing):
             left_out = missing.groupby("measure")["rows"].sum()
@@ -433,6 +456,16 @@ def _with_adjustment(
         for pair in zip(out["note"], out["adjustment_note"].fillna(""), strict=True)
     ]
     return out.drop(columns="adjustment_note")
+
+
+def _by_measure(table: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """Split a table of many measures into each measure's rows (none for None)."""
+    if table is None:
+        return {}
+    return {
+        name: table.take(rows)
+        for name, rows in table.groupby("measure", sort=False).indices.items()
+    }
 
 
 def _sort(table: pd.DataFrame, names: list[str], by: list[str], *, with_sex: bool) -> pd.DataFrame:

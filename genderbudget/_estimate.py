@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from genderbudget import _intervals as iv
-from genderbudget._notes import note
+from genderbudget._notes import joined, note, note_where
 from genderbudget._sandwich import cr2_stacked
 from genderbudget._sums import cell_totals, first_codes, positions
 
@@ -117,17 +117,6 @@ def estimate_columns(by: Sequence[str]) -> list[str]:
 def comparison_columns(by: Sequence[str]) -> list[str]:
     """Column order of the ``comparisons`` table."""
     return ["measure", *by, *COMPARISON_COLUMNS]
-
-
-def _join(index: pd.Index, *notes: np.ndarray) -> pd.Series:
-    """Join each row's notes (repeats once) with ``"; "``, as a Series with ``index``."""
-    rows = zip(*(note.tolist() for note in notes), strict=True)
-    joined = ["; ".join(dict.fromkeys(v for v in row if v)) for row in rows]
-    return pd.Series(joined, index=index, dtype=object)
-
-
-def _note(mask: np.ndarray, text: str) -> np.ndarray:
-    return np.where(mask, text, "").astype(object)
 
 
 def cluster_inference(units: pd.DataFrame, by: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -323,7 +312,7 @@ def estimate(
     units = out["units"].to_numpy(dtype=float)
     sy, syy = out["sy"].to_numpy(dtype=float), out["syy"].to_numpy(dtype=float)
     index = out.index
-    notes = [_note(n == 0, NOTE_EMPTY)]
+    notes = [note_where(n == 0, NOTE_EMPTY)]
     se = np.full(len(out), np.nan)
     df = np.full(len(out), np.nan)
     var = np.full(len(out), np.nan)
@@ -335,7 +324,7 @@ def estimate(
             totals = cell_totals(out, value, by)
             share = np.where(totals != 0, value / totals, np.nan)
             low = high = np.full(len(out), np.nan)
-            notes.append(_note(n > 0, NOTE_NO_SAMPLING))
+            notes.append(note_where(n > 0, NOTE_NO_SAMPLING))
         elif kind == "rate":
             est = np.where(n > 0, sy / n, np.nan)
             low, high = iv.wilson(sy, n, confidence)
@@ -348,9 +337,9 @@ def estimate(
             if clustered is not None:
                 se, df, var = _clustered(out, clustered, by, notes)
             low, high = iv.t_interval(est, se, df, confidence)
-            notes.append(_note((n == 1), NOTE_ONE))
+            notes.append(note_where((n == 1), NOTE_ONE))
             no_ss = (n > 1) & ~out["has_syy"].to_numpy(dtype=bool) & (clustered is None)
-            notes.append(_note(no_ss, NOTE_NO_SS))
+            notes.append(note_where(no_ss, NOTE_NO_SS))
         elif kind == "ratio":
             sx = out["sx"].to_numpy(dtype=float)
             sxx, sxy = out["sxx"].to_numpy(dtype=float), out["sxy"].to_numpy(dtype=float)
@@ -363,8 +352,8 @@ def estimate(
             if clustered is not None:
                 se, df, var = _clustered(out, clustered, by, notes)
             low, high = iv.t_interval(est, se, df, confidence)
-            notes.append(_note((n > 0) & (sx == 0), NOTE_ZERO_DEN))
-            notes.append(_note((units == 1) & (sx != 0), NOTE_ONE_UNIT))
+            notes.append(note_where((n > 0) & (sx == 0), NOTE_ZERO_DEN))
+            notes.append(note_where((units == 1) & (sx != 0), NOTE_ONE_UNIT))
         else:  # pragma: no cover - guarded by Measure
             raise ValueError(f"Unknown measure kind {kind!r}.")
     added = {
@@ -374,7 +363,7 @@ def estimate(
         "ci_method": CI_METHOD_CLUSTER if clustered is not None else CI_METHOD[kind],
         "confidence": confidence,
         "share": share,
-        "note": _join(index, *notes),
+        "note": joined(index, *notes),
         "_se": se,
         "_df": df,
         "_var": var,
@@ -406,8 +395,8 @@ def compare(
     nw_, nm = women["n"].to_numpy(dtype=float), men["n"].to_numpy(dtype=float)
     w, m = women["estimate"].to_numpy(dtype=float), men["estimate"].to_numpy(dtype=float)
     notes = [
-        _note(nw_ == 0, NOTE_NO_WOMEN),
-        _note(nm == 0, NOTE_NO_MEN),
+        note_where(nw_ == 0, NOTE_NO_WOMEN),
+        note_where(nm == 0, NOTE_NO_MEN),
     ]
     with np.errstate(divide="ignore", invalid="ignore"):
         difference = w - m
@@ -418,7 +407,7 @@ def compare(
             parts = _compare_spreads(women, men, kind, by, confidence, clustered, notes)
         else:
             parts = _Comparison.none(len(index))
-            notes.append(_note((nw_ > 0) | (nm > 0), NOTE_NO_SAMPLING))
+            notes.append(note_where((nw_ > 0) | (nm > 0), NOTE_NO_SAMPLING))
     method = COMPARISON_CI_METHOD_CLUSTER if clustered is not None else COMPARISON_CI_METHOD[kind]
     # The columns built apart and put together once. The internal ones (from ``_dse``) are
     # for the intervals at the corrected level and the detectable differences: the
@@ -442,7 +431,7 @@ def compare(
         "confidence": pd.Series(confidence, index=index, dtype=float),
         "p_value": parts.p,
         "test_method": parts.tests,
-        "note": _join(index, *notes),
+        "note": joined(index, *notes),
         "_dse": parts.dse,
         "_ddf": parts.ddf,
         "difference_df": parts.ddf,
@@ -500,7 +489,7 @@ def _compare_rates(
     p, tests = iv.proportion_test(xw, nw_, xm, nm)
     tests = np.where(tests == "", "none", tests)
     undefined = (nw_ > 0) & (nm > 0) & ~np.isfinite(r_low)
-    notes.append(_note(undefined, NOTE_RATIO_INTERVAL_UNDEFINED))
+    notes.append(note_where(undefined, NOTE_RATIO_INTERVAL_UNDEFINED))
     ddf = np.full(len(women), np.inf)
     # The score interval is not estimate +- z se: the standard error a normal interval of the
     # same width would have (dse, the pooled one, is the test's).
@@ -538,8 +527,8 @@ def _compare_spreads(
     test_name = TEST_METHOD[kind] if clustered is None else TEST_METHOD_CLUSTER
     tests = np.where(np.isfinite(p), test_name, "none")
     both = (nw_ > 0) & (nm > 0) & np.isfinite(w) & np.isfinite(m)
-    notes.append(_note(both & (se == 0), NOTE_NO_VARIATION))
-    notes.append(_note(both & ~((w > 0) & (m > 0)), NOTE_RATIO_UNDEFINED))
+    notes.append(note_where(both & (se == 0), NOTE_NO_VARIATION))
+    notes.append(note_where(both & ~((w > 0) & (m > 0)), NOTE_RATIO_UNDEFINED))
     dse, ddf = np.asarray(se, dtype=float), np.asarray(df, dtype=float)
     xw, xm = np.full(len(women), np.nan), np.full(len(women), np.nan)
     return _Comparison(d_low, d_high, r_low, r_high, p, tests, dse, dse, ddf, xw, xm, log_se)

@@ -50,11 +50,14 @@ __all__ = [
     "other_sex_target",
     "predict_as",
     "prepare_patterns",
+    "row_quadratic",
     "set_aside_degenerate",
     "sex_design",
     "standardised_difference",
+    "standardised_differences",
     "varying_codes",
     "varying_factors",
+    "weighted_gram",
     "wls",
     "wls_min_norm",
     "wls_stacked",
@@ -149,29 +152,43 @@ def set_aside_degenerate(cell: pd.DataFrame, factors: Sequence[str]) -> pd.Serie
 
 
 def degenerate_rows(
-    n: FloatArray, sy: FloatArray, codes: Sequence[NDArray[np.int64]]
+    n: FloatArray,
+    sy: FloatArray,
+    codes: Sequence[NDArray[np.int64]],
+    group: NDArray[np.int64] | None = None,
 ) -> NDArray[np.bool_]:
     """Find the rows :func:`set_aside_degenerate` sets aside, from arrays.
 
-    ``codes`` holds each factor's level as an integer code (0, 1, ...) per row.
+    ``codes`` holds each factor's level as an integer code (0, 1, ...) per row. With
+    ``group`` (each row's fit, from 0) the rows of many fits are looked at together, each
+    fit's levels on their own: every fit gets the rows it would get alone. A factor with one
+    level in a fit sets nothing aside there, so it may be passed for every fit.
     """
     aside = np.zeros(len(n), dtype=bool)
+    if not len(n):
+        return aside
+    if group is None:
+        group = np.zeros(len(n), dtype=np.int64)
+    groups = int(group.max()) + 1
     changed = True
     while changed:
         changed = False
         for code in codes:
             live = ~aside
-            size = int(code.max()) + 1 if len(code) else 0
-            present = np.bincount(code[live], minlength=size) > 0
-            total_n = np.bincount(code[live], weights=n[live], minlength=size)
-            total_sy = np.bincount(code[live], weights=sy[live], minlength=size)
+            size = int(code.max()) + 1
+            key = group * size + code
+            cells = groups * size
+            present = np.bincount(key[live], minlength=cells) > 0
+            total_n = np.bincount(key[live], weights=n[live], minlength=cells)
+            total_sy = np.bincount(key[live], weights=sy[live], minlength=cells)
             degenerate = present & ((total_sy == 0) | (total_sy == total_n))
-            found = int(degenerate.sum())
-            if found and found < int(present.sum()):
-                hit = degenerate[code] & live
-                if hit.any():
-                    aside |= hit
-                    changed = True
+            found = degenerate.reshape(groups, size).sum(axis=1)
+            levels = present.reshape(groups, size).sum(axis=1)
+            acting = (found > 0) & (found < levels)
+            hit = degenerate[key] & live & acting[group]
+            if hit.any():
+                aside |= hit
+                changed = True
     return aside
 
 
@@ -374,6 +391,23 @@ def wls(
     return params, bread
 
 
+def weighted_gram(design: FloatArray, weights: FloatArray | None = None) -> FloatArray:
+    """``X' diag(w) X`` of every stacked design, by batched matrix products.
+
+    ``design`` is (..., rows, p) and ``weights`` (..., rows) (all ones when None); returns
+    (..., p, p). The same as ``einsum("frk,fr,frl->fkl", ...)``, many times faster.
+    """
+    transposed = np.swapaxes(design, -1, -2)
+    if weights is not None:
+        transposed = transposed * weights[..., np.newaxis, :]
+    return np.asarray(transposed @ design, dtype=np.float64)
+
+
+def row_quadratic(design: FloatArray, matrix: FloatArray) -> FloatArray:
+    """``x_r' M x_r`` of every row of every stacked design: (..., rows, p) -> (..., rows)."""
+    return np.asarray(np.sum((design @ matrix) * design, axis=-1), dtype=np.float64)
+
+
 def wls_stacked(
     design: FloatArray, weights: FloatArray, weighted_sums: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
@@ -400,7 +434,7 @@ def wls_stacked(
     """
     x = np.asarray(design, dtype=np.float64)
     w = np.asarray(weights, dtype=np.float64)
-    gram = np.einsum("frk,fr,frl->fkl", x, w, x)
+    gram = weighted_gram(x, w)
     bread = np.asarray(np.linalg.inv(gram), dtype=np.float64)
     moment = np.einsum("frk,fr->fk", x, np.asarray(weighted_sums, dtype=np.float64))
     return np.einsum("fkl,fl->fk", bread, moment), bread
@@ -528,7 +562,7 @@ def _irls(
         slope = 1.0 / variance  # d logit(p) / dp
         weight = trials[at] * (1.0 / (slope**2 * variance))
         working = linear[at] + slope * (rate[at] - fitted[at])
-        gram = np.einsum("crk,cr,crl->ckl", x, weight, x)
+        gram = weighted_gram(x, weight)
         inverse = np.linalg.inv(gram)
         step = np.einsum("ckl,cl->ck", inverse, np.einsum("crk,cr->ck", x, weight * working))
         new_linear = np.einsum("crk,ck->cr", x, step)
@@ -541,13 +575,14 @@ def _irls(
     return params, cov, fitted
 
 
-def _separated(params: FloatArray, fitted: FloatArray) -> bool:
-    """Whether a maximum-likelihood fit shows separation (see :func:`fit_logistic`)."""
-    return bool(
-        np.any((fitted < SEPARATED_RATE) | (fitted > 1 - SEPARATED_RATE))
-        or np.any(np.abs(params) > SEPARATED_COEF)
-        or not np.all(np.isfinite(params))
-    )
+def _separated(params: FloatArray, fitted: FloatArray) -> NDArray[np.bool_]:
+    """Whether each stacked maximum-likelihood fit shows separation (see :func:`fit_logistic`).
+
+    ``params`` is (fits, p) and ``fitted`` (fits, rows), padding rows set to a rate of 1/2.
+    """
+    extreme = np.any((fitted < SEPARATED_RATE) | (fitted > 1 - SEPARATED_RATE), axis=1)
+    diverging = np.any(np.abs(params) > SEPARATED_COEF, axis=1)
+    return np.asarray(extreme | diverging | ~np.all(np.isfinite(params), axis=1), dtype=bool)
 
 
 def _firth_fit(design: FloatArray, successes: FloatArray, trials: FloatArray) -> LogisticFit:
@@ -607,9 +642,11 @@ def fit_logistic_stacked(
             fit_logistic_stacked(x[i : i + 1], y[i : i + 1], n[i : i + 1], rows[i : i + 1])[0]
             for i in range(len(x))
         ]
+    real = np.arange(x.shape[1])[np.newaxis, :] < np.asarray(rows)[:, np.newaxis]
+    separated = _separated(params, np.where(real, fitted, 0.5))
     fits = []
     for i, size in enumerate(rows):
-        if not _separated(params[i], fitted[i, :size]):
+        if not separated[i]:
             fits.append(LogisticFit(params[i], cov[i]))
         else:
             fits.append(_firth_fit(x[i, :size], y[i, :size], n[i, :size]))
@@ -703,13 +740,17 @@ def prepare_patterns(
     sy: FloatArray,
     codes: Mapping[str, NDArray[np.int64]],
     values: Mapping[str, np.ndarray],
+    aside: NDArray[np.bool_] | None = None,
 ) -> PreparedPatterns:
     """Set aside degenerate levels and build the design of :func:`fit_logistic_patterns`.
 
     ``codes`` holds each factor's levels as integers (for the set-aside), ``values`` the
     values the design is built from (integer codes in the order of the sorted levels do).
+    ``aside`` gives the rows set aside when they are known (:func:`degenerate_rows` of
+    many fits at once).
     """
-    aside = degenerate_rows(n, sy, list(codes.values()))
+    if aside is None:
+        aside = degenerate_rows(n, sy, list(codes.values()))
     set_aside = int(n[aside].sum())
     keep = ~aside
     if set(sex[keep].tolist()) != {"women", "men"}:
@@ -770,15 +811,40 @@ def standardised_difference(
         The gap and its delta-method standard error, the same quantity and standard error
         as statsmodels ``Logit.get_margeff(at="overall", dummy=True)`` on the person rows.
     """
-    woman = predict_as(design, params, 1.0)
-    man = predict_as(design, params, 0.0)
-    estimate = float(np.sum(counts * (woman.rate - man.rate)) / total)
+    estimate, se = standardised_differences(
+        design[np.newaxis],
+        params[np.newaxis],
+        cov[np.newaxis],
+        counts[np.newaxis],
+        np.array([total], dtype=np.float64),
+    )
+    return float(estimate[0]), float(se[0])
+
+
+def standardised_differences(
+    design: FloatArray, params: FloatArray, cov: FloatArray, counts: FloatArray, total: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`standardised_difference` of many fits at once.
+
+    ``design`` is (fits, rows, p), padded with rows of no persons; ``params`` (fits, p),
+    ``cov`` (fits, p, p), ``counts`` (fits, rows) and ``total`` (fits). Returns each fit's
+    gap and standard error.
+    """
+    woman = np.array(design, dtype=np.float64)
+    woman[..., 1] = 1.0
+    man = np.array(design, dtype=np.float64)
+    man[..., 1] = 0.0
+    with np.errstate(over="ignore"):  # exp overflows to inf where the rate is 0 to the last digit
+        as_woman = 1.0 / (1.0 + np.exp(-np.einsum("crk,ck->cr", woman, params)))
+        as_man = 1.0 / (1.0 + np.exp(-np.einsum("crk,ck->cr", man, params)))
+    estimate = np.sum(counts * (as_woman - as_man), axis=1) / total
     gradient = (
-        (counts * woman.rate * (1 - woman.rate)) @ woman.design
-        - (counts * man.rate * (1 - man.rate)) @ man.design
-    ) / total
+        np.einsum("cr,crk->ck", counts * as_woman * (1 - as_woman), woman)
+        - np.einsum("cr,crk->ck", counts * as_man * (1 - as_man), man)
+    ) / total[:, np.newaxis]
+    variance = np.einsum("ck,ckl,cl->c", gradient, cov, gradient)
     # A variance is >= 0; rounding can make a tiny one negative.
-    return estimate, float(np.sqrt(max(float(gradient @ cov @ gradient), 0.0)))
+    return estimate, np.sqrt(np.maximum(variance, 0.0))
 
 
 def other_sex_target(

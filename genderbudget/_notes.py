@@ -163,6 +163,18 @@ def note(code: str, **params: object) -> str:
     return f"{_START}{payload}{_END}"
 
 
+def note_where(mask: np.ndarray, text: str) -> np.ndarray:
+    """Return ``text`` where ``mask`` holds and ``""`` elsewhere, as objects (one note per row)."""
+    return np.where(mask, text, "").astype(object)
+
+
+def joined(index: pd.Index, *notes: np.ndarray) -> pd.Series:
+    """Join each row's notes (repeats once, blanks left out) with ``"; "``, as a Series."""
+    rows = zip(*(column.tolist() for column in notes), strict=True)
+    texts = ["; ".join(dict.fromkeys(v for v in row if v)) for row in rows]
+    return pd.Series(texts, index=index, dtype=object)
+
+
 def values(items: Iterable[str]) -> list[str]:
     """Return a parameter that lists values, each already written (e.g. its ``repr``).
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from genderbudget import _intervals as iv
 from genderbudget._measures import Measure
-from genderbudget._notes import note
+from genderbudget._notes import joined, note, note_where
 from genderbudget._sums import cell_totals
 
 __all__ = ["REPRESENTATION_COLUMNS", "representation", "representation_columns"]
@@ -177,23 +177,23 @@ def _one_measure(
     se = np.where(defined, np.sqrt(np.maximum(var, 0.0)), np.nan)
     low, high = iv.t_interval(difference, se, sampling_units - 1.0, confidence)
 
-    notes: list[str] = []
-    for i in range(len(stats)):
-        row: list[str] = []
-        if persons[i] == 0:
-            row.append(NOTE_EMPTY_CELL)
-        else:
-            if resource[i] == 0:
-                row.append(NOTE_ZERO_RESOURCE)
-            if method_note:
-                row.append(method_note)
-            elif sampling_units[i] < 2:
-                row.append(few)
-            elif n[i] == 0:
-                row.append(NOTE_NO_PERSONS)
-            elif n[i] == persons[i]:
-                row.append(NOTE_ALL_PERSONS)
-        notes.append("; ".join(row))
+    # An empty cell says only that; otherwise a zero resource, then the first that holds of
+    # the method's own note, too few sampling units, no persons and all persons.
+    filled = persons != 0
+    if method_note:
+        reason = note_where(filled, method_note)
+    else:
+        reason = np.select(
+            [~filled, sampling_units < 2, n == 0, n == persons],
+            ["", few, NOTE_NO_PERSONS, NOTE_ALL_PERSONS],
+            "",
+        ).astype(object)
+    notes = joined(
+        out.index,
+        note_where(~filled, NOTE_EMPTY_CELL),
+        note_where(filled & (resource == 0), NOTE_ZERO_RESOURCE),
+        reason,
+    )
 
     added = {
         "persons": n.astype(np.int64),
@@ -205,7 +205,7 @@ def _one_measure(
         "ci_high": high,
         "confidence": confidence,
         "ci_method": CI_NONE if method_note else method,
-        "note": pd.Series(notes, index=out.index, dtype=object),
+        "note": notes,
     }
     return pd.concat([out, pd.DataFrame(added, index=out.index)], axis=1)
 

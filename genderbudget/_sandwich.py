@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from genderbudget._models import wls_stacked
+from genderbudget._models import row_quadratic, weighted_gram, wls_stacked
 
 __all__ = [
     "RobustFit",
@@ -280,9 +280,9 @@ def _cluster_terms(
             rows = starts[g][:, None] + np.arange(size)
             f = owner[g]
             xj, wj, ej = x[rows], w[rows], residual[rows]
-            hj = np.einsum("gip,gpq,gjq->gij", xj, bread[f], xj) * wj[:, None, :]
+            hj = (xj @ bread[f] @ np.swapaxes(xj, 1, 2)) * wj[:, None, :]
             gj = np.eye(size) - hj - np.swapaxes(hj, 1, 2)
-            gj += np.einsum("gip,gpq,gjq->gij", xj, btb[f], xj)
+            gj += xj @ btb[f] @ np.swapaxes(xj, 1, 2)
             root, vectors, dropped = _inverse_sqrt_stacked(gj)
             weighted = xj * wj[:, :, None]
             terms.score[g] = np.einsum("gip,gi->gp", weighted, np.einsum("gij,gj->gi", root, ej))
@@ -316,8 +316,9 @@ def _satterthwaite_stacked(
     c[:, :p, :p] = btb
     c[:, :p, p:] = -bread
     c[:, p:, :p] = -bread
-    uu = np.einsum("fcki,fckj->fkij", up, up)
-    udu = np.einsum("fcki,fck,fckj->fkij", up, qp, up)
+    by_contrast = np.moveaxis(up, 1, 2)  # fits x k x clusters x 2p
+    uu = weighted_gram(by_contrast)
+    udu = weighted_gram(by_contrast, np.moveaxis(qp, 1, 2))
     cu = c[:, None] @ uu
     trace = qp.sum(axis=1) + np.einsum("fkii->fk", cu)
     trace_sq = (
@@ -383,7 +384,7 @@ def cr2_stacked(
     )
     z = np.divide(sums, w, out=np.zeros_like(sums), where=w != 0)
     residual = z - np.einsum("nk,nk->n", x, params[fit])
-    t_matrix = np.einsum("frk,fr,frl->fkl", xp, _padded(w * w, fit, position, (count, largest)), xp)
+    t_matrix = weighted_gram(xp, _padded(w * w, fit, position, (count, largest)))
     btb = bread @ t_matrix @ bread
     new = np.r_[True, (fit[1:] != fit[:-1]) | (codes[1:] != codes[:-1])]
     starts = np.flatnonzero(new)
@@ -393,7 +394,7 @@ def cr2_stacked(
     terms = _cluster_terms(x, w, residual, starts, sizes, owner, bread, btb, mc)
     cluster_position, most = _positions(owner, count)
     scores = _padded(terms.score, owner, cluster_position, (count, most))
-    cov = bread @ np.einsum("fci,fcj->fij", scores, scores) @ bread
+    cov = bread @ weighted_gram(scores) @ bread
     df = _satterthwaite_stacked(terms, owner, count, bread, btb)
     unsupported = np.zeros((count, mc.shape[2]), dtype=bool)
     np.logical_or.at(unsupported, owner, terms.unsupported)
@@ -485,7 +486,7 @@ def hc2_persons_stacked(
     n = np.asarray(counts, dtype=np.float64)
     s = np.asarray(sums, dtype=np.float64)
     params, bread = wls_stacked(x, n, s)
-    leverage = np.einsum("frj,fjk,frk->fr", x, bread, x)
+    leverage = row_quadratic(x, bread)
     g = 1.0 - leverage
     inverse = np.zeros_like(g)
     ok = g > EIGEN_TOL
@@ -494,9 +495,9 @@ def hc2_persons_stacked(
     rss = np.maximum(
         np.asarray(sum_squares, dtype=np.float64) - 2 * fitted * s + n * fitted**2, 0.0
     )
-    meat = np.einsum("frk,fr,frl->fkl", x, rss * inverse, x)
+    meat = weighted_gram(x, rss * inverse)
     cov = bread @ meat @ bread
-    t_matrix = np.einsum("frk,fr,frl->fkl", x, n, x)
+    t_matrix = weighted_gram(x, n)
     q = np.sqrt(inverse) * np.einsum("frk,fk->fr", x, bread @ np.asarray(contrast, dtype=float))
     u = x * q[:, :, None]
     p = x.shape[2]
@@ -506,8 +507,8 @@ def hc2_persons_stacked(
     c[:, p:, :p] = -bread
     both = np.concatenate([u, u], axis=2)
     q_sq = q * q
-    uu = np.einsum("fri,fr,frj->fij", both, n, both)
-    udu = np.einsum("fri,fr,frj->fij", both, n * q_sq, both)
+    uu = weighted_gram(both, n)
+    udu = weighted_gram(both, n * q_sq)
     cu = c @ uu
     trace = np.sum(n * q_sq, axis=1) + np.einsum("fii->f", cu)
     trace_sq = (
@@ -577,7 +578,7 @@ def hc1_units_stacked(
         0.0,
     )
     n_units = np.asarray(units, dtype=np.float64)
-    meat = np.einsum("frk,fr,frl->fkl", x, residual_ss, x)
+    meat = weighted_gram(x, residual_ss)
     enough = n_units > p
     scale = np.full(len(n_units), np.nan)
     scale[enough] = n_units[enough] / (n_units[enough] - p)
