@@ -482,6 +482,8 @@ def _sort(table: pd.DataFrame, names: list[str], by: list[str], *, with_sex: boo
 
     sort_by = ["measure", *by, *(["sex"] if with_sex else [])]
     frame = table.sort_values(sort_by, kind="stable", key=in_order)
+    # The measure and the sex as pandas' text (the internal tables hold them as objects).
+    frame["measure"] = frame["measure"].astype(str)
     if with_sex:
         frame["sex"] = frame["sex"].astype(str)
     for column in by:

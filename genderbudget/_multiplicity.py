@@ -151,8 +151,11 @@ def newcombe_pvalue(
     for _ in range(iterations):
         middle = (low_log + high_log) / 2.0
         hit = excludes(np.exp(middle))
-        high_log = np.where(hit, middle, high_log)
-        low_log = np.where(hit, low_log, middle)
+        new_high = np.where(hit, middle, high_log)
+        new_low = np.where(hit, low_log, middle)
+        if np.array_equal(new_high, high_log) and np.array_equal(new_low, low_log):
+            break  # every bracket is down to adjacent floats: more steps change nothing
+        high_log, low_log = new_high, new_low
     result = np.exp(high_log)
     result[at_floor] = SMALLEST_ALPHA
     p[todo] = result

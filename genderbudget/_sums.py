@@ -381,15 +381,19 @@ def _stats_frame(
     others = [k for k in range(_SEXES) if k not in _BOTH]  # the unknown sex: where it has rows
     extra = np.flatnonzero(present & np.isin(np.arange(len(present)) % _SEXES, others))
     chosen = np.concatenate([grid, extra]).astype(np.int64)
-    frame = pd.DataFrame(
+    labels = {
+        "measure": np.full(len(chosen), m.name, dtype=object),
+        "sex": np.asarray(SEX_CATEGORIES, dtype=object)[chosen % _SEXES],
+        **{b: v[chosen // _SEXES] for b, v in groups.values.items()},
+    }
+    # The labels stay Python objects (no text dtype inferred): these tables are internal,
+    # and building and taking text arrays costs more than the sums.
+    return pd.DataFrame(
         {
-            "sex": np.asarray(SEX_CATEGORIES, dtype=object)[chosen % _SEXES],
-            **{b: v[chosen // _SEXES] for b, v in groups.values.items()},
+            **{name: pd.Series(values, dtype=object, copy=False) for name, values in labels.items()},
             **{s: sums[s][chosen] for s in _SUMS},
         }
     )
-    frame.insert(0, "measure", m.name)
-    return frame
 
 
 def check_sum_sq(n: np.ndarray, sy: np.ndarray, syy: np.ndarray, m: Measure) -> None:
