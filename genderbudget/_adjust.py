@@ -347,11 +347,11 @@ def _with_t_intervals(table: pd.DataFrame, confidence: float) -> pd.DataFrame:
         return table
     estimate = table["adjusted_difference"].to_numpy(dtype=float)[rows]
     se = table["_adjusted_se"].to_numpy(dtype=float)[rows]
-    q = stats.t.isf((1.0 - confidence) / 2.0, df[rows])
+    q = iv.t_isf((1.0 - confidence) / 2.0, df[rows])
     out = table.copy()
     out.loc[rows, "adjusted_ci_low"] = estimate - q * se
     out.loc[rows, "adjusted_ci_high"] = estimate + q * se
-    out.loc[rows, "adjusted_p_value"] = 2.0 * stats.t.sf(np.abs(estimate / se), df[rows])
+    out.loc[rows, "adjusted_p_value"] = 2.0 * iv.t_sf(np.abs(estimate / se), df[rows])
     return out
 
 

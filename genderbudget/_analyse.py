@@ -35,7 +35,7 @@ from genderbudget._reserved import check_breakdowns, check_factors
 from genderbudget._result import Result, Settings
 from genderbudget._sensitivity import verdict_sensitivity
 from genderbudget._sex import SEX_CATEGORIES
-from genderbudget._sums import positions
+from genderbudget._sums import by_measure, positions
 
 __all__ = ["ACCOUNTING_COLUMNS", "analyse"]
 
@@ -292,11 +292,12 @@ def _estimates_and_comparisons(
     """Per-sex estimates and the raw women-vs-men comparisons of every measure."""
     by_list, confidence = list(settings.by), settings.confidence
     estimates, comparisons = [], []
+    stats_of, units_of = by_measure(cells.stats), by_measure(cells.units)
     for m in settings.measures:
-        stats = cells.stats.loc[cells.stats["measure"] == m.name]
+        stats = stats_of.get(m.name, cells.stats.iloc[:0])
         per_sex = per_cell = None
         if cells.units is not None and m.clustered:
-            units = cells.units.loc[cells.units["measure"] == m.name]
+            units = units_of.get(m.name, cells.units.iloc[:0])
             per_sex, per_cell = cluster_inference(units, by_list)
         kind = _kind(m)
         est = estimate(stats.reset_index(drop=True), kind, by_list, confidence, per_sex)
@@ -388,8 +389,8 @@ def _with_adjustment(
         out["adjustment_note"] = ""
         out["_same_as_raw"] = False
     else:
-        patterns = _by_measure(cells.patterns)
-        pattern_units = _by_measure(cells.pattern_units)
+        patterns = by_measure(cells.patterns)
+        pattern_units = by_measure(cells.pattern_units)
         parts = []
         for m in measures:
             part = adjust(
@@ -456,16 +457,6 @@ def _with_adjustment(
         for pair in zip(out["note"], out["adjustment_note"].fillna(""), strict=True)
     ]
     return out.drop(columns="adjustment_note")
-
-
-def _by_measure(table: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
-    """Split a table of many measures into each measure's rows (none for None)."""
-    if table is None:
-        return {}
-    return {
-        name: table.take(rows)
-        for name, rows in table.groupby("measure", sort=False).indices.items()
-    }
 
 
 def _sort(table: pd.DataFrame, names: list[str], by: list[str], *, with_sex: bool) -> pd.DataFrame:

@@ -387,8 +387,10 @@ def compare(
     """
     keys = ["measure", *by]
     sex = est["sex"].to_numpy(dtype=object)
-    women = est.loc[sex == "women"].reset_index(drop=True)
-    men = est.loc[sex == "men"].reset_index(drop=True)
+    # Only the columns a comparison reads, taken once per sex.
+    used = [*keys, "n", "units", "estimate", "sy", "_se", "_var"]
+    women = est.loc[sex == "women", used].reset_index(drop=True)
+    men = est.loc[sex == "men", used].reset_index(drop=True)
     men = men.reindex(positions(women, men, keys))  # -1: no men's row, a row of NaN
     men.index = women.index
     index = women.index
@@ -414,6 +416,7 @@ def compare(
     # difference's standard error and degrees of freedom (inf: normal), the counts of a
     # rate, and the standard error of the log ratio.
     columns = {
+        **{key: women[key] for key in keys},
         "n_women": nw_,
         "n_men": nm,
         "units_women": women["units"].to_numpy(dtype=float),
@@ -439,10 +442,7 @@ def compare(
         "_xm": parts.xm,
         "_log_se": parts.log_se,
     }
-    out = pd.DataFrame(columns, index=index)
-    for position, key in enumerate(keys):
-        out.insert(position, key, women[key])
-    return out
+    return pd.DataFrame(columns, index=index)
 
 
 @dataclass(frozen=True)

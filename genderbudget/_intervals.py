@@ -56,6 +56,21 @@ def normal_two_sided_p(z: ArrayLike) -> Array:
     return np.asarray(2.0 * special.ndtr(-np.abs(np.asarray(z, dtype=np.float64))))
 
 
+def t_isf(q: ArrayLike, df: ArrayLike) -> Array:
+    """Upper quantiles of Student's t: ``t.isf(q, df)`` for ``0 < q < 1`` and ``df > 0``.
+
+    Through :func:`scipy.special.stdtrit`, as ``scipy.stats.t.isf`` computes it inside
+    its argument checks (an infinite ``df`` gives the normal quantile); the callers have
+    checked the arguments already.
+    """
+    return np.asarray(-special.stdtrit(_f(df), _f(q)))
+
+
+def t_sf(x: ArrayLike, df: ArrayLike) -> Array:
+    """Upper tail of Student's t: ``t.sf(x, df)`` for ``df > 0``, through ``stdtr``."""
+    return np.asarray(special.stdtr(_f(df), -_f(x)))
+
+
 def wilson(successes: ArrayLike, n: ArrayLike, confidence: float) -> tuple[Array, Array]:
     """Wilson score interval for a proportion (Wilson 1927).
 
@@ -166,7 +181,7 @@ def t_interval(
     est, se_, df_ = _f(estimate), _f(se), _f(df)
     ok = np.isfinite(est) & np.isfinite(se_) & (df_ > 0)
     q = np.full(est.shape, np.nan)
-    q[ok] = stats.t.isf((1.0 - confidence) / 2.0, df_[ok])
+    q[ok] = t_isf((1.0 - confidence) / 2.0, df_[ok])
     return est - q * se_, est + q * se_
 
 
@@ -175,7 +190,7 @@ def t_pvalue(estimate: ArrayLike, se: ArrayLike, df: ArrayLike) -> Array:
     est, se_, df_ = _f(estimate), _f(se), _f(df)
     ok = np.isfinite(est) & (se_ > 0) & np.isfinite(se_) & (df_ > 0)
     p = np.full(est.shape, np.nan)
-    p[ok] = 2.0 * stats.t.sf(np.abs(est[ok] / se_[ok]), df_[ok])
+    p[ok] = 2.0 * t_sf(np.abs(est[ok] / se_[ok]), df_[ok])
     return p
 
 
@@ -202,7 +217,7 @@ def log_ratio_interval(
     if df is not None:
         df_ = np.broadcast_to(_f(df), a_.shape)
         ok &= df_ > 0
-        q[ok] = stats.t.isf((1.0 - confidence) / 2.0, df_[ok])
+        q[ok] = t_isf((1.0 - confidence) / 2.0, df_[ok])
     low = np.full(a_.shape, np.nan)
     high = np.full(a_.shape, np.nan)
     log_r = np.log(a_[ok] / b_[ok])

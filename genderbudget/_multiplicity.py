@@ -40,7 +40,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
 
 from genderbudget import _intervals as iv
 
@@ -103,7 +102,7 @@ def t_interval_at(
     level_ = np.broadcast_to(np.asarray(level, dtype=np.float64), est.shape)
     q = np.full(est.shape, np.nan)
     ok = np.isfinite(est) & np.isfinite(se_) & (df_ > 0) & (level_ > 0) & (level_ <= 1)
-    q[ok] = stats.t.isf(level_[ok] / 2.0, df_[ok])
+    q[ok] = iv.t_isf(level_[ok] / 2.0, df_[ok])
     return est - q * se_, est + q * se_
 
 
@@ -114,7 +113,7 @@ def wald_pvalue(estimate: ArrayLike, se: ArrayLike, df: ArrayLike) -> FloatArray
     df_ = np.broadcast_to(np.asarray(df, dtype=np.float64), est.shape)
     p = np.full(est.shape, np.nan)
     ok = np.isfinite(est) & np.isfinite(se_) & (se_ > 0) & (df_ > 0)
-    p[ok] = 2.0 * stats.t.sf(np.abs(est[ok] / se_[ok]), df_[ok])
+    p[ok] = 2.0 * iv.t_sf(np.abs(est[ok] / se_[ok]), df_[ok])
     return p
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 from genderbudget import _intervals as iv
 from genderbudget._measures import Measure
 from genderbudget._notes import joined, note, note_where
-from genderbudget._sums import cell_totals
+from genderbudget._sums import by_measure, cell_totals
 
 __all__ = ["REPRESENTATION_COLUMNS", "representation", "representation_columns"]
 
@@ -297,14 +297,15 @@ def representation(
     Validated in the test suite against a hand computation, a numerical differentiation of
     ``D`` on the rows, and a nonparametric bootstrap.
     """
+    stats_of, units_of = by_measure(stats), by_measure(units)
     parts = [
         _one_measure(
-            stats.loc[stats["measure"] == m.name].reset_index(drop=True),
+            stats_of.get(m.name, stats.iloc[:0]).reset_index(drop=True),
             m,
             by,
             confidence,
             aggregated,
-            None if units is None else units.loc[units["measure"] == m.name],
+            None if units is None else units_of.get(m.name, units.iloc[:0]),
         )
         for m in measures
         if m.kind in RESOURCE_KINDS

@@ -24,6 +24,7 @@ __all__ = [
     "STAT_COLUMNS",
     "CellGroups",
     "MeasureSums",
+    "by_measure",
     "cell_groups",
     "cell_totals",
     "measure_sums",
@@ -112,6 +113,18 @@ def positions(frame: pd.DataFrame, table: pd.DataFrame, keys: Sequence[str]) -> 
         found.setdefault(key, i)
     wanted = _key_tuples(frame, keys)
     return np.fromiter((found.get(key, -1) for key in wanted), dtype=np.intp, count=len(wanted))
+
+
+def by_measure(table: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """Split a table of many measures (its ``measure`` column) into each measure's rows.
+
+    The rows keep their order and index; a measure without rows is not a key; None gives
+    an empty dict.
+    """
+    if table is None:
+        return {}
+    groups = table.groupby("measure", sort=False).indices
+    return {name: table.take(rows) for name, rows in groups.items()}
 
 
 def first_codes(columns: Sequence[np.ndarray], size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -390,7 +403,9 @@ def _stats_frame(
     # and building and taking text arrays costs more than the sums.
     return pd.DataFrame(
         {
-            **{name: pd.Series(values, dtype=object, copy=False) for name, values in labels.items()},
+            **{
+                name: pd.Series(values, dtype=object, copy=False) for name, values in labels.items()
+            },
             **{s: sums[s][chosen] for s in _SUMS},
         }
     )

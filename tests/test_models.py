@@ -16,6 +16,7 @@ import statsmodels.api as sm
 
 from genderbudget._models import (
     coincides_with_sex,
+    degenerate_rows,
     fit_logistic,
     fit_logistic_patterns,
     gram_pinv,
@@ -24,6 +25,7 @@ from genderbudget._models import (
     set_aside_degenerate,
     sex_design,
     standardised_difference,
+    standardised_differences,
     varying_factors,
     wls,
     wls_min_norm,
@@ -148,6 +150,23 @@ def test_set_aside_degenerate_takes_out_levels_where_all_or_none_got_it() -> Non
     )
     aside = set_aside_degenerate(cell, ["k"])
     assert aside.tolist() == [False, False, True, True, True, True]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_degenerate_rows_of_many_fits_are_each_fits_own(seed: int) -> None:
+    # Reference: the same function on each fit's rows alone. Small counts make levels
+    # where all or none got it common, and some fits need more than one round.
+    rng = np.random.default_rng(seed)
+    fits = int(rng.integers(1, 8))
+    group = np.sort(rng.integers(0, fits, 60))
+    n = rng.integers(1, 4, 60).astype(float)
+    sy = np.minimum(n, rng.choice([0.0, 1.0, 3.0], 60))
+    codes = [rng.integers(0, 3, 60), rng.integers(0, 4, 60)]
+    together = degenerate_rows(n, sy, codes, group)
+    for fit in range(fits):
+        rows = group == fit
+        alone = degenerate_rows(n[rows], sy[rows], [c[rows] for c in codes])
+        np.testing.assert_array_equal(together[rows], alone)
 
 
 # --------------------------------------------------------------------------------------------
@@ -343,6 +362,32 @@ def test_standardised_difference_equals_statsmodels_margeff(seed: int) -> None:
     margeff = reference.get_margeff(at="overall", dummy=True)
     assert estimate == pytest.approx(margeff.margeff[0], abs=TOL)
     assert se == pytest.approx(margeff.margeff_se[0], abs=TOL)
+
+
+def test_standardised_differences_of_padded_fits_are_each_fits_own() -> None:
+    # Reference: the hand-checked single fit above, each fit with rows of no persons added.
+    rng = np.random.default_rng(3)
+    fits, size = 4, 7
+    design = np.zeros((fits, size, 3))
+    counts = np.zeros((fits, size))
+    params = rng.normal(0.0, 0.5, (fits, 3))
+    cov = np.stack([np.diag(rng.uniform(0.01, 0.1, 3)) for _ in range(fits)])
+    totals = np.zeros(fits)
+    expected = []
+    for i, rows in enumerate([4, 7, 5, 6]):
+        design[i, :rows] = np.column_stack(
+            [np.ones(rows), rng.integers(0, 2, rows), rng.integers(0, 2, rows)]
+        )
+        counts[i, :rows] = rng.integers(1, 50, rows)
+        totals[i] = counts[i].sum() + 3.0  # three persons set aside
+        expected.append(
+            standardised_difference(
+                design[i, :rows], params[i], cov[i], counts[i, :rows], totals[i]
+            )
+        )
+    estimates, ses = standardised_differences(design, params, cov, counts, totals)
+    np.testing.assert_allclose(estimates, [e for e, _ in expected], rtol=1e-13)
+    np.testing.assert_allclose(ses, [s for _, s in expected], rtol=1e-13)
 
 
 def test_other_sex_target_by_hand() -> None:

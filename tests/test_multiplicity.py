@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep
 
+from genderbudget import _intervals as iv
 from genderbudget._multiplicity import (
     corrected_level,
     newcombe_at,
@@ -51,3 +53,25 @@ def test_t_interval_and_its_p_value_are_dual() -> None:
     low, high = t_interval_at(estimate, se, df, p)
     # At the level of its own p-value the interval just touches 0.
     np.testing.assert_allclose(np.minimum(abs(low), abs(high)), 0.0, atol=1e-12)
+
+
+def test_the_t_quantiles_and_tails_are_scipys() -> None:
+    # Reference: scipy.stats.t.isf and t.sf, which wrap the same special functions in
+    # argument checks; equal to the bit, an infinite df giving the normal's.
+    rng = np.random.default_rng(0)
+    df = np.r_[rng.uniform(0.05, 1e4, 400), np.inf, 1.0, 2.0]
+    q = rng.uniform(1e-12, 0.5, df.size)
+    x = np.r_[rng.normal(0.0, 20.0, df.size - 1), 1e300]
+    np.testing.assert_array_equal(iv.t_isf(q, df), stats.t.isf(q, df))
+    np.testing.assert_array_equal(iv.t_sf(x, df), stats.t.sf(x, df))
+    assert iv.t_isf(0.025, np.inf) == pytest.approx(1.959963984540054, rel=1e-15)
+
+
+def test_newcombe_pvalue_stops_where_more_steps_change_nothing() -> None:
+    # Reference: the same bisection run to a fixed 200 steps gives the same bits.
+    rng = np.random.default_rng(1)
+    n1, n2 = rng.integers(1, 3000, 300).astype(float), rng.integers(1, 3000, 300).astype(float)
+    x1, x2 = np.floor(n1 * rng.uniform(size=300)), np.floor(n2 * rng.uniform(size=300))
+    np.testing.assert_array_equal(
+        newcombe_pvalue(x1, n1, x2, n2), newcombe_pvalue(x1, n1, x2, n2, iterations=200)
+    )

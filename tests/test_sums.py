@@ -13,7 +13,14 @@ import pytest
 
 import genderbudget as gb
 from genderbudget._options import TEMPORARY as T
-from genderbudget._sums import STAT_COLUMNS, cell_groups, cell_totals, measure_sums, sorted_codes
+from genderbudget._sums import (
+    STAT_COLUMNS,
+    by_measure,
+    cell_groups,
+    cell_totals,
+    measure_sums,
+    sorted_codes,
+)
 
 
 def _grouped(seed: int = 0, rows: int = 60) -> pd.DataFrame:
@@ -215,3 +222,17 @@ def test_cell_totals_match_a_pandas_group_by() -> None:
     got = cell_totals(table, values, ["ar", "enhet"])
     np.testing.assert_array_equal(got, expected.to_numpy(dtype=float))
     np.testing.assert_array_equal(cell_totals(table, values, []), np.full(len(table), values.sum()))
+
+
+def test_by_measure_gives_each_measures_rows_as_a_boolean_selection_does() -> None:
+    # Reference: a boolean selection per measure, which keeps the rows' order and index.
+    table = pd.DataFrame(
+        {"measure": ["b", "a", "b", "c", "a"], "v": [1.0, 2.0, 3.0, 4.0, 5.0]},
+        index=[10, 11, 12, 13, 14],
+    )
+    split = by_measure(table)
+    assert list(split) == ["b", "a", "c"]
+    for name, part in split.items():
+        pd.testing.assert_frame_equal(part, table.loc[table["measure"] == name])
+    assert by_measure(None) == {}
+    assert by_measure(table.iloc[:0]) == {}
