@@ -460,19 +460,23 @@ def _with_adjustment(
 
 
 def _sort(table: pd.DataFrame, names: list[str], by: list[str], *, with_sex: bool) -> pd.DataFrame:
+    """Sort by measure (in the order of the call), the breakdowns and sex (in its order).
+
+    The breakdown values sort as :meth:`pandas.DataFrame.sort_values` sorts them, missing
+    last; the sort is stable. A breakdown cannot be named "measure" or "sex" (reserved).
+    """
     orders = {"measure": names, "sex": list(SEX_CATEGORIES)}
-
-    def in_order(column: pd.Series) -> pd.Series:
-        # The measures in the order of the call and the sexes in SEX_CATEGORIES' order; a
-        # breakdown cannot be named "measure" or "sex" (reserved), so no column is taken
-        # for another, and no helper column is added that could take a breakdown's name.
-        if column.name not in orders:
-            return column
-        order = pd.Categorical(column, categories=orders[str(column.name)], ordered=True)
-        return pd.Series(order.codes, index=column.index)
-
     sort_by = ["measure", *by, *(["sex"] if with_sex else [])]
-    frame = table.sort_values(sort_by, kind="stable", key=in_order)
+    keys = []
+    for column in sort_by:
+        values = table[column].to_numpy(dtype=object)
+        if column in orders:
+            rank = {value: i for i, value in enumerate(orders[column])}
+            keys.append(np.fromiter((rank.get(v, -1) for v in values), np.int64, len(values)))
+        else:
+            codes, distinct = pd.factorize(values, sort=True)
+            keys.append(np.where(codes < 0, len(distinct), codes))
+    frame = table.take(np.lexsort(keys[::-1])) if len(table) else table.copy()
     # The measure and the sex as pandas' text (the internal tables hold them as objects).
     frame["measure"] = frame["measure"].astype(str)
     if with_sex:

@@ -8,7 +8,7 @@ twice.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +17,7 @@ import pandas as pd
 from genderbudget import _intervals as iv
 from genderbudget._notes import joined, note, note_where
 from genderbudget._sandwich import cr2_stacked
-from genderbudget._sums import cell_totals, first_codes, positions
+from genderbudget._sums import cell_totals, first_codes, key_positions, positions
 
 __all__ = ["adjust_p", "compare", "comparison_columns", "estimate", "estimate_columns"]
 
@@ -387,15 +387,24 @@ def compare(
     """
     keys = ["measure", *by]
     sex = est["sex"].to_numpy(dtype=object)
-    # Only the columns a comparison reads, taken once per sex.
-    used = [*keys, "n", "units", "estimate", "sy", "_se", "_var"]
-    women = est.loc[sex == "women", used].reset_index(drop=True)
-    men = est.loc[sex == "men", used].reset_index(drop=True)
-    men = men.reindex(positions(women, men, keys))  # -1: no men's row, a row of NaN
-    men.index = women.index
-    index = women.index
-    nw_, nm = women["n"].to_numpy(dtype=float), men["n"].to_numpy(dtype=float)
-    w, m = women["estimate"].to_numpy(dtype=float), men["estimate"].to_numpy(dtype=float)
+    # Each cell's women's row, and the men's row of the same cell (-1: none, NaN values).
+    women_rows, men_rows = np.flatnonzero(sex == "women"), np.flatnonzero(sex == "men")
+    key_values = {key: est[key].to_numpy(dtype=object) for key in keys}
+    match = key_positions(
+        [values[women_rows] for values in key_values.values()],
+        [values[men_rows] for values in key_values.values()],
+    )
+    matched = np.where(match >= 0, men_rows[np.maximum(match, 0)] if len(men_rows) else 0, -1)
+    women: dict[str, np.ndarray] = {}
+    men: dict[str, np.ndarray] = {}
+    for column in ("n", "units", "estimate", "sy", "_se", "_var"):
+        values = est[column].to_numpy(dtype=float)
+        women[column] = values[women_rows]
+        men[column] = np.where(matched >= 0, values[np.maximum(matched, 0)], np.nan)
+    index = pd.RangeIndex(len(women_rows))
+    cell_keys = {key: values[women_rows] for key, values in key_values.items()}
+    nw_, nm = women["n"], men["n"]
+    w, m = women["estimate"], men["estimate"]
     notes = [
         note_where(nw_ == 0, NOTE_NO_WOMEN),
         note_where(nm == 0, NOTE_NO_MEN),
@@ -406,7 +415,8 @@ def compare(
         if kind == "rate":
             parts = _compare_rates(women, men, confidence, notes)
         elif kind in ("mean", "ratio"):
-            parts = _compare_spreads(women, men, kind, by, confidence, clustered, notes)
+            cells = {b: cell_keys[b] for b in by}
+            parts = _compare_spreads(women, men, kind, cells, confidence, clustered, notes)
         else:
             parts = _Comparison.none(len(index))
             notes.append(note_where((nw_ > 0) | (nm > 0), NOTE_NO_SAMPLING))
@@ -416,11 +426,14 @@ def compare(
     # difference's standard error and degrees of freedom (inf: normal), the counts of a
     # rate, and the standard error of the log ratio.
     columns = {
-        **{key: women[key] for key in keys},
+        **{
+            key: pd.Series(values, index=index, dtype=est[key].dtype)
+            for key, values in cell_keys.items()
+        },
         "n_women": nw_,
         "n_men": nm,
-        "units_women": women["units"].to_numpy(dtype=float),
-        "units_men": men["units"].to_numpy(dtype=float),
+        "units_women": women["units"],
+        "units_men": men["units"],
         "women": w,
         "men": m,
         "difference": difference,
@@ -476,11 +489,17 @@ class _Comparison:
 
 
 def _compare_rates(
-    women: pd.DataFrame, men: pd.DataFrame, confidence: float, notes: list[np.ndarray]
+    women: Mapping[str, np.ndarray],
+    men: Mapping[str, np.ndarray],
+    confidence: float,
+    notes: list[np.ndarray],
 ) -> _Comparison:
-    """Newcombe's difference, Katz's ratio and the proportion test of two rates."""
-    nw_, nm = women["n"].to_numpy(dtype=float), men["n"].to_numpy(dtype=float)
-    xw, xm = women["sy"].to_numpy(dtype=float), men["sy"].to_numpy(dtype=float)
+    """Newcombe's difference, Katz's ratio and the proportion test of two rates.
+
+    ``women`` and ``men`` hold each cell's ``n`` and ``sy`` as float arrays.
+    """
+    nw_, nm = women["n"], men["n"]
+    xw, xm = women["sy"], men["sy"]
     pooled = (xw + xm) / (nw_ + nm)
     dse = np.sqrt(pooled * (1.0 - pooled) * (1.0 / nw_ + 1.0 / nm))
     log_se = np.sqrt(1.0 / xw - 1.0 / nw_ + 1.0 / xm - 1.0 / nm)
@@ -490,7 +509,7 @@ def _compare_rates(
     tests = np.where(tests == "", "none", tests)
     undefined = (nw_ > 0) & (nm > 0) & ~np.isfinite(r_low)
     notes.append(note_where(undefined, NOTE_RATIO_INTERVAL_UNDEFINED))
-    ddf = np.full(len(women), np.inf)
+    ddf = np.full(len(nw_), np.inf)
     # The score interval is not estimate +- z se: the standard error a normal interval of the
     # same width would have (dse, the pooled one, is the test's).
     se = (d_high - d_low) / (2.0 * iv.normal_quantile(confidence))
@@ -498,27 +517,32 @@ def _compare_rates(
 
 
 def _compare_spreads(
-    women: pd.DataFrame,
-    men: pd.DataFrame,
+    women: Mapping[str, np.ndarray],
+    men: Mapping[str, np.ndarray],
     kind: str,
-    by: Sequence[str],
+    cells: Mapping[str, np.ndarray],
     confidence: float,
     clustered: pd.DataFrame | None,
     notes: list[np.ndarray],
 ) -> _Comparison:
-    """Welch (or CR2) t intervals and tests of two means or ratios, delta-log ratio."""
-    nw_, nm = women["n"].to_numpy(dtype=float), men["n"].to_numpy(dtype=float)
-    w, m = women["estimate"].to_numpy(dtype=float), men["estimate"].to_numpy(dtype=float)
+    """Welch (or CR2) t intervals and tests of two means or ratios, delta-log ratio.
+
+    ``women`` and ``men`` hold each cell's ``n``, ``units``, ``estimate``, ``_se`` and
+    ``_var`` as float arrays, ``cells`` its breakdown values.
+    """
+    nw_, nm = women["n"], men["n"]
+    w, m = women["estimate"], men["estimate"]
     difference = w - m
-    se_w, se_m = women["_se"].to_numpy(dtype=float), men["_se"].to_numpy(dtype=float)
+    se_w, se_m = women["_se"], men["_se"]
     se = np.sqrt(se_w**2 + se_m**2)
     if clustered is not None:
-        se = _lookup(women, clustered, list(by), "_dse").astype(float)
-        df = _lookup(women, clustered, list(by), "_ddf").astype(float)
+        frame = pd.DataFrame(dict(cells), index=pd.RangeIndex(len(w)))
+        se = _lookup(frame, clustered, list(cells), "_dse").astype(float)
+        df = _lookup(frame, clustered, list(cells), "_ddf").astype(float)
     elif kind == "mean":
         df = iv.welch_df(women["_var"], nw_, men["_var"], nm)
     else:
-        uw, um = women["units"].to_numpy(dtype=float), men["units"].to_numpy(dtype=float)
+        uw, um = women["units"], men["units"]
         df = iv.welch_df(se_w**2 * uw, uw, se_m**2 * um, um)
     d_low, d_high = iv.t_interval(difference, se, df, confidence)
     r_low, r_high = iv.log_ratio_interval(w, se_w**2, m, se_m**2, confidence, df=df)
@@ -530,7 +554,7 @@ def _compare_spreads(
     notes.append(note_where(both & (se == 0), NOTE_NO_VARIATION))
     notes.append(note_where(both & ~((w > 0) & (m > 0)), NOTE_RATIO_UNDEFINED))
     dse, ddf = np.asarray(se, dtype=float), np.asarray(df, dtype=float)
-    xw, xm = np.full(len(women), np.nan), np.full(len(women), np.nan)
+    xw, xm = np.full(len(nw_), np.nan), np.full(len(nw_), np.nan)
     return _Comparison(d_low, d_high, r_low, r_high, p, tests, dse, dse, ddf, xw, xm, log_se)
 
 

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from genderbudget._notes import note
-from genderbudget._options import TEMPORARY
 from genderbudget._privacy import masked
+from genderbudget._sums import key_positions
 
 __all__ = ["FLAGS", "RESOURCE_ACCESS_COLUMNS", "FlagRule", "assign_flags", "resource_access"]
 
@@ -29,7 +29,6 @@ PAdjust = Literal["holm", "bonferroni", "fdr_bh", "none"]
 
 BAD_RULE = "FlagRule.{name} must be {what}, got {value!r}."
 # The prefix of the helper columns of resource_access's pairs (no breakdown can take it).
-_PAIR = TEMPORARY + "pair_"
 
 
 @dataclass(frozen=True)
@@ -281,47 +280,54 @@ def resource_access(
     resource_women, resource_men, access_women, access_men, access_flag``.
     """
     columns = [*by, *RESOURCE_ACCESS_COLUMNS]
-    direction = comparisons["measure"].map(directions)
-    resources = comparisons.loc[direction == "resource"]
-    access = comparisons.loc[
-        (direction == "higher_is_better")
-        & comparisons["flag"].isin(["unexplained_gap", "explained_gap"])
-    ]
-    men = resources["men"].to_numpy(dtype=float)
-    difference = resources["difference"].to_numpy(dtype=float)
+    measure = comparisons["measure"].to_numpy(dtype=object)
+    direction = np.array([directions.get(name) for name in measure], dtype=object)
+    flag = comparisons["flag"].to_numpy(dtype=object)
+    women = comparisons["women"].to_numpy(dtype=float)
+    men = comparisons["men"].to_numpy(dtype=float)
+    difference = comparisons["difference"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         material = (
             np.isfinite(difference)
             & (men != 0)
             & ~(np.abs(difference) / np.abs(men) < rule.min_relative)
         )
-    values = ["measure", "women", "men", "difference"]
-    left = resources.loc[material, [*by, *values]].rename(
-        columns={c: f"{_PAIR}{c}_r" for c in values}
+    resources = np.flatnonzero((direction == "resource") & material)
+    access = np.flatnonzero(
+        (direction == "higher_is_better") & np.isin(flag, ["unexplained_gap", "explained_gap"])
     )
-    right = access[[*by, *values, "flag"]].rename(
-        columns={c: f"{_PAIR}{c}_a" for c in [*values, "flag"]}
+    # Each material resource gap with every access gap of its cell (a missing value is one
+    # value), in the order of the resource rows and then of the access rows.
+    cell = (
+        key_positions(
+            [comparisons[b].to_numpy(dtype=object) for b in by],
+            [comparisons[b].to_numpy(dtype=object) for b in by],
+        )
+        if by
+        else np.zeros(len(comparisons), dtype=np.intp)
     )
-    left[_PAIR + "r"] = np.arange(len(left))
-    right[_PAIR + "a"] = np.arange(len(right))
-    # Each material resource gap with every access gap of its cell, in the order of the
-    # resource rows and then of the access rows.
-    pairs = left.merge(right, on=by, how="inner") if by else left.merge(right, how="cross")
-    pairs = pairs.sort_values([_PAIR + "r", _PAIR + "a"], kind="stable")
-    more = np.where(pairs[_PAIR + "difference_r"].to_numpy(dtype=float) > 0, "women", "men")
-    less = np.where(pairs[_PAIR + "difference_a"].to_numpy(dtype=float) < 0, "women", "men")
-    pairs = pairs.loc[more == less]
-    if not len(pairs):
+    in_cell: dict[int, list[int]] = {}
+    for row in access.tolist():
+        in_cell.setdefault(int(cell[row]), []).append(row)
+    pairs = [
+        (r, a)
+        for r in resources.tolist()
+        for a in in_cell.get(int(cell[r]), [])
+        if (difference[r] > 0) == (difference[a] < 0)  # more of one, less of the other
+    ]
+    if not pairs:
         return pd.DataFrame([], columns=columns)
+    r_rows = np.array([r for r, _ in pairs], dtype=np.intp)
+    a_rows = np.array([a for _, a in pairs], dtype=np.intp)
     found = {
-        **{b: pairs[b].to_numpy() for b in by},
-        "resource_measure": pairs[_PAIR + "measure_r"].to_numpy(),
-        "access_measure": pairs[_PAIR + "measure_a"].to_numpy(),
-        "sex": more[more == less],
-        "resource_women": pairs[_PAIR + "women_r"].to_numpy(dtype=float),
-        "resource_men": pairs[_PAIR + "men_r"].to_numpy(dtype=float),
-        "access_women": pairs[_PAIR + "women_a"].to_numpy(dtype=float),
-        "access_men": pairs[_PAIR + "men_a"].to_numpy(dtype=float),
-        "access_flag": pairs[_PAIR + "flag_a"].to_numpy(),
+        **{b: comparisons[b].to_numpy()[r_rows] for b in by},
+        "resource_measure": measure[r_rows],
+        "access_measure": measure[a_rows],
+        "sex": np.where(difference[r_rows] > 0, "women", "men"),
+        "resource_women": women[r_rows],
+        "resource_men": men[r_rows],
+        "access_women": women[a_rows],
+        "access_men": men[a_rows],
+        "access_flag": flag[a_rows],
     }
     return pd.DataFrame(found, columns=columns)

@@ -27,6 +27,7 @@ __all__ = [
     "by_measure",
     "cell_groups",
     "cell_totals",
+    "key_positions",
     "measure_sums",
     "positions",
 ]
@@ -89,17 +90,17 @@ def missing_mask(values: pd.Series | np.ndarray) -> np.ndarray:
 _MISSING = object()  # stands for every missing key value, so that missing matches missing
 
 
-def _key_tuples(frame: pd.DataFrame, keys: Sequence[str]) -> list[tuple[object, ...]]:
-    """Each row's values of ``keys`` as a tuple, missing values (None, NaN) as one marker."""
-    columns = []
-    for key in keys:
-        values = frame[key].to_numpy(dtype=object)
+def _key_tuples(columns: Sequence[np.ndarray]) -> list[tuple[object, ...]]:
+    """Each row's values of the key ``columns`` as a tuple, missing values as one marker."""
+    out = []
+    for values in columns:
+        values = np.asarray(values, dtype=object)
         missing = np.asarray(pd.isna(values), dtype=bool)
         if missing.any():
             values = values.copy()
             values[missing] = _MISSING
-        columns.append(values.tolist())
-    return list(zip(*columns, strict=True))
+        out.append(values.tolist())
+    return list(zip(*out, strict=True))
 
 
 def positions(frame: pd.DataFrame, table: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
@@ -108,11 +109,19 @@ def positions(frame: pd.DataFrame, table: pd.DataFrame, keys: Sequence[str]) -> 
     The first such row when several have the same keys; a missing value matches a missing
     value. Small tables: a dictionary of the key tuples, no index is built.
     """
+    return key_positions(
+        [frame[key].to_numpy(dtype=object) for key in keys],
+        [table[key].to_numpy(dtype=object) for key in keys],
+    )
+
+
+def key_positions(wanted: Sequence[np.ndarray], table: Sequence[np.ndarray]) -> np.ndarray:
+    """:func:`positions` on the key columns as arrays (one array per key, in the same order)."""
     found: dict[tuple[object, ...], int] = {}
-    for i, key in enumerate(_key_tuples(table, keys)):
+    for i, key in enumerate(_key_tuples(table)):
         found.setdefault(key, i)
-    wanted = _key_tuples(frame, keys)
-    return np.fromiter((found.get(key, -1) for key in wanted), dtype=np.intp, count=len(wanted))
+    rows = _key_tuples(wanted)
+    return np.fromiter((found.get(key, -1) for key in rows), dtype=np.intp, count=len(rows))
 
 
 def by_measure(table: pd.DataFrame | None) -> dict[str, pd.DataFrame]:

@@ -306,3 +306,36 @@ def test_only_unknown_sex_is_estimated_but_not_compared() -> None:
     assert cmp[["a", "y", "y/x"]].isna().all()
     # Head-counts and totals are recorded in full: 0 women and 0 men differ by 0.
     assert cmp[["count", "total_y"]].eq(0).all()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_tables_are_sorted_as_pandas_sorts_them(seed: int) -> None:
+    # Reference: pandas' stable sort_values with the measures and sexes in their own order
+    # and the breakdown values as they are, missing last.
+    from genderbudget._analyse import _sort
+
+    rng = np.random.default_rng(seed)
+    size = 200
+    years = rng.choice(np.array([2024, 2016, 2020, None], dtype=object), size)
+    units = rng.choice(np.array(["Ö", "a", "B", "b", np.nan], dtype=object), size)
+    table = pd.DataFrame(
+        {
+            "measure": pd.Series(rng.choice(["z", "a", "m"], size), dtype=object),
+            "ar": pd.Series(years, dtype=object),
+            "enhet": pd.Series(units, dtype=object),
+            "sex": pd.Series(rng.choice(["unknown", "men", "women"], size), dtype=object),
+            "row": np.arange(size),
+        }
+    )
+    orders = {"measure": ["z", "a", "m"], "sex": ["women", "men", "unknown"]}
+
+    def in_order(column: pd.Series) -> pd.Series:
+        if column.name not in orders:
+            return column
+        codes = pd.Categorical(column, categories=orders[str(column.name)], ordered=True).codes
+        return pd.Series(codes, index=column.index)
+
+    keys = ["measure", "ar", "enhet", "sex"]
+    expected = table.sort_values(keys, kind="stable", key=in_order)["row"].tolist()
+    got = _sort(table, ["z", "a", "m"], ["ar", "enhet"], with_sex=True)
+    assert got["row"].tolist() == expected

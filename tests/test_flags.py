@@ -120,3 +120,55 @@ def test_kriminalvarden_work_operations_verdict() -> None:
     assert sorted(together["ar"]) == [2016, 2017, 2018, 2019]
     assert set(together["sex"]) == {"women"}
     assert set(together["access_measure"]) == {"arbetsdrift"}
+
+
+def _pairs_by_merge(comparisons: pd.DataFrame, by: list[str], rule: gb.FlagRule) -> list[tuple]:
+    """The resource and access pairs by a pandas merge of the two kinds of rows (reference)."""
+    directions = {"kost": "resource", "tid": "resource", "plats": "higher_is_better"}
+    kind = comparisons["measure"].map(directions)
+    relative = (comparisons["difference"] / comparisons["men"]).abs()
+    material = np.isfinite(comparisons["difference"]) & (comparisons["men"] != 0)
+    material &= ~(relative < rule.min_relative)
+    resources = comparisons.loc[(kind == "resource") & material].assign(r=lambda t: range(len(t)))
+    gaps = comparisons["flag"].isin(["unexplained_gap", "explained_gap"])
+    access = comparisons.loc[(kind == "higher_is_better") & gaps].assign(a=lambda t: range(len(t)))
+    joined = (
+        resources.merge(access, on=by, suffixes=("_r", "_a"))
+        if by
+        else resources.merge(access, how="cross", suffixes=("_r", "_a"))
+    ).sort_values(["r", "a"], kind="stable")
+    keep = (joined["difference_r"] > 0) == (joined["difference_a"] < 0)
+    return [
+        (*(row[b] for b in by), row["measure_r"], row["measure_a"], row["women_a"])
+        for _, row in joined.loc[keep].iterrows()
+    ]
+
+
+@pytest.mark.parametrize(("seed", "by"), [(0, ["ar"]), (1, ["ar", "enhet"]), (2, [])])
+def test_resource_access_pairs_are_those_of_a_merge(seed: int, by: list[str]) -> None:
+    from genderbudget._flags import resource_access
+
+    rng = np.random.default_rng(seed)
+    size = 120
+    comparisons = pd.DataFrame(
+        {
+            "measure": rng.choice(["kost", "tid", "plats"], size),
+            "ar": rng.choice(np.array([2020, 2021, None], dtype=object), size),
+            "enhet": rng.choice(["a", "b", "c"], size),
+            "women": rng.uniform(0.5, 2.0, size),
+            "men": rng.choice([0.0, 1.0, 1.5], size),
+            "difference": rng.normal(0.0, 0.5, size),
+            "flag": rng.choice(["unexplained_gap", "explained_gap", "no_gap"], size),
+        }
+    )
+    rule = gb.FlagRule()
+    directions = {"kost": "resource", "tid": "resource", "plats": "higher_is_better"}
+    got = resource_access(comparisons, directions, by, rule)
+    expected = _pairs_by_merge(comparisons, by, rule)
+    assert len(expected) > 0
+    as_tuples = [
+        (*(row[b] for b in by), row["resource_measure"], row["access_measure"], row["access_women"])
+        for _, row in got.iterrows()
+    ]
+    assert as_tuples == expected
+    assert set(got["sex"]) <= {"women", "men"}

@@ -75,3 +75,21 @@ def test_newcombe_pvalue_stops_where_more_steps_change_nothing() -> None:
     np.testing.assert_array_equal(
         newcombe_pvalue(x1, n1, x2, n2), newcombe_pvalue(x1, n1, x2, n2, iterations=200)
     )
+
+
+def test_the_bisection_reads_the_same_bound_as_the_interval() -> None:
+    # Reference: Newcombe's interval itself (both bounds); the bisection computes only the
+    # bound that can exclude 0 and must decide the same to the bit.
+    from genderbudget._multiplicity import _excludes_zero, _newcombe_at
+
+    rng = np.random.default_rng(2)
+    n1, n2 = rng.integers(1, 500, 400).astype(float), rng.integers(1, 500, 400).astype(float)
+    x1, x2 = np.floor(n1 * rng.uniform(size=400)), np.floor(n2 * rng.uniform(size=400))
+    x1[:40], x2[40:80] = 0.0, n2[40:80]
+    keep = x1 / n1 != x2 / n2
+    x1, n1, x2, n2 = x1[keep], n1[keep], x2[keep], n2[keep]
+    excludes = _excludes_zero(x1, n1, x2, n2)
+    for alpha in (1e-15, 1e-6, 0.01, 0.05, 0.3, 0.9, 1.0):
+        level = np.full(len(x1), alpha)
+        low, high = _newcombe_at(x1, n1, x2, n2, level)
+        np.testing.assert_array_equal(excludes(level), (low > 0) | (high < 0))
