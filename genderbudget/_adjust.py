@@ -348,11 +348,15 @@ def _with_t_intervals(table: pd.DataFrame, confidence: float) -> pd.DataFrame:
     estimate = table["adjusted_difference"].to_numpy(dtype=float)[rows]
     se = table["_adjusted_se"].to_numpy(dtype=float)[rows]
     q = iv.t_isf((1.0 - confidence) / 2.0, df[rows])
-    out = table.copy()
-    out.loc[rows, "adjusted_ci_low"] = estimate - q * se
-    out.loc[rows, "adjusted_ci_high"] = estimate + q * se
-    out.loc[rows, "adjusted_p_value"] = 2.0 * iv.t_sf(np.abs(estimate / se), df[rows])
-    return out
+    filled = {}
+    for column, values in (
+        ("adjusted_ci_low", estimate - q * se),
+        ("adjusted_ci_high", estimate + q * se),
+        ("adjusted_p_value", 2.0 * iv.t_sf(np.abs(estimate / se), df[rows])),
+    ):
+        filled[column] = table[column].to_numpy(dtype=float, copy=True)
+        filled[column][rows] = values
+    return table.assign(**filled)
 
 
 def _women_result(
@@ -376,7 +380,8 @@ def _linear(
     """
     method = METHOD[kind] if units is None else METHOD_CLUSTER[kind]
     weight_column = "n" if kind in ("mean", "rate") else "sx"
-    live = cell.take(cell.numbers[weight_column] != 0)
+    weighted = cell.numbers[weight_column] != 0
+    live = cell if weighted.all() else cell.take(weighted)
     if set(live.sex.tolist()) != {"women", "men"}:
         return _nan_result(method, [NOTE_ONE_SEX])
     design = design_of(live.sex == "women", {f: live.codes[f] for f in factors})
@@ -605,7 +610,9 @@ def _adjusted_table(
     finished: list[dict[str, object]], by: Sequence[str], confidence: float
 ) -> pd.DataFrame:
     """Return one row per cell: its keys, the adjusted gap's columns and the t intervals."""
-    adjusted = pd.DataFrame(finished, columns=[*by, *ADJUSTED_COLUMNS, *ADJUSTED_INTERNAL])
+    names = [*by, *ADJUSTED_COLUMNS, *ADJUSTED_INTERNAL]
+    # Column by column: much faster than a frame built from the rows' dicts.
+    adjusted = pd.DataFrame({name: [row[name] for row in finished] for name in names})
     return _with_t_intervals(adjusted, confidence)
 
 

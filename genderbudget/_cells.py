@@ -44,6 +44,7 @@ from genderbudget._sums import (
     measure_sums,
     missing_mask,
     python_values,
+    stats_table,
 )
 from genderbudget._sums import is_missing as _is_missing
 from genderbudget._sums import python_value as _python
@@ -404,11 +405,10 @@ def collect_cells(
 
     groups = cell_groups(cells, by)
     sums = [measure_sums(cells, groups, i, m, n=n) for i, m in enumerate(measures)]
-    frames = [s.stats for s in sums]
     unit_tables = [s.units for s in sums if s.units is not None]
     for s in sums:
         exclusions.extend(s.excluded)
-    stats = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    stats = stats_table(sums)
     units_table = pd.concat(unit_tables, ignore_index=True) if unit_tables else None
     result = CellStats(
         stats=stats,
@@ -972,17 +972,18 @@ def _drop_missing_breakdowns(
 ) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
     """Leave out rows whose breakdown value is missing, reported for every measure."""
     exclusions: list[dict[str, Any]] = []
-    by_missing = pd.Series(False, index=cells.index)
+    by_missing = np.zeros(len(cells), dtype=bool)
+    counts = cells[_T + "rows"].to_numpy(dtype=np.float64)
     for b in by:
-        now = pd.Series(missing_mask(cells[b]), index=cells.index) & ~by_missing
-        rows = int(cells.loc[now, _T + "rows"].sum())
+        now = missing_mask(cells[b].to_numpy(dtype=object)) & ~by_missing
+        rows = int(counts[now].sum())
         for m in measures:
             if rows:
                 exclusions.append(
                     {"measure": m.name, "column": b, "reason": "missing_breakdown", "rows": rows}
                 )
         by_missing = by_missing | now
-    return cells.loc[~by_missing], exclusions
+    return (cells.loc[~by_missing] if by_missing.any() else cells), exclusions
 
 
 def _with_patterns(
@@ -995,25 +996,27 @@ def _with_patterns(
     n: str | None,
 ) -> CellStats:
     """Add the same cells, finer: by factor pattern, for the adjusted comparisons only."""
-    factor_missing = pd.Series(False, index=cells.index)
+    factor_missing = np.zeros(len(cells), dtype=bool)
     pattern_excluded: list[dict[str, Any]] = []
+    used = [cells[f"{_T}ok{i}"].to_numpy(dtype=np.float64) for i in range(len(measures))]
     for j in justified:
-        now = pd.Series(missing_mask(cells[j]), index=cells.index) & ~factor_missing
-        for i, m in enumerate(measures):
-            rows = int(cells.loc[now, f"{_T}ok{i}"].sum())
+        now = missing_mask(cells[j].to_numpy(dtype=object)) & ~factor_missing
+        if not now.any():
+            continue
+        for m, ok in zip(measures, used, strict=True):
+            rows = int(ok[now].sum())
             if rows:
                 pattern_excluded.append(
                     {"measure": m.name, "column": j, "reason": "missing_factor", "rows": rows}
                 )
         factor_missing = factor_missing | now
-    complete = cells.loc[~factor_missing]
+    complete = cells.loc[~factor_missing] if factor_missing.any() else cells
     groups = cell_groups(complete, [*by, *justified])
     sums = [measure_sums(complete, groups, i, m, n=n) for i, m in enumerate(measures)]
-    pattern_frames = [s.stats for s in sums]
     unit_frames = [s.units for s in sums if s.units is not None]
     return replace(
         result,
-        patterns=pd.concat(pattern_frames, ignore_index=True),
+        patterns=stats_table(sums),
         pattern_exclusions=_exclusion_frame(pattern_excluded),
         pattern_units=pd.concat(unit_frames, ignore_index=True) if unit_frames else None,
     )

@@ -30,6 +30,7 @@ __all__ = [
     "key_positions",
     "measure_sums",
     "positions",
+    "stats_table",
 ]
 
 STAT_COLUMNS = ("n", "rows", "units", "sy", "syy", "sx", "sxx", "sxy", "has_syy")
@@ -238,10 +239,11 @@ def cell_groups(table: pd.DataFrame, by: Sequence[str]) -> CellGroups:
     by_values = [table[b].to_numpy(dtype=object) for b in by]
     cell, first, values = sorted_codes(by_values, size)
     cells = len(first) if by else 1
-    sex = table[_T + "sex"].map({s: k for k, s in enumerate(SEX_CATEGORIES)})
-    if sex.isna().any():  # pragma: no cover - the sex coding only gives SEX_CATEGORIES
-        raise ValueError(f"Unexpected sex codes: {sorted(set(table[_T + 'sex']))!r}.")
-    group = cell * _SEXES + sex.to_numpy(dtype=np.int64)
+    coded = table[_T + "sex"].to_numpy(dtype=object)
+    sex = pd.Index(SEX_CATEGORIES, dtype=object).get_indexer(coded)
+    if (sex < 0).any():  # pragma: no cover - the sex coding only gives SEX_CATEGORIES
+        raise ValueError(f"Unexpected sex codes: {sorted(set(coded.tolist()))!r}.")
+    group = cell * _SEXES + sex.astype(np.int64)
     return CellGroups(
         by=list(by),
         group=group,
@@ -256,9 +258,10 @@ class MeasureSums:
 
     Attributes
     ----------
-    stats : pandas.DataFrame
+    columns : dict of str to numpy.ndarray
         ``measure, sex, <by...>`` and :data:`STAT_COLUMNS`: a women and a men row for every
-        cell with rows, and a row for each other sex present.
+        cell with rows, and a row for each other sex present (the table is
+        :attr:`stats`; :func:`stats_table` puts many measures' rows in one).
     excluded : list of dict
         ``measure, column, reason, rows``: rows left out for a missing value or cluster.
     units : pandas.DataFrame or None
@@ -266,9 +269,32 @@ class MeasureSums:
         with rows, in a fixed order of the clusters.
     """
 
-    stats: pd.DataFrame
+    columns: dict[str, np.ndarray]
     excluded: list[dict[str, Any]]
     units: pd.DataFrame | None
+
+    @property
+    def stats(self) -> pd.DataFrame:
+        """The measure's statistics as a table."""
+        return stats_table([self])
+
+
+def stats_table(parts: Sequence[MeasureSums]) -> pd.DataFrame:
+    """Put the statistics of many measures in one table, in the order of ``parts``.
+
+    The labels (measure, sex, breakdowns) stay Python objects: the table is internal, and
+    building and taking text arrays costs more than the sums. Without parts, an empty
+    table.
+    """
+    if not parts:
+        return pd.DataFrame()
+    data: dict[str, Any] = {}
+    for name in parts[0].columns:
+        values = np.concatenate([part.columns[name] for part in parts])
+        data[name] = (
+            pd.Series(values, dtype=object, copy=False) if values.dtype == object else values
+        )
+    return pd.DataFrame(data)
 
 
 def measure_sums(
@@ -326,9 +352,9 @@ def measure_sums(
         row_sums["units"] = row_sums["rows"] if m.kind == "ratio" else row_sums["n"]
         sums = {s: np.bincount(groups.group, row_sums[s], size) for s in _SUMS}
         present = np.bincount(groups.group, minlength=size) > 0
-    stats = _stats_frame(groups, sums, present, m)
-    stats["has_syy"] = f"{_T}yy{i}" in table.columns
-    return MeasureSums(stats=stats, excluded=excluded, units=units)
+    columns = _stats_columns(groups, sums, present, m)
+    columns["has_syy"] = np.full(len(columns["sex"]), f"{_T}yy{i}" in table.columns)
+    return MeasureSums(columns=columns, excluded=excluded, units=units)
 
 
 def _clustered(
@@ -391,9 +417,9 @@ def _clustered(
     return sums, present, units
 
 
-def _stats_frame(
+def _stats_columns(
     groups: CellGroups, sums: dict[str, np.ndarray], present: np.ndarray, m: Measure
-) -> pd.DataFrame:
+) -> dict[str, np.ndarray]:
     """Give a women and a men row to every cell with rows, then a row to each other sex present."""
     if groups.by:
         seen = np.flatnonzero(present.reshape(groups.cells, _SEXES).any(axis=1))
@@ -403,21 +429,12 @@ def _stats_frame(
     others = [k for k in range(_SEXES) if k not in _BOTH]  # the unknown sex: where it has rows
     extra = np.flatnonzero(present & np.isin(np.arange(len(present)) % _SEXES, others))
     chosen = np.concatenate([grid, extra]).astype(np.int64)
-    labels = {
+    return {
         "measure": np.full(len(chosen), m.name, dtype=object),
         "sex": np.asarray(SEX_CATEGORIES, dtype=object)[chosen % _SEXES],
         **{b: v[chosen // _SEXES] for b, v in groups.values.items()},
+        **{s: sums[s][chosen] for s in _SUMS},
     }
-    # The labels stay Python objects (no text dtype inferred): these tables are internal,
-    # and building and taking text arrays costs more than the sums.
-    return pd.DataFrame(
-        {
-            **{
-                name: pd.Series(values, dtype=object, copy=False) for name, values in labels.items()
-            },
-            **{s: sums[s][chosen] for s in _SUMS},
-        }
-    )
 
 
 def check_sum_sq(n: np.ndarray, sy: np.ndarray, syy: np.ndarray, m: Measure) -> None:
