@@ -257,6 +257,18 @@ def _to_pandas(frame: Any, numbers: str | None = None) -> pd.DataFrame:
     """
     if isinstance(frame, nw.LazyFrame):
         frame = frame.collect()
+    if numbers is not None:
+        # Whole-number sums come back from some engines as 38-digit decimals (DuckDB's sum
+        # of small integers), which numpy would read one Python object at a time: they are
+        # cast on the collected table, at once. They are counts of rows or sums proven
+        # below 2**53 (see genderbudget._facts), so a float holds them exactly.
+        decimals = [
+            name
+            for name, dtype in frame.schema.items()
+            if name.startswith(numbers) and dtype.is_decimal()
+        ]
+        if decimals:
+            frame = frame.with_columns(nw.col(*decimals).cast(nw.Float64))
     columns: dict[str, Any] = {}
     for name in frame.columns:
         values = frame.get_column(name).to_numpy()

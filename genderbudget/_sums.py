@@ -215,6 +215,7 @@ def sorted_codes(
         Each column's value in each combination, as Python objects.
     """
     codes = np.zeros(size, dtype=np.int64)
+    span = 1  # the codes are below this
     parts = []
     for column in columns:
         part, distinct = pd.factorize(column, use_na_sentinel=False)
@@ -223,10 +224,16 @@ def sorted_codes(
         keys[:] = [(type(value).__name__, str(value)) for value in distinct]
         rank = np.empty(len(distinct), dtype=np.int64)
         rank[np.argsort(keys, kind="stable")] = np.arange(len(distinct))
-        _, codes = np.unique(codes * max(len(distinct), 1) + rank[part], return_inverse=True)
-        codes = codes.reshape(-1).astype(np.int64)
+        width = max(len(distinct), 1)
+        if span * width >= 2**62:  # renumber the combinations so far before they overflow
+            _, codes = np.unique(codes, return_inverse=True)
+            codes = codes.reshape(-1).astype(np.int64)
+            span = int(codes.max()) + 1 if size else 1
+        codes = codes * width + rank[part]
+        span *= width
         parts.append((part, distinct))
-    _, first = np.unique(codes, return_index=True)
+    _, first, codes = np.unique(codes, return_index=True, return_inverse=True)
+    codes = codes.reshape(-1).astype(np.int64)
     return codes, first, [distinct[part[first]] for part, distinct in parts]
 
 

@@ -236,3 +236,25 @@ def test_by_measure_gives_each_measures_rows_as_a_boolean_selection_does() -> No
         pd.testing.assert_frame_equal(part, table.loc[table["measure"] == name])
     assert by_measure(None) == {}
     assert by_measure(table.iloc[:0]) == {}
+
+
+@pytest.mark.parametrize(("columns", "distinct"), [(3, 4), (5, 20_000)])
+def test_sorted_codes_number_the_combinations_in_order(columns: int, distinct: int) -> None:
+    # Reference: Python's sort of each row's tuple of (type name, text) per column. The
+    # second case has more combinations than an int64 holds, so the codes are renumbered
+    # on the way.
+    rng = np.random.default_rng(columns)
+    size = 3_000
+    values = [rng.integers(0, distinct, size).astype(object) for _ in range(columns)]
+    values[0][::7] = "x"  # text among the numbers
+    codes, first, taken = sorted_codes(values, size)
+
+    def key(row: int) -> tuple[tuple[str, str], ...]:
+        return tuple((type(v[row]).__name__, str(v[row])) for v in values)
+
+    order = sorted({key(row) for row in range(size)})
+    expected = np.array([order.index(key(row)) for row in range(size)])
+    np.testing.assert_array_equal(codes, expected)
+    assert [key(row) for row in first] == order
+    for column, v in zip(taken, values, strict=True):
+        np.testing.assert_array_equal(column, v[first])
