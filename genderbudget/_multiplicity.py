@@ -290,7 +290,8 @@ def corrected_intervals(comparisons: pd.DataFrame, alpha: float) -> pd.DataFrame
         interval at it; the ratio's interval at the level where its own (log-scale) test
         agrees with the verdict; and the same for the adjusted gap.
     """
-    out = comparisons.copy()
+    out = comparisons  # read only: the new columns are added in one concatenation
+    added: dict[str, FloatArray] = {}
     kind = out["_kind"].to_numpy()
     rate = kind == "rate"
     difference = out["difference"].to_numpy(dtype=float)
@@ -317,9 +318,9 @@ def corrected_intervals(comparisons: pd.DataFrame, alpha: float) -> pd.DataFrame
     low, high = t_interval_at(difference, dse, ddf, level)
     if rate.any():
         low[rate], high[rate] = newcombe_at(xw[rate], nw[rate], xm[rate], nm[rate], level[rate])
-    out["corrected_confidence"] = 1.0 - level
-    out["difference_corrected_ci_low"] = low
-    out["difference_corrected_ci_high"] = high
+    added["corrected_confidence"] = 1.0 - level
+    added["difference_corrected_ci_low"] = low
+    added["difference_corrected_ci_high"] = high
 
     ratio = out["ratio"].to_numpy(dtype=float)
     log_se = out["_log_se"].to_numpy(dtype=float)
@@ -335,8 +336,8 @@ def corrected_intervals(comparisons: pd.DataFrame, alpha: float) -> pd.DataFrame
     ratio_level = _not_narrower(ratio_level, *plain_log, (p_raw, p_adj), alpha, confidence)
     log_low, log_high = t_interval_at(log_ratio, log_se, ddf, ratio_level)
     with np.errstate(over="ignore"):  # a bound beyond the largest float is inf
-        out["ratio_corrected_ci_low"] = np.exp(log_low)
-        out["ratio_corrected_ci_high"] = np.exp(log_high)
+        added["ratio_corrected_ci_low"] = np.exp(log_low)
+        added["ratio_corrected_ci_high"] = np.exp(log_high)
 
     adjusted = out["adjusted_difference"].to_numpy(dtype=float)
     a_se = out["_adjusted_se"].to_numpy(dtype=float)
@@ -361,7 +362,7 @@ def corrected_intervals(comparisons: pd.DataFrame, alpha: float) -> pd.DataFrame
         a_low[raw_rate], a_high[raw_rate] = newcombe_at(
             xw[raw_rate], nw[raw_rate], xm[raw_rate], nm[raw_rate], a_level[raw_rate]
         )
-    out["adjusted_corrected_confidence"] = 1.0 - a_level
-    out["adjusted_corrected_ci_low"] = a_low
-    out["adjusted_corrected_ci_high"] = a_high
-    return out
+    added["adjusted_corrected_confidence"] = 1.0 - a_level
+    added["adjusted_corrected_ci_low"] = a_low
+    added["adjusted_corrected_ci_high"] = a_high
+    return pd.concat([out, pd.DataFrame(added, index=out.index)], axis=1)
