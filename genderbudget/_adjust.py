@@ -242,17 +242,28 @@ class _Cell:
         )
 
 
-def _cell_arrays(patterns: pd.DataFrame, factors: Sequence[str]) -> _Cell:
-    """All pattern rows of a measure as one :class:`_Cell`, factor codes in level order."""
+_NUMBERS = {
+    "rate": ("n", "sy"),
+    "mean": ("n", "sy", "syy"),
+    "ratio": ("n", "sy", "syy", "sx", "sxx", "sxy", "units"),
+}
+"""The cell statistics each kind's models read (the rest is not carried from cell to cell)."""
+
+
+def _cell_arrays(
+    patterns: pd.DataFrame, factors: Sequence[str], kind: str, *, with_values: bool
+) -> _Cell:
+    """All pattern rows of a measure as one :class:`_Cell`, factor codes in level order.
+
+    The factors' values themselves are kept only ``with_values`` (to match clusters).
+    """
     codes, values = {}, {}
     for factor in factors:
-        values[factor] = patterns[factor].to_numpy()
-        codes[factor] = level_codes(values[factor])
-    numbers = {
-        c: patterns[c].to_numpy(dtype=float)
-        for c in ("n", "sy", "syy", "sx", "sxx", "sxy", "units")
-        if c in patterns
-    }
+        column = patterns[factor].to_numpy()
+        codes[factor] = level_codes(column)
+        if with_values:
+            values[factor] = column
+    numbers = {c: patterns[c].to_numpy(dtype=float) for c in _NUMBERS[kind] if c in patterns}
     has_syy = (
         patterns["has_syy"].to_numpy(dtype=bool)
         if "has_syy" in patterns
@@ -566,9 +577,9 @@ def adjust(
         return _adjusted_table(
             [{**key, **nothing} for key, _ in _cell_rows(patterns, by)], by, confidence
         )
-    table = _cell_arrays(patterns, factors)
-    compared = np.isin(table.sex, ["women", "men"]) & (table.numbers["n"] > 0)
     unit_cells = _units_by_cell(units, by)
+    table = _cell_arrays(patterns, factors, kind, with_values=unit_cells is not None)
+    compared = np.isin(table.sex, ["women", "men"]) & (table.numbers["n"] > 0)
     nobody = np.zeros(0, dtype=np.intp)
     keys: list[dict[str, Any]] = []
     lefts: list[list[str]] = []

@@ -17,7 +17,7 @@ import pandas as pd
 from genderbudget import _intervals as iv
 from genderbudget._measures import Measure
 from genderbudget._notes import joined, note, note_where
-from genderbudget._sums import by_measure, cell_totals
+from genderbudget._sums import by_measure, cell_numbers, cell_totals
 
 __all__ = ["REPRESENTATION_COLUMNS", "representation", "representation_columns"]
 
@@ -153,8 +153,9 @@ def _one_measure(
     clustered = m.clustered
     method_note = _method_note(m, aggregated, has_syy, clusters=units is not None)
 
-    persons = cell_totals(stats, n, by)
-    resource = cell_totals(stats, sy, by)
+    cells = cell_numbers(stats, by) if by and len(stats) else None
+    persons = cell_totals(stats, n, by, cells)
+    resource = cell_totals(stats, sy, by, cells)
     with np.errstate(divide="ignore", invalid="ignore"):
         p = np.where(persons > 0, n / persons, np.nan)
         s = np.where((persons > 0) & (resource != 0), sy / resource, np.nan)
@@ -163,7 +164,7 @@ def _one_measure(
         var, sampling_units = _cluster_variance(stats, units, by)
         method, few = CI_CLUSTER, NOTE_ONE_CLUSTER
     else:
-        var = _person_variance(n, sy, syy, persons, resource, cell_totals(stats, syy, by))
+        var = _person_variance(n, sy, syy, persons, resource, cell_totals(stats, syy, by, cells))
         sampling_units = persons
         method, few = CI_METHOD, NOTE_ONE_PERSON
     defined = (

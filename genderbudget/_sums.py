@@ -26,6 +26,7 @@ __all__ = [
     "MeasureSums",
     "by_measure",
     "cell_groups",
+    "cell_numbers",
     "cell_totals",
     "key_positions",
     "measure_sums",
@@ -158,17 +159,27 @@ def first_codes(columns: Sequence[np.ndarray], size: int) -> tuple[np.ndarray, n
     return codes, first
 
 
-def cell_totals(table: pd.DataFrame, values: np.ndarray, by: Sequence[str]) -> np.ndarray:
+def cell_totals(
+    table: pd.DataFrame, values: np.ndarray, by: Sequence[str], cells: np.ndarray | None = None
+) -> np.ndarray:
     """Sum ``values`` over the rows of each breakdown cell of ``table``, aligned with the rows.
 
     The rows of one cell share their values of ``by`` (a missing value is one value); with
-    no breakdown every row has the total.
+    no breakdown every row has the total. ``cells`` gives each row's cell when known
+    (:func:`cell_numbers`), for several sums over one table.
     """
     weights = np.asarray(values, dtype=np.float64)
     if not by:
         return np.full(len(table), weights.sum())
-    cell, first = first_codes([table[b].to_numpy(dtype=object) for b in by], len(table))
-    return np.bincount(cell, weights=weights, minlength=len(first))[cell]
+    if cells is None:
+        cells = cell_numbers(table, by)
+    size = int(cells.max()) + 1 if len(cells) else 0
+    return np.bincount(cells, weights=weights, minlength=size)[cells]
+
+
+def cell_numbers(table: pd.DataFrame, by: Sequence[str]) -> np.ndarray:
+    """Give each row the number of its breakdown cell, from 0 in the order of appearance."""
+    return first_codes([table[b].to_numpy(dtype=object) for b in by], len(table))[0]
 
 
 @dataclass(frozen=True)
