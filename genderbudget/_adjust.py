@@ -72,7 +72,14 @@ from genderbudget._sandwich import (
 )
 from genderbudget._sums import first_codes, positions
 
-__all__ = ["ADJUSTED_COLUMNS", "RateFit", "adjust", "fit_rate_model", "varying_factors"]
+__all__ = [
+    "ADJUSTED_COLUMNS",
+    "RateFit",
+    "adjust",
+    "adjust_measures",
+    "fit_rate_model",
+    "varying_factors",
+]
 
 ADJUSTED_COLUMNS = (
     "adjusted_difference",
@@ -251,11 +258,12 @@ _NUMBERS = {
 
 
 def _cell_arrays(
-    patterns: pd.DataFrame, factors: Sequence[str], kind: str, *, with_values: bool
+    patterns: pd.DataFrame, factors: Sequence[str], kinds: set[str], *, with_values: bool
 ) -> _Cell:
-    """All pattern rows of a measure as one :class:`_Cell`, factor codes in level order.
+    """All pattern rows as one :class:`_Cell`, factor codes in level order.
 
-    The factors' values themselves are kept only ``with_values`` (to match clusters).
+    Only the statistics the ``kinds``' models read are kept, and the factors' values
+    themselves only ``with_values`` (to match clusters).
     """
     codes, values = {}, {}
     for factor in factors:
@@ -263,7 +271,8 @@ def _cell_arrays(
         codes[factor] = level_codes(column)
         if with_values:
             values[factor] = column
-    numbers = {c: patterns[c].to_numpy(dtype=float) for c in _NUMBERS[kind] if c in patterns}
+    read = {"n", *(c for kind in kinds for c in _NUMBERS.get(kind, ()))}
+    numbers = {c: patterns[c].to_numpy(dtype=float) for c in read if c in patterns}
     has_syy = (
         patterns["has_syy"].to_numpy(dtype=bool)
         if "has_syy" in patterns
@@ -571,40 +580,92 @@ def adjust(
     HC1 and CR2, :func:`_stacked_results`); every cell gets the numbers it would get on its
     own. A head-count or total has nothing to adjust.
     """
-    if kind in ("count", "total"):
-        # Nothing to adjust in a head-count or a total: every cell gets the same note.
-        nothing = _nan_result("none", [NOTE_NOT_APPLICABLE])
-        return _adjusted_table(
-            [{**key, **nothing} for key, _ in _cell_rows(patterns, by)], by, confidence
-        )
-    unit_cells = _units_by_cell(units, by)
-    table = _cell_arrays(patterns, factors, kind, with_values=unit_cells is not None)
+    one = "measure"  # the one measure's name in the table of all measures' gaps
+    rows = patterns.assign(measure=one)
+    cells_units = None if units is None else units.assign(measure=one)
+    together = adjust_measures(rows, {one: kind}, by, factors, confidence, method, cells_units)
+    return together.drop(columns="measure")
+
+
+def adjust_measures(
+    patterns: pd.DataFrame,
+    kinds: Mapping[str, str],
+    by: Sequence[str],
+    factors: Sequence[str],
+    confidence: float,
+    method: str = "model",
+    units: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Compute the adjusted women-vs-men gaps of several measures at once.
+
+    Parameters
+    ----------
+    patterns : pandas.DataFrame
+        Cell statistics per ``measure, <by...>, <factors...>, sex``
+        (:attr:`CellStats.patterns`).
+    kinds : mapping of str to str
+        Each measure's kind, by name.
+    by, factors, confidence, method
+        As in :func:`adjust`.
+    units : pandas.DataFrame, optional
+        Sums per cluster within each pattern of the measures with a cluster
+        (:attr:`CellStats.pattern_units`, with a ``measure`` column).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``measure, <by...>`` and :data:`ADJUSTED_COLUMNS`, one row per measure and breakdown
+        cell with pattern rows.
+
+    Notes
+    -----
+    Each measure's cells get the numbers :func:`adjust` gives them: the table is turned
+    into arrays once and split into cells by position; the fits of all cells of all
+    measures run together, by model and number of columns.
+    """
+    keys_of = ["measure", *by]
+    clustered = set() if units is None else set(units["measure"].tolist())
+    unit_cells = _units_by_cell(units, keys_of)
+    wanted = {k for name, k in kinds.items() if name in set(patterns["measure"].tolist())}
+    table = _cell_arrays(patterns, factors, wanted, with_values=unit_cells is not None)
     compared = np.isin(table.sex, ["women", "men"]) & (table.numbers["n"] > 0)
     nobody = np.zeros(0, dtype=np.intp)
+    nothing = _nan_result("none", [NOTE_NOT_APPLICABLE])
     keys: list[dict[str, Any]] = []
     lefts: list[list[str]] = []
     results: list[dict[str, object] | PreparedPatterns | _ToFit] = []
     pending: list[tuple[int, _Cell, PreparedPatterns]] = []
     waiting: list[tuple[int, _ToFit]] = []
-    cells = [(key, rows[compared[rows]]) for key, rows in _cell_rows(patterns, by)]
-    aside = None
-    if kind == "rate" and unit_cells is None and method not in MH_METHODS:
-        aside = _set_aside(table, [rows for _, rows in cells], factors)
+    cells = [(key, rows[compared[rows]]) for key, rows in _cell_rows(patterns, keys_of)]
+    # The logistic fits' set-aside, for the rates fitted by the model without clusters.
+    fitted = [
+        rows
+        for key, rows in cells
+        if kinds[key["measure"]] == "rate"
+        and key["measure"] not in clustered
+        and method not in MH_METHODS
+    ]
+    aside = _set_aside(table, fitted, factors)
     varying = _varying(table, [rows for _, rows in cells], factors)
     for (key, rows), varies in zip(cells, varying, strict=True):
-        cell = table.take(rows)
+        kind = kinds[key["measure"]]
         left = [f for f, v in zip(factors, varies, strict=True) if v]
+        keys.append(key)
+        lefts.append(left)
+        if kind in ("count", "total"):
+            # Nothing to adjust in a head-count or a total: every cell gets the same note.
+            results.append(dict(nothing))
+            continue
+        cell = table.take(rows)
         cell_units = None
-        if unit_cells is not None:
+        if unit_cells is not None and key["measure"] in clustered:
             cell_units = _CellUnits(unit_cells[0], unit_cells[1].get(tuple(key.values()), nobody))
-        cell_aside = None if aside is None else aside[rows]
+        cell_aside = aside[rows] if kind == "rate" and cell_units is None else None
         result = _adjust_cell(cell, kind, factors, left, confidence, method, cell_units, cell_aside)
         if isinstance(result, PreparedPatterns):
             pending.append((len(results), cell, result))
         elif isinstance(result, _ToFit):
             waiting.append((len(results), result))
-        keys.append(key)
-        lefts.append(left)
         results.append(result)
     for position, done in _rate_results(pending, confidence):
         results[position] = done
@@ -614,17 +675,37 @@ def adjust(
         {**key, **_with_dropped(result, factors, left)}  # type: ignore[arg-type]
         for key, left, result in zip(keys, lefts, results, strict=True)
     ]
-    return _adjusted_table(finished, by, confidence)
+    return _adjusted_table(finished, keys_of, confidence)
+
+
+_FLOAT_COLUMNS = frozenset(
+    {
+        "adjusted_difference",
+        "adjusted_ci_low",
+        "adjusted_ci_high",
+        "adjusted_p_value",
+        "_adjusted_se",
+        "_adjusted_df",
+    }
+)
 
 
 def _adjusted_table(
     finished: list[dict[str, object]], by: Sequence[str], confidence: float
 ) -> pd.DataFrame:
     """Return one row per cell: its keys, the adjusted gap's columns and the t intervals."""
-    names = [*by, *ADJUSTED_COLUMNS, *ADJUSTED_INTERNAL]
-    # Column by column: much faster than a frame built from the rows' dicts.
-    adjusted = pd.DataFrame({name: [row[name] for row in finished] for name in names})
-    return _with_t_intervals(adjusted, confidence)
+    # Column by column, numbers as floats: much faster than a frame built from the rows'
+    # dicts, which infers every column's type from its values.
+    data: dict[str, Any] = {}
+    for name in [*by, *ADJUSTED_COLUMNS, *ADJUSTED_INTERNAL]:
+        values = [row[name] for row in finished]
+        if name in _FLOAT_COLUMNS:
+            data[name] = np.array(values, dtype=np.float64)
+        elif name == "_same_as_raw":
+            data[name] = np.array(values, dtype=bool)
+        else:
+            data[name] = values
+    return _with_t_intervals(pd.DataFrame(data), confidence)
 
 
 def _cell_rows(patterns: pd.DataFrame, by: Sequence[str]) -> Iterator[tuple[dict[str, Any], Any]]:

@@ -8,7 +8,7 @@ from typing import Any, Literal, get_args
 import numpy as np
 import pandas as pd
 
-from genderbudget._adjust import ADJUSTED_COLUMNS, ADJUSTED_INTERNAL, adjust
+from genderbudget._adjust import ADJUSTED_COLUMNS, ADJUSTED_INTERNAL, adjust_measures
 from genderbudget._cells import CellStats, collect_cells
 from genderbudget._estimate import (
     adjust_p,
@@ -345,14 +345,22 @@ def _judged(comparisons: pd.DataFrame, cells: CellStats, settings: Settings) -> 
 
 def _accounting(cells: CellStats, names: list[str]) -> pd.DataFrame:
     """Rows in, used and excluded per measure; rows in = used + excluded."""
-    used = cells.stats.groupby("measure", sort=False)["rows"].sum()
-    excluded = cells.exclusions.groupby("measure", sort=False)["rows"].sum()
+
+    def per_measure(table: pd.DataFrame) -> list[int]:
+        if not len(table):
+            return [0] * len(names)
+        position = {name: i for i, name in enumerate(names)}
+        rows = np.zeros(len(names) + 1)
+        which = [position.get(m, len(names)) for m in table["measure"].tolist()]
+        np.add.at(rows, which, table["rows"].to_numpy(dtype=np.float64))
+        return [int(r) for r in rows[:-1]]
+
     return pd.DataFrame(
         {
             "measure": names,
             "rows_in": cells.rows_in,
-            "rows_used": [int(used.get(m, 0)) for m in names],
-            "rows_excluded": [int(excluded.get(m, 0)) for m in names],
+            "rows_used": per_measure(cells.stats),
+            "rows_excluded": per_measure(cells.exclusions),
         },
         columns=list(ACCOUNTING_COLUMNS),
     )
@@ -382,37 +390,27 @@ def _with_adjustment(
 ) -> pd.DataFrame:
     """Join the adjusted gaps (or NaN with the reason) onto the comparisons."""
     if not justified or cells.patterns is None:
-        out = comparisons.copy()
-        for column in (*ADJUSTED_COLUMNS, *ADJUSTED_INTERNAL):
-            out[column] = np.nan
-        out["adjustment_method"] = "none_no_factors"
-        out["adjustment_note"] = ""
-        out["_same_as_raw"] = False
+        index = comparisons.index
+        empty: dict[str, Any] = {c: np.full(len(index), np.nan) for c in ADJUSTED_COLUMNS}
+        empty.update({c: np.full(len(index), np.nan) for c in ADJUSTED_INTERNAL})
+        empty["adjustment_method"] = pd.Series("none_no_factors", index=index)
+        empty["adjustment_note"] = pd.Series("", index=index)
+        empty["_same_as_raw"] = np.zeros(len(index), dtype=bool)
+        out = pd.concat([comparisons, pd.DataFrame(empty, index=index)], axis=1)
     else:
-        patterns = by_measure(cells.patterns)
-        pattern_units = by_measure(cells.pattern_units)
-        parts = []
-        for m in measures:
-            part = adjust(
-                patterns.get(m.name, cells.patterns.iloc[:0]),
-                m.kind,
-                by,
-                justified,
-                confidence,
-                adjustment,
-                pattern_units.get(m.name),
-            )
-            parts.append(part)
-        adjusted = pd.concat(parts, ignore_index=True)
-        names = np.repeat(
-            np.asarray([m.name for m in measures], dtype=object), [len(p) for p in parts]
+        adjusted = adjust_measures(
+            cells.patterns,
+            {m.name: m.kind for m in measures},
+            by,
+            justified,
+            confidence,
+            adjustment,
+            cells.pattern_units,
         )
-        keys = pd.DataFrame(
-            {"measure": pd.Series(names, dtype=object), **{b: adjusted[b] for b in by}}
-        )
+        keys = adjusted[["measure", *by]]
         # Each comparison's adjusted row (-1, a row of NaN: no pattern in the cell).
         found = positions(comparisons, keys, ["measure", *by])
-        joined = adjusted.drop(columns=by).reindex(found)
+        joined = adjusted.drop(columns=["measure", *by]).reindex(found)
         joined.index = comparisons.index
         out = pd.concat([comparisons, joined], axis=1)
         # The one policy for a factor that does not vary in a cell: the adjusted comparison

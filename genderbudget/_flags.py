@@ -10,7 +10,7 @@ minimum n, each an explicit level).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
@@ -152,6 +152,14 @@ def _material(
     )
 
 
+def _per_measure(names: np.ndarray, value: Callable[[str], object]) -> np.ndarray:
+    """``value`` of each row's measure, asked once per measure (as objects)."""
+    known = {name: value(name) for name in dict.fromkeys(names.tolist())}
+    out = np.empty(len(names), dtype=object)
+    out[:] = [known[name] for name in names.tolist()]
+    return out
+
+
 def assign_flags(
     comparisons: pd.DataFrame,
     kinds: Mapping[str, str],
@@ -184,8 +192,8 @@ def assign_flags(
         None, in an object column, never NaN).
     """
     out = comparisons.copy()
-    measure = out["measure"]
-    absolute = measure.map(rule.difference_threshold).to_numpy(dtype=float)
+    measure = out["measure"].to_numpy(dtype=object)
+    absolute = _per_measure(measure, rule.difference_threshold).astype(float)
     men = out["men"].to_numpy(dtype=float)
     difference = out["difference"].to_numpy(dtype=float)
     raw_material = _material(difference, men, absolute, rule)
@@ -199,14 +207,14 @@ def assign_flags(
         adj_difference, adj_material, adj_supported = difference, raw_material, raw_supported
         adj_missing = np.zeros(len(out), dtype=bool)
     enough = (out["n_women"].to_numpy() >= rule.min_n) & (out["n_men"].to_numpy() >= rule.min_n)
-    clustered = measure.isin(list(clustered_measures)).to_numpy()
+    clustered = np.isin(measure, list(clustered_measures))
     few_units = clustered & (
         (out["units_women"].to_numpy() < rule.min_units)
         | (out["units_men"].to_numpy() < rule.min_units)
     )
     enough &= ~few_units
     testable = np.isfinite(out["p_adjusted"].to_numpy(dtype=float))
-    untested_kind = measure.map(kinds).isin(["count", "total"]).to_numpy()
+    untested_kind = np.isin(_per_measure(measure, kinds.get), ["count", "total"])
 
     raw_gap = raw_supported & raw_material
     # The adjusted gap must point the same way: a gap that reverses within the strata of
@@ -223,7 +231,7 @@ def assign_flags(
     flag[~enough | ~testable] = "insufficient_data"
     flag[untested_kind] = "not_assessed"
 
-    direction = measure.map(directions).to_numpy()
+    direction = _per_measure(measure, directions.get)
     behind = np.where(adj_difference < 0, "women", "men")
     ahead = np.where(adj_difference > 0, "women", "men")
     disadvantaged = np.full(len(out), None, dtype=object)

@@ -132,3 +132,47 @@ def test_the_random_cells_hold_every_degenerate_case() -> None:
     } <= _codes(together)
     fitted = together["adjustment_method"] == "logistic_standardised_delta"
     assert np.isfinite(together.loc[fitted, "adjusted_difference"]).sum() > CELLS / 2
+
+
+@pytest.mark.parametrize("method", ["model", "mantel-haenszel"])
+def test_measures_adjusted_together_equal_each_measure_adjusted_alone(method: str) -> None:
+    # Reference: adjust() on each measure's patterns and units alone. Together, the fits
+    # of all measures share their stacks; each measure's cells keep their own numbers.
+    from genderbudget._adjust import adjust_measures
+
+    measures = [
+        gb.rate("work"),
+        gb.count(),
+        gb.mean("cost"),
+        gb.ratio("cost", "days", name="per_day", cluster="prison"),
+        gb.rate("work", name="work_units", cluster="prison"),
+        gb.total("cost", name="cost_total"),
+    ]
+    justified = ["klass", "band"]
+    stats = collect_cells(
+        _many_cells(), measures, sex="kon", by=BY, n=None, mapping=None, justified=justified
+    )
+    assert stats.patterns is not None and stats.pattern_units is not None
+    kinds = {m.name: m.kind for m in measures}
+    together = adjust_measures(
+        stats.patterns, kinds, BY, justified, 0.95, method, stats.pattern_units
+    )
+    assert list(together.columns) == ["measure", *BY, *ADJUSTED_COLUMNS, *ADJUSTED_INTERNAL]
+    assert together["measure"].unique().tolist() == [m.name for m in measures]
+    for m in measures:
+        patterns = stats.patterns.loc[stats.patterns["measure"] == m.name]
+        units = stats.pattern_units.loc[stats.pattern_units["measure"] == m.name]
+        alone = adjust(patterns, m.kind, BY, justified, 0.95, method, units if len(units) else None)
+        mine = together.loc[together["measure"] == m.name].drop(columns="measure")
+        mine = mine.reset_index(drop=True)
+        assert mine[BY].values.tolist() == alone[BY].values.tolist(), m.name
+        for column in (*NUMBERS, "_adjusted_se", "_adjusted_df"):
+            np.testing.assert_allclose(
+                mine[column].to_numpy(dtype=float),
+                alone[column].to_numpy(dtype=float),
+                rtol=1e-10,
+                atol=0.0,
+                err_msg=f"{m.name}: {column}",
+            )
+        for column in ("adjustment_method", "adjustment_note", "_same_as_raw"):
+            assert mine[column].tolist() == alone[column].tolist(), (m.name, column)
