@@ -144,7 +144,7 @@ def _one_measure(
     aggregated: bool,
     units: pd.DataFrame | None,
 ) -> pd.DataFrame:
-    out = stats[["measure", *by, "sex"]].copy()
+    index = stats.index
     n = stats["n"].to_numpy(dtype=float)
     sy = stats["sy"].to_numpy(dtype=float)
     # For a 0/1 rate y squared is y, so the sum of squares is the number who got it.
@@ -190,7 +190,7 @@ def _one_measure(
             "",
         ).astype(object)
     notes = joined(
-        out.index,
+        index,
         note_where(~filled, NOTE_EMPTY_CELL),
         note_where(filled & (resource == 0), NOTE_ZERO_RESOURCE),
         reason,
@@ -208,7 +208,8 @@ def _one_measure(
         "ci_method": CI_NONE if method_note else method,
         "note": notes,
     }
-    return pd.concat([out, pd.DataFrame(added, index=out.index)], axis=1)
+    labels = {column: stats[column] for column in ("measure", *by, "sex")}
+    return pd.DataFrame({**labels, **added}, index=index)
 
 
 def representation(

@@ -135,7 +135,7 @@ def by_measure(table: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
     if table is None:
         return {}
     groups = table.groupby("measure", sort=False).indices
-    return {name: table.take(rows) for name, rows in groups.items()}
+    return {str(name): table.take(np.asarray(rows)) for name, rows in groups.items()}
 
 
 def first_codes(columns: Sequence[np.ndarray], size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -258,7 +258,7 @@ def cell_groups(table: pd.DataFrame, by: Sequence[str]) -> CellGroups:
     cell, first, values = sorted_codes(by_values, size)
     cells = len(first) if by else 1
     coded = table[_T + "sex"].to_numpy(dtype=object)
-    sex = pd.Index(SEX_CATEGORIES, dtype=object).get_indexer(coded)
+    sex = pd.Index(SEX_CATEGORIES, dtype=object).get_indexer(pd.Index(coded, dtype=object))
     if (sex < 0).any():  # pragma: no cover - the sex coding only gives SEX_CATEGORIES
         raise ValueError(f"Unexpected sex codes: {sorted(set(coded.tolist()))!r}.")
     group = cell * _SEXES + sex.astype(np.int64)
