@@ -626,7 +626,8 @@ def adjust_measures(
     keys_of = ["measure", *by]
     clustered = set() if units is None else set(units["measure"].tolist())
     unit_cells = _units_by_cell(units, keys_of)
-    wanted = {k for name, k in kinds.items() if name in set(patterns["measure"].tolist())}
+    present = set(patterns["measure"].tolist())
+    wanted = {kind for name, kind in kinds.items() if name in present}
     table = _cell_arrays(patterns, factors, wanted, with_values=unit_cells is not None)
     compared = np.isin(table.sex, ["women", "men"]) & (table.numbers["n"] > 0)
     nobody = np.zeros(0, dtype=np.intp)
