@@ -72,6 +72,20 @@ def _one_by_one(
     return pd.concat(parts, ignore_index=True)
 
 
+def _assert_same_gaps(got: pd.DataFrame, expected: pd.DataFrame, label: str) -> None:
+    """The adjusted gaps' numbers to 1e-10 (relative), their methods and notes exactly."""
+    for column in (*NUMBERS, "_adjusted_se", "_adjusted_df"):
+        np.testing.assert_allclose(
+            got[column].to_numpy(dtype=float),
+            expected[column].to_numpy(dtype=float),
+            rtol=1e-10,
+            atol=0.0,
+            err_msg=f"{label}: {column}",
+        )
+    for column in ("adjustment_method", "adjustment_note", "_same_as_raw"):
+        assert got[column].tolist() == expected[column].tolist(), (label, column)
+
+
 CASES = [
     (gb.rate("work"), "model"),
     (gb.rate("work"), "mantel-haenszel"),
@@ -97,16 +111,7 @@ def test_cells_fitted_together_equal_cells_fitted_one_by_one(
     alone = _one_by_one(patterns, units, measure.kind, justified, method)
     assert len(together) == CELLS
     pd.testing.assert_frame_equal(together[BY], alone[BY])
-    for column in (*NUMBERS, "_adjusted_se", "_adjusted_df"):
-        np.testing.assert_allclose(
-            together[column].to_numpy(dtype=float),
-            alone[column].to_numpy(dtype=float),
-            rtol=1e-10,
-            atol=0.0,
-            err_msg=column,
-        )
-    for column in ("adjustment_method", "adjustment_note", "_same_as_raw"):
-        assert together[column].tolist() == alone[column].tolist(), column
+    _assert_same_gaps(together, alone, "")
     assert list(together.columns) == [*BY, *ADJUSTED_COLUMNS, *ADJUSTED_INTERNAL]
 
 
@@ -166,13 +171,4 @@ def test_measures_adjusted_together_equal_each_measure_adjusted_alone(method: st
         mine = together.loc[together["measure"] == m.name].drop(columns="measure")
         mine = mine.reset_index(drop=True)
         assert mine[BY].values.tolist() == alone[BY].values.tolist(), m.name
-        for column in (*NUMBERS, "_adjusted_se", "_adjusted_df"):
-            np.testing.assert_allclose(
-                mine[column].to_numpy(dtype=float),
-                alone[column].to_numpy(dtype=float),
-                rtol=1e-10,
-                atol=0.0,
-                err_msg=f"{m.name}: {column}",
-            )
-        for column in ("adjustment_method", "adjustment_note", "_same_as_raw"):
-            assert mine[column].tolist() == alone[column].tolist(), (m.name, column)
+        _assert_same_gaps(mine, alone, m.name)
