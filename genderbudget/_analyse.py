@@ -325,7 +325,8 @@ def _judged(comparisons: pd.DataFrame, cells: CellStats, settings: Settings) -> 
         table, cells, measures, by_list, list(settings.justified), confidence, settings.adjustment
     )
     table["adjusted_p_adjusted"] = adjust_p(table["adjusted_p_value"], p_adjust)
-    table["_kind"] = table["measure"].map({m.name: _kind(m) for m in measures})
+    kinds = {m.name: _kind(m) for m in measures}
+    table["_kind"] = np.array([kinds[name] for name in table["measure"].tolist()], dtype=object)
     table = corrected_intervals(table, rule.alpha)
     table["adjusted_df"] = table["_adjusted_df"]
     table = _with_adjusted_se(table)
