@@ -57,7 +57,6 @@ from genderbudget._models import (
     fit_logistic_stacked,
     level_codes,
     prepare_patterns,
-    standardised_difference,
     standardised_differences,
     varying_factors,
     wls,
@@ -208,16 +207,6 @@ def _rate_fit(fit: PatternFit) -> RateFit:
         [*notes, NOTE_FIRTH] if logistic.firth else notes,
         fit.fitted_index,
     )
-
-
-def _rate_result(fit: RateFit, confidence: float) -> dict[str, object]:
-    """Report the marginally standardised gap of a logistic fit, or NaN with the reason."""
-    method = METHOD["rate"]
-    if fit.params is None or fit.design is None or fit.counts is None or fit.cov is None:
-        return _nan_result(method, fit.notes)
-    total = float(fit.counts.sum()) + fit.set_aside
-    estimate, se = standardised_difference(fit.design, fit.params, fit.cov, fit.counts, total)
-    return _normal_result(estimate, se, confidence, method, fit.notes)
 
 
 @dataclass(frozen=True)
@@ -638,15 +627,13 @@ def adjust_measures(
     pending: list[tuple[int, _Cell, PreparedPatterns]] = []
     waiting: list[tuple[int, _ToFit]] = []
     cells = [(key, rows[compared[rows]]) for key, rows in _cell_rows(patterns, keys_of)]
-    # The logistic fits' set-aside, for the rates fitted by the model without clusters.
-    fitted = [
-        rows
-        for key, rows in cells
-        if kinds[key["measure"]] == "rate"
-        and key["measure"] not in clustered
-        and method not in MH_METHODS
-    ]
-    aside = _set_aside(table, fitted, factors)
+    # The rates fitted by the logistic model (no clusters) and their set-aside.
+    logistic = {
+        name
+        for name, kind in kinds.items()
+        if kind == "rate" and name not in clustered and method not in MH_METHODS
+    }
+    aside = _set_aside(table, [rows for key, rows in cells if key["measure"] in logistic], factors)
     varying = _varying(table, [rows for _, rows in cells], factors)
     for (key, rows), varies in zip(cells, varying, strict=True):
         kind = kinds[key["measure"]]
@@ -661,7 +648,7 @@ def adjust_measures(
         cell_units = None
         if unit_cells is not None and key["measure"] in clustered:
             cell_units = _CellUnits(unit_cells[0], unit_cells[1].get(tuple(key.values()), nobody))
-        cell_aside = aside[rows] if kind == "rate" and cell_units is None else None
+        cell_aside = aside[rows] if key["measure"] in logistic else None
         result = _adjust_cell(cell, kind, factors, left, confidence, method, cell_units, cell_aside)
         if isinstance(result, PreparedPatterns):
             pending.append((len(results), cell, result))
@@ -875,7 +862,7 @@ def _adjust_cell(
             cell.sex, cell.numbers["n"], cell.numbers["sy"], codes, codes, aside
         )
         if prepared.design is None or not prepared.design.identified:
-            return _rate_result(_rate_fit(prepared.unfitted()), confidence)
+            return _nan_result(METHOD["rate"], _rate_fit(prepared.unfitted()).notes)
         return prepared
     # A mean or ratio; or access decided per unit: a linear probability model, CR2 over
     # the units.

@@ -292,13 +292,13 @@ def _estimates_and_comparisons(
     """Per-sex estimates and the raw women-vs-men comparisons of every measure."""
     by_list, confidence = list(settings.by), settings.confidence
     estimates, comparisons = [], []
-    stats_of, units_of = by_measure(cells.stats), by_measure(cells.units)
+    names = [m.name for m in settings.measures]
+    stats_of, units_of = by_measure(cells.stats, names), by_measure(cells.units, names)
     for m in settings.measures:
-        stats = stats_of.get(m.name, cells.stats.iloc[:0])
+        stats = stats_of[m.name]
         per_sex = per_cell = None
         if cells.units is not None and m.clustered:
-            units = units_of.get(m.name, cells.units.iloc[:0])
-            per_sex, per_cell = cluster_inference(units, by_list)
+            per_sex, per_cell = cluster_inference(units_of[m.name], by_list)
         kind = _kind(m)
         est = estimate(stats.reset_index(drop=True), kind, by_list, confidence, per_sex)
         if kind != m.kind:
@@ -348,13 +348,11 @@ def _accounting(cells: CellStats, names: list[str]) -> pd.DataFrame:
     """Rows in, used and excluded per measure; rows in = used + excluded."""
 
     def per_measure(table: pd.DataFrame) -> list[int]:
-        if not len(table):
-            return [0] * len(names)
-        position = {name: i for i, name in enumerate(names)}
-        rows = np.zeros(len(names) + 1)
-        which = [position.get(m, len(names)) for m in table["measure"].tolist()]
-        np.add.at(rows, which, table["rows"].to_numpy(dtype=np.float64))
-        return [int(r) for r in rows[:-1]]
+        totals = dict.fromkeys(names, 0.0)
+        if len(table):
+            for name, rows in zip(table["measure"].tolist(), table["rows"].tolist(), strict=True):
+                totals[name] = totals.get(name, 0.0) + rows
+        return [int(totals[name]) for name in names]
 
     return pd.DataFrame(
         {

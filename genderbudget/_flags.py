@@ -19,7 +19,7 @@ import pandas as pd
 
 from genderbudget._notes import note
 from genderbudget._privacy import masked
-from genderbudget._sums import key_positions
+from genderbudget._sums import cell_numbers
 
 __all__ = ["FLAGS", "RESOURCE_ACCESS_COLUMNS", "FlagRule", "assign_flags", "resource_access"]
 
@@ -28,7 +28,6 @@ FLAGS: tuple[str, ...] = get_args(Flag)
 PAdjust = Literal["holm", "bonferroni", "fdr_bh", "none"]
 
 BAD_RULE = "FlagRule.{name} must be {what}, got {value!r}."
-# The prefix of the helper columns of resource_access's pairs (no breakdown can take it).
 
 
 @dataclass(frozen=True)
@@ -289,7 +288,7 @@ def resource_access(
     """
     columns = [*by, *RESOURCE_ACCESS_COLUMNS]
     measure = comparisons["measure"].to_numpy(dtype=object)
-    direction = np.array([directions.get(name) for name in measure], dtype=object)
+    direction = _per_measure(measure, directions.get)
     flag = comparisons["flag"].to_numpy(dtype=object)
     women = comparisons["women"].to_numpy(dtype=float)
     men = comparisons["men"].to_numpy(dtype=float)
@@ -306,14 +305,7 @@ def resource_access(
     )
     # Each material resource gap with every access gap of its cell (a missing value is one
     # value), in the order of the resource rows and then of the access rows.
-    cell = (
-        key_positions(
-            [comparisons[b].to_numpy(dtype=object) for b in by],
-            [comparisons[b].to_numpy(dtype=object) for b in by],
-        )
-        if by
-        else np.zeros(len(comparisons), dtype=np.intp)
-    )
+    cell = cell_numbers(comparisons, by)
     in_cell: dict[int, list[int]] = {}
     for row in access.tolist():
         in_cell.setdefault(int(cell[row]), []).append(row)

@@ -165,25 +165,18 @@ def _excludes_zero(
 ) -> Callable[[FloatArray], NDArray[np.bool_]]:
     """Return whether Newcombe's interval excludes 0 at each tail probability ``alpha``.
 
-    The bounds are those of :func:`_newcombe_at`, with the same operations in the same
-    order (so the same bits), but only the one bound that can exclude 0 is computed: the
-    lower when the first rate is the larger, else the upper; the parts that do not depend
-    on ``alpha`` are computed once.
+    The bounds are those of :func:`_newcombe_at`, from the same Wilson parts
+    (:func:`_wilson_centre`, so the same bits), but only the one bound that can exclude 0 is
+    computed: the lower when the first rate is the larger, else the upper.
     """
     p1, p2 = x1 / n1, x2 / n2
     d = p1 - p2
     sign = np.where(d > 0, 1.0, -1.0)
-    spread1, spread2 = p1 * (1.0 - p1) / n1, p2 * (1.0 - p2) / n2
-    twice1, twice2 = 2.0 * n1, 2.0 * n2
-    four1, four2 = 4.0 * n1 * n1, 4.0 * n2 * n2
 
     def excludes(alpha: FloatArray) -> NDArray[np.bool_]:
         z = iv.normal_isf(alpha / 2.0)
-        zz = z * z
-        denom1, denom2 = 1.0 + zz / n1, 1.0 + zz / n2
-        centre1, centre2 = (p1 + zz / twice1) / denom1, (p2 + zz / twice2) / denom2
-        half1 = z * np.sqrt(spread1 + zz / four1) / denom1
-        half2 = z * np.sqrt(spread2 + zz / four2) / denom2
+        centre1, half1 = _wilson_centre(p1, n1, z)
+        centre2, half2 = _wilson_centre(p2, n2, z)
         # d > 0: the lower bound uses the first's lower and the second's upper Wilson bound.
         bound1 = np.clip(centre1 - sign * half1, 0.0, 1.0)
         bound2 = np.clip(centre2 + sign * half2, 0.0, 1.0)
@@ -209,11 +202,17 @@ def _newcombe_at(
 
 
 def _wilson_z(x: FloatArray, n: FloatArray, z: FloatArray) -> tuple[FloatArray, FloatArray]:
-    p = x / n
-    denom = 1.0 + z * z / n
-    centre = (p + z * z / (2.0 * n)) / denom
-    half = z * np.sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n)) / denom
+    centre, half = _wilson_centre(x / n, n, z)
     return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
+
+
+def _wilson_centre(p: FloatArray, n: FloatArray, z: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Return the centre and half-width of Wilson's interval for a rate ``p`` of ``n`` at ``z``."""
+    zz = z * z
+    denom = 1.0 + zz / n
+    centre = (p + zz / (2.0 * n)) / denom
+    half = z * np.sqrt(p * (1.0 - p) / n + zz / (4.0 * n * n)) / denom
+    return centre, half
 
 
 def newcombe_at(

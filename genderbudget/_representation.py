@@ -299,15 +299,16 @@ def representation(
     Validated in the test suite against a hand computation, a numerical differentiation of
     ``D`` on the rows, and a nonparametric bootstrap.
     """
-    stats_of, units_of = by_measure(stats), by_measure(units)
+    names = [m.name for m in measures]
+    stats_of, units_of = by_measure(stats, names), by_measure(units, names)
     parts = [
         _one_measure(
-            stats_of.get(m.name, stats.iloc[:0]).reset_index(drop=True),
+            stats_of[m.name].reset_index(drop=True),
             m,
             by,
             confidence,
             aggregated,
-            None if units is None else units_of.get(m.name, units.iloc[:0]),
+            units_of.get(m.name),
         )
         for m in measures
         if m.kind in RESOURCE_KINDS

@@ -126,16 +126,19 @@ def key_positions(wanted: Sequence[np.ndarray], table: Sequence[np.ndarray]) -> 
     return np.fromiter((found.get(key, -1) for key in rows), dtype=np.intp, count=len(rows))
 
 
-def by_measure(table: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+def by_measure(table: pd.DataFrame | None, names: Sequence[str]) -> dict[str, pd.DataFrame]:
     """Split a table of many measures (its ``measure`` column) into each measure's rows.
 
-    The rows keep their order and index; a measure without rows is not a key; None gives
-    an empty dict.
+    Every one of ``names`` gets its rows, in their order and with their index (none: an
+    empty table with the columns); None gives an empty dict.
     """
     if table is None:
         return {}
-    groups = table.groupby("measure", sort=False).indices
-    return {str(name): table.take(np.asarray(rows)) for name, rows in groups.items()}
+    groups = table.groupby("measure", sort=False).indices if len(table) else {}
+    return {
+        name: table.take(np.asarray(groups[name])) if name in groups else table.iloc[:0]
+        for name in names
+    }
 
 
 def first_codes(columns: Sequence[np.ndarray], size: int) -> tuple[np.ndarray, np.ndarray]:

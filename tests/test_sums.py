@@ -230,12 +230,13 @@ def test_by_measure_gives_each_measures_rows_as_a_boolean_selection_does() -> No
         {"measure": ["b", "a", "b", "c", "a"], "v": [1.0, 2.0, 3.0, 4.0, 5.0]},
         index=[10, 11, 12, 13, 14],
     )
-    split = by_measure(table)
-    assert list(split) == ["b", "a", "c"]
+    names = ["c", "a", "b", "none"]
+    split = by_measure(table, names)
+    assert list(split) == names
     for name, part in split.items():
         pd.testing.assert_frame_equal(part, table.loc[table["measure"] == name])
-    assert by_measure(None) == {}
-    assert by_measure(table.iloc[:0]) == {}
+    assert by_measure(None, names) == {}
+    assert all(part.empty for part in by_measure(table.iloc[:0], names).values())
 
 
 @pytest.mark.parametrize(("columns", "distinct"), [(3, 4), (5, 20_000)])
