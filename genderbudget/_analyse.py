@@ -10,13 +10,14 @@ import pandas as pd
 
 from genderbudget._adjust import ADJUSTED_COLUMNS, ADJUSTED_INTERNAL, adjust_measures
 from genderbudget._cells import CellStats, collect_cells
+from genderbudget._columns import Columns, column, flags
 from genderbudget._estimate import (
-    adjust_p,
+    adjusted_p_values,
     cluster_inference,
-    compare,
+    compared,
     comparison_columns,
-    estimate,
     estimate_columns,
+    estimated,
 )
 from genderbudget._flags import FlagRule, assign_flags, resource_access
 from genderbudget._measures import Measure
@@ -35,7 +36,7 @@ from genderbudget._reserved import check_breakdowns, check_factors
 from genderbudget._result import Result, Settings
 from genderbudget._sensitivity import verdict_sensitivity
 from genderbudget._sex import SEX_CATEGORIES
-from genderbudget._sums import by_measure, positions
+from genderbudget._sums import by_measure, measure_rows, positions
 
 __all__ = ["ACCOUNTING_COLUMNS", "analyse"]
 
@@ -192,8 +193,8 @@ def analyse(
         mapping=mapping,
         justified=list(settings.justified),
     )
-    estimates, comparisons = _estimates_and_comparisons(cells, settings)
-    comparisons = _judged(comparisons, cells, settings)
+    estimates, raw = _estimates_and_comparisons(cells, settings)
+    comparisons = _judged(raw, cells, settings)
     by_list = list(settings.by)
     names = [m.name for m in settings.measures]
     together = resource_access(
@@ -288,48 +289,68 @@ def _kind(m: Measure) -> str:
 
 def _estimates_and_comparisons(
     cells: CellStats, settings: Settings
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per-sex estimates and the raw women-vs-men comparisons of every measure."""
+) -> tuple[pd.DataFrame, Columns]:
+    """Per-sex estimates and the raw women-vs-men comparisons of every measure.
+
+    The estimates come back as their public table, the comparisons as arrays for
+    :func:`_judged`.
+    """
     by_list, confidence = list(settings.by), settings.confidence
     estimates, comparisons = [], []
     names = [m.name for m in settings.measures]
-    stats_of, units_of = by_measure(cells.stats, names), by_measure(cells.units, names)
+    stats_of = measure_rows(Columns.of(cells.stats), names)
+    units_of = by_measure(cells.units, names)
     for m in settings.measures:
-        stats = stats_of[m.name]
+        est = stats_of[m.name]
         per_sex = per_cell = None
         if cells.units is not None and m.clustered:
             per_sex, per_cell = cluster_inference(units_of[m.name], by_list)
         kind = _kind(m)
-        est = estimate(stats.reset_index(drop=True), kind, by_list, confidence, per_sex)
+        est.update(estimated(est, kind, by_list, confidence, per_sex))
         if kind != m.kind:
-            est["ci_low"] = est["ci_low"].clip(lower=0.0)
-            est["ci_high"] = est["ci_high"].clip(upper=1.0)
+            est["ci_low"] = np.clip(est["ci_low"], 0.0, None)
+            est["ci_high"] = np.clip(est["ci_high"], None, 1.0)
         estimates.append(est)
-        comparisons.append(compare(est, kind, by_list, confidence, per_cell))
-    names = [m.name for m in settings.measures]
-    est_table = _sort(pd.concat(estimates, ignore_index=True), names, by_list, with_sex=True)
-    cmp_table = _sort(pd.concat(comparisons, ignore_index=True), names, by_list, with_sex=False)
-    for column in ("n", "units"):
-        est_table[column] = est_table[column].astype(np.int64)
-    return est_table[estimate_columns(by_list)], cmp_table
+        comparisons.append(Columns(compared(est, kind, by_list, confidence, per_cell)))
+    est_table = _sorted(Columns.concat(estimates), names, by_list, with_sex=True)
+    cmp_table = _sorted(Columns.concat(comparisons), names, by_list, with_sex=False)
+    for name in ("n", "units"):
+        est_table[name] = est_table[name].astype(np.int64)
+    columns = estimate_columns(by_list)
+    return est_table.frame(columns, infer=["measure", *by_list, "sex", "ci_method"]), cmp_table
 
 
-def _judged(comparisons: pd.DataFrame, cells: CellStats, settings: Settings) -> pd.DataFrame:
+_PUBLIC_TEXT = (
+    "measure",
+    "ci_method",
+    "test_method",
+    "p_adjust_method",
+    "adjustment_method",
+    "flag",
+)
+"""The comparisons' text columns given pandas' text type (the notes and ``disadvantaged``
+stay Python objects)."""
+
+
+def _judged(comparisons: Columns, cells: CellStats, settings: Settings) -> pd.DataFrame:
     """Add the corrected p-values, adjusted gaps, corrected intervals, robustness and flags."""
     measures, by_list, rule = list(settings.measures), list(settings.by), settings.rule
     p_adjust, confidence = settings.p_adjust, settings.confidence
-    table = comparisons.copy()
-    table["p_adjusted"] = adjust_p(table["p_value"], p_adjust)
-    table["p_adjust_method"] = p_adjust
-    table = _with_adjustment(
+    table = comparisons
+    table["p_adjusted"] = adjusted_p_values(table["p_value"], p_adjust)
+    table["p_adjust_method"] = np.full(len(table), p_adjust, dtype=object)
+    _add_adjustment(
         table, cells, measures, by_list, list(settings.justified), confidence, settings.adjustment
     )
-    table["adjusted_p_adjusted"] = adjust_p(table["adjusted_p_value"], p_adjust)
+    table["adjusted_p_adjusted"] = adjusted_p_values(table["adjusted_p_value"], p_adjust)
     kinds = {m.name: _kind(m) for m in measures}
-    table["_kind"] = np.array([kinds[name] for name in table["measure"].tolist()], dtype=object)
+    kind_of = np.empty(len(table), dtype=object)
+    kind_of[:] = [kinds[name] for name in table["measure"].tolist()]
+    table["_kind"] = kind_of
     table = corrected_intervals(table, rule.alpha)
     table["adjusted_df"] = table["_adjusted_df"]
-    table = _with_adjusted_se(table)
+    same = flags(table, "_same_as_raw")
+    table["adjusted_se"] = np.where(same, table["difference_se"], table["_adjusted_se"])
     table = verdict_sensitivity(table, rule.alpha)
     table = assign_flags(
         table,
@@ -339,9 +360,9 @@ def _judged(comparisons: pd.DataFrame, cells: CellStats, settings: Settings) -> 
         adjusted=bool(settings.justified),
         clustered_measures=[m.name for m in measures if m.clustered],
     )
-    for column in ("n_women", "n_men", "units_women", "units_men"):
-        table[column] = table[column].astype(np.int64)
-    return table[comparison_columns(by_list)]
+    for name in ("n_women", "n_men", "units_women", "units_men"):
+        table[name] = table[name].astype(np.int64)
+    return table.frame(comparison_columns(by_list), infer=[*by_list, *_PUBLIC_TEXT])
 
 
 def _accounting(cells: CellStats, names: list[str]) -> pd.DataFrame:
@@ -365,37 +386,24 @@ def _accounting(cells: CellStats, names: list[str]) -> pd.DataFrame:
     )
 
 
-def _with_adjusted_se(comparisons: pd.DataFrame) -> pd.DataFrame:
-    """Add ``adjusted_se``, the standard error behind the adjusted interval.
-
-    An adjusted comparison that is the raw one (no factor varies) has the raw
-    ``difference_se``.
-    """
-    out = comparisons.copy()
-    same = out["_same_as_raw"].fillna(False).to_numpy(dtype=bool)
-    adjusted = out["_adjusted_se"].to_numpy(dtype=float)
-    out["adjusted_se"] = np.where(same, out["difference_se"].to_numpy(dtype=float), adjusted)
-    return out
-
-
-def _with_adjustment(
-    comparisons: pd.DataFrame,
+def _add_adjustment(
+    comparisons: Columns,
     cells: CellStats,
     measures: list[Measure],
     by: list[str],
     justified: list[str],
     confidence: float,
     adjustment: str,
-) -> pd.DataFrame:
-    """Join the adjusted gaps (or NaN with the reason) onto the comparisons."""
+) -> None:
+    """Add the adjusted gaps (or NaN with the reason) to the comparisons, in place."""
+    size = len(comparisons)
+    added: dict[str, Any]
     if not justified or cells.patterns is None:
-        index = comparisons.index
-        empty: dict[str, Any] = {c: np.full(len(index), np.nan) for c in ADJUSTED_COLUMNS}
-        empty.update({c: np.full(len(index), np.nan) for c in ADJUSTED_INTERNAL})
-        empty["adjustment_method"] = pd.Series("none_no_factors", index=index)
-        empty["adjustment_note"] = pd.Series("", index=index)
-        empty["_same_as_raw"] = np.zeros(len(index), dtype=bool)
-        out = pd.concat([comparisons, pd.DataFrame(empty, index=index)], axis=1)
+        added = {c: np.full(size, np.nan) for c in (*ADJUSTED_COLUMNS, *ADJUSTED_INTERNAL)}
+        added["adjustment_method"] = np.full(size, "none_no_factors", dtype=object)
+        added["adjustment_note"] = np.full(size, "", dtype=object)
+        added["_same_as_raw"] = np.zeros(size, dtype=bool)
+        comparisons.update(added)
     else:
         adjusted = adjust_measures(
             cells.patterns,
@@ -406,58 +414,70 @@ def _with_adjustment(
             adjustment,
             cells.pattern_units,
         )
-        keys = adjusted[["measure", *by]]
-        # Each comparison's adjusted row (-1, a row of NaN: no pattern in the cell).
-        found = positions(comparisons, keys, ["measure", *by])
-        joined = adjusted.drop(columns=["measure", *by]).reindex(found)
-        joined.index = comparisons.index
-        out = pd.concat([comparisons, joined], axis=1)
+        # Each comparison's adjusted row (-1: no pattern in the cell, a row of NaN).
+        found = positions(comparisons, adjusted, ["measure", *by])
+        missing = found < 0
+        for name in adjusted.columns:
+            if name in ("measure", *by):
+                continue
+            values = adjusted[name].to_numpy()
+            picked = values[np.maximum(found, 0)] if len(values) else np.empty(size, values.dtype)
+            if missing.any():
+                picked = picked.astype(float if values.dtype.kind in "iuf" else object)
+                picked[missing] = np.nan
+            comparisons[name] = picked
+        comparisons["_same_as_raw"] = flags(comparisons, "_same_as_raw")
         # The one policy for a factor that does not vary in a cell: the adjusted comparison
         # is the raw one, number for number.
-        same = out["_same_as_raw"].fillna(False).to_numpy(dtype=bool)
+        same = comparisons["_same_as_raw"]
         if same.any():
-            copied = {
-                adjusted_column: np.where(
+            for raw, adjusted_column in (
+                ("difference", "adjusted_difference"),
+                ("difference_ci_low", "adjusted_ci_low"),
+                ("difference_ci_high", "adjusted_ci_high"),
+                ("p_value", "adjusted_p_value"),
+                ("_dse", "_adjusted_se"),
+                ("_ddf", "_adjusted_df"),
+            ):
+                comparisons[adjusted_column] = np.where(
                     same,
-                    out[raw].to_numpy(dtype=float),
-                    out[adjusted_column].to_numpy(dtype=float),
+                    column(comparisons, raw, float),
+                    column(comparisons, adjusted_column, float),
                 )
-                for raw, adjusted_column in (
-                    ("difference", "adjusted_difference"),
-                    ("difference_ci_low", "adjusted_ci_low"),
-                    ("difference_ci_high", "adjusted_ci_high"),
-                    ("p_value", "adjusted_p_value"),
-                    ("_dse", "_adjusted_se"),
-                    ("_ddf", "_adjusted_df"),
-                )
+            comparisons["adjustment_method"] = np.where(
+                same, "none_raw_comparison", column(comparisons, "adjustment_method", object)
+            ).astype(object)
+        left_out = cells.pattern_exclusions
+        if left_out is not None and len(left_out):
+            rows = left_out.groupby("measure")["rows"].sum()
+            texts = {
+                name: note("missing_factor_left_out", rows=int(rows[name])) for name in rows.index
             }
-            copied["adjustment_method"] = np.where(
-                same, "none_raw_comparison", out["adjustment_method"].to_numpy(dtype=object)
+            names = comparisons["measure"].tolist()
+            comparisons["adjustment_note"] = _joined_pairs(
+                _texts(comparisons["adjustment_note"]), [texts.get(name, "") for name in names]
             )
-            out = out.assign(**copied)
-        missing = cells.pattern_exclusions
-        if missing is not None and len(missing):
-            left_out = missing.groupby("measure")["rows"].sum()
-            text = out["measure"].map(
-                lambda name: (
-                    note("missing_factor_left_out", rows=int(left_out[name]))
-                    if name in left_out.index
-                    else ""
-                )
-            )
-            out["adjustment_note"] = [
-                "; ".join(t for t in pair if t)
-                for pair in zip(out["adjustment_note"].fillna(""), text, strict=True)
-            ]
-    out["note"] = [
-        "; ".join(t for t in pair if t)
-        for pair in zip(out["note"], out["adjustment_note"].fillna(""), strict=True)
-    ]
-    return out.drop(columns="adjustment_note")
+    comparisons["note"] = _joined_pairs(
+        _texts(comparisons["note"]), _texts(comparisons["adjustment_note"])
+    )
 
 
-def _sort(table: pd.DataFrame, names: list[str], by: list[str], *, with_sex: bool) -> pd.DataFrame:
-    """Sort by measure (in the order of the call), the breakdowns and sex (in its order).
+def _texts(values: np.ndarray) -> list[str]:
+    """Each value as text, a missing value as ""."""
+    return [v if isinstance(v, str) else "" for v in values.tolist()]
+
+
+def _joined_pairs(first: Sequence[str], second: Sequence[str]) -> np.ndarray:
+    """Join two texts per row with "; ", leaving out blanks."""
+    out = np.empty(len(first), dtype=object)
+    out[:] = ["; ".join(t for t in pair if t) for pair in zip(first, second, strict=True)]
+    return out
+
+
+def _order(
+    table: pd.DataFrame | Columns, names: list[str], by: list[str], with_sex: bool
+) -> np.ndarray:
+    """Order rows by measure (in the order of the call), the breakdowns and sex (in its order).
 
     The breakdown values sort as :meth:`pandas.DataFrame.sort_values` sorts them, missing
     last; the sort is stable. A breakdown cannot be named "measure" or "sex" (reserved).
@@ -465,19 +485,32 @@ def _sort(table: pd.DataFrame, names: list[str], by: list[str], *, with_sex: boo
     orders = {"measure": names, "sex": list(SEX_CATEGORIES)}
     sort_by = ["measure", *by, *(["sex"] if with_sex else [])]
     keys = []
-    for column in sort_by:
-        values = table[column].to_numpy(dtype=object)
-        if column in orders:
-            rank = {value: i for i, value in enumerate(orders[column])}
+    for name in sort_by:
+        values = column(table, name, object)
+        if name in orders:
+            rank = {value: i for i, value in enumerate(orders[name])}
             keys.append(np.fromiter((rank.get(v, -1) for v in values), np.int64, len(values)))
         else:
             codes, distinct = pd.factorize(values, sort=True)
             keys.append(np.where(codes < 0, len(distinct), codes))
-    frame = table.take(np.lexsort(keys[::-1])) if len(table) else table.copy()
-    # The measure and the sex as pandas' text (the internal tables hold them as objects).
+    return np.lexsort(keys[::-1]) if len(table) else np.zeros(0, dtype=np.intp)
+
+
+def _sorted(table: Columns, names: list[str], by: list[str], *, with_sex: bool) -> Columns:
+    """:func:`_sort` for a table of arrays (its text is typed when it becomes a frame)."""
+    return table.take(_order(table, names, by, with_sex))
+
+
+def _sort(table: pd.DataFrame, names: list[str], by: list[str], *, with_sex: bool) -> pd.DataFrame:
+    """Sort a table by measure, the breakdowns and sex (see :func:`_order`).
+
+    The measure and the sex become pandas' text (the internal tables hold them as objects),
+    the breakdowns the type pandas infers from their values.
+    """
+    frame = table.take(_order(table, names, by, with_sex)) if len(table) else table.copy()
     frame["measure"] = frame["measure"].astype(str)
     if with_sex:
         frame["sex"] = frame["sex"].astype(str)
-    for column in by:
-        frame[column] = frame[column].infer_objects()
+    for name in by:
+        frame[name] = frame[name].infer_objects()
     return frame.reset_index(drop=True)

@@ -10,16 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from genderbudget import _intervals as iv
-from genderbudget._notes import joined, note, note_where
+from genderbudget._columns import column
+from genderbudget._notes import joined_values, note, note_where
 from genderbudget._sandwich import cr2_stacked
-from genderbudget._sums import cell_totals, first_codes, key_positions, positions
+from genderbudget._sums import Table, cell_totals, first_codes, key_positions, positions
 
-__all__ = ["adjust_p", "compare", "comparison_columns", "estimate", "estimate_columns"]
+__all__ = [
+    "adjust_p",
+    "adjusted_p_values",
+    "compare",
+    "compared",
+    "comparison_columns",
+    "estimate",
+    "estimate_columns",
+    "estimated",
+]
 
 ESTIMATE_COLUMNS = (
     "n",
@@ -264,7 +275,7 @@ def _units_left_out(count: int) -> str:
     return note(code, count=count)
 
 
-def _lookup(frame: pd.DataFrame, table: pd.DataFrame, keys: list[str], column: str) -> np.ndarray:
+def _lookup(frame: Table, table: pd.DataFrame, keys: list[str], column: str) -> np.ndarray:
     """``table[column]`` for each row of ``frame``, matched on ``keys`` (NaN where absent)."""
     if not keys:
         value = table[column].iloc[0] if len(table) else np.nan
@@ -279,7 +290,7 @@ def _lookup(frame: pd.DataFrame, table: pd.DataFrame, keys: list[str], column: s
 
 
 def _clustered(
-    out: pd.DataFrame,
+    out: Table,
     clustered: pd.DataFrame,
     by: Sequence[str],
     notes: list[np.ndarray],
@@ -307,11 +318,26 @@ def estimate(
     ``per_sex`` table of :func:`cluster_inference`) replaces a clustered ratio's variance
     and degrees of freedom by the CR2 ones.
     """
-    out = stats  # read only: the new columns are concatenated to it
-    n = out["n"].to_numpy(dtype=float)
-    units = out["units"].to_numpy(dtype=float)
-    sy, syy = out["sy"].to_numpy(dtype=float), out["syy"].to_numpy(dtype=float)
-    index = out.index
+    added: dict[str, Any] = dict(estimated(stats, kind, by, confidence, clustered))
+    index = stats.index
+    added["ci_method"] = pd.Series(added["ci_method"], index=index)
+    added["note"] = pd.Series(added["note"], index=index, dtype=object)
+    # One concatenation: column by column, each insert rebuilds the frame's column index.
+    return pd.concat([stats, pd.DataFrame(added, index=index)], axis=1)
+
+
+def estimated(
+    stats: Table,
+    kind: str,
+    by: Sequence[str],
+    confidence: float,
+    clustered: pd.DataFrame | None = None,
+) -> dict[str, np.ndarray]:
+    """Return the columns :func:`estimate` adds to ``stats`` (a frame or its arrays)."""
+    out = stats  # read only
+    n = column(out, "n", float)
+    units = column(out, "units", float)
+    sy, syy = column(out, "sy", float), column(out, "syy", float)
     notes = [note_where(n == 0, NOTE_EMPTY)]
     se = np.full(len(out), np.nan)
     df = np.full(len(out), np.nan)
@@ -331,18 +357,18 @@ def estimate(
         elif kind == "mean":
             est = np.where(n > 0, sy / n, np.nan)
             var = np.maximum((syy - n * est * est) / (n - 1.0), 0.0)
-            var[~(n > 1) | ~out["has_syy"].to_numpy(dtype=bool)] = np.nan
+            var[~(n > 1) | ~column(out, "has_syy", bool)] = np.nan
             se = np.sqrt(var / n)
             df = n - 1.0
             if clustered is not None:
                 se, df, var = _clustered(out, clustered, by, notes)
             low, high = iv.t_interval(est, se, df, confidence)
             notes.append(note_where((n == 1), NOTE_ONE))
-            no_ss = (n > 1) & ~out["has_syy"].to_numpy(dtype=bool) & (clustered is None)
+            no_ss = (n > 1) & ~column(out, "has_syy", bool) & (clustered is None)
             notes.append(note_where(no_ss, NOTE_NO_SS))
         elif kind == "ratio":
-            sx = out["sx"].to_numpy(dtype=float)
-            sxx, sxy = out["sxx"].to_numpy(dtype=float), out["sxy"].to_numpy(dtype=float)
+            sx = column(out, "sx", float)
+            sxx, sxy = column(out, "sxx", float), column(out, "sxy", float)
             est = np.where(sx != 0, sy / sx, np.nan)
             residual = np.maximum(syy - 2.0 * est * sxy + est * est * sxx, 0.0)
             var = units / (units - 1.0) * residual / (sx * sx)
@@ -356,20 +382,19 @@ def estimate(
             notes.append(note_where((units == 1) & (sx != 0), NOTE_ONE_UNIT))
         else:  # pragma: no cover - guarded by Measure
             raise ValueError(f"Unknown measure kind {kind!r}.")
-    added = {
+    method = CI_METHOD_CLUSTER if clustered is not None else CI_METHOD[kind]
+    return {
         "estimate": est,
         "ci_low": low,
         "ci_high": high,
-        "ci_method": CI_METHOD_CLUSTER if clustered is not None else CI_METHOD[kind],
-        "confidence": confidence,
+        "ci_method": np.full(len(n), method, dtype=object),
+        "confidence": np.full(len(n), confidence),
         "share": share,
-        "note": joined(index, *notes),
+        "note": joined_values(*notes),
         "_se": se,
         "_df": df,
         "_var": var,
     }
-    # One concatenation: column by column, each insert rebuilds the frame's column index.
-    return pd.concat([out, pd.DataFrame(added, index=index)], axis=1)
 
 
 def compare(
@@ -385,11 +410,32 @@ def compare(
     ratio's difference its CR2 standard error and Bell-McCaffrey degrees of freedom. The
     ratio women / men of means and ratios uses the same t quantile as the difference.
     """
+    columns: dict[str, Any] = dict(compared(est, kind, by, confidence, clustered))
+    index = pd.RangeIndex(len(columns["n_women"]))
+    for key in ["measure", *by]:
+        columns[key] = pd.Series(columns[key], index=index, dtype=est[key].dtype)
+    for name in ("ci_method", "confidence"):
+        columns[name] = pd.Series(columns[name], index=index)
+    columns["note"] = pd.Series(columns["note"], index=index, dtype=object)
+    return pd.DataFrame(columns, index=index)
+
+
+def compared(
+    est: Table,
+    kind: str,
+    by: Sequence[str],
+    confidence: float,
+    clustered: pd.DataFrame | None = None,
+) -> dict[str, np.ndarray]:
+    """Return the columns of :func:`compare` as arrays, from ``est`` (a frame or its arrays).
+
+    The keys (measure and breakdowns) and the text are Python objects.
+    """
     keys = ["measure", *by]
-    sex = est["sex"].to_numpy(dtype=object)
+    sex = column(est, "sex", object)
     # Each cell's women's row, and the men's row of the same cell (-1: none, NaN values).
     women_rows, men_rows = np.flatnonzero(sex == "women"), np.flatnonzero(sex == "men")
-    key_values = {key: est[key].to_numpy(dtype=object) for key in keys}
+    key_values = {key: column(est, key, object) for key in keys}
     match = key_positions(
         [values[women_rows] for values in key_values.values()],
         [values[men_rows] for values in key_values.values()],
@@ -397,11 +443,11 @@ def compare(
     matched = np.where(match >= 0, men_rows[np.maximum(match, 0)] if len(men_rows) else 0, -1)
     women: dict[str, np.ndarray] = {}
     men: dict[str, np.ndarray] = {}
-    for column in ("n", "units", "estimate", "sy", "_se", "_var"):
-        values = est[column].to_numpy(dtype=float)
-        women[column] = values[women_rows]
-        men[column] = np.where(matched >= 0, values[np.maximum(matched, 0)], np.nan)
-    index = pd.RangeIndex(len(women_rows))
+    for name in ("n", "units", "estimate", "sy", "_se", "_var"):
+        values = column(est, name, float)
+        women[name] = values[women_rows]
+        men[name] = np.where(matched >= 0, values[np.maximum(matched, 0)], np.nan)
+    size = len(women_rows)
     cell_keys = {key: values[women_rows] for key, values in key_values.items()}
     nw_, nm = women["n"], men["n"]
     w, m = women["estimate"], men["estimate"]
@@ -418,18 +464,15 @@ def compare(
             cells = {b: cell_keys[b] for b in by}
             parts = _compare_spreads(women, men, kind, cells, confidence, clustered, notes)
         else:
-            parts = _Comparison.none(len(index))
+            parts = _Comparison.none(size)
             notes.append(note_where((nw_ > 0) | (nm > 0), NOTE_NO_SAMPLING))
     method = COMPARISON_CI_METHOD_CLUSTER if clustered is not None else COMPARISON_CI_METHOD[kind]
     # The columns built apart and put together once. The internal ones (from ``_dse``) are
     # for the intervals at the corrected level and the detectable differences: the
     # difference's standard error and degrees of freedom (inf: normal), the counts of a
     # rate, and the standard error of the log ratio.
-    columns = {
-        **{
-            key: pd.Series(values, index=index, dtype=est[key].dtype)
-            for key, values in cell_keys.items()
-        },
+    return {
+        **cell_keys,
         "n_women": nw_,
         "n_men": nm,
         "units_women": women["units"],
@@ -443,11 +486,11 @@ def compare(
         "ratio": ratio,
         "ratio_ci_low": parts.r_low,
         "ratio_ci_high": parts.r_high,
-        "ci_method": pd.Series(method, index=index),
-        "confidence": pd.Series(confidence, index=index, dtype=float),
+        "ci_method": np.full(size, method, dtype=object),
+        "confidence": np.full(size, confidence),
         "p_value": parts.p,
-        "test_method": parts.tests,
-        "note": joined(index, *notes),
+        "test_method": np.asarray(parts.tests, dtype=object),
+        "note": joined_values(*notes),
         "_dse": parts.dse,
         "_ddf": parts.ddf,
         "difference_df": parts.ddf,
@@ -455,7 +498,6 @@ def compare(
         "_xm": parts.xm,
         "_log_se": parts.log_se,
     }
-    return pd.DataFrame(columns, index=index)
 
 
 @dataclass(frozen=True)
@@ -563,14 +605,20 @@ def adjust_p(p_values: pd.Series, method: str) -> pd.Series:
 
     Holm's step-down, Bonferroni, or Benjamini-Hochberg's step-up false discovery rate.
     """
-    values = p_values.to_numpy(dtype=float)
+    adjusted = adjusted_p_values(p_values.to_numpy(dtype=float), method)
+    return pd.Series(adjusted, index=p_values.index)
+
+
+def adjusted_p_values(values: np.ndarray, method: str) -> np.ndarray:
+    """:func:`adjust_p` on an array."""
+    values = np.asarray(values, dtype=float)
     adjusted = np.full(values.shape, np.nan)
     ok = np.isfinite(values)
     p = values[ok]
     m = p.size
     if m == 0 or method == "none":
         adjusted[ok] = p
-        return pd.Series(adjusted, index=p_values.index)
+        return adjusted
     order = np.argsort(p, kind="stable")
     ranked = p[order]
     if method == "bonferroni":
@@ -584,4 +632,4 @@ def adjust_p(p_values: pd.Series, method: str) -> pd.Series:
     result = np.empty(m)
     result[order] = np.minimum(out, 1.0)
     adjusted[ok] = result
-    return pd.Series(adjusted, index=p_values.index)
+    return adjusted

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
 
+from genderbudget._columns import Columns, T, column
 from genderbudget._notes import note
 from genderbudget._privacy import masked
 from genderbudget._sums import cell_numbers
@@ -160,19 +161,19 @@ def _per_measure(names: np.ndarray, value: Callable[[str], object]) -> np.ndarra
 
 
 def assign_flags(
-    comparisons: pd.DataFrame,
+    comparisons: T,
     kinds: Mapping[str, str],
     directions: Mapping[str, str],
     rule: FlagRule,
     *,
     adjusted: bool,
     clustered_measures: Collection[str] = (),
-) -> pd.DataFrame:
+) -> T:
     """Add ``flag`` and ``disadvantaged`` to a comparisons table.
 
     Parameters
     ----------
-    comparisons : pandas.DataFrame
+    comparisons : pandas.DataFrame or Columns
         The comparisons of :func:`analyse`, with the adjusted columns.
     kinds, directions : mapping
         Measure name to kind and to direction.
@@ -186,33 +187,33 @@ def assign_flags(
 
     Returns
     -------
-    pandas.DataFrame
-        A copy with the columns ``flag`` and ``disadvantaged`` (``"women"``, ``"men"`` or
-        None, in an object column, never NaN).
+    pandas.DataFrame or Columns
+        A frame: a copy with the columns ``flag`` and ``disadvantaged`` (``"women"``,
+        ``"men"`` or None, in an object column, never NaN); a
+        :class:`~genderbudget._columns.Columns`: the same table with them (as objects).
     """
-    out = comparisons.copy()
-    measure = out["measure"].to_numpy(dtype=object)
+    out = comparisons  # read only: the new columns are added at the end
+    measure = column(out, "measure", object)
     absolute = _per_measure(measure, rule.difference_threshold).astype(float)
-    men = out["men"].to_numpy(dtype=float)
-    difference = out["difference"].to_numpy(dtype=float)
+    men = column(out, "men", float)
+    difference = column(out, "difference", float)
     raw_material = _material(difference, men, absolute, rule)
-    raw_supported = out["p_adjusted"].to_numpy(dtype=float) < rule.alpha
+    raw_supported = column(out, "p_adjusted", float) < rule.alpha
     if adjusted:
-        adj_difference = out["adjusted_difference"].to_numpy(dtype=float)
+        adj_difference = column(out, "adjusted_difference", float)
         adj_material = _material(adj_difference, men, absolute, rule)
-        adj_supported = out["adjusted_p_adjusted"].to_numpy(dtype=float) < rule.alpha
-        adj_missing = ~np.isfinite(out["adjusted_p_adjusted"].to_numpy(dtype=float))
+        adj_supported = column(out, "adjusted_p_adjusted", float) < rule.alpha
+        adj_missing = ~np.isfinite(column(out, "adjusted_p_adjusted", float))
     else:
         adj_difference, adj_material, adj_supported = difference, raw_material, raw_supported
         adj_missing = np.zeros(len(out), dtype=bool)
-    enough = (out["n_women"].to_numpy() >= rule.min_n) & (out["n_men"].to_numpy() >= rule.min_n)
+    enough = (column(out, "n_women") >= rule.min_n) & (column(out, "n_men") >= rule.min_n)
     clustered = np.isin(measure, list(clustered_measures))
     few_units = clustered & (
-        (out["units_women"].to_numpy() < rule.min_units)
-        | (out["units_men"].to_numpy() < rule.min_units)
+        (column(out, "units_women") < rule.min_units) | (column(out, "units_men") < rule.min_units)
     )
     enough &= ~few_units
-    testable = np.isfinite(out["p_adjusted"].to_numpy(dtype=float))
+    testable = np.isfinite(column(out, "p_adjusted", float))
     untested_kind = np.isin(_per_measure(measure, kinds.get), ["count", "total"])
 
     raw_gap = raw_supported & raw_material
@@ -241,13 +242,12 @@ def assign_flags(
     disadvantaged[unexplained & (direction == "lower_is_better")] = ahead[
         unexplained & (direction == "lower_is_better")
     ]
-    out["flag"] = flag
-    # An object column keeps None as the missing value: from an array of strings and None,
-    # pandas would infer a string column and turn None into NaN.
-    out["disadvantaged"] = pd.Series(disadvantaged, index=out.index, dtype=object)
+    added: dict[str, Any] = {"flag": flag, "disadvantaged": disadvantaged}
     if few_units.any():
-        notes = out["note"].fillna("").astype(str).to_numpy(dtype=object)
-        units_w, units_m = out["units_women"].to_numpy(), out["units_men"].to_numpy()
+        notes = np.array(
+            [v if isinstance(v, str) else "" for v in column(out, "note", object)], dtype=object
+        )
+        units_w, units_m = column(out, "units_women"), column(out, "units_men")
         for i in np.flatnonzero(few_units):
             text = note(
                 "too_few_units_for_verdict",
@@ -256,8 +256,18 @@ def assign_flags(
                 min_units=rule.min_units,
             )
             notes[i] = f"{notes[i]}; {text}" if notes[i] else text
-        out["note"] = notes
-    return out
+        added["note"] = notes
+    if isinstance(comparisons, Columns):
+        comparisons.update(added)
+        return comparisons
+    frame = comparisons.copy()
+    frame["flag"] = flag
+    # An object column keeps None as the missing value: from an array of strings and None,
+    # pandas would infer a string column and turn None into NaN.
+    frame["disadvantaged"] = pd.Series(disadvantaged, index=frame.index, dtype=object)
+    if "note" in added:
+        frame["note"] = added["note"]
+    return frame
 
 
 RESOURCE_ACCESS_COLUMNS: tuple[str, ...] = (

@@ -44,6 +44,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from genderbudget import _intervals as iv
+from genderbudget._columns import Columns, T, column, flags
 
 __all__ = [
     "CORRECTED_COLUMNS",
@@ -270,12 +271,12 @@ def _not_narrower(
     return out
 
 
-def corrected_intervals(comparisons: pd.DataFrame, alpha: float) -> pd.DataFrame:
+def corrected_intervals(comparisons: T, alpha: float) -> T:
     """Add the intervals at the corrected level to a comparisons table.
 
     Parameters
     ----------
-    comparisons : pandas.DataFrame
+    comparisons : pandas.DataFrame or Columns
         The comparisons of :func:`genderbudget.analyse` with ``p_adjusted`` and
         ``adjusted_p_adjusted`` and the internal columns ``_kind, _dse, _ddf, _xw, _xm,
         _log_se, _adjusted_se, _adjusted_df, _same_as_raw``.
@@ -284,32 +285,33 @@ def corrected_intervals(comparisons: pd.DataFrame, alpha: float) -> pd.DataFrame
 
     Returns
     -------
-    pandas.DataFrame
-        A copy with :data:`CORRECTED_COLUMNS`: ``corrected_confidence`` and the difference's
-        interval at it; the ratio's interval at the level where its own (log-scale) test
-        agrees with the verdict; and the same for the adjusted gap.
+    pandas.DataFrame or Columns
+        A frame: a copy with :data:`CORRECTED_COLUMNS`: ``corrected_confidence`` and the
+        difference's interval at it; the ratio's interval at the level where its own
+        (log-scale) test agrees with the verdict; and the same for the adjusted gap. A
+        :class:`~genderbudget._columns.Columns`: the same table with them added.
     """
     out = comparisons  # read only: the new columns are added in one concatenation
     added: dict[str, FloatArray] = {}
-    kind = out["_kind"].to_numpy()
+    kind = column(out, "_kind")
     rate = kind == "rate"
-    difference = out["difference"].to_numpy(dtype=float)
-    p_raw = out["p_value"].to_numpy(dtype=float)
-    p_adj = out["p_adjusted"].to_numpy(dtype=float)
+    difference = column(out, "difference", float)
+    p_raw = column(out, "p_value", float)
+    p_adj = column(out, "p_adjusted", float)
     tests = int(np.isfinite(p_raw).sum())
-    xw, xm = out["_xw"].to_numpy(dtype=float), out["_xm"].to_numpy(dtype=float)
-    nw, nm = out["n_women"].to_numpy(dtype=float), out["n_men"].to_numpy(dtype=float)
-    dse, ddf = out["_dse"].to_numpy(dtype=float), out["_ddf"].to_numpy(dtype=float)
+    xw, xm = column(out, "_xw", float), column(out, "_xm", float)
+    nw, nm = column(out, "n_women", float), column(out, "n_men", float)
+    dse, ddf = column(out, "_dse", float), column(out, "_ddf", float)
 
     dual = np.where(rate, np.nan, p_raw)
     if rate.any():
         dual[rate] = newcombe_pvalue(xw[rate], nw[rate], xm[rate], nm[rate])
-    confidence = float(out["confidence"].iloc[0]) if len(out) else 0.95
+    confidence = float(column(out, "confidence", float)[0]) if len(out) else 0.95
     level = corrected_level(dual, p_adj, alpha, tests)
     level = _not_narrower(
         level,
-        out["difference_ci_low"].to_numpy(dtype=float),
-        out["difference_ci_high"].to_numpy(dtype=float),
+        column(out, "difference_ci_low", float),
+        column(out, "difference_ci_high", float),
         (p_raw, p_adj),
         alpha,
         confidence,
@@ -321,16 +323,16 @@ def corrected_intervals(comparisons: pd.DataFrame, alpha: float) -> pd.DataFrame
     added["difference_corrected_ci_low"] = low
     added["difference_corrected_ci_high"] = high
 
-    ratio = out["ratio"].to_numpy(dtype=float)
-    log_se = out["_log_se"].to_numpy(dtype=float)
+    ratio = column(out, "ratio", float)
+    log_se = column(out, "_log_se", float)
     with np.errstate(divide="ignore", invalid="ignore"):
         log_ratio = np.where(ratio > 0, np.log(ratio), np.nan)
     ratio_dual = wald_pvalue(log_ratio, log_se, ddf)
     ratio_level = corrected_level(ratio_dual, p_adj, alpha, tests)
     with np.errstate(divide="ignore", invalid="ignore"):
         plain_log = (
-            np.log(out["ratio_ci_low"].to_numpy(dtype=float)),
-            np.log(out["ratio_ci_high"].to_numpy(dtype=float)),
+            np.log(column(out, "ratio_ci_low", float)),
+            np.log(column(out, "ratio_ci_high", float)),
         )
     ratio_level = _not_narrower(ratio_level, *plain_log, (p_raw, p_adj), alpha, confidence)
     log_low, log_high = t_interval_at(log_ratio, log_se, ddf, ratio_level)
@@ -338,21 +340,21 @@ def corrected_intervals(comparisons: pd.DataFrame, alpha: float) -> pd.DataFrame
         added["ratio_corrected_ci_low"] = np.exp(log_low)
         added["ratio_corrected_ci_high"] = np.exp(log_high)
 
-    adjusted = out["adjusted_difference"].to_numpy(dtype=float)
-    a_se = out["_adjusted_se"].to_numpy(dtype=float)
-    a_df = out["_adjusted_df"].to_numpy(dtype=float)
-    a_p = out["adjusted_p_adjusted"].to_numpy(dtype=float)
-    a_tests = int(np.isfinite(out["adjusted_p_value"].to_numpy(dtype=float)).sum())
-    same = out["_same_as_raw"].fillna(False).to_numpy(dtype=bool)
+    adjusted = column(out, "adjusted_difference", float)
+    a_se = column(out, "_adjusted_se", float)
+    a_df = column(out, "_adjusted_df", float)
+    a_p = column(out, "adjusted_p_adjusted", float)
+    a_tests = int(np.isfinite(column(out, "adjusted_p_value", float)).sum())
+    same = flags(out, "_same_as_raw")
     a_dual = wald_pvalue(adjusted, a_se, a_df)
     raw_rate = same & rate
     a_dual[raw_rate] = dual[raw_rate]
     a_level = corrected_level(a_dual, a_p, alpha, a_tests)
     a_level = _not_narrower(
         a_level,
-        out["adjusted_ci_low"].to_numpy(dtype=float),
-        out["adjusted_ci_high"].to_numpy(dtype=float),
-        (out["adjusted_p_value"].to_numpy(dtype=float), a_p),
+        column(out, "adjusted_ci_low", float),
+        column(out, "adjusted_ci_high", float),
+        (column(out, "adjusted_p_value", float), a_p),
         alpha,
         confidence,
     )
@@ -364,4 +366,7 @@ def corrected_intervals(comparisons: pd.DataFrame, alpha: float) -> pd.DataFrame
     added["adjusted_corrected_confidence"] = 1.0 - a_level
     added["adjusted_corrected_ci_low"] = a_low
     added["adjusted_corrected_ci_high"] = a_high
-    return pd.concat([out, pd.DataFrame(added, index=out.index)], axis=1)
+    if isinstance(comparisons, Columns):
+        comparisons.update(added)
+        return comparisons
+    return pd.concat([comparisons, pd.DataFrame(added, index=comparisons.index)], axis=1)

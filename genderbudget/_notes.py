@@ -170,9 +170,15 @@ def note_where(mask: np.ndarray, text: str) -> np.ndarray:
 
 def joined(index: pd.Index, *notes: np.ndarray) -> pd.Series:
     """Join each row's notes (repeats once, blanks left out) with ``"; "``, as a Series."""
+    return pd.Series(joined_values(*notes), index=index, dtype=object)
+
+
+def joined_values(*notes: np.ndarray) -> np.ndarray:
+    """:func:`joined` as an object array."""
     rows = zip(*(column.tolist() for column in notes), strict=True)
-    texts = ["; ".join(dict.fromkeys(v for v in row if v)) for row in rows]
-    return pd.Series(texts, index=index, dtype=object)
+    out = np.empty(len(notes[0]) if notes else 0, dtype=object)
+    out[:] = ["; ".join(dict.fromkeys(v for v in row if v)) for row in rows]
+    return out
 
 
 def values(items: Iterable[str]) -> list[str]:

@@ -83,10 +83,10 @@ the E-value. Annals of Internal Medicine 167(4):268-274.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
+from genderbudget._columns import T, column, with_columns
 from genderbudget._privacy import masked
 
 __all__ = [
@@ -475,12 +475,12 @@ POWER = 0.8
 """Power of the minimum detectable difference reported next to every verdict."""
 
 
-def verdict_sensitivity(comparisons: pd.DataFrame, alpha: float) -> pd.DataFrame:
+def verdict_sensitivity(comparisons: T, alpha: float) -> T:
     """Add the E-value and the minimum detectable difference of the gap a verdict rests on.
 
     Parameters
     ----------
-    comparisons : pandas.DataFrame
+    comparisons : pandas.DataFrame or Columns
         The comparisons of :func:`genderbudget.analyse`, with the internal columns ``_kind,
         _dse, _ddf, _xw, _xm, _adjusted_se, _adjusted_df`` and the corrected intervals.
     alpha : float
@@ -488,8 +488,9 @@ def verdict_sensitivity(comparisons: pd.DataFrame, alpha: float) -> pd.DataFrame
 
     Returns
     -------
-    pandas.DataFrame
-        A copy with ``e_value``, ``e_value_ci`` and ``detectable_difference``.
+    pandas.DataFrame or Columns
+        A frame: a copy with ``e_value``, ``e_value_ci`` and ``detectable_difference``;
+        :class:`~genderbudget._columns.Columns`: the same table with them added.
 
     Notes
     -----
@@ -506,45 +507,44 @@ def verdict_sensitivity(comparisons: pd.DataFrame, alpha: float) -> pd.DataFrame
     ``p_adjust="none"``, ``alpha``). Rates without adjustment use the pooled two-proportion
     z test, everything else the t (or normal) test of the verdict with its standard error.
     """
-    out = comparisons.copy()
-    p_raw = out["p_value"].to_numpy(dtype=float)
-    p_adjusted = out["p_adjusted"].to_numpy(dtype=float)
+    out = comparisons  # read only: the new columns are added at the end
+    p_raw = column(out, "p_value", float)
+    p_adjusted = column(out, "p_adjusted", float)
     tests = int(np.isfinite(p_raw).sum())
     corrected = bool(np.any(np.isfinite(p_adjusted) & (np.abs(p_adjusted - p_raw) > 0)))
     level = alpha / max(tests, 1) if corrected else alpha
-    men = out["men"].to_numpy(dtype=float)
-    adjusted = out["adjusted_difference"].to_numpy(dtype=float)
+    men = column(out, "men", float)
+    adjusted = column(out, "adjusted_difference", float)
     use_adjusted = np.isfinite(adjusted)
-    gap = np.where(use_adjusted, adjusted, out["difference"].to_numpy(dtype=float))
+    gap = np.where(use_adjusted, adjusted, column(out, "difference", float))
     low = np.where(
         use_adjusted,
-        out["adjusted_corrected_ci_low"].to_numpy(dtype=float),
-        out["difference_corrected_ci_low"].to_numpy(dtype=float),
+        column(out, "adjusted_corrected_ci_low", float),
+        column(out, "difference_corrected_ci_low", float),
     )
     high = np.where(
         use_adjusted,
-        out["adjusted_corrected_ci_high"].to_numpy(dtype=float),
-        out["difference_corrected_ci_high"].to_numpy(dtype=float),
+        column(out, "adjusted_corrected_ci_high", float),
+        column(out, "difference_corrected_ci_high", float),
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         base = np.where(men > 0, men, np.nan)
         ratio = (base + gap) / base
         ratio_low, ratio_high = (base + low) / base, (base + high) / base
-    out["e_value"] = e_value(ratio)
-    out["e_value_ci"] = e_value_limit(ratio, ratio_low, ratio_high)
+    added = {"e_value": e_value(ratio), "e_value_ci": e_value_limit(ratio, ratio_low, ratio_high)}
 
-    kind = out["_kind"].to_numpy()
-    se = np.where(use_adjusted, out["_adjusted_se"].to_numpy(dtype=float), out["_dse"])
-    df = np.where(use_adjusted, out["_adjusted_df"].to_numpy(dtype=float), out["_ddf"])
+    kind = column(out, "_kind")
+    se = np.where(use_adjusted, column(out, "_adjusted_se", float), column(out, "_dse", float))
+    df = np.where(use_adjusted, column(out, "_adjusted_df", float), column(out, "_ddf", float))
     detectable = detectable_difference(se.astype(float), df.astype(float), level, POWER)
     raw_rate = (kind == "rate") & ~use_adjusted
     if raw_rate.any():
-        xw, xm = out["_xw"].to_numpy(dtype=float), out["_xm"].to_numpy(dtype=float)
-        nw, nm = out["n_women"].to_numpy(dtype=float), out["n_men"].to_numpy(dtype=float)
+        xw, xm = column(out, "_xw", float), column(out, "_xm", float)
+        nw, nm = column(out, "n_women", float), column(out, "n_men", float)
         with np.errstate(divide="ignore", invalid="ignore"):
             pooled = (xw + xm) / (nw + nm)
         detectable[raw_rate] = detectable_rate_difference(
             pooled[raw_rate], nw[raw_rate], nm[raw_rate], level, POWER
         )
-    out["detectable_difference"] = detectable
-    return out
+    added["detectable_difference"] = detectable
+    return with_columns(comparisons, added)

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from genderbudget._columns import Columns, column
 from genderbudget._measures import Measure
 from genderbudget._options import TEMPORARY
 from genderbudget._sex import SEX_CATEGORIES
@@ -29,6 +30,7 @@ __all__ = [
     "cell_numbers",
     "cell_totals",
     "key_positions",
+    "measure_rows",
     "measure_sums",
     "positions",
     "stats_table",
@@ -48,6 +50,10 @@ SUM_SQ_TOO_SMALL = (
     "{syy:g}). Check that {sum_sq!r} holds each row's sum of the squared values of {column!r} "
     "(Σy²), not a variance, a standard deviation or the square of the mean."
 )
+
+
+Table = pd.DataFrame | Columns
+"""A table of cell statistics: a pandas frame or its columns as arrays."""
 
 
 def python_value(value: Any) -> Any:
@@ -105,15 +111,15 @@ def _key_tuples(columns: Sequence[np.ndarray]) -> list[tuple[object, ...]]:
     return list(zip(*out, strict=True))
 
 
-def positions(frame: pd.DataFrame, table: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
+def positions(frame: Table, table: Table, keys: Sequence[str]) -> np.ndarray:
     """Find the row of ``table`` with the same ``keys`` as each row of ``frame`` (-1: none).
 
     The first such row when several have the same keys; a missing value matches a missing
     value. Small tables: a dictionary of the key tuples, no index is built.
     """
     return key_positions(
-        [frame[key].to_numpy(dtype=object) for key in keys],
-        [table[key].to_numpy(dtype=object) for key in keys],
+        [column(frame, key, object) for key in keys],
+        [column(table, key, object) for key in keys],
     )
 
 
@@ -141,6 +147,15 @@ def by_measure(table: pd.DataFrame | None, names: Sequence[str]) -> dict[str, pd
     }
 
 
+def measure_rows(table: Columns, names: Sequence[str]) -> dict[str, Columns]:
+    """:func:`by_measure` for a :class:`~genderbudget._columns.Columns`."""
+    measures = table["measure"] if "measure" in table else np.empty(0, dtype=object)
+    rows: dict[object, list[int]] = {}
+    for i, name in enumerate(measures.tolist()):
+        rows.setdefault(name, []).append(i)
+    return {name: table.take(np.asarray(rows.get(name, []), dtype=np.intp)) for name in names}
+
+
 def first_codes(columns: Sequence[np.ndarray], size: int) -> tuple[np.ndarray, np.ndarray]:
     """Code the distinct combinations of ``columns`` in the order they first appear.
 
@@ -154,8 +169,8 @@ def first_codes(columns: Sequence[np.ndarray], size: int) -> tuple[np.ndarray, n
         The row where each combination first appears.
     """
     codes = np.zeros(size, dtype=np.int64)
-    for column in columns:
-        part, distinct = pd.factorize(column, use_na_sentinel=False)
+    for values in columns:
+        part, distinct = pd.factorize(values, use_na_sentinel=False)
         codes, _ = pd.factorize(codes * max(len(distinct), 1) + part)
     codes = np.asarray(codes, dtype=np.int64)
     _, first = np.unique(codes, return_index=True)
@@ -163,7 +178,7 @@ def first_codes(columns: Sequence[np.ndarray], size: int) -> tuple[np.ndarray, n
 
 
 def cell_totals(
-    table: pd.DataFrame, values: np.ndarray, by: Sequence[str], cells: np.ndarray | None = None
+    table: Table, values: np.ndarray, by: Sequence[str], cells: np.ndarray | None = None
 ) -> np.ndarray:
     """Sum ``values`` over the rows of each breakdown cell of ``table``, aligned with the rows.
 
@@ -180,9 +195,9 @@ def cell_totals(
     return np.bincount(cells, weights=weights, minlength=size)[cells]
 
 
-def cell_numbers(table: pd.DataFrame, by: Sequence[str]) -> np.ndarray:
+def cell_numbers(table: Table, by: Sequence[str]) -> np.ndarray:
     """Give each row the number of its breakdown cell, from 0 in the order of appearance."""
-    return first_codes([table[b].to_numpy(dtype=object) for b in by], len(table))[0]
+    return first_codes([column(table, b, object) for b in by], len(table))[0]
 
 
 @dataclass(frozen=True)
@@ -231,8 +246,8 @@ def sorted_codes(
     codes = np.zeros(size, dtype=np.int64)
     span = 1  # the codes are below this
     parts = []
-    for column in columns:
-        part, distinct = pd.factorize(column, use_na_sentinel=False)
+    for values in columns:
+        part, distinct = pd.factorize(values, use_na_sentinel=False)
         distinct = python_values(np.asarray(distinct, dtype=object))
         keys = np.empty(len(distinct), dtype=object)
         keys[:] = [(type(value).__name__, str(value)) for value in distinct]
