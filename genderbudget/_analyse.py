@@ -12,7 +12,7 @@ from genderbudget._adjust import ADJUSTED_COLUMNS, ADJUSTED_INTERNAL, adjust_mea
 from genderbudget._cells import CellStats, collect_cells
 from genderbudget._columns import Columns, column, flags
 from genderbudget._estimate import (
-    adjusted_p_values,
+    adjust_p,
     cluster_inference,
     compared,
     comparison_columns,
@@ -337,12 +337,12 @@ def _judged(comparisons: Columns, cells: CellStats, settings: Settings) -> pd.Da
     measures, by_list, rule = list(settings.measures), list(settings.by), settings.rule
     p_adjust, confidence = settings.p_adjust, settings.confidence
     table = comparisons
-    table["p_adjusted"] = adjusted_p_values(table["p_value"], p_adjust)
+    table["p_adjusted"] = adjust_p(table["p_value"], p_adjust)
     table["p_adjust_method"] = np.full(len(table), p_adjust, dtype=object)
     _add_adjustment(
         table, cells, measures, by_list, list(settings.justified), confidence, settings.adjustment
     )
-    table["adjusted_p_adjusted"] = adjusted_p_values(table["adjusted_p_value"], p_adjust)
+    table["adjusted_p_adjusted"] = adjust_p(table["adjusted_p_value"], p_adjust)
     kinds = {m.name: _kind(m) for m in measures}
     kind_of = np.empty(len(table), dtype=object)
     kind_of[:] = [kinds[name] for name in table["measure"].tolist()]

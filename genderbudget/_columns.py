@@ -12,12 +12,12 @@ of table, so a step can serve both a :class:`Columns` and a pandas frame.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["Columns", "T", "column", "flags", "with_columns"]
+__all__ = ["Columns", "column", "flags"]
 
 
 class Columns:
@@ -128,30 +128,9 @@ def column(table: pd.DataFrame | Columns, name: str, dtype: Any = None) -> np.nd
     return values.to_numpy(dtype=dtype)
 
 
-T = TypeVar("T", pd.DataFrame, Columns)
-"""A table of either kind, given back as it came."""
-
-
-def with_columns(table: T, added: Mapping[str, Any]) -> T:
-    """Return ``table`` with the ``added`` columns.
-
-    A pandas frame is copied and the columns set one by one (pandas types them as it types
-    any column set from an array); a :class:`Columns` is updated in place and returned.
-    """
-    if isinstance(table, Columns):
-        table.update(added)
-        return table
-    out = table.copy()
-    for name, values in added.items():
-        out[name] = values
-    return out
-
-
-def flags(table: pd.DataFrame | Columns, name: str) -> np.ndarray:
-    """Read a column of True/False (missing: False) of either kind of table as booleans."""
+def flags(table: Columns, name: str) -> np.ndarray:
+    """Read a column of True, False and missing values (False) as booleans."""
     values = table[name]
-    if isinstance(values, pd.Series):
-        values = values.to_numpy()
     if values.dtype == bool:
         return values
     return np.array([value is True or value is np.True_ for value in values.tolist()], dtype=bool)

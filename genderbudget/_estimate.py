@@ -23,7 +23,6 @@ from genderbudget._sums import Table, cell_totals, first_codes, key_positions, p
 
 __all__ = [
     "adjust_p",
-    "adjusted_p_values",
     "compare",
     "compared",
     "comparison_columns",
@@ -600,17 +599,11 @@ def _compare_spreads(
     return _Comparison(d_low, d_high, r_low, r_high, p, tests, dse, dse, ddf, xw, xm, log_se)
 
 
-def adjust_p(p_values: pd.Series, method: str) -> pd.Series:
+def adjust_p(values: np.ndarray, method: str) -> np.ndarray:
     """Adjust p-values across all comparisons of one call; NaN stays NaN.
 
     Holm's step-down, Bonferroni, or Benjamini-Hochberg's step-up false discovery rate.
     """
-    adjusted = adjusted_p_values(p_values.to_numpy(dtype=float), method)
-    return pd.Series(adjusted, index=p_values.index)
-
-
-def adjusted_p_values(values: np.ndarray, method: str) -> np.ndarray:
-    """:func:`adjust_p` on an array."""
     values = np.asarray(values, dtype=float)
     adjusted = np.full(values.shape, np.nan)
     ok = np.isfinite(values)

@@ -17,7 +17,7 @@ from typing import Any, Literal, get_args
 import numpy as np
 import pandas as pd
 
-from genderbudget._columns import Columns, T, column
+from genderbudget._columns import Columns, column
 from genderbudget._notes import note
 from genderbudget._privacy import masked
 from genderbudget._sums import cell_numbers
@@ -161,19 +161,19 @@ def _per_measure(names: np.ndarray, value: Callable[[str], object]) -> np.ndarra
 
 
 def assign_flags(
-    comparisons: T,
+    comparisons: Columns,
     kinds: Mapping[str, str],
     directions: Mapping[str, str],
     rule: FlagRule,
     *,
     adjusted: bool,
     clustered_measures: Collection[str] = (),
-) -> T:
+) -> Columns:
     """Add ``flag`` and ``disadvantaged`` to a comparisons table.
 
     Parameters
     ----------
-    comparisons : pandas.DataFrame or Columns
+    comparisons : Columns
         The comparisons of :func:`analyse`, with the adjusted columns.
     kinds, directions : mapping
         Measure name to kind and to direction.
@@ -187,12 +187,11 @@ def assign_flags(
 
     Returns
     -------
-    pandas.DataFrame or Columns
-        A frame: a copy with the columns ``flag`` and ``disadvantaged`` (``"women"``,
-        ``"men"`` or None, in an object column, never NaN); a
-        :class:`~genderbudget._columns.Columns`: the same table with them (as objects).
+    Columns
+        The same table with ``flag`` and ``disadvantaged`` (``"women"``, ``"men"`` or None,
+        never NaN) added as Python objects, and the note of too few units in ``note``.
     """
-    out = comparisons  # read only: the new columns are added at the end
+    out = comparisons
     measure = column(out, "measure", object)
     absolute = _per_measure(measure, rule.difference_threshold).astype(float)
     men = column(out, "men", float)
@@ -257,17 +256,8 @@ def assign_flags(
             )
             notes[i] = f"{notes[i]}; {text}" if notes[i] else text
         added["note"] = notes
-    if isinstance(comparisons, Columns):
-        comparisons.update(added)
-        return comparisons
-    frame = comparisons.copy()
-    frame["flag"] = flag
-    # An object column keeps None as the missing value: from an array of strings and None,
-    # pandas would infer a string column and turn None into NaN.
-    frame["disadvantaged"] = pd.Series(disadvantaged, index=frame.index, dtype=object)
-    if "note" in added:
-        frame["note"] = added["note"]
-    return frame
+    comparisons.update(added)
+    return comparisons
 
 
 RESOURCE_ACCESS_COLUMNS: tuple[str, ...] = (

@@ -40,11 +40,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from genderbudget import _intervals as iv
-from genderbudget._columns import Columns, T, column, flags
+from genderbudget._columns import Columns, column, flags
 
 __all__ = [
     "CORRECTED_COLUMNS",
@@ -271,12 +270,12 @@ def _not_narrower(
     return out
 
 
-def corrected_intervals(comparisons: T, alpha: float) -> T:
+def corrected_intervals(comparisons: Columns, alpha: float) -> Columns:
     """Add the intervals at the corrected level to a comparisons table.
 
     Parameters
     ----------
-    comparisons : pandas.DataFrame or Columns
+    comparisons : Columns
         The comparisons of :func:`genderbudget.analyse` with ``p_adjusted`` and
         ``adjusted_p_adjusted`` and the internal columns ``_kind, _dse, _ddf, _xw, _xm,
         _log_se, _adjusted_se, _adjusted_df, _same_as_raw``.
@@ -285,11 +284,10 @@ def corrected_intervals(comparisons: T, alpha: float) -> T:
 
     Returns
     -------
-    pandas.DataFrame or Columns
-        A frame: a copy with :data:`CORRECTED_COLUMNS`: ``corrected_confidence`` and the
-        difference's interval at it; the ratio's interval at the level where its own
-        (log-scale) test agrees with the verdict; and the same for the adjusted gap. A
-        :class:`~genderbudget._columns.Columns`: the same table with them added.
+    Columns
+        The same table with :data:`CORRECTED_COLUMNS` added: ``corrected_confidence`` and
+        the difference's interval at it; the ratio's interval at the level where its own
+        (log-scale) test agrees with the verdict; and the same for the adjusted gap.
     """
     out = comparisons  # read only: the new columns are added in one concatenation
     added: dict[str, FloatArray] = {}
@@ -366,7 +364,5 @@ def corrected_intervals(comparisons: T, alpha: float) -> T:
     added["adjusted_corrected_confidence"] = 1.0 - a_level
     added["adjusted_corrected_ci_low"] = a_low
     added["adjusted_corrected_ci_high"] = a_high
-    if isinstance(comparisons, Columns):
-        comparisons.update(added)
-        return comparisons
-    return pd.concat([comparisons, pd.DataFrame(added, index=comparisons.index)], axis=1)
+    comparisons.update(added)
+    return comparisons

@@ -86,7 +86,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from genderbudget._columns import T, column, with_columns
+from genderbudget._columns import Columns, column
 from genderbudget._privacy import masked
 
 __all__ = [
@@ -475,12 +475,12 @@ POWER = 0.8
 """Power of the minimum detectable difference reported next to every verdict."""
 
 
-def verdict_sensitivity(comparisons: T, alpha: float) -> T:
+def verdict_sensitivity(comparisons: Columns, alpha: float) -> Columns:
     """Add the E-value and the minimum detectable difference of the gap a verdict rests on.
 
     Parameters
     ----------
-    comparisons : pandas.DataFrame or Columns
+    comparisons : Columns
         The comparisons of :func:`genderbudget.analyse`, with the internal columns ``_kind,
         _dse, _ddf, _xw, _xm, _adjusted_se, _adjusted_df`` and the corrected intervals.
     alpha : float
@@ -488,9 +488,9 @@ def verdict_sensitivity(comparisons: T, alpha: float) -> T:
 
     Returns
     -------
-    pandas.DataFrame or Columns
-        A frame: a copy with ``e_value``, ``e_value_ci`` and ``detectable_difference``;
-        :class:`~genderbudget._columns.Columns`: the same table with them added.
+    Columns
+        The same table, with ``e_value``, ``e_value_ci`` and ``detectable_difference``
+        added.
 
     Notes
     -----
@@ -507,7 +507,7 @@ def verdict_sensitivity(comparisons: T, alpha: float) -> T:
     ``p_adjust="none"``, ``alpha``). Rates without adjustment use the pooled two-proportion
     z test, everything else the t (or normal) test of the verdict with its standard error.
     """
-    out = comparisons  # read only: the new columns are added at the end
+    out = comparisons
     p_raw = column(out, "p_value", float)
     p_adjusted = column(out, "p_adjusted", float)
     tests = int(np.isfinite(p_raw).sum())
@@ -547,4 +547,5 @@ def verdict_sensitivity(comparisons: T, alpha: float) -> T:
             pooled[raw_rate], nw[raw_rate], nm[raw_rate], level, POWER
         )
     added["detectable_difference"] = detectable
-    return with_columns(comparisons, added)
+    comparisons.update(added)
+    return comparisons
