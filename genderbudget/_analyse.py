@@ -193,24 +193,29 @@ def analyse(
         mapping=mapping,
         justified=list(settings.justified),
     )
-    estimates, raw = _estimates_and_comparisons(cells, settings)
+    stats = Columns.of(cells.stats)
+    estimates, raw = _estimates_and_comparisons(cells, stats, settings)
     comparisons = _judged(raw, cells, settings)
     by_list = list(settings.by)
     names = [m.name for m in settings.measures]
     together = resource_access(
         comparisons, {m.name: m.direction for m in settings.measures}, by_list, settings.rule
     )
-    shares = representation(
-        cells.stats,
-        list(settings.measures),
+    shares = _shares(
+        representation(
+            stats,
+            list(settings.measures),
+            by_list,
+            settings.confidence,
+            aggregated=n is not None,
+            units=cells.units,
+        ),
+        names,
         by_list,
-        settings.confidence,
-        aggregated=n is not None,
-        units=cells.units,
     )
     estimates, estimate_notes = finish(estimates)
     comparisons, comparison_notes = finish(comparisons)
-    shares, share_notes = finish(_sort(shares, names, by_list, with_sex=True))
+    shares, share_notes = finish(shares)
     return Result(
         estimates,
         comparisons,
@@ -287,8 +292,17 @@ def _kind(m: Measure) -> str:
     return "mean" if m.kind == "rate" and m.clustered else m.kind
 
 
+def _shares(table: Columns, names: list[str], by: list[str]) -> pd.DataFrame:
+    """Sort the representation table and give its measure and sex pandas' text."""
+    columns = table.columns
+    frame = _sorted(table, names, by, with_sex=True).frame(columns, infer=[*by, "ci_method"])
+    for name in ("measure", "sex"):
+        frame[name] = frame[name].astype(str)
+    return frame
+
+
 def _estimates_and_comparisons(
-    cells: CellStats, settings: Settings
+    cells: CellStats, stats: Columns, settings: Settings
 ) -> tuple[pd.DataFrame, Columns]:
     """Per-sex estimates and the raw women-vs-men comparisons of every measure.
 
@@ -298,7 +312,7 @@ def _estimates_and_comparisons(
     by_list, confidence = list(settings.by), settings.confidence
     estimates, comparisons = [], []
     names = [m.name for m in settings.measures]
-    stats_of = measure_rows(Columns.of(cells.stats), names)
+    stats_of = measure_rows(stats, names)
     units_of = by_measure(cells.units, names)
     for m in settings.measures:
         est = stats_of[m.name]
@@ -499,18 +513,3 @@ def _order(
 def _sorted(table: Columns, names: list[str], by: list[str], *, with_sex: bool) -> Columns:
     """:func:`_sort` for a table of arrays (its text is typed when it becomes a frame)."""
     return table.take(_order(table, names, by, with_sex))
-
-
-def _sort(table: pd.DataFrame, names: list[str], by: list[str], *, with_sex: bool) -> pd.DataFrame:
-    """Sort a table by measure, the breakdowns and sex (see :func:`_order`).
-
-    The measure and the sex become pandas' text (the internal tables hold them as objects),
-    the breakdowns the type pandas infers from their values.
-    """
-    frame = table.take(_order(table, names, by, with_sex)) if len(table) else table.copy()
-    frame["measure"] = frame["measure"].astype(str)
-    if with_sex:
-        frame["sex"] = frame["sex"].astype(str)
-    for name in by:
-        frame[name] = frame[name].infer_objects()
-    return frame.reset_index(drop=True)

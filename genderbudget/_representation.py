@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 
 from genderbudget import _intervals as iv
+from genderbudget._columns import Columns, column
 from genderbudget._measures import Measure
-from genderbudget._notes import joined, note, note_where
-from genderbudget._sums import by_measure, cell_numbers, cell_totals
+from genderbudget._notes import joined_values, note, note_where
+from genderbudget._sums import by_measure, cell_numbers, cell_totals, measure_rows
 
 __all__ = ["REPRESENTATION_COLUMNS", "representation", "representation_columns"]
 
@@ -83,7 +84,7 @@ def _person_variance(
 
 
 def _cluster_variance(
-    stats: pd.DataFrame, units: pd.DataFrame, by: Sequence[str]
+    stats: Columns, units: pd.DataFrame, by: Sequence[str]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Var(S - P) and the number of clusters per row of ``stats``, clusters as units.
 
@@ -137,19 +138,18 @@ def _cluster_variance(
 
 
 def _one_measure(
-    stats: pd.DataFrame,
+    stats: Columns,
     m: Measure,
     by: Sequence[str],
     confidence: float,
     aggregated: bool,
     units: pd.DataFrame | None,
-) -> pd.DataFrame:
-    index = stats.index
-    n = stats["n"].to_numpy(dtype=float)
-    sy = stats["sy"].to_numpy(dtype=float)
+) -> Columns:
+    n = column(stats, "n", float)
+    sy = column(stats, "sy", float)
     # For a 0/1 rate y squared is y, so the sum of squares is the number who got it.
-    syy = sy if m.kind == "rate" else stats["syy"].to_numpy(dtype=float)
-    has_syy = bool(stats["has_syy"].all()) if len(stats) else False
+    syy = sy if m.kind == "rate" else column(stats, "syy", float)
+    has_syy = bool(np.all(column(stats, "has_syy", bool))) if len(stats) else False
     clustered = m.clustered
     method_note = _method_note(m, aggregated, has_syy, clusters=units is not None)
 
@@ -189,8 +189,7 @@ def _one_measure(
             ["", few, NOTE_NO_PERSONS, NOTE_ALL_PERSONS],
             "",
         ).astype(object)
-    notes = joined(
-        index,
+    notes = joined_values(
         note_where(~filled, NOTE_EMPTY_CELL),
         note_where(filled & (resource == 0), NOTE_ZERO_RESOURCE),
         reason,
@@ -204,28 +203,28 @@ def _one_measure(
         "share_difference": difference,
         "ci_low": low,
         "ci_high": high,
-        "confidence": confidence,
-        "ci_method": CI_NONE if method_note else method,
+        "confidence": np.full(len(n), confidence),
+        "ci_method": np.full(len(n), CI_NONE if method_note else method, dtype=object),
         "note": notes,
     }
-    labels = {column: stats[column] for column in ("measure", *by, "sex")}
-    return pd.DataFrame({**labels, **added}, index=index)
+    labels = {name: stats[name] for name in ("measure", *by, "sex")}
+    return Columns({**labels, **added}, len(n))
 
 
 def representation(
-    stats: pd.DataFrame,
+    stats: Columns,
     measures: Sequence[Measure],
     by: Sequence[str],
     confidence: float,
     *,
     aggregated: bool,
     units: pd.DataFrame | None = None,
-) -> pd.DataFrame:
+) -> Columns:
     """Each sex's share of the persons next to its share of the resource, per cell.
 
     Parameters
     ----------
-    stats : pandas.DataFrame
+    stats : Columns
         Cell statistics from :func:`genderbudget._cells.collect_cells` (``measure, <by...>,
         sex, n, rows, units, sy, syy, sx, sxx, sxy, has_syy``).
     measures : sequence of Measure
@@ -243,7 +242,7 @@ def representation(
 
     Returns
     -------
-    pandas.DataFrame
+    Columns
         One row per measure x breakdown cell x sex, in the order of ``stats``. Columns
         ``measure, <by...>, sex, persons, persons_share, resource, resource_share,
         share_difference, ci_low, ci_high, confidence, ci_method, note``: ``persons`` is
@@ -300,10 +299,10 @@ def representation(
     ``D`` on the rows, and a nonparametric bootstrap.
     """
     names = [m.name for m in measures]
-    stats_of, units_of = by_measure(stats, names), by_measure(units, names)
+    stats_of, units_of = measure_rows(stats, names), by_measure(units, names)
     parts = [
         _one_measure(
-            stats_of[m.name].reset_index(drop=True),
+            stats_of[m.name],
             m,
             by,
             confidence,
@@ -315,5 +314,6 @@ def representation(
     ]
     columns = representation_columns(by)
     if not parts:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    return pd.concat(parts, ignore_index=True)[columns]
+        return Columns({name: np.empty(0, dtype=object) for name in columns}, 0)
+    table = Columns.concat(parts)
+    return Columns({name: table[name] for name in columns}, len(table))

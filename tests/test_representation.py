@@ -14,6 +14,7 @@ from scipy import stats
 import genderbudget as gb
 from genderbudget import _notes
 from genderbudget import _representation as rep
+from genderbudget._columns import Columns
 
 # Two cells. 2020: women 10 and 50 kr, men 20, 20 and 0 kr; 2021 adds a person of unknown sex.
 TINY = pd.DataFrame(
@@ -341,7 +342,8 @@ def test_clustered_ratio_without_per_cluster_sums_says_why_there_is_no_interval(
             "has_syy": True,
         }
     )
-    table = rep.representation(stats_table, [measure], [], 0.95, aggregated=False)
+    shares = rep.representation(Columns.of(stats_table), [measure], [], 0.95, aggregated=False)
+    table = shares.frame(shares.columns)
     assert table[["ci_low", "ci_high"]].isna().all().all()
     note = _en("cluster_not_given", cluster="anstalt", column="kostnad")
     assert [_notes.english(cell) for cell in table["note"]] == [note, note]
