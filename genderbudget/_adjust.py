@@ -626,7 +626,7 @@ def adjust_measures(
     results: list[dict[str, object] | PreparedPatterns | _ToFit] = []
     pending: list[tuple[int, _Cell, PreparedPatterns]] = []
     waiting: list[tuple[int, _ToFit]] = []
-    cells = [(key, rows[compared[rows]]) for key, rows in _cell_rows(patterns, keys_of)]
+    cells = _cell_rows(patterns, keys_of, compared)
     # The rates fitted by the logistic model (no clusters) and their set-aside.
     logistic = {
         name
@@ -696,21 +696,26 @@ def _adjusted_table(
     return _with_t_intervals(pd.DataFrame(data), confidence)
 
 
-def _cell_rows(patterns: pd.DataFrame, by: Sequence[str]) -> Iterator[tuple[dict[str, Any], Any]]:
-    """Each breakdown cell's ``{column: value}`` and row positions, as ``breakdown_cells``.
+def _cell_rows(
+    patterns: pd.DataFrame, by: Sequence[str], keep: np.ndarray
+) -> list[tuple[dict[str, Any], np.ndarray]]:
+    """Each breakdown cell's ``{column: value}`` and the positions of its rows in ``keep``.
 
-    The cells in the order they first appear; a missing value is one value.
+    The cells in the order they first appear (a cell without a row kept has no positions);
+    a missing value is one value; the rows of a cell in their order.
     """
     if not by:
-        yield {}, np.arange(len(patterns))
-        return
+        return [({}, np.flatnonzero(keep))]
     values = [patterns[b].to_numpy(dtype=object) for b in by]
     number, first = first_codes(values, len(patterns))
-    order = np.argsort(number, kind="stable")
-    bounds = np.searchsorted(number[order], np.arange(len(first) + 1))
-    for i, row in enumerate(first.tolist()):
-        key = {b: column[row] for b, column in zip(by, values, strict=True)}
-        yield key, order[bounds[i] : bounds[i + 1]]
+    kept = np.flatnonzero(keep)
+    order = kept[np.argsort(number[kept], kind="stable")]
+    bounds = np.searchsorted(number[order], np.arange(len(first) + 1)).tolist()
+    firsts = zip(*(column[first].tolist() for column in values), strict=True)
+    return [
+        (dict(zip(by, key, strict=True)), order[bounds[i] : bounds[i + 1]])
+        for i, key in enumerate(firsts)
+    ]
 
 
 @dataclass(frozen=True)
