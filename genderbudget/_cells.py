@@ -23,6 +23,7 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
+from genderbudget._columns import Columns
 from genderbudget._facts import NO_FACTS, Facts, column_facts
 from genderbudget._facts import is_float as _is_float
 from genderbudget._facts import missing as _missing
@@ -746,21 +747,26 @@ def _completed(cells: pd.DataFrame, measures: Sequence[Measure], n: str | None) 
     no missing-value count has none.
     """
     rows = cells[_T + "rows"].to_numpy(dtype=np.float64)
+    added: dict[str, np.ndarray] = {}  # put in at once: each column set rebuilds the index
     for i, m in enumerate(measures):
         counted = ([n] if n is not None else []) + list(m.columns)
-        if f"{_T}ok{i}" not in cells:
-            cells[f"{_T}ok{i}"] = rows
+        if f"{_T}ok{i}" in cells:
+            used = cells[f"{_T}ok{i}"].to_numpy(dtype=np.float64)
+        else:
+            used = added[f"{_T}ok{i}"] = rows
         if not counted:
             continue
-        rest = rows - cells[f"{_T}ok{i}"].to_numpy(dtype=np.float64)
+        rest = rows - used
         for c in counted[:-1]:
             name = f"{_T}miss{i}_{c}"
             if name in cells:
                 rest = rest - cells[name].to_numpy(dtype=np.float64)
             else:
-                cells[name] = np.zeros(len(cells))
-        cells[f"{_T}miss{i}_{counted[-1]}"] = rest
-    return cells
+                added[name] = np.zeros(len(cells))
+        added[f"{_T}miss{i}_{counted[-1]}"] = rest
+    if not added:
+        return cells
+    return pd.concat([cells, pd.DataFrame(added, index=cells.index)], axis=1)
 
 
 def _count_checks(frame: Any, checks: Mapping[str, nw.Expr]) -> pd.DataFrame:
@@ -895,20 +901,22 @@ def _coding_frame(
     """Report the coding of one column: each distinct value, its code and its rows."""
     raw = np.empty(len(values), dtype=object)
     raw[:] = [None if _is_missing(value) else value for value in values]
-    frame = pd.DataFrame(
-        {
-            "column": pd.Series([column] * len(values), dtype=object),
-            "value": pd.Series(raw, dtype=object),
-            "coded_as": pd.Series(list(coded), dtype=object),
-            "rows": np.asarray(rows, dtype=np.int64),
-        },
-        columns=list(CODING_COLUMNS),
-    )
+    counts = np.asarray(rows, dtype=np.int64)
     # Most rows first; values with as many rows in a fixed order, not the order in which the
     # engine's group-by happened to return them (which differs between engines).
-    tie = frame["value"].map(lambda value: (value is None, type(value).__name__, str(value)))
-    frame = frame.iloc[np.argsort(tie.to_numpy(dtype=object), kind="stable")]
-    return frame.sort_values("rows", ascending=False, kind="stable").reset_index(drop=True)
+    tie = np.empty(len(raw), dtype=object)
+    tie[:] = [(value is None, type(value).__name__, str(value)) for value in raw]
+    fixed = np.argsort(tie, kind="stable")
+    order = fixed[np.argsort(-counts[fixed], kind="stable")]
+    names = np.empty(len(raw), dtype=object)
+    names[:] = column
+    codes = np.empty(len(raw), dtype=object)
+    codes[:] = list(coded)
+    return (
+        Columns({"column": names, "value": raw, "coded_as": codes, "rows": counts}, len(raw))
+        .take(order)
+        .frame(list(CODING_COLUMNS))
+    )
 
 
 def _sex_without_booleans(
@@ -1035,9 +1043,14 @@ def _with_patterns(
 
 
 def _exclusion_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
-    frame = pd.DataFrame(records, columns=list(EXCLUSION_COLUMNS))
-    frame["rows"] = frame["rows"].astype(np.int64)
-    return frame
+    """Return the exclusions as a table, typed as pandas types one built from the records."""
+    table = Columns(rows=len(records))
+    for name in EXCLUSION_COLUMNS[:-1]:
+        values = np.empty(len(records), dtype=object)
+        values[:] = [record[name] for record in records]
+        table[name] = values
+    table["rows"] = np.array([record["rows"] for record in records], dtype=np.int64)
+    return table.frame(list(EXCLUSION_COLUMNS), infer=EXCLUSION_COLUMNS[:-1])
 
 
 def _raise_on_bad_values(
