@@ -47,6 +47,7 @@ import pandas as pd
 from scipy import stats
 
 from genderbudget import _intervals as iv
+from genderbudget._columns import Columns
 from genderbudget._models import (
     Design,
     PatternFit,
@@ -345,27 +346,26 @@ def _t_result(
     }
 
 
-def _with_t_intervals(table: pd.DataFrame, confidence: float) -> pd.DataFrame:
+def _with_t_intervals(table: Columns, confidence: float) -> Columns:
     """Fill the interval and p-value of the gaps with a t reference (finite df), all at once.
 
     Every other gap has a normal reference (infinite df) or none (NaN) and is complete.
     """
-    df = table["_adjusted_df"].to_numpy(dtype=float)
+    df = table["_adjusted_df"]
     rows = np.isfinite(df)
     if not rows.any():
         return table
-    estimate = table["adjusted_difference"].to_numpy(dtype=float)[rows]
-    se = table["_adjusted_se"].to_numpy(dtype=float)[rows]
+    estimate = table["adjusted_difference"][rows]
+    se = table["_adjusted_se"][rows]
     q = iv.t_isf((1.0 - confidence) / 2.0, df[rows])
-    filled = {}
-    for column, values in (
+    for name, values in (
         ("adjusted_ci_low", estimate - q * se),
         ("adjusted_ci_high", estimate + q * se),
         ("adjusted_p_value", 2.0 * iv.t_sf(np.abs(estimate / se), df[rows])),
     ):
-        filled[column] = table[column].to_numpy(dtype=float, copy=True)
-        filled[column][rows] = values
-    return table.assign(**filled)
+        table[name] = table[name].copy()
+        table[name][rows] = values
+    return table
 
 
 def _women_result(
@@ -573,7 +573,8 @@ def adjust(
     rows = patterns.assign(measure=one)
     cells_units = None if units is None else units.assign(measure=one)
     together = adjust_measures(rows, {one: kind}, by, factors, confidence, method, cells_units)
-    return together.drop(columns="measure")
+    texts = [*by, "adjustment_method", "adjustment_note"]
+    return together.frame([*by, *ADJUSTED_COLUMNS, *ADJUSTED_INTERNAL], infer=texts)
 
 
 def adjust_measures(
@@ -584,7 +585,7 @@ def adjust_measures(
     confidence: float,
     method: str = "model",
     units: pd.DataFrame | None = None,
-) -> pd.DataFrame:
+) -> Columns:
     """Compute the adjusted women-vs-men gaps of several measures at once.
 
     Parameters
@@ -602,9 +603,10 @@ def adjust_measures(
 
     Returns
     -------
-    pandas.DataFrame
-        ``measure, <by...>`` and :data:`ADJUSTED_COLUMNS`, one row per measure and breakdown
-        cell with pattern rows.
+    Columns
+        ``measure, <by...>``, :data:`ADJUSTED_COLUMNS` and :data:`ADJUSTED_INTERNAL` as
+        arrays (keys and texts as Python objects), one row per measure and breakdown cell
+        with pattern rows.
 
     Notes
     -----
@@ -680,20 +682,22 @@ _FLOAT_COLUMNS = frozenset(
 
 def _adjusted_table(
     finished: list[dict[str, object]], by: Sequence[str], confidence: float
-) -> pd.DataFrame:
-    """Return one row per cell: its keys, the adjusted gap's columns and the t intervals."""
-    # Column by column, numbers as floats: much faster than a frame built from the rows'
-    # dicts, which infers every column's type from its values.
-    data: dict[str, Any] = {}
+) -> Columns:
+    """Return one row per cell: its keys, the adjusted gap's columns and the t intervals.
+
+    Numbers as floats, ``_same_as_raw`` as booleans, keys and texts as Python objects.
+    """
+    table = Columns(rows=len(finished))
     for name in [*by, *ADJUSTED_COLUMNS, *ADJUSTED_INTERNAL]:
         values = [row[name] for row in finished]
         if name in _FLOAT_COLUMNS:
-            data[name] = np.array(values, dtype=np.float64)
+            table[name] = np.array(values, dtype=np.float64)
         elif name == "_same_as_raw":
-            data[name] = np.array(values, dtype=bool)
+            table[name] = np.array(values, dtype=bool)
         else:
-            data[name] = values
-    return _with_t_intervals(pd.DataFrame(data), confidence)
+            table[name] = np.empty(len(values), dtype=object)
+            table[name][:] = values
+    return _with_t_intervals(table, confidence)
 
 
 def _cell_rows(

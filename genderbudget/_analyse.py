@@ -434,7 +434,7 @@ def _add_adjustment(
         for name in adjusted.columns:
             if name in ("measure", *by):
                 continue
-            values = adjusted[name].to_numpy()
+            values = adjusted[name]
             picked = values[np.maximum(found, 0)] if len(values) else np.empty(size, values.dtype)
             if missing.any():
                 picked = picked.astype(float if values.dtype.kind in "iuf" else object)

@@ -159,11 +159,12 @@ def test_measures_adjusted_together_equal_each_measure_adjusted_alone(method: st
     )
     assert stats.patterns is not None and stats.pattern_units is not None
     kinds = {m.name: m.kind for m in measures}
-    together = adjust_measures(
+    arrays = adjust_measures(
         stats.patterns, kinds, BY, justified, 0.95, method, stats.pattern_units
     )
+    together = arrays.frame(arrays.columns)
     assert list(together.columns) == ["measure", *BY, *ADJUSTED_COLUMNS, *ADJUSTED_INTERNAL]
-    assert together["measure"].unique().tolist() == [m.name for m in measures]
+    assert pd.unique(together["measure"]).tolist() == [m.name for m in measures]
     for m in measures:
         patterns = stats.patterns.loc[stats.patterns["measure"] == m.name]
         units = stats.pattern_units.loc[stats.pattern_units["measure"] == m.name]
