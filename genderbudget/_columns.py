@@ -3,7 +3,7 @@
 The tables between the group-by and the result are small (a row per measure, cell and sex)
 and go through many steps, each reading a few columns and adding a few. On a pandas frame
 every column read, column added, copy and row selection costs tens to hundreds of
-microseconds whatever the rows; on 360 comparisons that was most of a call's fixed cost
+microseconds whatever the rows; on 360 comparisons that was about half of a call's fixed cost
 (``benchmarks/README.md``). :class:`Columns` holds the same columns as arrays: reading one
 is a dictionary lookup, adding one stores it. :func:`column` reads a column of either kind
 of table, so a step can serve both a :class:`Columns` and a pandas frame.
