@@ -47,7 +47,7 @@ import pandas as pd
 from scipy import stats
 
 from genderbudget import _intervals as iv
-from genderbudget._columns import Columns
+from genderbudget._columns import Columns, objects
 from genderbudget._models import (
     Design,
     PatternFit,
@@ -695,8 +695,7 @@ def _adjusted_table(
         elif name == "_same_as_raw":
             table[name] = np.array(values, dtype=bool)
         else:
-            table[name] = np.empty(len(values), dtype=object)
-            table[name][:] = values
+            table[name] = objects(values)
     return _with_t_intervals(table, confidence)
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from genderbudget._adjust import ADJUSTED_COLUMNS, ADJUSTED_INTERNAL, adjust_measures
 from genderbudget._cells import CellStats, collect_cells
-from genderbudget._columns import Columns, column, flags
+from genderbudget._columns import Columns, column, flags, objects
 from genderbudget._estimate import (
     adjust_p,
     cluster_inference,
@@ -22,7 +22,7 @@ from genderbudget._estimate import (
 from genderbudget._flags import FlagRule, assign_flags, resource_access
 from genderbudget._measures import Measure
 from genderbudget._multiplicity import corrected_intervals
-from genderbudget._notes import finish, note
+from genderbudget._notes import as_texts, finish, note
 from genderbudget._options import (
     check_choice,
     check_column,
@@ -36,7 +36,7 @@ from genderbudget._reserved import check_breakdowns, check_factors
 from genderbudget._result import Result, Settings
 from genderbudget._sensitivity import verdict_sensitivity
 from genderbudget._sex import SEX_CATEGORIES
-from genderbudget._sums import by_measure, measure_rows, positions
+from genderbudget._sums import by_measure, positions
 
 __all__ = ["ACCOUNTING_COLUMNS", "analyse"]
 
@@ -312,7 +312,7 @@ def _estimates_and_comparisons(
     by_list, confidence = list(settings.by), settings.confidence
     estimates, comparisons = [], []
     names = [m.name for m in settings.measures]
-    stats_of = measure_rows(stats, names)
+    stats_of = by_measure(stats, names)
     units_of = by_measure(cells.units, names)
     for m in settings.measures:
         est = stats_of[m.name]
@@ -358,12 +358,10 @@ def _judged(comparisons: Columns, cells: CellStats, settings: Settings) -> pd.Da
     )
     table["adjusted_p_adjusted"] = adjust_p(table["adjusted_p_value"], p_adjust)
     kinds = {m.name: _kind(m) for m in measures}
-    kind_of = np.empty(len(table), dtype=object)
-    kind_of[:] = [kinds[name] for name in table["measure"].tolist()]
-    table["_kind"] = kind_of
+    table["_kind"] = objects(kinds[name] for name in table["measure"].tolist())
     table = corrected_intervals(table, rule.alpha)
     table["adjusted_df"] = table["_adjusted_df"]
-    same = flags(table, "_same_as_raw")
+    same = table["_same_as_raw"]  # booleans (see _add_adjustment)
     table["adjusted_se"] = np.where(same, table["difference_se"], table["_adjusted_se"])
     table = verdict_sensitivity(table, rule.alpha)
     table = assign_flags(
@@ -440,6 +438,7 @@ def _add_adjustment(
                 picked = picked.astype(float if values.dtype.kind in "iuf" else object)
                 picked[missing] = np.nan
             comparisons[name] = picked
+        # True, False, or NaN for a cell without patterns: as booleans for every later step.
         comparisons["_same_as_raw"] = flags(comparisons, "_same_as_raw")
         # The one policy for a factor that does not vary in a cell: the adjusted comparison
         # is the raw one, number for number.
@@ -464,28 +463,21 @@ def _add_adjustment(
         left_out = cells.pattern_exclusions
         if left_out is not None and len(left_out):
             rows = left_out.groupby("measure")["rows"].sum()
-            texts = {
+            left = {
                 name: note("missing_factor_left_out", rows=int(rows[name])) for name in rows.index
             }
             names = comparisons["measure"].tolist()
             comparisons["adjustment_note"] = _joined_pairs(
-                _texts(comparisons["adjustment_note"]), [texts.get(name, "") for name in names]
+                as_texts(comparisons["adjustment_note"]), [left.get(name, "") for name in names]
             )
     comparisons["note"] = _joined_pairs(
-        _texts(comparisons["note"]), _texts(comparisons["adjustment_note"])
+        as_texts(comparisons["note"]), as_texts(comparisons["adjustment_note"])
     )
-
-
-def _texts(values: np.ndarray) -> list[str]:
-    """Each value as text, a missing value as ""."""
-    return [v if isinstance(v, str) else "" for v in values.tolist()]
 
 
 def _joined_pairs(first: Sequence[str], second: Sequence[str]) -> np.ndarray:
     """Join two texts per row with "; ", leaving out blanks."""
-    out = np.empty(len(first), dtype=object)
-    out[:] = ["; ".join(t for t in pair if t) for pair in zip(first, second, strict=True)]
-    return out
+    return objects("; ".join(t for t in pair if t) for pair in zip(first, second, strict=True))
 
 
 def _order(
@@ -511,5 +503,5 @@ def _order(
 
 
 def _sorted(table: Columns, names: list[str], by: list[str], *, with_sex: bool) -> Columns:
-    """:func:`_sort` for a table of arrays (its text is typed when it becomes a frame)."""
+    """Sort a table of arrays in :func:`_order` (its text is typed when it becomes a frame)."""
     return table.take(_order(table, names, by, with_sex))

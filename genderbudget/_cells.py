@@ -23,7 +23,7 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
-from genderbudget._columns import Columns
+from genderbudget._columns import Columns, objects
 from genderbudget._facts import NO_FACTS, Facts, column_facts
 from genderbudget._facts import is_float as _is_float
 from genderbudget._facts import missing as _missing
@@ -899,24 +899,16 @@ def _coding_frame(
     column: str, values: Sequence[object], coded: Sequence[str], rows: Sequence[int]
 ) -> pd.DataFrame:
     """Report the coding of one column: each distinct value, its code and its rows."""
-    raw = np.empty(len(values), dtype=object)
-    raw[:] = [None if _is_missing(value) else value for value in values]
+    raw = objects(None if _is_missing(value) else value for value in values)
     counts = np.asarray(rows, dtype=np.int64)
     # Most rows first; values with as many rows in a fixed order, not the order in which the
     # engine's group-by happened to return them (which differs between engines).
-    tie = np.empty(len(raw), dtype=object)
-    tie[:] = [(value is None, type(value).__name__, str(value)) for value in raw]
+    tie = objects((value is None, type(value).__name__, str(value)) for value in raw)
     fixed = np.argsort(tie, kind="stable")
     order = fixed[np.argsort(-counts[fixed], kind="stable")]
-    names = np.empty(len(raw), dtype=object)
-    names[:] = column
-    codes = np.empty(len(raw), dtype=object)
-    codes[:] = list(coded)
-    return (
-        Columns({"column": names, "value": raw, "coded_as": codes, "rows": counts}, len(raw))
-        .take(order)
-        .frame(list(CODING_COLUMNS))
-    )
+    names = objects([column] * len(raw))
+    table = Columns({"column": names, "value": raw, "coded_as": objects(coded), "rows": counts})
+    return table.take(order).frame(list(CODING_COLUMNS))
 
 
 def _sex_without_booleans(
@@ -1046,9 +1038,7 @@ def _exclusion_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
     """Return the exclusions as a table, typed as pandas types one built from the records."""
     table = Columns(rows=len(records))
     for name in EXCLUSION_COLUMNS[:-1]:
-        values = np.empty(len(records), dtype=object)
-        values[:] = [record[name] for record in records]
-        table[name] = values
+        table[name] = objects(record[name] for record in records)
     table["rows"] = np.array([record["rows"] for record in records], dtype=np.int64)
     return table.frame(list(EXCLUSION_COLUMNS), infer=EXCLUSION_COLUMNS[:-1])
 

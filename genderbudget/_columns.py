@@ -11,13 +11,13 @@ of table, so a step can serve both a :class:`Columns` and a pandas frame.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["Columns", "column", "flags"]
+__all__ = ["Columns", "column", "flags", "objects"]
 
 
 class Columns:
@@ -134,3 +134,15 @@ def flags(table: Columns, name: str) -> np.ndarray:
     if values.dtype == bool:
         return values
     return np.array([value is True or value is np.True_ for value in values.tolist()], dtype=bool)
+
+
+def objects(values: Iterable[Any]) -> np.ndarray:
+    """Return ``values`` as a one-dimensional array of Python objects.
+
+    Unlike ``np.array(values, dtype=object)``, a tuple or list among the values stays one
+    value.
+    """
+    items = list(values)
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from genderbudget import _intervals as iv
-from genderbudget._columns import column
-from genderbudget._notes import joined_values, note, note_where
+from genderbudget._columns import Columns, column
+from genderbudget._notes import joined, note, note_where
 from genderbudget._sandwich import cr2_stacked
 from genderbudget._sums import Table, cell_totals, first_codes, key_positions, positions
 
@@ -389,7 +389,7 @@ def estimated(
         "ci_method": np.full(len(n), method, dtype=object),
         "confidence": np.full(len(n), confidence),
         "share": share,
-        "note": joined_values(*notes),
+        "note": joined(*notes),
         "_se": se,
         "_df": df,
         "_var": var,
@@ -489,7 +489,7 @@ def compared(
         "confidence": np.full(size, confidence),
         "p_value": parts.p,
         "test_method": np.asarray(parts.tests, dtype=object),
-        "note": joined_values(*notes),
+        "note": joined(*notes),
         "_dse": parts.dse,
         "_ddf": parts.ddf,
         "difference_df": parts.ddf,
@@ -577,9 +577,9 @@ def _compare_spreads(
     se_w, se_m = women["_se"], men["_se"]
     se = np.sqrt(se_w**2 + se_m**2)
     if clustered is not None:
-        frame = pd.DataFrame(dict(cells), index=pd.RangeIndex(len(w)))
-        se = _lookup(frame, clustered, list(cells), "_dse").astype(float)
-        df = _lookup(frame, clustered, list(cells), "_ddf").astype(float)
+        keys = Columns(cells, len(w))
+        se = _lookup(keys, clustered, list(cells), "_dse").astype(float)
+        df = _lookup(keys, clustered, list(cells), "_ddf").astype(float)
     elif kind == "mean":
         df = iv.welch_df(women["_var"], nw_, men["_var"], nm)
     else:

@@ -17,8 +17,8 @@ from typing import Any, Literal, get_args
 import numpy as np
 import pandas as pd
 
-from genderbudget._columns import Columns, column
-from genderbudget._notes import note
+from genderbudget._columns import Columns, column, objects
+from genderbudget._notes import as_texts, note
 from genderbudget._privacy import masked
 from genderbudget._sums import cell_numbers
 
@@ -155,9 +155,7 @@ def _material(
 def _per_measure(names: np.ndarray, value: Callable[[str], object]) -> np.ndarray:
     """``value`` of each row's measure, asked once per measure (as objects)."""
     known = {name: value(name) for name in dict.fromkeys(names.tolist())}
-    out = np.empty(len(names), dtype=object)
-    out[:] = [known[name] for name in names.tolist()]
-    return out
+    return objects(known[name] for name in names.tolist())
 
 
 def assign_flags(
@@ -243,9 +241,7 @@ def assign_flags(
     ]
     added: dict[str, Any] = {"flag": flag, "disadvantaged": disadvantaged}
     if few_units.any():
-        notes = np.array(
-            [v if isinstance(v, str) else "" for v in column(out, "note", object)], dtype=object
-        )
+        notes = objects(as_texts(column(out, "note", object)))
         units_w, units_m = column(out, "units_women"), column(out, "units_men")
         for i in np.flatnonzero(few_units):
             text = note(

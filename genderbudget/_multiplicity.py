@@ -43,7 +43,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from genderbudget import _intervals as iv
-from genderbudget._columns import Columns, column, flags
+from genderbudget._columns import Columns, column
 
 __all__ = [
     "CORRECTED_COLUMNS",
@@ -343,7 +343,7 @@ def corrected_intervals(comparisons: Columns, alpha: float) -> Columns:
     a_df = column(out, "_adjusted_df", float)
     a_p = column(out, "adjusted_p_adjusted", float)
     a_tests = int(np.isfinite(column(out, "adjusted_p_value", float)).sum())
-    same = flags(out, "_same_as_raw")
+    same = column(out, "_same_as_raw", bool)
     a_dual = wald_pvalue(adjusted, a_se, a_df)
     raw_rate = same & rate
     a_dual[raw_rate] = dual[raw_rate]

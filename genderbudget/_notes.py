@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from genderbudget._columns import objects
 from genderbudget._format import format_number
 from genderbudget._options import check_choice, counted
 from genderbudget._texts import NOTE_CODES, Lang, language
@@ -168,17 +169,15 @@ def note_where(mask: np.ndarray, text: str) -> np.ndarray:
     return np.where(mask, text, "").astype(object)
 
 
-def joined(index: pd.Index, *notes: np.ndarray) -> pd.Series:
-    """Join each row's notes (repeats once, blanks left out) with ``"; "``, as a Series."""
-    return pd.Series(joined_values(*notes), index=index, dtype=object)
-
-
-def joined_values(*notes: np.ndarray) -> np.ndarray:
-    """:func:`joined` as an object array."""
+def joined(*notes: np.ndarray) -> np.ndarray:
+    """Join each row's notes (repeats once, blanks left out) with ``"; "``, as objects."""
     rows = zip(*(column.tolist() for column in notes), strict=True)
-    out = np.empty(len(notes[0]) if notes else 0, dtype=object)
-    out[:] = ["; ".join(dict.fromkeys(v for v in row if v)) for row in rows]
-    return out
+    return objects("; ".join(dict.fromkeys(v for v in row if v)) for row in rows)
+
+
+def as_texts(values: np.ndarray) -> list[str]:
+    """Each note cell as text, a missing one (None, NaN) as ""."""
+    return [v if isinstance(v, str) else "" for v in values.tolist()]
 
 
 def values(items: Iterable[str]) -> list[str]:

@@ -17,8 +17,8 @@ import pandas as pd
 from genderbudget import _intervals as iv
 from genderbudget._columns import Columns, column
 from genderbudget._measures import Measure
-from genderbudget._notes import joined_values, note, note_where
-from genderbudget._sums import by_measure, cell_numbers, cell_totals, measure_rows
+from genderbudget._notes import joined, note, note_where
+from genderbudget._sums import by_measure, cell_numbers, cell_totals
 
 __all__ = ["REPRESENTATION_COLUMNS", "representation", "representation_columns"]
 
@@ -189,7 +189,7 @@ def _one_measure(
             ["", few, NOTE_NO_PERSONS, NOTE_ALL_PERSONS],
             "",
         ).astype(object)
-    notes = joined_values(
+    notes = joined(
         note_where(~filled, NOTE_EMPTY_CELL),
         note_where(filled & (resource == 0), NOTE_ZERO_RESOURCE),
         reason,
@@ -299,7 +299,7 @@ def representation(
     ``D`` on the rows, and a nonparametric bootstrap.
     """
     names = [m.name for m in measures]
-    stats_of, units_of = measure_rows(stats, names), by_measure(units, names)
+    stats_of, units_of = by_measure(stats, names), by_measure(units, names)
     parts = [
         _one_measure(
             stats_of[m.name],

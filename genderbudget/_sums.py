@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -30,7 +30,6 @@ __all__ = [
     "cell_numbers",
     "cell_totals",
     "key_positions",
-    "measure_rows",
     "measure_sums",
     "positions",
     "stats_table",
@@ -54,6 +53,7 @@ SUM_SQ_TOO_SMALL = (
 
 Table = pd.DataFrame | Columns
 """A table of cell statistics: a pandas frame or its columns as arrays."""
+T = TypeVar("T", pd.DataFrame, Columns)
 
 
 def python_value(value: Any) -> Any:
@@ -132,27 +132,19 @@ def key_positions(wanted: Sequence[np.ndarray], table: Sequence[np.ndarray]) -> 
     return np.fromiter((found.get(key, -1) for key in rows), dtype=np.intp, count=len(rows))
 
 
-def by_measure(table: pd.DataFrame | None, names: Sequence[str]) -> dict[str, pd.DataFrame]:
+def by_measure(table: T | None, names: Sequence[str]) -> dict[str, T]:
     """Split a table of many measures (its ``measure`` column) into each measure's rows.
 
-    Every one of ``names`` gets its rows, in their order and with their index (none: an
-    empty table with the columns); None gives an empty dict.
+    Every one of ``names`` gets its rows, in their order (a frame keeps their index; none:
+    an empty table with the columns); None gives an empty dict. A pandas frame or a
+    :class:`~genderbudget._columns.Columns`, given back as it came.
     """
     if table is None:
         return {}
-    groups = table.groupby("measure", sort=False).indices if len(table) else {}
-    return {
-        name: table.take(np.asarray(groups[name])) if name in groups else table.iloc[:0]
-        for name in names
-    }
-
-
-def measure_rows(table: Columns, names: Sequence[str]) -> dict[str, Columns]:
-    """:func:`by_measure` for a :class:`~genderbudget._columns.Columns`."""
-    measures = table["measure"] if "measure" in table else np.empty(0, dtype=object)
     rows: dict[object, list[int]] = {}
-    for i, name in enumerate(measures.tolist()):
-        rows.setdefault(name, []).append(i)
+    if len(table):
+        for i, name in enumerate(column(table, "measure", object).tolist()):
+            rows.setdefault(name, []).append(i)
     return {name: table.take(np.asarray(rows.get(name, []), dtype=np.intp)) for name in names}
 
 
