@@ -37,6 +37,7 @@ from genderbudget._options import (
     word_for,
 )
 from genderbudget._privacy import identity_numbers_among, masked
+from genderbudget._proof import trusted_facts
 from genderbudget._sex import code_sex_values, normalize_sex
 from genderbudget._sums import (
     STAT_COLUMNS,
@@ -401,11 +402,8 @@ def collect_cells(
     _check_numeric(frame, schema, measures, n)
     clusters = [m.cluster for m in measures if m.cluster]
     keys = list(dict.fromkeys([sex, *by, *justified, *clusters]))
-    numbers = [spec.column for spec in _checked_columns(measures, n)]
-    whole = [m.column for m in measures if m.kind == "rate" and m.column is not None]
-    facts = column_facts(frame, schema, numbers, whole=[*whole, *([n] if n else [])])
-    derived, checks = _row_statistics(measures, schema, n, facts)
-    cells = _completed(_group_rows(frame, derived, keys), measures, n)
+    grouped, checks = _grouped_rows(frame, schema, measures, n, keys)
+    cells = _completed(grouped, measures, n)
     rows_in = int(cells[_T + "rows"].sum())
     _refuse_identity_numbers(cells, _label_roles(measures, by, justified))
     if _T + "bad" in cells and cells[_T + "bad"].sum() > 0:
@@ -736,6 +734,66 @@ def _row_statistics(
     if unproven:
         sums.derived[_T + "bad"] = functools.reduce(operator.or_, unproven[1:], unproven[0])
     return sums.derived, sums.checks
+
+
+def _grouped_rows(
+    frame: Any,
+    schema: Mapping[str, Any],
+    measures: Sequence[Measure],
+    n: str | None,
+    keys: list[str],
+) -> tuple[pd.DataFrame, dict[str, nw.Expr]]:
+    """Group the rows once, on the column facts or on facts the group-by proves; with checks.
+
+    A lazy frame without missing values is grouped on facts taken on trust, which the
+    group-by's own sums then prove (:mod:`genderbudget._proof`); when they do not, and on
+    every other frame, the column facts are taken first (:func:`genderbudget._facts.
+    column_facts`) and the rows grouped on them. Either way the table and the checks are
+    those of the facts.
+    """
+    checked = _checked_columns(measures, n)
+    rates = [m.column for m in measures if m.kind == "rate" and m.column is not None]
+    proof = trusted_facts(
+        frame,
+        schema,
+        {spec.column: spec.limit for spec in checked},
+        zero_one=rates,
+        nonnegative=[spec.column for spec in checked if spec.negative is not None],
+        counts=[n] if n is not None else [],
+    )
+    if proof is not None:
+        derived, checks = _row_statistics(measures, schema, n, proof.facts)
+        derived.update(proof.sums(derived, *_plain_sums(measures)))
+        grouped = _group_rows(frame, derived, keys)
+        if proof.holds(grouped):
+            return proof.drop(grouped), checks
+    numbers = [spec.column for spec in checked]
+    facts = column_facts(frame, schema, numbers, whole=[*rates, *([n] if n else [])])
+    derived, checks = _row_statistics(measures, schema, n, facts)
+    return _group_rows(frame, derived, keys), checks
+
+
+def _plain_sums(measures: Sequence[Measure]) -> tuple[dict[str, str], dict[str, str]]:
+    """Column -> the derived sums that are its value and its square on every row.
+
+    Valid for facts with every column complete and without a count column, as
+    :func:`genderbudget._proof.trusted_facts` gives: each measure then sums its first
+    column (``y``) and, for a mean, total or ratio, its square (``yy``); an unweighted
+    ratio its denominator (``x``) and its square (``xx``).
+    """
+    sums: dict[str, str] = {}
+    squares: dict[str, str] = {}
+    for i, m in enumerate(measures):
+        cols = list(m.columns)
+        if m.kind == "count" or not cols:
+            continue
+        sums.setdefault(cols[0], f"{_T}y{i}")
+        if m.kind in ("mean", "ratio", "total"):
+            squares.setdefault(cols[0], f"{_T}yy{i}")
+        if m.kind == "ratio" and m.weight is None:
+            sums.setdefault(cols[1], f"{_T}x{i}")
+            squares.setdefault(cols[1], f"{_T}xx{i}")
+    return sums, squares
 
 
 def _completed(cells: pd.DataFrame, measures: Sequence[Measure], n: str | None) -> pd.DataFrame:

@@ -23,7 +23,7 @@ import narwhals as nw
 
 from genderbudget._options import TEMPORARY
 
-__all__ = ["ColumnFacts", "Facts", "column_facts", "is_float", "missing"]
+__all__ = ["ColumnFacts", "Facts", "column_facts", "is_float", "missing", "whole_number_type"]
 
 _T = TEMPORARY
 EXACT_SUM = 2.0**53
@@ -43,7 +43,8 @@ def missing(column: str, dtype: Any) -> nw.Expr:
     return expr
 
 
-def _whole_number_type(dtype: Any) -> bool:
+def whole_number_type(dtype: Any) -> bool:
+    """Whether ``dtype`` holds whole numbers only (an integer or a boolean type)."""
     return bool(dtype.is_integer()) or dtype == nw.Boolean
 
 
@@ -170,7 +171,7 @@ def column_facts(
             missing=int(row[f"{_T}missing{k}"] or 0),
             low=_number(row[f"{_T}low{k}"]),
             high=_number(row[f"{_T}high{k}"]),
-            whole_type=_whole_number_type(schema[column]),
+            whole_type=whole_number_type(schema[column]),
             fractional=None if fractional is None else int(fractional),
         )
     return Facts(rows=int(row[_T + "len"] or 0), columns=facts)

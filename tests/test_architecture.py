@@ -11,10 +11,11 @@ import genderbudget as gb
 
 PACKAGE = Path(gb.__file__).parent
 
-# The only modules allowed to touch a dataframe engine: the group-by over frames and the
-# column reductions before it, the coding of a single sex column (which accepts pandas or
-# polars Series), and the reader of files (which returns polars or DuckDB frames on request).
-ENGINE_MODULES = {"_cells.py", "_facts.py", "_sex.py", "_read.py"}
+# The only modules allowed to touch a dataframe engine: the group-by over frames, the
+# column reductions before it and the sums that prove them after it, the coding of a single
+# sex column (which accepts pandas or polars Series), and the reader of files (which returns
+# polars or DuckDB frames on request).
+ENGINE_MODULES = {"_cells.py", "_facts.py", "_proof.py", "_sex.py", "_read.py"}
 ENGINES = {"narwhals", "polars", "duckdb", "pyspark"}
 
 

@@ -187,6 +187,7 @@ def _same_with_and_without_facts(
             with_facts = str(error)
         with monkeypatch.context() as patched:
             patched.setattr(_cells, "column_facts", lambda *args, **kwargs: NO_FACTS)
+            patched.setattr(_cells, "trusted_facts", lambda *args, **kwargs: None)
             try:
                 without: Any = _cells.collect_cells(make(data), measures, **options)
             except ValueError as error:
@@ -262,6 +263,7 @@ def test_engine_types_give_the_same_result_with_and_without_facts(
     ]
     with_facts = gb.analyse(relation, measures, sex="kon", by="ar").estimates
     monkeypatch.setattr(_cells, "column_facts", lambda *args, **kwargs: NO_FACTS)
+    monkeypatch.setattr(_cells, "trusted_facts", lambda *args, **kwargs: None)
     without = gb.analyse(relation, measures, sex="kon", by="ar").estimates
     pd.testing.assert_frame_equal(with_facts, without, check_exact=True)
     assert len(with_facts) == 6 * 3 * 2 + 6  # women and men in 3 years, unknown sex in 1
