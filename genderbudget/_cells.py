@@ -1,10 +1,12 @@
 """The one pass over the rows: input checks and a group-by to sufficient statistics.
 
 This module (with :mod:`genderbudget._facts`, whose one query of column reductions comes
-first, and the reader) is the only one that touches the user's dataframe engine. It goes
-through narwhals, so pandas, polars, DuckDB and other supported engines give identical
-results. Everything after :func:`collect_cells` works on the small pandas table it returns:
-one row per measure x breakdown cell x sex with the counts and sums each estimator needs.
+first, :mod:`genderbudget._proof`, which on a lazy frame proves those facts from the
+group-by's own sums instead, and the reader) is the only one that touches the user's
+dataframe engine. It goes through narwhals, so pandas, polars, DuckDB and other supported
+engines give identical results. Everything after :func:`collect_cells` works on the small
+pandas table it returns: one row per measure x breakdown cell x sex with the counts and sums
+each estimator needs.
 """
 
 from __future__ import annotations
