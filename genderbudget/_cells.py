@@ -655,6 +655,12 @@ class _RowSums:
     derived: dict[str, nw.Expr] = field(default_factory=dict)
     checks: dict[str, nw.Expr] = field(default_factory=dict)
     proven: set[str] = field(default_factory=set)
+    values: dict[str, str] = field(default_factory=dict)
+    squares: dict[str, str] = field(default_factory=dict)
+
+    def plain(self, column: str, name: str, *, square: bool = False) -> None:
+        """Record that ``name`` sums ``column`` (or its square) over every row, as it is."""
+        (self.squares if square else self.values).setdefault(column, name)
 
     def used(self, columns: Sequence[str]) -> nw.Expr | None:
         """Return the rows where none of ``columns`` is missing; None: every row (the facts say)."""
@@ -695,7 +701,7 @@ def _only(ok: nw.Expr | None, condition: nw.Expr) -> nw.Expr:
 
 def _row_statistics(
     measures: Sequence[Measure], schema: Mapping[str, Any], n: str | None, facts: Facts = NO_FACTS
-) -> tuple[dict[str, nw.Expr], dict[str, nw.Expr]]:
+) -> _RowSums:
     """Per-row expressions to sum (use flags, missing-value attribution, the sums) and checks.
 
     The checks (``bad``, ``over`` temporaries) find rows with values the policy or a
@@ -708,7 +714,9 @@ def _row_statistics(
     settle: the use flag and missing-value counts of columns with no missing value (filled
     in by :func:`_completed`), and the checks their ranges prove pass (``bad`` sums the
     others, and is left out when none is left). The returned checks are all of them, to
-    count one by one.
+    count one by one. The returned sums also name the derived sums that are a column's
+    values or squares over every row (:attr:`_RowSums.values`, :attr:`_RowSums.squares`),
+    which :mod:`genderbudget._proof` reads.
     """
     sums = _RowSums(schema, facts)
     _value_checks(sums, _checked_columns(measures, n))
@@ -735,7 +743,7 @@ def _row_statistics(
     unproven = [expr for name, expr in sums.checks.items() if name not in sums.proven]
     if unproven:
         sums.derived[_T + "bad"] = functools.reduce(operator.or_, unproven[1:], unproven[0])
-    return sums.derived, sums.checks
+    return sums
 
 
 def _grouped_rows(
@@ -755,47 +763,27 @@ def _grouped_rows(
     """
     checked = _checked_columns(measures, n)
     rates = [m.column for m in measures if m.kind == "rate" and m.column is not None]
-    proof = trusted_facts(
-        frame,
-        schema,
-        {spec.column: spec.limit for spec in checked},
-        zero_one=rates,
-        nonnegative=[spec.column for spec in checked if spec.negative is not None],
-        counts=[n] if n is not None else [],
-    )
+    # Counts of persons (pre-aggregated input) must be whole, not negative and at least a
+    # rate's count: the sums do not prove that, so such a call takes the facts.
+    proof = None
+    if n is None:
+        proof = trusted_facts(
+            frame,
+            schema,
+            {spec.column: spec.limit for spec in checked},
+            zero_one=rates,
+            nonnegative=[spec.column for spec in checked if spec.negative is not None],
+        )
     if proof is not None:
-        derived, checks = _row_statistics(measures, schema, n, proof.facts)
-        derived.update(proof.sums(derived, *_plain_sums(measures)))
+        sums = _row_statistics(measures, schema, n, proof.facts)
+        derived = {**sums.derived, **proof.sums(sums.values, sums.squares)}
         grouped = _group_rows(frame, derived, keys)
         if proof.holds(grouped):
-            return proof.drop(grouped), checks
+            return proof.drop(grouped), sums.checks
     numbers = [spec.column for spec in checked]
     facts = column_facts(frame, schema, numbers, whole=[*rates, *([n] if n else [])])
-    derived, checks = _row_statistics(measures, schema, n, facts)
-    return _group_rows(frame, derived, keys), checks
-
-
-def _plain_sums(measures: Sequence[Measure]) -> tuple[dict[str, str], dict[str, str]]:
-    """Column -> the derived sums that are its value and its square on every row.
-
-    Valid for facts with every column complete and without a count column, as
-    :func:`genderbudget._proof.trusted_facts` gives: each measure then sums its first
-    column (``y``) and, for a mean, total or ratio, its square (``yy``); an unweighted
-    ratio its denominator (``x``) and its square (``xx``).
-    """
-    sums: dict[str, str] = {}
-    squares: dict[str, str] = {}
-    for i, m in enumerate(measures):
-        cols = list(m.columns)
-        if m.kind == "count" or not cols:
-            continue
-        sums.setdefault(cols[0], f"{_T}y{i}")
-        if m.kind in ("mean", "ratio", "total"):
-            squares.setdefault(cols[0], f"{_T}yy{i}")
-        if m.kind == "ratio" and m.weight is None:
-            sums.setdefault(cols[1], f"{_T}x{i}")
-            squares.setdefault(cols[1], f"{_T}xx{i}")
-    return sums, squares
+    sums = _row_statistics(measures, schema, n, facts)
+    return _group_rows(frame, sums.derived, keys), sums.checks
 
 
 def _completed(cells: pd.DataFrame, measures: Sequence[Measure], n: str | None) -> pd.DataFrame:
@@ -841,6 +829,9 @@ def _measure_sums(sums: _RowSums, i: int, m: Measure, ok: nw.Expr | None, n: str
     facts, derived = sums.facts, sums.derived
     y = _value(cols[0])
     derived[f"{_T}y{i}"] = sums.summand(cols[0], ok)
+    every_row = ok is None and n is None  # the sums below are then of the values themselves
+    if every_row:
+        sums.plain(cols[0], f"{_T}y{i}")
     if m.kind == "rate":
         if n is None:
             proven = facts.within(cols[0], 0.0, 1.0, whole=True)
@@ -852,6 +843,8 @@ def _measure_sums(sums: _RowSums, i: int, m: Measure, ok: nw.Expr | None, n: str
     if m.kind in ("mean", "ratio", "total"):
         if n is None or m.kind == "ratio":
             derived[f"{_T}yy{i}"] = _kept(ok, y * y)
+            if every_row:
+                sums.plain(cols[0], f"{_T}yy{i}", square=True)
         elif m.sum_sq is not None:
             derived[f"{_T}yy{i}"] = _kept(ok, _value(m.sum_sq))
     if m.kind in ("mean", "rate") and m.cluster is not None:
@@ -862,6 +855,9 @@ def _measure_sums(sums: _RowSums, i: int, m: Measure, ok: nw.Expr | None, n: str
         derived[f"{_T}x{i}"] = _kept(ok, x)
         derived[f"{_T}xx{i}"] = _kept(ok, x * x)
         derived[f"{_T}xy{i}"] = _kept(ok, x * y)
+        if every_row and m.weight is None:
+            sums.plain(cols[1], f"{_T}x{i}")
+            sums.plain(cols[1], f"{_T}xx{i}", square=True)
 
 
 CHUNK_ROWS = 500_000

@@ -70,18 +70,15 @@ class SumProof:
     claims: list[_Claim]
     _names: dict[tuple[str, str], str] = field(default_factory=dict)
 
-    def sums(
-        self, derived: Mapping[str, nw.Expr], sums: Mapping[str, str], squares: Mapping[str, str]
-    ) -> dict[str, nw.Expr]:
+    def sums(self, sums: Mapping[str, str], squares: Mapping[str, str]) -> dict[str, nw.Expr]:
         """Return the row expressions to add to the group-by for the proof.
 
         Parameters
         ----------
-        derived : mapping
-            The group-by's row expressions (built on :attr:`facts`).
         sums, squares : mapping
-            Column -> name of a derived expression that already is, on every row, the
-            column's value (as a number) or its square: those sums are read, not added.
+            Column -> name of a row expression of the group-by (built on :attr:`facts`) that
+            already is, on every row, the column's value or its square: those sums are
+            read, not added.
 
         Returns
         -------
@@ -98,7 +95,7 @@ class SumProof:
                 wanted["abs"] = ({}, value.abs())
             for what, (known, expr) in wanted.items():
                 name = known.get(claim.column)
-                if name is None or name not in derived:
+                if name is None:
                     name = f"{_PROOF}{what}{k}"
                     added[name] = expr
                 self._names[(claim.column, what)] = name
@@ -137,7 +134,6 @@ def trusted_facts(
     *,
     zero_one: Collection[str] = (),
     nonnegative: Collection[str] = (),
-    counts: Collection[str] = (),
 ) -> SumProof | None:
     """Count the missing values of ``limits``' columns; facts to prove if there are none.
 
@@ -154,16 +150,14 @@ def trusted_facts(
         Columns that must hold 0 or 1 (a rate's column, one row per person).
     nonnegative : collection of str
         Columns that cannot be negative.
-    counts : collection of str
-        Columns of persons' counts (pre-aggregated input): not proven by sums.
 
     Returns
     -------
     SumProof or None
-        None when the column facts are needed: an eager frame, a column of counts, a
-        missing value, or a 0/1 or non-negative column that is not of an integer type.
+        None when the column facts are needed: an eager frame, a missing value, or a
+        0/1 or non-negative column that is not of an integer type.
     """
-    if not isinstance(frame, nw.LazyFrame) or not limits or counts:
+    if not isinstance(frame, nw.LazyFrame) or not limits:
         return None
     integral = {c: whole_number_type(schema[c]) for c in limits}
     if any(not integral[c] for c in [*zero_one, *nonnegative] if c in limits):

@@ -8,6 +8,7 @@ table, so the reference numbers of the tests that use them do not move.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -139,3 +140,17 @@ def every_kind(
         gb.total(amount),
         gb.per_need(amount, need, days=days),
     ]
+
+
+def assert_same_cells(got: Any, expected: Any, *, exact: bool = True) -> None:
+    """Assert two :class:`CellStats` equal: every table (or None) and the rows counted.
+
+    ``exact=False`` allows the last bits a different summation order changes (rtol 1e-12).
+    """
+    for name in ("stats", "exclusions", "patterns", "pattern_exclusions", "units", "coding"):
+        left, right = getattr(got, name), getattr(expected, name)
+        if right is None:
+            assert left is None, name
+        else:
+            pd.testing.assert_frame_equal(left, right, check_exact=exact, rtol=1e-12)
+    assert got.rows_in == expected.rows_in

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from builders import every_kind
+from builders import assert_same_cells, every_kind
 
 import genderbudget as gb
 from genderbudget import _cells
@@ -107,10 +107,10 @@ def test_complete_columns_leave_no_flag_or_check_in_the_group_by() -> None:
     schema = dict(frame.collect_schema())
     measures = [gb.rate("y"), gb.mean("cost"), gb.count()]
     facts = column_facts(frame, schema, ["y", "cost"], whole=["y"])
-    derived, checks = _cells._row_statistics(measures, schema, None, facts)
-    assert sorted(derived) == [T + "y0", T + "y1", T + "yy1"]
-    assert checks  # every check is still there, to count one by one should one fail
-    without, _ = _cells._row_statistics(measures, schema, None, NO_FACTS)
+    sums = _cells._row_statistics(measures, schema, None, facts)
+    assert sorted(sums.derived) == [T + "y0", T + "y1", T + "yy1"]
+    assert sums.checks  # every check is still there, to count one by one should one fail
+    without = _cells._row_statistics(measures, schema, None, NO_FACTS).derived
     assert {T + "ok0", T + "ok1", T + "bad"} <= set(without)
 
 
@@ -195,13 +195,8 @@ def _same_with_and_without_facts(
         if isinstance(without, str):
             assert with_facts == without
             continue
-        for name in ("stats", "exclusions", "patterns", "pattern_exclusions", "units"):
-            got, expected = getattr(with_facts, name), getattr(without, name)
-            if expected is None:
-                assert got is None
-            else:
-                pd.testing.assert_frame_equal(got, expected, check_exact=exact, rtol=1e-12)
-        assert with_facts.rows_in == without.rows_in == len(data)
+        assert_same_cells(with_facts, without, exact=exact)
+        assert with_facts.rows_in == len(data)
 
 
 def test_large_integers_are_summed_as_floats_without_wrapping() -> None:
