@@ -71,8 +71,9 @@ RANK_TOL = 1e-9
 # has separated data: the maximum-likelihood estimate does not exist.
 SEPARATED_RATE = 1e-9
 SEPARATED_COEF = 25.0
-# The maximum-likelihood steps stop when the deviance changes by at most this, or after
-# this many steps (as statsmodels' GLM fit with tol=1e-13, maxiter=200).
+# The maximum-likelihood steps stop when the deviance changes by at most this times the
+# larger of 1 and the size of its terms (see _irls), or after this many steps (statsmodels'
+# GLM fit with tol=1e-13, maxiter=200, when the terms add up to at most 1).
 LOGISTIC_TOL = 1e-13
 LOGISTIC_MAXITER = 200
 
@@ -506,18 +507,22 @@ class LogisticFit:
     error: str = ""
 
 
-def _logistic_deviance(rate: FloatArray, fitted: FloatArray, trials: FloatArray) -> FloatArray:
-    """Binomial deviance of each stacked fit (the last axis holds the rows).
+def _logistic_deviance(
+    rate: FloatArray, fitted: FloatArray, trials: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Binomial deviance of each stacked fit (the last axis holds the rows), and its size.
 
     Ratios are floored at machine epsilon as statsmodels' ``Binomial`` family does, so the
-    deviance, and with it the stopping rule, is theirs.
+    deviance, and with it the stopping rule, is theirs. The size is the sum of the absolute
+    values of the deviance's terms, which bounds its rounding error (a few machine epsilons
+    of it in practice).
     """
     eps = np.finfo(float).eps
-    own = np.clip(rate / (fitted + 1e-20), eps, np.inf)
-    other = np.clip((1.0 - rate) / (1.0 - fitted + 1e-20), eps, np.inf)
-    return np.asarray(
-        np.sum(2.0 * trials * (rate * np.log(own) + (1.0 - rate) * np.log(other)), axis=-1)
-    )
+    own = rate * np.log(np.clip(rate / (fitted + 1e-20), eps, np.inf))
+    other = (1.0 - rate) * np.log(np.clip((1.0 - rate) / (1.0 - fitted + 1e-20), eps, np.inf))
+    deviance = np.sum(2.0 * trials * (own + other), axis=-1)
+    size = np.sum(2.0 * trials * (np.abs(own) + np.abs(other)), axis=-1)
+    return np.asarray(deviance), np.asarray(size)
 
 
 def _irls(
@@ -531,6 +536,14 @@ def _irls(
     working response, and a stop when the deviance changes by at most ``LOGISTIC_TOL``; a
     fit that has stopped is not moved by the others. The covariance is ``(X'WX)^-1`` with the
     weights of the last step, as statsmodels reports it.
+
+    One difference: when the deviance's terms add up to more than 1 in absolute value, the
+    stop is at a change of ``LOGISTIC_TOL`` times that size. The rounding error of the
+    deviance is then above 1e-13 (with tens of thousands of persons a cell, a few 1e-12
+    once converged), so a change under 1e-13 comes by chance: statsmodels steps on, up to
+    ``maxiter``, without moving the estimate. Near the maximum the change in deviance is
+    the squared distance to it in standard errors, so the stop is at most
+    ``sqrt(1e-13 * size)`` standard errors out, and the step taken then squares that.
 
     Returns
     -------
@@ -548,7 +561,7 @@ def _irls(
     start = np.clip((rate + 0.5) / 2.0, eps, 1.0 - eps)
     fitted = (rate + 0.5) / 2.0
     linear = np.log(start / (1.0 - start))
-    deviance = _logistic_deviance(rate, fitted, trials)
+    deviance, _ = _logistic_deviance(rate, fitted, trials)
     params = np.zeros((cells, p))
     cov = np.zeros((cells, p, p))
     active = np.ones(cells, dtype=bool)
@@ -567,8 +580,8 @@ def _irls(
         step = np.einsum("ckl,cl->ck", inverse, np.einsum("crk,cr->ck", x, weight * working))
         new_linear = np.einsum("crk,ck->cr", x, step)
         new_fitted = 1.0 / (1.0 + np.exp(-new_linear))
-        new_deviance = _logistic_deviance(rate[at], new_fitted, trials[at])
-        done = np.abs(new_deviance - deviance[at]) <= LOGISTIC_TOL
+        new_deviance, size = _logistic_deviance(rate[at], new_fitted, trials[at])
+        done = np.abs(new_deviance - deviance[at]) <= LOGISTIC_TOL * np.maximum(size, 1.0)
         params[at], cov[at], linear[at], fitted[at] = step, inverse, new_linear, new_fitted
         deviance[at] = new_deviance
         active[at[done]] = False

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
+from genderbudget import _models as models
 from genderbudget._models import (
     coincides_with_sex,
     degenerate_rows,
@@ -305,6 +306,42 @@ def test_logistic_fit_on_patterns_equals_statsmodels_glm_on_the_persons(seed: in
     )
     np.testing.assert_allclose(fit.logistic.params, reference.params, rtol=0, atol=TOL)
     np.testing.assert_allclose(fit.logistic.cov, reference.cov_params(), rtol=0, atol=TOL)
+
+
+def test_logistic_fit_with_many_persons_stops_at_the_deviances_rounding(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 24 patterns of 20,000-60,000 persons: once converged the deviance moves by a few
+    # 1e-12 from rounding alone, so statsmodels' absolute tol=1e-13 is met only by chance
+    # (67 steps here). The fit stops at a change of 1e-13 times the size of the deviance's
+    # terms instead, a few steps in, at statsmodels' estimate and covariance.
+    rng = np.random.default_rng(3)
+    sex = np.repeat([0.0, 1.0], 12)
+    level = np.tile(np.arange(12), 2)
+    design = np.column_stack(
+        [np.ones(24), sex, *((level == k).astype(float) for k in range(1, 12))]
+    )
+    trials = rng.integers(20_000, 60_000, 24).astype(float)
+    rate = 1.0 / (1.0 + np.exp(-(-0.3 + 0.2 * sex + 0.05 * level)))
+    successes = rng.binomial(trials.astype(np.int64), rate).astype(float)
+    # statsmodels: GLM([successes, failures], X, family=Binomial()).fit(tol=1e-13).
+    reference = sm.GLM(
+        np.column_stack([successes, trials - successes]), design, family=sm.families.Binomial()
+    ).fit(tol=1e-13)
+    assert reference.fit_history["iteration"] > 20
+    evaluations = []
+    deviance = models._logistic_deviance
+
+    def counted(*args: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        evaluations.append(1)
+        return deviance(*args)
+
+    monkeypatch.setattr(models, "_logistic_deviance", counted)
+    fit = fit_logistic(design, successes, trials)
+    assert len(evaluations) - 1 <= 6  # the start's deviance, then one a step
+    assert fit.params is not None and fit.cov is not None and not fit.firth
+    np.testing.assert_allclose(fit.params, reference.params, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(fit.cov, reference.cov_params(), rtol=1e-12, atol=0)
 
 
 def test_separated_patterns_get_firths_fit() -> None:
