@@ -53,7 +53,8 @@ class ColumnFacts:
     """One column's missing values, range and whole-number status over all rows.
 
     ``low`` and ``high`` are NaN when the column has no value; ``fractional`` (rows that are
-    present but not whole numbers) is None when it was not counted.
+    present but not whole numbers) is None when it was not counted. ``assumed`` marks a
+    range taken on trust, to be proven by the group-by's sums (:mod:`genderbudget._proof`).
     """
 
     missing: int
@@ -61,6 +62,7 @@ class ColumnFacts:
     high: float
     whole_type: bool
     fractional: int | None = None
+    assumed: bool = False
 
     @property
     def complete(self) -> bool:
@@ -110,10 +112,13 @@ class Facts:
         """Whether summing ``column`` as integers is exact and equals the float sum.
 
         True for a complete integer (or boolean) column whose largest absolute value times
-        the rows stays below 2**53: no partial sum can overflow or lose a unit.
+        the rows stays below 2**53: no partial sum can overflow or lose a unit. Never for a
+        range taken on trust: until the sums prove it, the values may overflow an integer
+        sum, which some engines raise (Spark in its default ANSI mode) where a float sum
+        only grows.
         """
         facts = self.columns.get(column)
-        if facts is None or not facts.complete or not facts.whole_type:
+        if facts is None or not facts.complete or not facts.whole_type or facts.assumed:
             return False
         largest = max(abs(facts.low), abs(facts.high))
         return math.isfinite(largest) and largest * max(self.rows, 1) < EXACT_SUM

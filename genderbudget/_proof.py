@@ -18,7 +18,10 @@ the group-by's own sums can prove the rest afterwards:
 
 :func:`trusted_facts` counts the missing values and, when there are none, returns the facts
 the group-by is then built on (every column complete, every check passed) with the sums that
-prove them; :meth:`SumProof.holds` reads those sums in the grouped table. When the proof
+prove them; :meth:`SumProof.holds` reads those sums in the grouped table. Facts taken on
+trust never let a column be summed as integers (``ColumnFacts.assumed``): values the proof
+will refuse may overflow an integer sum, which Spark's default ANSI mode raises as its own
+error, where a float sum only grows. When the proof
 fails (a NaN, an infinite or too large value, a value a rate or a count cannot hold) the
 caller takes the column facts and groups again, so results and errors are those of the facts
 path. Columns the sums cannot settle send the call to the facts path at once: a rate or a
@@ -174,7 +177,7 @@ def trusted_facts(
         half = limits[column] / 2
         kind = "zero_one" if column in zero_one else "nonnegative" if column in nonnegative else ""
         low, high = {"zero_one": (0.0, 1.0), "nonnegative": (0.0, half)}.get(kind, (-half, half))
-        facts[column] = ColumnFacts(missing=0, low=low, high=high, whole_type=integral[column])
+        facts[column] = ColumnFacts(0, low, high, whole_type=integral[column], assumed=True)
         if schema[column] != nw.Boolean:
             claims.append(_Claim(column, limits[column], kind or "bounded"))
     return SumProof(Facts(rows=rows, columns=facts), claims)

@@ -175,6 +175,9 @@ def _broken(seed: int, what: str) -> pd.DataFrame:
         data.loc[row, "days"] = 2**30
     elif what == "float_rate":
         data["y"] = data["y"].astype(np.float64)
+    elif what == "huge_rate":  # an integer sum past 2**63 (Spark's ANSI mode raises it)
+        data["y"] = data["y"].astype(np.int64)
+        data.loc[data.index[:4], "y"] = 2**62
     return data
 
 
@@ -189,23 +192,29 @@ CASES = [
     "negative_days",
     "large_days",
     "float_rate",
+    "huge_rate",
 ]
 
 
-@pytest.mark.parametrize("engine", LAZY)
+@pytest.mark.parametrize("engine", [*LAZY, pytest.param("pyspark", marks=pytest.mark.slow)])
 @pytest.mark.parametrize("what", CASES)
 def test_the_proof_gives_what_the_facts_give(
-    engine: str, what: str, monkeypatch: pytest.MonkeyPatch
+    engine: str, what: str, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
-    from conftest import CONSTRUCTORS
+    from conftest import CONSTRUCTORS, spark_frame
 
     data = _broken(7, what)
     options: dict[str, Any] = {"sex": "kon", "by": ["ar"], "n": None, "mapping": None}
     options["justified"] = ["klass"]
+    if engine == "pyspark":
+        session = request.getfixturevalue("spark")
+        frame = spark_frame(session, data)
+    else:
+        frame = CONSTRUCTORS[engine](data)
 
     def collect() -> Any:
         try:
-            return _cells.collect_cells(CONSTRUCTORS[engine](data), MEASURES, **options)
+            return _cells.collect_cells(frame, MEASURES, **options)
         except ValueError as error:
             return str(error)
 
@@ -219,7 +228,7 @@ def test_the_proof_gives_what_the_facts_give(
     assert fell_back is (what != "none")
     if isinstance(facts, str):
         assert proven == facts
-        assert what in ("inf", "too_large", "two", "negative_days")
+        assert what in ("inf", "too_large", "two", "negative_days", "huge_rate")
         return
     assert not isinstance(proven, str)
     # Each plan sums in its engine's own order: equal up to the last bits.
