@@ -2,7 +2,9 @@
 
 Builds seeded, agency-shaped rows (sex with about 1 % missing, 20 units, 6 years, a 0/1
 outcome, a cost, care days and two justified factors: a security class with 3 levels and a
-sentence band with 4) and times, side by side in one process (medians of ``--repeat`` runs):
+sentence band with 4) and times, side by side in one process (medians of ``--repeat`` runs;
+on each engine the floor and the two ``analyse`` calls are warmed up and then timed in
+interleaved rounds, :func:`side_by_side`):
 
 - the floor: a bare group-by of the same columns by sex x year x unit (count, sum of the
   outcome, of the cost and of the care days), per engine;
@@ -185,19 +187,40 @@ def timed(function: Callable[[], Any], repeat: int) -> list[float]:
     return times
 
 
+def side_by_side(cases: dict[str, Callable[[], Any]], repeat: int) -> dict[str, list[float]]:
+    """Wall-clock seconds of ``repeat`` rounds of the cases, each round calling every case.
+
+    Each case is called once before the rounds (first-call imports and the engine's first
+    allocations are not the work), and the rounds interleave the cases, so that a drift of
+    the machine (another process, the engine's memory warming up) touches them alike
+    instead of whichever case came first.
+    """
+    for function in cases.values():
+        function()
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(repeat):
+        for name, function in cases.items():
+            start = time.perf_counter()
+            function()
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
+def engine_cases(eng: Engine) -> dict[str, Callable[[], Any]]:
+    """The floor and the two ``analyse`` calls on one engine's frame."""
+    return {
+        "floor": eng.floor,
+        "analyse": analyse_call(eng.frame, False),
+        "analyse_justified": analyse_call(eng.frame, True),
+    }
+
+
 def engine_timings(names: list[str], rows: pd.DataFrame, repeat: int) -> dict[str, Any]:
     """Floor, ``analyse`` and ``analyse`` with the justified factors on each engine."""
     out: dict[str, Any] = {}
     for name in names:
         eng = engine(name, rows)
-        for justified in (True, False):  # warm-up: first-call imports are not the work
-            analyse_call(eng.frame, justified)()
-        out[name] = {
-            "input_bytes": eng.input_bytes,
-            "floor": timed(eng.floor, repeat),
-            "analyse": timed(analyse_call(eng.frame, False), repeat),
-            "analyse_justified": timed(analyse_call(eng.frame, True), repeat),
-        }
+        out[name] = {"input_bytes": eng.input_bytes, **side_by_side(engine_cases(eng), repeat)}
         print(f"  {name}: done", flush=True)
     return out
 
@@ -210,13 +233,7 @@ def fixed_costs(names: list[str], repeat: int) -> dict[str, Any]:
     for size in FIXED_SIZES:
         rows = make_rows(size, seed=1)
         for name in names:
-            eng = engine(name, rows)
-            analyse_call(eng.frame, True)()
-            out[f"{name}@{size}"] = {
-                "floor": timed(eng.floor, repeat),
-                "analyse": timed(analyse_call(eng.frame, False), repeat),
-                "analyse_justified": timed(analyse_call(eng.frame, True), repeat),
-            }
+            out[f"{name}@{size}"] = side_by_side(engine_cases(engine(name, rows)), repeat)
     return out
 
 
