@@ -2,9 +2,8 @@
 
 Builds seeded, agency-shaped rows (sex with about 1 % missing, 20 units, 6 years, a 0/1
 outcome, a cost, care days and two justified factors: a security class with 3 levels and a
-sentence band with 4) and times, side by side in one process (medians of ``--repeat`` runs;
-on each engine the floor and the two ``analyse`` calls are warmed up and then timed in
-interleaved rounds, :func:`side_by_side`):
+sentence band with 4) and times, side by side in one process (medians of ``--repeat`` runs,
+each case called once untimed just before its own runs, :func:`side_by_side`):
 
 - the floor: a bare group-by of the same columns by sex x year x unit (count, sum of the
   outcome, of the cost and of the care days), per engine;
@@ -188,21 +187,18 @@ def timed(function: Callable[[], Any], repeat: int) -> list[float]:
 
 
 def side_by_side(cases: dict[str, Callable[[], Any]], repeat: int) -> dict[str, list[float]]:
-    """Wall-clock seconds of ``repeat`` rounds of the cases, each round calling every case.
+    """Wall-clock seconds of ``repeat`` calls of each case, one case after the other.
 
-    Each case is called once before the rounds (first-call imports and the engine's first
-    allocations are not the work), and the rounds interleave the cases, so that a drift of
-    the machine (another process, the engine's memory warming up) touches them alike
-    instead of whichever case came first.
+    Each case is called once, untimed, just before its own calls are timed: first-call
+    imports and the engine's first allocations are not the work. The cases are not
+    interleaved: one case's allocations then slow the next one's (at 10M rows pandas' bare
+    group-by by string keys took 0.78-0.82 s right after an ``analyse`` call, against
+    0.51-0.57 s in runs of its own).
     """
-    for function in cases.values():
+    times: dict[str, list[float]] = {}
+    for name, function in cases.items():
         function()
-    times: dict[str, list[float]] = {name: [] for name in cases}
-    for _ in range(repeat):
-        for name, function in cases.items():
-            start = time.perf_counter()
-            function()
-            times[name].append(time.perf_counter() - start)
+        times[name] = timed(function, repeat)
     return times
 
 
