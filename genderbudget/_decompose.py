@@ -379,8 +379,10 @@ def oaxaca(
     residual variance, every regression as a linear map of the outcomes, ``numpy.cov`` for
     the means, and for the pooled reference the factor part as a numerical infinitesimal
     jackknife) to 1e-7, and against a bootstrap over persons within sex (2,000 replicates,
-    within 8 % for every row and reference). No published standard errors of Stata's
-    ``oaxaca`` on a public data set were at hand to compare with.
+    within 8 % for every row and reference). Against Stata's ``oaxaca`` (Stata 18, default
+    delta method) on a public data set of 1,000 rows: its endowments and coefficients and
+    their standard errors equal the explained part with ``reference="women"`` and the
+    unexplained part with ``reference="men"`` to 1e-14 (``tests/test_oaxaca_stata_se.py``).
 
     References: R. Oaxaca (1973), International Economic Review 14(3), 693–709. A. S.
     Blinder (1973), Journal of Human Resources 8(4), 436–455. D. Neumark (1988), Journal of

@@ -11,8 +11,9 @@ exported by ``etable`` to ``tests/testthat/fixtures/stata_results/basic_2f/basic
 (commit 80b8898b76118ffb20c7a6947dc288c6fb5d9ae4). Stata's group 1 is ``female == 0`` (men),
 so its differences are men − women; ours are women − men, the same numbers with the other
 sign. Stata's detailed rows are one per education dummy; ours are one per factor, the sum of
-its dummies' rows. Only point estimates were exported; the standard errors are checked against
-a written-out delta method in ``test_decompose.py``.
+its dummies' rows. Only point estimates were exported here; the standard errors are checked
+against Stata's in ``test_oaxaca_stata_se.py`` (another public data set) and against a
+written-out delta method in ``test_decompose.py``.
 """
 
 from __future__ import annotations
