@@ -454,11 +454,11 @@ def print_table(results: dict[str, Any]) -> None:
         ratio = rows_fit / analysed
         status = verdict(ratio, TARGETS["glm"], lower_is_better=False)
         print(row("logistic GLM on the rows", "statsmodels", rows_fit, "1.0x", ""))
-        print(
-            row(
-                "the same fit on collapsed cells", "genderbudget", fit, f"{rows_fit / fit:.0f}x", ""
-            )
-        )
+        # The target is read both ways: the adjusted gap's fit alone, and the whole call that
+        # also groups the rows and computes every interval, test and flag.
+        fitted = verdict(rows_fit / fit, TARGETS["glm"], lower_is_better=False)
+        label = "the same fit on collapsed cells"
+        print(row(label, "genderbudget", fit, f"{rows_fit / fit:.0f}x", f">= 1000x: {fitted}"))
         label = "analyse(rate, 2 factors), group-by included"
         print(row(label, "pandas-string", analysed, f"{ratio:.0f}x", f">= 1000x: {status}"))
         print(
