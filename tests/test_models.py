@@ -344,6 +344,20 @@ def test_logistic_fit_with_many_persons_stops_at_the_deviances_rounding(
     np.testing.assert_allclose(fit.cov, reference.cov_params(), rtol=1e-12, atol=0)
 
 
+@pytest.mark.parametrize("persons", [50.0, 20_000.0])
+def test_separation_is_found_with_many_persons_too(persons: float) -> None:
+    # Quasi-complete separation no set-aside removes: women of level a all got it, men of
+    # level b none, the other two rows mixed (intercept -1, women +1, level a +1 separates).
+    # The stop relative to the deviance's size must not end the diverging steps before
+    # the separation shows: Firth's fit, as with few persons.
+    design = np.array([[1.0, 1.0, 1.0], [1.0, 1.0, 0.0], [1.0, 0.0, 1.0], [1.0, 0.0, 0.0]])
+    trials = np.full(4, persons)
+    successes = np.array([persons, 0.4 * persons, 0.6 * persons, 0.0])
+    fit = fit_logistic(design, successes, trials)
+    assert fit.firth
+    assert fit.params is not None
+
+
 def test_separated_patterns_get_firths_fit() -> None:
     # All 3 women and none of 3 men got it: no maximum-likelihood estimate. Firth's estimate
     # of a saturated 2 x 2 table is the empirical log odds ratio with 1/2 added to each cell
