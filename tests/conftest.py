@@ -118,11 +118,15 @@ def spark_frame(session: Any, frame: pd.DataFrame) -> Any:
 )
 def engine(request: pytest.FixtureRequest) -> tuple[str, Callable[[pd.DataFrame], Any]]:
     """Every engine, PySpark included: its name and the function building its frames."""
-    name = request.param
+    return request.param, constructor_of(request.param, request)
+
+
+def constructor_of(name: str, request: pytest.FixtureRequest) -> Callable[[pd.DataFrame], Any]:
+    """The function building ``name``'s frames; PySpark's in the test run's one session."""
     if name != "pyspark":
-        return name, CONSTRUCTORS[name]
+        return CONSTRUCTORS[name]
     session = request.getfixturevalue("spark")
-    return name, lambda frame: spark_frame(session, frame)
+    return lambda frame: spark_frame(session, frame)
 
 
 @pytest.fixture

@@ -201,16 +201,12 @@ CASES = [
 def test_the_proof_gives_what_the_facts_give(
     engine: str, what: str, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
-    from conftest import CONSTRUCTORS, spark_frame
+    from conftest import constructor_of
 
     data = _broken(7, what)
     options: dict[str, Any] = {"sex": "kon", "by": ["ar"], "n": None, "mapping": None}
     options["justified"] = ["klass"]
-    if engine == "pyspark":
-        session = request.getfixturevalue("spark")
-        frame = spark_frame(session, data)
-    else:
-        frame = CONSTRUCTORS[engine](data)
+    frame = constructor_of(engine, request)(data)
 
     def collect() -> Any:
         try:
